@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Versions are pinned to the ones mirrored on the build machines (see README, "Dependencies").
+let package = Package(
+    name: "passnum",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "passnum", targets: ["passnum"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", exact: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", exact: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", exact: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", exact: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+    ],
+    targets: [
+        // Business rules only: no web framework, no database.
+        .target(
+            name: "PassnumDomain",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Schema, migrations and the business operations as SQL transactions.
+        .target(
+            name: "PassnumPersistence",
+            dependencies: [
+                "PassnumDomain",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ]
+        ),
+        // The Vapor application: configuration, HTTP routes, CLI commands.
+        .target(
+            name: "PassnumApp",
+            dependencies: [
+                "PassnumDomain",
+                "PassnumPersistence",
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        .executableTarget(name: "passnum", dependencies: ["PassnumApp"]),
+        .testTarget(name: "PassnumDomainTests", dependencies: ["PassnumDomain"]),
+        .testTarget(name: "PassnumPersistenceTests", dependencies: ["PassnumPersistence", "PassnumDomain"]),
+        .testTarget(
+            name: "PassnumAppTests",
+            dependencies: ["PassnumApp", .product(name: "VaporTesting", package: "vapor")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

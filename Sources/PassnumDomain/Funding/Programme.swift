@@ -1,0 +1,113 @@
+import Foundation
+
+/// One co-funder's part of a programme, in basis points (10 000 = 100 %).
+public struct CoFundingShare: Hashable, Sendable, Codable {
+    public var cofunder: String
+    public var basisPoints: Int
+
+    public init(cofunder: String, basisPoints: Int) {
+        self.cofunder = cofunder
+        self.basisPoints = basisPoints
+    }
+
+    public init(cofunder: String, percent: Int) { self.init(cofunder: cofunder, basisPoints: percent * 100) }
+}
+
+/// The rules a programme sets for its checks. Pure data, checked by `validate()`.
+public struct ProgrammeTerms: Hashable, Sendable, Codable {
+    public var name: String
+    public var faceValue: Money
+    public var checksPerBooklet: Int
+    public var validFrom: CivilDate
+    public var validUntil: CivilDate
+    public var graceDays: Int
+    public var perimeter: Perimeter
+    public var categories: [ServiceCategory]
+    public var shares: [CoFundingShare]
+    public var minChecksPerBeneficiary: Int?
+    public var maxChecksPerBeneficiary: Int?
+
+    public static let defaultFaceValue = Money(cents: 1000)
+    public static let defaultChecksPerBooklet = 10
+    public static let defaultGraceDays = 31
+
+    public init(
+        name: String, faceValue: Money = defaultFaceValue, checksPerBooklet: Int = defaultChecksPerBooklet,
+        validFrom: CivilDate, validUntil: CivilDate, graceDays: Int = defaultGraceDays, perimeter: Perimeter,
+        categories: [ServiceCategory] = ServiceCategory.allCases, shares: [CoFundingShare],
+        minChecksPerBeneficiary: Int? = nil, maxChecksPerBeneficiary: Int? = nil
+    ) {
+        self.name = name
+        self.faceValue = faceValue
+        self.checksPerBooklet = checksPerBooklet
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.graceDays = graceDays
+        self.perimeter = perimeter
+        self.categories = categories
+        self.shares = shares
+        self.minChecksPerBeneficiary = minChecksPerBeneficiary
+        self.maxChecksPerBeneficiary = maxChecksPerBeneficiary
+    }
+
+    /// The last day a place may validate a distributed check: end of validity plus grace.
+    public var lastRedemptionDay: CivilDate { validUntil.adding(days: graceDays) }
+
+    /// The first day on which unused checks expire and go back to the funder.
+    public var expiryDay: CivilDate { lastRedemptionDay.adding(days: 1) }
+
+    public func validate() throws(DomainError) {
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw .invalid(field: "name", reason: "must not be empty")
+        }
+        guard faceValue.cents > 0, faceValue.cents <= 100_000 else {
+            throw .invalid(field: "faceValue", reason: "must be between 1 cent and 1 000 euros")
+        }
+        guard (1...100).contains(checksPerBooklet) else {
+            throw .invalid(field: "checksPerBooklet", reason: "must be between 1 and 100")
+        }
+        guard validFrom <= validUntil else { throw .invalid(field: "validUntil", reason: "must not be before the start") }
+        guard (0...366).contains(graceDays) else { throw .invalid(field: "graceDays", reason: "must be between 0 and 366") }
+        guard !perimeter.departements.isEmpty else {
+            throw .invalid(field: "perimeter", reason: "needs at least one département")
+        }
+        for commune in perimeter.communes where !perimeter.departements.contains(commune.departement) {
+            throw .invalid(field: "perimeter", reason: "commune \(commune) is outside the listed départements")
+        }
+        guard !categories.isEmpty else { throw .invalid(field: "categories", reason: "needs at least one service category") }
+        guard !shares.isEmpty else { throw .invalid(field: "shares", reason: "needs at least one co-funder") }
+        var names = Set<String>()
+        for share in shares {
+            let name = share.cofunder.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { throw .invalid(field: "shares", reason: "a co-funder has no name") }
+            guard names.insert(name).inserted else { throw .invalid(field: "shares", reason: "\(name) is listed twice") }
+            guard share.basisPoints > 0 else { throw .invalid(field: "shares", reason: "\(name) has a share of zero or less") }
+        }
+        let total = shares.reduce(0) { $0 + $1.basisPoints }
+        guard total == 10_000 else {
+            throw .invalid(field: "shares", reason: "shares add up to \(Double(total) / 100) %, not 100 %")
+        }
+        if let min = minChecksPerBeneficiary, min < 1 {
+            throw .invalid(field: "minChecksPerBeneficiary", reason: "must be at least 1")
+        }
+        if let max = maxChecksPerBeneficiary {
+            guard max >= (minChecksPerBeneficiary ?? 1) else {
+                throw .invalid(field: "maxChecksPerBeneficiary", reason: "must not be below the minimum")
+            }
+        }
+    }
+
+    /// Splits an amount between the co-funders by their shares, to the cent: the cents left over by
+    /// rounding down go to the largest remainders, so the parts always add up to the amount.
+    public func split(_ amount: Money) -> [(cofunder: String, amount: Money)] {
+        let exact = shares.map { (share: $0, cents: amount.cents * Int64($0.basisPoints)) }
+        var parts = exact.map { (cofunder: $0.share.cofunder, amount: Money(cents: $0.cents / 10_000)) }
+        var leftover = amount.cents - parts.reduce(0) { $0 + $1.amount.cents }
+        let byRemainder = exact.indices.sorted { exact[$0].cents % 10_000 > exact[$1].cents % 10_000 }
+        for index in byRemainder where leftover > 0 {
+            parts[index].amount.cents += 1
+            leftover -= 1
+        }
+        return parts
+    }
+}

@@ -1,0 +1,106 @@
+/// The accounts of the double-entry journal. Balances are credit minus debit for liabilities.
+public enum Account: Hashable, Sendable {
+    /// The operator's bank account (asset): funders pay in, places and refunds are paid out.
+    case bank
+    /// Money held for the outstanding checks of a programme (liability towards its funder).
+    case programmeFunds(ProgrammeID)
+    /// Money owed to a place for checks it validated and that are not paid yet (liability).
+    case placePayable(PlaceID)
+    /// Credit notes owed to a funder for its expired checks (liability).
+    case funderRefunds(FunderID)
+    /// Management fees earned by the operator (revenue).
+    case feeRevenue
+
+    public var code: String {
+        switch self {
+        case .bank: "bank"
+        case .programmeFunds: "programme_funds"
+        case .placePayable: "place_payable"
+        case .funderRefunds: "funder_refunds"
+        case .feeRevenue: "fee_revenue"
+        }
+    }
+}
+
+public enum EntryKind: String, Sendable, Codable, CaseIterable {
+    case orderPayment = "order_payment"
+    case redemption
+    case redemptionUndo = "redemption_undo"
+    case payout
+    case creditNote = "credit_note"
+}
+
+public struct JournalLine: Hashable, Sendable {
+    public let account: Account
+    public let debit: Money
+    public let credit: Money
+
+    public static func debit(_ account: Account, _ amount: Money) -> JournalLine {
+        JournalLine(account: account, debit: amount, credit: .zero)
+    }
+
+    public static func credit(_ account: Account, _ amount: Money) -> JournalLine {
+        JournalLine(account: account, debit: .zero, credit: amount)
+    }
+}
+
+/// A balanced journal transaction, ready to be written. It cannot be built unbalanced.
+public struct JournalEntry: Sendable {
+    public let kind: EntryKind
+    public let reference: String
+    public let lines: [JournalLine]
+
+    public init(kind: EntryKind, reference: String, lines: [JournalLine]) throws(DomainError) {
+        let lines = lines.filter { $0.debit != .zero || $0.credit != .zero }
+        guard lines.count >= 2 else { throw .invalid(field: "journal", reason: "an entry needs at least two lines") }
+        for line in lines {
+            guard line.debit.cents >= 0, line.credit.cents >= 0, (line.debit == .zero) != (line.credit == .zero) else {
+                throw .invalid(field: "journal", reason: "each line is either a positive debit or a positive credit")
+            }
+        }
+        let debits = lines.reduce(Money.zero) { $0 + $1.debit }
+        let credits = lines.reduce(Money.zero) { $0 + $1.credit }
+        guard debits == credits else {
+            throw .invalid(field: "journal", reason: "debits \(debits) and credits \(credits) do not balance")
+        }
+        self.kind = kind
+        self.reference = reference
+        self.lines = lines
+    }
+
+    /// The usual two-line entry: debit one account, credit another, same amount.
+    public static func transfer(_ kind: EntryKind, reference: String, amount: Money, from debit: Account, to credit: Account) throws(DomainError) -> JournalEntry {
+        try JournalEntry(kind: kind, reference: reference, lines: [.debit(debit, amount), .credit(credit, amount)])
+    }
+}
+
+/// The five invariants of DESIGN.md, checked by `passnum verify`.
+public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertible {
+    case balancedTransactions = 1
+    case programmeConservation = 2
+    case placePayable = 3
+    case funderMoney = 4
+    case redeemedAtMostOnce = 5
+
+    public var description: String {
+        switch self {
+        case .balancedTransactions: "every journal transaction balances"
+        case .programmeConservation: "per programme, checks issued = redeemed + outstanding + voided + expired"
+        case .placePayable: "per place, payable balance = face value of redeemed checks not yet paid"
+        case .funderMoney: "per funder, money received = orders paid (face value + fees); credit notes = expired checks"
+        case .redeemedAtMostOnce: "a check is redeemed at most once"
+        }
+    }
+}
+
+public struct InvariantViolation: Sendable, Error, CustomStringConvertible {
+    public let invariant: LedgerInvariant
+    public let detail: String
+
+    public init(_ invariant: LedgerInvariant, _ detail: String) {
+        self.invariant = invariant
+        self.detail = detail
+    }
+
+    public var description: String { "invariant \(invariant.rawValue) (\(invariant)) violated: \(detail)" }
+}

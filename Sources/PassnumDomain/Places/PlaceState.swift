@@ -1,0 +1,28 @@
+/// A place's qualification: draft → submitted → qualified or rejected; qualified ↔ suspended;
+/// disqualified is final.
+public enum PlaceState: String, CaseIterable, Sendable, Codable {
+    case draft, submitted, qualified, rejected, suspended, disqualified
+
+    public func canMove(to target: PlaceState) -> Bool {
+        switch (self, target) {
+        case (.draft, .submitted), (.submitted, .qualified), (.submitted, .rejected),
+             (.qualified, .suspended), (.suspended, .qualified),
+             (.qualified, .disqualified), (.suspended, .disqualified):
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// A place's request to accept one funder's checks.
+public enum AffiliationState: String, CaseIterable, Sendable, Codable {
+    case requested, approved, refused
+
+    public func canMove(to target: AffiliationState) -> Bool {
+        switch (self, target) {
+        case (.requested, .approved), (.requested, .refused), (.refused, .requested), (.approved, .refused): true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+extension SQLRow {
+    func int(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func optionalInt(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+}
+
+extension Transaction {
+    /// Inserts a row and returns its generated id (both databases support RETURNING).
+    func insertReturningID(_ query: SQLQueryString) async throws -> Int64 {
+        guard let row = try await sql.raw(query + " RETURNING id").first() else {
+            throw DomainError.invalid(field: "insert", reason: "the database returned no id")
+        }
+        return try row.int("id")
+    }
+
+    /// The integers from `first` to `last` as a common table expression `series(x)`, for bulk inserts that
+    /// generate their rows inside the database instead of shipping them over the connection.
+    func series(from first: Int64, to last: Int64) -> SQLQueryString {
+        switch kind {
+        case .postgres:
+            "WITH series(x) AS (SELECT generate_series(CAST(\(bind: first) AS BIGINT), CAST(\(bind: last) AS BIGINT)))"
+        case .sqlite:
+            "WITH RECURSIVE series(x) AS (SELECT CAST(\(bind: first) AS BIGINT) UNION ALL SELECT x + 1 FROM series WHERE x < \(bind: last))"
+        }
+    }
+}
+
+/// Text fields people type: trimmed, not empty, not too long.
+func requiredText(_ text: String, field: String, maximum: Int = 200) throws(DomainError) -> String {
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty else { throw .invalid(field: field, reason: "must not be empty") }
+    guard trimmed.count <= maximum else { throw .invalid(field: field, reason: "must be at most \(maximum) characters") }
+    return trimmed
+}
+
+extension Array where Element == Int64 {
+    var binds: [any Encodable & Sendable] { map { $0 as any Encodable & Sendable } }
+}

@@ -1,0 +1,267 @@
+import Crypto
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PassnumDomain
+import SQLKit
+
+public enum DatabaseKind: String, Sendable, CaseIterable {
+    case sqlite, postgres
+}
+
+/// The time as the business operations see it. Tests and the demo use a `ManualClock`.
+public protocol PassnumClock: Sendable {
+    var now: Date { get }
+}
+
+public struct SystemClock: PassnumClock {
+    public init() {}
+    public var now: Date { Date() }
+}
+
+public final class ManualClock: PassnumClock, @unchecked Sendable {
+    // @unchecked: `current` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var current: Date
+
+    public init(_ start: Date) { current = start }
+
+    public var now: Date { lock.withLock { current } }
+
+    public func set(_ date: Date) { lock.withLock { current = date } }
+
+    public func advance(seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+/// Who performs an operation, as written in the journal.
+public struct Actor: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public init(_ name: String) { self.name = name }
+    public static let system = Actor("system")
+    public var description: String { name }
+}
+
+/// A database transaction in progress, handed to the business operations.
+public struct Transaction: Sendable {
+    public let sql: any SQLDatabase
+    public let kind: DatabaseKind
+
+    /// Row locks exist on PostgreSQL only; on SQLite write transactions are already serialised.
+    var forUpdate: String { kind == .postgres ? " FOR UPDATE" : "" }
+}
+
+/// The platform's persistent state: a pool of connections to SQLite or PostgreSQL, the installation
+/// secret, the clock, and every business operation (as extensions, one file per business area).
+public final class Store: Sendable {
+    public let kind: DatabaseKind
+    public let configuration: StoreConfiguration
+    public let secret: InstallationSecret
+    public let clock: any PassnumClock
+    let databases: Databases
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+    private let writeGate = AsyncGate()
+
+    private init(
+        kind: DatabaseKind, configuration: StoreConfiguration, secret: InstallationSecret, clock: any PassnumClock,
+        databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) {
+        self.kind = kind
+        self.configuration = configuration
+        self.secret = secret
+        self.clock = clock
+        self.databases = databases
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+
+    /// Opens the store: creates the data directory and the installation secret if needed, connects,
+    /// and brings the schema up to date.
+    public static func open(
+        _ configuration: StoreConfiguration,
+        clock: any PassnumClock = SystemClock(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        threadPool: NIOThreadPool = .singleton,
+        logger: Logger = Logger(label: "passnum.store")
+    ) async throws -> Store {
+        try prepareDataDirectory(configuration.dataDirectory)
+        let secret = try loadOrCreateSecret(in: configuration.dataDirectory, logger: logger)
+        let databases = Databases(threadPool: threadPool, on: eventLoopGroup)
+        let kind: DatabaseKind
+        switch configuration.location {
+        case .sqlite(let path):
+            kind = .sqlite
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url):
+            kind = .postgres
+            let postgres: DatabaseConfigurationFactory
+            do {
+                postgres = try .postgres(
+                    url: url, maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
+                    connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace)
+            } catch {
+                throw StoreError.badDatabaseURL("DATABASE_URL is not usable: \(error)")
+            }
+            databases.use(postgres, as: .psql)
+        }
+        let store = Store(
+            kind: kind, configuration: configuration, secret: secret, clock: clock, databases: databases,
+            eventLoopGroup: eventLoopGroup, logger: logger)
+        do {
+            try await store.checkReachable()
+            try await Schema.migrate(store)
+            try await store.checkSecretMatchesDatabase()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    public func close() async {
+        await databases.shutdownAsync()
+    }
+
+    var database: any SQLDatabase {
+        databases.database(logger: logger, on: eventLoopGroup.any()) as! any SQLDatabase
+    }
+
+    /// Runs `body` without a transaction, for reads.
+    public func read<T: Sendable>(_ body: @Sendable (Transaction) async throws -> T) async throws -> T {
+        try await body(Transaction(sql: database, kind: kind))
+    }
+
+    /// Runs `body` in one database transaction: everything it writes is committed together, or nothing is.
+    /// On SQLite, write transactions queue in this process and take the file's write lock at once
+    /// (BEGIN IMMEDIATE). On PostgreSQL, a transaction that loses a deadlock is retried.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+        switch kind {
+        case .sqlite:
+            await writeGate.acquire()
+            do {
+                let result = try await runTransaction(body)
+                await writeGate.release()
+                return result
+            } catch {
+                await writeGate.release()
+                throw error
+            }
+        case .postgres:
+            var attempt = 1
+            while true {
+                do {
+                    return try await runTransaction(body)
+                } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    private func runTransaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+        let kind = self.kind
+        let pooled = databases.database(logger: logger, on: eventLoopGroup.any())!
+        return try await pooled.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            if kind == .sqlite {
+                // Waits for another process (a CLI command next to the server) instead of failing at once.
+                try await sql.raw("PRAGMA busy_timeout = 10000").run()
+                try await sql.raw("BEGIN IMMEDIATE").run()
+            } else {
+                try await sql.raw("BEGIN").run()
+            }
+            do {
+                let result = try await body(Transaction(sql: sql, kind: kind))
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"  // deadlock_detected, serialization_failure
+    }
+
+    private func checkReachable() async throws {
+        do {
+            _ = try await database.raw("SELECT 1 AS one").all()
+        } catch {
+            throw StoreError.databaseUnreachable(location: configuration.location.description, reason: Self.explain(error))
+        }
+    }
+
+    /// A readable reason for a connection failure (PSQLError's own description hides the server's message).
+    static func explain(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(underlying)" }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+
+    // MARK: Data directory and secret
+
+    static func prepareDataDirectory(_ directory: URL) throws(StoreError) {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+            let probe = directory.appendingPathComponent(".write-test-\(UUID().uuidString)")
+            try Data().write(to: probe)
+            try manager.removeItem(at: probe)
+        } catch {
+            throw .dataDirectoryNotWritable(path: directory.path, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    static func loadOrCreateSecret(in directory: URL, logger: Logger) throws(StoreError) -> InstallationSecret {
+        let path = directory.appendingPathComponent(StoreConfiguration.secretFileName).path
+        if !FileManager.default.fileExists(atPath: path) {
+            let (_, bytes) = InstallationSecret.generate()
+            // O_EXCL: if two processes start at once, only one secret is ever written.
+            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if fd >= 0 {
+                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                Foundation.close(fd)
+                guard written == bytes.count else {
+                    throw .dataDirectoryNotWritable(path: directory.path, reason: "could not write the installation secret")
+                }
+                logger.notice("created a new installation secret in the data directory; back it up")
+            }
+        }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw .secretUnreadable(path: path, reason: "cannot read the file")
+        }
+        guard let secret = InstallationSecret(bytes: bytes) else {
+            throw .secretUnreadable(path: path, reason: "expected \(InstallationSecret.byteCount) bytes, found \(bytes.count)")
+        }
+        return secret
+    }
+
+    /// Several servers may share one PostgreSQL: they must all hold the same secret, or the codes they
+    /// print and check would differ. The database keeps a fingerprint of the first secret it saw.
+    private func checkSecretMatchesDatabase() async throws {
+        let fingerprint = secret.fingerprint
+        try await transaction { tx in
+            let stored = try await tx.sql.raw("SELECT value FROM settings WHERE name = 'secret_fingerprint'")
+                .first(decodingColumn: "value", as: String.self)
+            if let stored {
+                guard stored == fingerprint else {
+                    throw StoreError.secretUnreadable(
+                        path: self.configuration.dataDirectory.appendingPathComponent(StoreConfiguration.secretFileName).path,
+                        reason: "it is not the secret this database was created with")
+                }
+            } else {
+                try await tx.sql.raw("INSERT INTO settings (name, value) VALUES ('secret_fingerprint', \(bind: fingerprint))").run()
+            }
+        }
+    }
+}

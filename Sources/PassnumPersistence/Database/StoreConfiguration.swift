@@ -1,0 +1,90 @@
+import Foundation
+
+/// Where the data lives: a SQLite file in the data directory (the default), or PostgreSQL when
+/// `DATABASE_URL` is set.
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): "SQLite at \(path)"
+        // Never print the password.
+        case .postgres(let url): "PostgreSQL at \(DatabaseLocation.redacted(url))"
+        }
+    }
+
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(unparseable URL)" }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "(unparseable URL)"
+    }
+}
+
+/// Everything needed to open the store.
+public struct StoreConfiguration: Sendable {
+    public var dataDirectory: URL
+    public var location: DatabaseLocation
+    /// Connections per event loop on PostgreSQL (SQLite always uses one per loop).
+    public var connectionsPerEventLoop: Int
+
+    public static let sqliteFileName = "passnum.sqlite"
+    public static let secretFileName = "installation-secret.key"
+
+    public init(dataDirectory: URL, location: DatabaseLocation? = nil, connectionsPerEventLoop: Int = 4) {
+        self.dataDirectory = dataDirectory
+        self.location = location ?? .sqlite(path: dataDirectory.appendingPathComponent(Self.sqliteFileName).path)
+        self.connectionsPerEventLoop = connectionsPerEventLoop
+    }
+
+    /// Reads `--data-dir`'s value (or `PASSNUM_DATA_DIR`, or `./data`) and `DATABASE_URL`.
+    public static func fromEnvironment(dataDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> StoreConfiguration {
+        let directory = dataDirectory ?? environment["PASSNUM_DATA_DIR"] ?? "./data"
+        let url = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        var location: DatabaseLocation? = nil
+        if let databaseURL = environment["DATABASE_URL"], !databaseURL.isEmpty {
+            location = .postgres(url: try validatedPostgresURL(databaseURL))
+        }
+        return StoreConfiguration(dataDirectory: url, location: location)
+    }
+
+    static func validatedPostgresURL(_ text: String) throws(StoreError) -> String {
+        guard let components = URLComponents(string: text), let scheme = components.scheme else {
+            throw .badDatabaseURL("DATABASE_URL is not a URL; expected postgres://user:password@host:port/database")
+        }
+        guard ["postgres", "postgresql", "postgres+tcp", "postgresql+tcp"].contains(scheme) else {
+            throw .badDatabaseURL("DATABASE_URL must start with postgres:// (got \(scheme)://)")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw .badDatabaseURL("DATABASE_URL has no host; expected postgres://user:password@host:port/database")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw .badDatabaseURL("DATABASE_URL has no user name; expected postgres://user:password@host:port/database")
+        }
+        let database = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard !database.isEmpty else {
+            throw .badDatabaseURL("DATABASE_URL names no database; expected postgres://user:password@host:port/database")
+        }
+        return text
+    }
+}
+
+/// Why the store could not open. Each message says what to do.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case badDatabaseURL(String)
+    case dataDirectoryNotWritable(path: String, reason: String)
+    case databaseUnreachable(location: String, reason: String)
+    case secretUnreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let message): message
+        case let .dataDirectoryNotWritable(path, reason):
+            "the data directory \(path) cannot be written (\(reason)); choose another with --data-dir or PASSNUM_DATA_DIR"
+        case let .databaseUnreachable(location, reason):
+            "cannot reach the database (\(location)): \(reason)"
+        case let .secretUnreadable(path, reason):
+            "the installation secret \(path) cannot be read (\(reason)); restore it from your backup: without it no check can be validated"
+        }
+    }
+}

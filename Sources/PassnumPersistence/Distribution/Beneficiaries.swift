@@ -1,0 +1,116 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+/// The minimum a booklet needs: it is nominative. No free text about the person (GDPR).
+public struct NewBeneficiary: Sendable {
+    public var firstName: String
+    public var lastName: String
+    public var birthYear: Int?
+    public var commune: CommuneCode
+    public var consentDate: CivilDate
+
+    public init(firstName: String, lastName: String, birthYear: Int?, commune: CommuneCode, consentDate: CivilDate) {
+        self.firstName = firstName
+        self.lastName = lastName
+        self.birthYear = birthYear
+        self.commune = commune
+        self.consentDate = consentDate
+    }
+}
+
+extension Store {
+    public func createBeneficiary(_ person: NewBeneficiary, prescriber: PrescriberID) async throws -> BeneficiaryID {
+        let first = try requiredText(person.firstName, field: "firstName", maximum: 100)
+        let last = try requiredText(person.lastName, field: "lastName", maximum: 100)
+        let now = clock.now
+        let today = CivilDate(now)
+        if let year = person.birthYear, !(1900...today.year).contains(year) {
+            throw DomainError.invalid(field: "birthYear", reason: "must be between 1900 and \(today.year)")
+        }
+        guard person.consentDate <= today else {
+            throw DomainError.invalid(field: "consentDate", reason: "must not be in the future")
+        }
+        return try await transaction { tx in
+            try await tx.requirePrescriber(prescriber)
+            return BeneficiaryID(try await tx.insertReturningID("""
+                INSERT INTO beneficiaries (prescriber_id, first_name, last_name, birth_year, commune, consent_date, created_at)
+                VALUES (\(bind: prescriber.rawValue), \(bind: first), \(bind: last), \(bind: person.birthYear.map(Int64.init)),
+                  \(bind: person.commune.value), \(bind: person.consentDate.description), \(bind: now.millis))
+                """))
+        }
+    }
+
+    /// Records the diagnostic's level (only the level is kept, not the answers) and returns it.
+    @discardableResult
+    public func recordDiagnostic(beneficiary: BeneficiaryID, prescriber: PrescriberID, answers: [Diagnostic.Answer]) async throws -> Int {
+        let level = try Diagnostic.level(for: answers)
+        try await recordDiagnostic(beneficiary: beneficiary, prescriber: prescriber, level: level)
+        return level
+    }
+
+    public func recordDiagnostic(beneficiary: BeneficiaryID, prescriber: PrescriberID, level: Int) async throws {
+        guard Diagnostic.levels.contains(level) else {
+            throw DomainError.invalid(field: "level", reason: "must be between 1 and 4")
+        }
+        try await transaction { tx in
+            try await tx.requireBeneficiary(beneficiary, of: prescriber)
+            try await tx.sql.raw("UPDATE beneficiaries SET diagnostic_level = \(bind: Int64(level)) WHERE id = \(bind: beneficiary.rawValue)").run()
+        }
+    }
+
+    /// Hands a booklet, or its first `count` checks still in stock, to a beneficiary. Returns the serials.
+    @discardableResult
+    public func handOut(
+        booklet: BookletID, checks count: Int? = nil, to beneficiary: BeneficiaryID, by prescriber: PrescriberID
+    ) async throws -> [CheckSerial] {
+        if let count, count < 1 { throw DomainError.invalid(field: "checks", reason: "must be at least 1") }
+        let now = clock.now
+        return try await transaction { tx in
+            try await tx.requireBeneficiary(beneficiary, of: prescriber)
+            guard let row = try await tx.sql.raw("""
+                SELECT programme_id, prescriber_id FROM booklets WHERE id = \(bind: booklet.rawValue)
+                """ + SQLQueryString(tx.forUpdate)).first(),
+                try row.optionalInt("prescriber_id") == prescriber.rawValue
+            else { throw DomainError.notFound("booklet \(booklet) in the stock of prescriber \(prescriber)") }
+            let programme = try await tx.programme(ProgrammeID(try row.int("programme_id")))
+            try tx.requireOpenForHandOut(programme, today: CivilDate(now))
+
+            let available = try await tx.sql.raw("""
+                SELECT id FROM checks WHERE booklet_id = \(bind: booklet.rawValue) AND state = 'allocated' ORDER BY id
+                """).all().map { try $0.int("id") }
+            let wanted = count ?? available.count
+            guard wanted > 0, available.count >= wanted else {
+                throw DomainError.insufficientStock(available: available.count, requested: wanted)
+            }
+            let chosen = Array(available.prefix(wanted))
+            if let maximum = programme.terms.maxChecksPerBeneficiary {
+                let held = try await tx.sql.raw("""
+                    SELECT COUNT(*) AS n FROM checks
+                    WHERE beneficiary_id = \(bind: beneficiary.rawValue) AND programme_id = \(bind: programme.id.rawValue)
+                    """).first(decodingColumn: "n", as: Int64.self) ?? 0
+                guard Int(held) + wanted <= maximum else {
+                    throw DomainError.beneficiaryLimit(maximum: maximum, held: Int(held), requested: wanted)
+                }
+            }
+            let moved = try await tx.sql.raw("""
+                UPDATE checks SET state = 'distributed', beneficiary_id = \(bind: beneficiary.rawValue),
+                  distributed_at = \(bind: now.millis)
+                WHERE id IN (\(binds: chosen.binds)) AND state = 'allocated' RETURNING id
+                """).all()
+            guard moved.count == chosen.count else {
+                throw DomainError.insufficientStock(available: moved.count, requested: wanted)
+            }
+            return chosen.compactMap(CheckSerial.init(number:))
+        }
+    }
+}
+
+extension Transaction {
+    func requireBeneficiary(_ beneficiary: BeneficiaryID, of prescriber: PrescriberID) async throws {
+        guard try await sql.raw("""
+            SELECT id FROM beneficiaries WHERE id = \(bind: beneficiary.rawValue) AND prescriber_id = \(bind: prescriber.rawValue)
+            """).first() != nil
+        else { throw DomainError.notFound("beneficiary \(beneficiary) of prescriber \(prescriber)") }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+public enum OppositionReason: String, Sendable, CaseIterable {
+    case lost, stolen, fraud
+}
+
+extension Store {
+    /// Opposes checks that are not redeemed yet: they become voided and can never be validated.
+    /// All or nothing: if one of them cannot be voided, none is.
+    public func oppose(_ serials: [CheckSerial], reason: OppositionReason) async throws {
+        guard !serials.isEmpty else { throw DomainError.invalid(field: "checks", reason: "no check given") }
+        let ids = Array(Set(serials.map(\.number))).sorted()
+        let now = clock.now.millis
+        try await transaction { tx in
+            let voided = try await tx.sql.raw("""
+                UPDATE checks SET state = 'voided', voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
+                WHERE id IN (\(binds: ids.binds)) AND state IN ('issued', 'allocated', 'distributed') RETURNING id
+                """).all().map { try $0.int("id") }
+            if voided.count != ids.count {
+                let missing = ids.first { !voided.contains($0) }!
+                let state = try await tx.sql.raw("SELECT state FROM checks WHERE id = \(bind: missing)")
+                    .first(decodingColumn: "state", as: String.self)
+                let serial = CheckSerial(number: missing)?.grouped ?? String(missing)
+                guard let state else { throw DomainError.notFound("check \(serial)") }
+                throw DomainError.invalidTransition(entity: "check \(serial)", from: state, to: CheckState.voided.rawValue)
+            }
+        }
+    }
+
+    /// Opposes every check of a booklet that is not redeemed yet (a lost or stolen booklet).
+    /// Returns how many checks were voided.
+    @discardableResult
+    public func opposeBooklet(_ booklet: BookletID, reason: OppositionReason) async throws -> Int {
+        let now = clock.now.millis
+        return try await transaction { tx in
+            guard try await tx.sql.raw("SELECT id FROM booklets WHERE id = \(bind: booklet.rawValue)").first() != nil else {
+                throw DomainError.notFound("booklet \(booklet)")
+            }
+            let voided = try await tx.sql.raw("""
+                UPDATE checks SET state = 'voided', voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
+                WHERE booklet_id = \(bind: booklet.rawValue) AND state IN ('issued', 'allocated', 'distributed') RETURNING id
+                """).all()
+            guard !voided.isEmpty else {
+                throw DomainError.invalidTransition(entity: "booklet \(booklet)", from: "no check left to oppose", to: "voided")
+            }
+            return voided.count
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+public struct Programme: Sendable {
+    public let id: ProgrammeID
+    public let funder: FunderID
+    public let terms: ProgrammeTerms
+    public let expired: Bool
+}
+
+extension Store {
+    /// Creates a programme after checking its terms (dates, perimeter, shares adding up to 100 %…).
+    public func createProgramme(funder: FunderID, terms: ProgrammeTerms) async throws -> ProgrammeID {
+        try terms.validate()
+        let now = clock.now.millis
+        return try await transaction { tx in
+            try await tx.requireFunder(funder)
+            let id = try await tx.insertReturningID("""
+                INSERT INTO programmes (funder_id, name, face_value_cents, checks_per_booklet, valid_from, valid_until,
+                  grace_days, departements, communes, categories, min_checks, max_checks, created_at)
+                VALUES (\(bind: funder.rawValue), \(bind: terms.name), \(bind: terms.faceValue.cents),
+                  \(bind: Int64(terms.checksPerBooklet)), \(bind: terms.validFrom.description),
+                  \(bind: terms.validUntil.description), \(bind: Int64(terms.graceDays)),
+                  \(bind: ProgrammeColumns.join(terms.perimeter.departements.map(\.value))),
+                  \(bind: ProgrammeColumns.join(terms.perimeter.communes.map(\.value))),
+                  \(bind: ProgrammeColumns.join(terms.categories.map(\.code))),
+                  \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), \(bind: terms.maxChecksPerBeneficiary.map(Int64.init)),
+                  \(bind: now))
+                """)
+            for (position, share) in terms.shares.enumerated() {
+                try await tx.sql.raw("""
+                    INSERT INTO programme_shares (programme_id, position, cofunder, basis_points)
+                    VALUES (\(bind: id), \(bind: Int64(position)), \(bind: share.cofunder), \(bind: Int64(share.basisPoints)))
+                    """).run()
+            }
+            return ProgrammeID(id)
+        }
+    }
+
+    public func programme(_ id: ProgrammeID) async throws -> Programme {
+        try await read { tx in try await tx.programme(id) }
+    }
+
+    /// Sets how many booklets of a programme a prescriber may hold at once.
+    public func setQuota(programme: ProgrammeID, prescriber: PrescriberID, booklets: Int) async throws {
+        guard (0...1_000_000).contains(booklets) else {
+            throw DomainError.invalid(field: "booklets", reason: "must be between 0 and 1 000 000")
+        }
+        try await transaction { tx in
+            _ = try await tx.programme(programme)
+            try await tx.requirePrescriber(prescriber)
+            try await tx.sql.raw("""
+                INSERT INTO prescriber_quotas (programme_id, prescriber_id, max_booklets)
+                VALUES (\(bind: programme.rawValue), \(bind: prescriber.rawValue), \(bind: Int64(booklets)))
+                ON CONFLICT (programme_id, prescriber_id) DO UPDATE SET max_booklets = excluded.max_booklets
+                """).run()
+        }
+    }
+}
+
+/// How programme terms are spread over columns. Multi-valued fields are joined with "|", as in the
+/// national open-data standard.
+enum ProgrammeColumns {
+    static let select = """
+        p.id AS programme_id, p.funder_id, p.name, p.face_value_cents, p.checks_per_booklet, p.valid_from,
+        p.valid_until, p.grace_days, p.departements, p.communes, p.categories, p.min_checks, p.max_checks, p.expired_at
+        """
+
+    static func join(_ values: [String]) -> String { values.joined(separator: "|") }
+
+    static func split(_ text: String) -> [String] { text.split(separator: "|").map(String.init) }
+
+    static func decode(_ row: any SQLRow) throws -> Programme {
+        func corrupt(_ column: String) -> DomainError { .invalid(field: column, reason: "unreadable value in the database") }
+        guard let from = CivilDate(try row.string("valid_from")) else { throw corrupt("valid_from") }
+        guard let until = CivilDate(try row.string("valid_until")) else { throw corrupt("valid_until") }
+        let departements = try split(row.string("departements")).map { code throws(DomainError) in
+            guard let value = DepartementCode(code) else { throw corrupt("departements") }
+            return value
+        }
+        let communes = try split(row.string("communes")).map { code throws(DomainError) in
+            guard let value = CommuneCode(code) else { throw corrupt("communes") }
+            return value
+        }
+        let categories = try split(row.string("categories")).map { code throws(DomainError) in
+            guard let value = ServiceCategory(code: code) else { throw corrupt("categories") }
+            return value
+        }
+        let terms = ProgrammeTerms(
+            name: try row.string("name"), faceValue: Money(cents: try row.int("face_value_cents")),
+            checksPerBooklet: Int(try row.int("checks_per_booklet")), validFrom: from, validUntil: until,
+            graceDays: Int(try row.int("grace_days")),
+            perimeter: Perimeter(departements: departements, communes: communes), categories: categories, shares: [],
+            minChecksPerBeneficiary: try row.optionalInt("min_checks").map(Int.init),
+            maxChecksPerBeneficiary: try row.optionalInt("max_checks").map(Int.init))
+        return Programme(
+            id: ProgrammeID(try row.int("programme_id")), funder: FunderID(try row.int("funder_id")), terms: terms,
+            expired: try row.optionalInt("expired_at") != nil)
+    }
+}
+
+extension Transaction {
+    /// A programme with its terms and co-funding shares.
+    func programme(_ id: ProgrammeID, lock: Bool = false) async throws -> Programme {
+        let query: SQLQueryString = "SELECT \(unsafeRaw: ProgrammeColumns.select) FROM programmes p WHERE p.id = \(bind: id.rawValue)"
+        guard let row = try await sql.raw(lock ? query + SQLQueryString(forUpdate) : query).first() else {
+            throw DomainError.notFound("programme \(id)")
+        }
+        let programme = try ProgrammeColumns.decode(row)
+        var terms = programme.terms
+        terms.shares = try await sql.raw("""
+            SELECT cofunder, basis_points FROM programme_shares WHERE programme_id = \(bind: id.rawValue) ORDER BY position
+            """).all().map { CoFundingShare(cofunder: try $0.string("cofunder"), basisPoints: Int(try $0.int("basis_points"))) }
+        return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired)
+    }
+}

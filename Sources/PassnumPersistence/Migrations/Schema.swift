@@ -1,0 +1,203 @@
+import Foundation
+import SQLKit
+
+/// The database schema as numbered migrations. Append only: a released migration is never edited; a change
+/// is a new migration at the end. Each one runs in its own transaction and is recorded in `schema_migrations`.
+///
+/// The DDL is plain SQL that SQLite and PostgreSQL both accept, except the identity column: `{id}`.
+/// Amounts are BIGINT cents, instants BIGINT milliseconds since 1970, calendar days TEXT "YYYY-MM-DD".
+enum Schema {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "create settings", statements: [
+            "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]),
+        Migration(version: 2, name: "create funders", statements: [
+            "CREATE TABLE funders ({id}, name TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        ]),
+        Migration(version: 3, name: "create prescribers", statements: [
+            "CREATE TABLE prescribers ({id}, name TEXT NOT NULL, commune TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        ]),
+        Migration(version: 4, name: "create places", statements: [
+            """
+            CREATE TABLE places ({id}, name TEXT NOT NULL, siret TEXT UNIQUE, commune TEXT NOT NULL,
+              postcode TEXT NOT NULL, state TEXT NOT NULL, state_reason TEXT, created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL)
+            """,
+        ]),
+        Migration(version: 5, name: "create affiliations", statements: [
+            """
+            CREATE TABLE affiliations (place_id BIGINT NOT NULL REFERENCES places (id),
+              funder_id BIGINT NOT NULL REFERENCES funders (id), state TEXT NOT NULL, reason TEXT,
+              updated_at BIGINT NOT NULL, PRIMARY KEY (place_id, funder_id))
+            """,
+        ]),
+        Migration(version: 6, name: "create programmes", statements: [
+            """
+            CREATE TABLE programmes ({id}, funder_id BIGINT NOT NULL REFERENCES funders (id), name TEXT NOT NULL,
+              face_value_cents BIGINT NOT NULL, checks_per_booklet BIGINT NOT NULL, valid_from TEXT NOT NULL,
+              valid_until TEXT NOT NULL, grace_days BIGINT NOT NULL, departements TEXT NOT NULL,
+              communes TEXT NOT NULL, categories TEXT NOT NULL, min_checks BIGINT, max_checks BIGINT,
+              created_at BIGINT NOT NULL, expired_at BIGINT)
+            """,
+            "CREATE INDEX programmes_funder ON programmes (funder_id)",
+        ]),
+        Migration(version: 7, name: "create programme_shares", statements: [
+            """
+            CREATE TABLE programme_shares (programme_id BIGINT NOT NULL REFERENCES programmes (id),
+              position BIGINT NOT NULL, cofunder TEXT NOT NULL, basis_points BIGINT NOT NULL,
+              PRIMARY KEY (programme_id, position))
+            """,
+        ]),
+        Migration(version: 8, name: "create orders", statements: [
+            """
+            CREATE TABLE orders ({id}, programme_id BIGINT NOT NULL REFERENCES programmes (id),
+              booklets BIGINT NOT NULL, face_total_cents BIGINT NOT NULL, fee_cents BIGINT NOT NULL,
+              state TEXT NOT NULL, first_booklet_id BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX orders_programme ON orders (programme_id)",
+        ]),
+        Migration(version: 9, name: "create prescriber_quotas", statements: [
+            """
+            CREATE TABLE prescriber_quotas (programme_id BIGINT NOT NULL REFERENCES programmes (id),
+              prescriber_id BIGINT NOT NULL REFERENCES prescribers (id), max_booklets BIGINT NOT NULL,
+              PRIMARY KEY (programme_id, prescriber_id))
+            """,
+        ]),
+        Migration(version: 10, name: "create booklets", statements: [
+            """
+            CREATE TABLE booklets (id BIGINT PRIMARY KEY, programme_id BIGINT NOT NULL REFERENCES programmes (id),
+              order_id BIGINT NOT NULL REFERENCES orders (id), prescriber_id BIGINT REFERENCES prescribers (id),
+              allocated_at BIGINT)
+            """,
+            "CREATE INDEX booklets_stock ON booklets (programme_id, prescriber_id)",
+        ]),
+        Migration(version: 11, name: "create beneficiaries", statements: [
+            """
+            CREATE TABLE beneficiaries ({id}, prescriber_id BIGINT NOT NULL REFERENCES prescribers (id),
+              first_name TEXT NOT NULL, last_name TEXT NOT NULL, birth_year BIGINT, commune TEXT NOT NULL,
+              diagnostic_level BIGINT, consent_date TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX beneficiaries_prescriber ON beneficiaries (prescriber_id)",
+        ]),
+        // The id is the serial's sequence number. Issuance writes only the first four columns; the
+        // partial indexes are empty for fresh checks, so bulk issuance does not pay for them.
+        Migration(version: 12, name: "create checks", statements: [
+            """
+            CREATE TABLE checks (id BIGINT PRIMARY KEY, booklet_id BIGINT NOT NULL REFERENCES booklets (id),
+              programme_id BIGINT NOT NULL REFERENCES programmes (id), state TEXT NOT NULL,
+              beneficiary_id BIGINT REFERENCES beneficiaries (id), distributed_at BIGINT,
+              place_id BIGINT REFERENCES places (id), redeemed_at BIGINT, payout_id BIGINT,
+              voided_at BIGINT, void_reason TEXT, expired_at BIGINT)
+            """,
+            "CREATE INDEX checks_booklet ON checks (booklet_id)",
+            "CREATE INDEX checks_payable ON checks (place_id, redeemed_at) WHERE state = 'redeemed'",
+            "CREATE INDEX checks_beneficiary ON checks (beneficiary_id) WHERE beneficiary_id IS NOT NULL",
+        ]),
+        Migration(version: 13, name: "create redemptions", statements: [
+            """
+            CREATE TABLE redemptions ({id}, check_id BIGINT NOT NULL REFERENCES checks (id),
+              place_id BIGINT NOT NULL REFERENCES places (id), category TEXT NOT NULL,
+              redeemed_at BIGINT NOT NULL, request_key TEXT, undone_at BIGINT)
+            """,
+            // Invariant 5 enforced by the database itself: one live redemption per check, ever.
+            "CREATE UNIQUE INDEX redemptions_live ON redemptions (check_id) WHERE undone_at IS NULL",
+            "CREATE INDEX redemptions_place ON redemptions (place_id, redeemed_at)",
+        ]),
+        Migration(version: 14, name: "create validation_requests", statements: [
+            """
+            CREATE TABLE validation_requests (place_id BIGINT NOT NULL REFERENCES places (id),
+              request_key TEXT NOT NULL, fingerprint TEXT NOT NULL, outcome TEXT NOT NULL,
+              created_at BIGINT NOT NULL, PRIMARY KEY (place_id, request_key))
+            """,
+        ]),
+        Migration(version: 15, name: "create payout_runs", statements: [
+            """
+            CREATE TABLE payout_runs (period TEXT PRIMARY KEY, ran_at BIGINT NOT NULL,
+              payouts BIGINT NOT NULL, checks BIGINT NOT NULL, total_cents BIGINT NOT NULL)
+            """,
+        ]),
+        Migration(version: 16, name: "create payouts", statements: [
+            """
+            CREATE TABLE payouts ({id}, place_id BIGINT NOT NULL REFERENCES places (id), period TEXT NOT NULL,
+              checks BIGINT NOT NULL, amount_cents BIGINT NOT NULL, created_at BIGINT NOT NULL,
+              UNIQUE (place_id, period))
+            """,
+        ]),
+        Migration(version: 17, name: "create credit_notes", statements: [
+            """
+            CREATE TABLE credit_notes ({id}, programme_id BIGINT NOT NULL UNIQUE REFERENCES programmes (id),
+              funder_id BIGINT NOT NULL REFERENCES funders (id), checks BIGINT NOT NULL,
+              amount_cents BIGINT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+        ]),
+        Migration(version: 18, name: "create journal_transactions", statements: [
+            """
+            CREATE TABLE journal_transactions ({id}, kind TEXT NOT NULL, reference TEXT NOT NULL,
+              actor TEXT NOT NULL, occurred_at BIGINT NOT NULL)
+            """,
+        ]),
+        Migration(version: 19, name: "create journal_lines", statements: [
+            """
+            CREATE TABLE journal_lines ({id},
+              transaction_id BIGINT NOT NULL REFERENCES journal_transactions (id), account TEXT NOT NULL,
+              programme_id BIGINT REFERENCES programmes (id), place_id BIGINT REFERENCES places (id),
+              funder_id BIGINT REFERENCES funders (id), debit_cents BIGINT NOT NULL, credit_cents BIGINT NOT NULL)
+            """,
+            "CREATE INDEX journal_lines_transaction ON journal_lines (transaction_id)",
+        ]),
+        // Serial numbers and booklet numbers are handed out in blocks from these counters.
+        Migration(version: 20, name: "create counters", statements: [
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO counters (name, value) VALUES ('check', 9999999999), ('booklet', 0)",
+        ]),
+    ]
+
+    static func ddl(_ statement: String, for kind: DatabaseKind) -> String {
+        let identity = switch kind {
+        case .sqlite: "id INTEGER PRIMARY KEY"
+        case .postgres: "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+        }
+        return statement.replacingOccurrences(of: "{id}", with: identity)
+    }
+
+    /// Applies the migrations not yet recorded, each in its own transaction. Safe when several servers start
+    /// together: on PostgreSQL an advisory lock lets one migrate while the others wait.
+    static func migrate(_ store: Store) async throws {
+        try await store.read { tx in
+            try await tx.sql.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+                  applied_at BIGINT NOT NULL)
+                """).run()
+        }
+        for migration in migrations {
+            try await store.transaction { tx in
+                if tx.kind == .postgres {
+                    try await tx.sql.raw("SELECT pg_advisory_xact_lock(7247262)").run()
+                }
+                let applied = try await tx.sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: Int64(migration.version))")
+                    .first()
+                guard applied == nil else { return }
+                for statement in migration.statements {
+                    try await tx.sql.raw(SQLQueryString(ddl(statement, for: tx.kind))).run()
+                }
+                try await tx.sql.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Date().millis))
+                    """).run()
+            }
+        }
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as stored in the database.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}

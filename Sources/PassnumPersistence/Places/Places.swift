@@ -1,0 +1,131 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+/// The minimal record of a place; the step-by-step application comes with the places issue.
+public struct NewPlace: Sendable {
+    public var name: String
+    public var siret: String?
+    public var commune: CommuneCode
+    public var postcode: String
+
+    public init(name: String, siret: String? = nil, commune: CommuneCode, postcode: String) {
+        self.name = name
+        self.siret = siret
+        self.commune = commune
+        self.postcode = postcode
+    }
+}
+
+extension Store {
+    /// Records a place whose application is submitted, waiting for the operator's decision.
+    public func createPlace(_ place: NewPlace) async throws -> PlaceID {
+        let name = try requiredText(place.name, field: "name")
+        guard place.postcode.count == 5, place.postcode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw DomainError.invalid(field: "postcode", reason: "must be 5 digits")
+        }
+        if let siret = place.siret, siret.count != 14 || !siret.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw DomainError.invalid(field: "siret", reason: "must be 14 digits")
+        }
+        let now = clock.now.millis
+        return try await transaction { tx in
+            if let siret = place.siret,
+               try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: siret)").first() != nil {
+                throw DomainError.invalid(field: "siret", reason: "another place already has this SIRET")
+            }
+            return PlaceID(try await tx.insertReturningID("""
+                INSERT INTO places (name, siret, commune, postcode, state, created_at, updated_at)
+                VALUES (\(bind: name), \(bind: place.siret), \(bind: place.commune.value), \(bind: place.postcode),
+                  \(bind: PlaceState.submitted.rawValue), \(bind: now), \(bind: now))
+                """))
+        }
+    }
+
+    public func placeState(_ place: PlaceID) async throws -> PlaceState {
+        try await read { tx in try await tx.placeState(place) }
+    }
+
+    /// Moves a place through qualification: qualify, reject, suspend, reinstate, disqualify.
+    public func changePlaceState(_ place: PlaceID, to target: PlaceState, reason: String? = nil) async throws {
+        let now = clock.now.millis
+        try await transaction { tx in
+            let current = try await tx.placeState(place, lock: true)
+            guard current.canMove(to: target) else {
+                throw DomainError.invalidTransition(entity: "place \(place)", from: current.rawValue, to: target.rawValue)
+            }
+            if [.rejected, .suspended, .disqualified].contains(target), (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw DomainError.invalid(field: "reason", reason: "a reason is required for this decision")
+            }
+            try await tx.sql.raw("""
+                UPDATE places SET state = \(bind: target.rawValue), state_reason = \(bind: reason), updated_at = \(bind: now)
+                WHERE id = \(bind: place.rawValue)
+                """).run()
+        }
+    }
+
+    /// A place asks to accept a funder's checks.
+    public func requestAffiliation(place: PlaceID, funder: FunderID) async throws {
+        let now = clock.now.millis
+        try await transaction { tx in
+            _ = try await tx.placeState(place)
+            try await tx.requireFunder(funder)
+            if let current = try await tx.affiliationState(place: place, funder: funder) {
+                guard current.canMove(to: .requested) else {
+                    throw DomainError.invalidTransition(entity: "affiliation", from: current.rawValue, to: AffiliationState.requested.rawValue)
+                }
+                try await tx.sql.raw("""
+                    UPDATE affiliations SET state = 'requested', reason = NULL, updated_at = \(bind: now)
+                    WHERE place_id = \(bind: place.rawValue) AND funder_id = \(bind: funder.rawValue)
+                    """).run()
+            } else {
+                try await tx.sql.raw("""
+                    INSERT INTO affiliations (place_id, funder_id, state, updated_at)
+                    VALUES (\(bind: place.rawValue), \(bind: funder.rawValue), 'requested', \(bind: now))
+                    """).run()
+            }
+        }
+    }
+
+    /// The funder approves or refuses a place's request. Only a qualified place can be approved.
+    public func decideAffiliation(place: PlaceID, funder: FunderID, approve: Bool, reason: String? = nil) async throws {
+        let now = clock.now.millis
+        let target: AffiliationState = approve ? .approved : .refused
+        try await transaction { tx in
+            guard let current = try await tx.affiliationState(place: place, funder: funder) else {
+                throw DomainError.notFound("affiliation request of place \(place) to funder \(funder)")
+            }
+            guard current.canMove(to: target) else {
+                throw DomainError.invalidTransition(entity: "affiliation", from: current.rawValue, to: target.rawValue)
+            }
+            if approve {
+                let state = try await tx.placeState(place)
+                guard state == .qualified else {
+                    throw DomainError.invalidTransition(entity: "place \(place)", from: state.rawValue, to: "affiliated")
+                }
+            }
+            try await tx.sql.raw("""
+                UPDATE affiliations SET state = \(bind: target.rawValue), reason = \(bind: reason), updated_at = \(bind: now)
+                WHERE place_id = \(bind: place.rawValue) AND funder_id = \(bind: funder.rawValue)
+                """).run()
+        }
+    }
+}
+
+extension Transaction {
+    func placeState(_ place: PlaceID, lock: Bool = false) async throws -> PlaceState {
+        let query: SQLQueryString = "SELECT state FROM places WHERE id = \(bind: place.rawValue)"
+        guard let row = try await sql.raw(lock ? query + SQLQueryString(forUpdate) : query).first() else {
+            throw DomainError.notFound("place \(place)")
+        }
+        guard let state = PlaceState(rawValue: try row.string("state")) else {
+            throw DomainError.invalid(field: "state", reason: "unreadable place state in the database")
+        }
+        return state
+    }
+
+    func affiliationState(place: PlaceID, funder: FunderID) async throws -> AffiliationState? {
+        try await sql.raw("""
+            SELECT state FROM affiliations WHERE place_id = \(bind: place.rawValue) AND funder_id = \(bind: funder.rawValue)
+            """).first(decodingColumn: "state", as: String.self).flatMap(AffiliationState.init(rawValue:))
+    }
+}
