@@ -1,1 +1,4 @@
-print("x")
+import Foundation
+import PassnumApp
+
+exit(await PassnumMain.run())

@@ -64,12 +64,13 @@ public final class Store: Sendable {
     let databases: Databases
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
-    private let writeGate = AsyncGate()
+    private let writeGate: AsyncGate
 
     private init(
         kind: DatabaseKind, configuration: StoreConfiguration, secret: InstallationSecret, clock: any PassnumClock,
-        databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger
+        databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writeGate: AsyncGate = AsyncGate()
     ) {
+        self.writeGate = writeGate
         self.kind = kind
         self.configuration = configuration
         self.secret = secret
@@ -120,6 +121,13 @@ public final class Store: Sendable {
             throw error
         }
         return store
+    }
+
+    /// The same store seen through another clock (the demo replays past months). It shares the connections;
+    /// close the original, not the copy.
+    public func with(clock: any PassnumClock) -> Store {
+        Store(kind: kind, configuration: configuration, secret: secret, clock: clock, databases: databases,
+              eventLoopGroup: eventLoopGroup, logger: logger, writeGate: writeGate)
     }
 
     public func close() async {

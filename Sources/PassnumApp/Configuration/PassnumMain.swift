@@ -1,0 +1,77 @@
+import Foundation
+import PassnumPersistence
+import Vapor
+
+/// The `passnum` executable: global options, opening the store, then Vapor's command line.
+public enum PassnumMain {
+    public static func run(_ arguments: [String] = CommandLine.arguments) async -> Int32 {
+        var arguments = arguments
+        do {
+            let dataDirectory = try takeOption("--data-dir", from: &arguments)
+            let demoBeforeServe = arguments.dropFirst().first == "serve" && takeFlag("--demo", from: &arguments)
+            let configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory)
+
+            var environment = try Environment.detect(arguments: arguments)
+            try LoggingSystem.bootstrap(from: &environment)
+            let app = try await Application.make(environment)
+            do {
+                let store = try await Store.open(
+                    configuration, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
+                app.lifecycle.use(StoreLifecycle(store: store))
+                try configure(app, store: store)
+                if demoBeforeServe {
+                    let console = Terminal()
+                    if try await store.overview().funders == 0 {
+                        console.print("Filling the empty database with demo data…")
+                        let report = try await DemoScenario(store: store).run()
+                        console.print(report.summary)
+                    } else {
+                        console.print("The database already holds data: no demo data added.")
+                    }
+                }
+                try await app.execute()
+                try await app.asyncShutdown()
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    static func takeOption(_ name: String, from arguments: inout [String]) throws -> String? {
+        guard let index = arguments.firstIndex(where: { $0 == name || $0.hasPrefix(name + "=") }) else { return nil }
+        if arguments[index].hasPrefix(name + "=") {
+            let value = String(arguments[index].dropFirst(name.count + 1))
+            arguments.remove(at: index)
+            return value
+        }
+        guard index + 1 < arguments.count else { throw UsageError("\(name) needs a value") }
+        let value = arguments[index + 1]
+        arguments.removeSubrange(index...(index + 1))
+        return value
+    }
+
+    static func takeFlag(_ name: String, from arguments: inout [String]) -> Bool {
+        guard let index = arguments.firstIndex(of: name) else { return false }
+        arguments.remove(at: index)
+        return true
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Closes the store's connections when the application stops.
+struct StoreLifecycle: LifecycleHandler {
+    let store: Store
+
+    func shutdownAsync(_ application: Application) async {
+        await store.close()
+    }
+}

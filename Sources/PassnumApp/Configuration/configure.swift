@@ -1,0 +1,31 @@
+import PassnumPersistence
+import Vapor
+
+/// Registers the store, the routes and the commands.
+public func configure(_ app: Application, store: Store) throws {
+    app.store = store
+    app.http.server.configuration.hostname = "127.0.0.1"
+    app.http.server.configuration.port = 8080
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(VerifyCommand(), as: "verify")
+    try routes(app)
+}
+
+extension Application {
+    private struct StoreKey: StorageKey {
+        typealias Value = Store
+    }
+
+    /// The platform's store, opened before the application starts.
+    public var store: Store {
+        get {
+            guard let store = storage[StoreKey.self] else { fatalError("configure(_:store:) was not called") }
+            return store
+        }
+        set { storage[StoreKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var store: Store { application.store }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+
+/// A realistic demo territory, replayed over the last two months with a manual clock: one département
+/// funder with a programme co-funded by the State over two départements, 3 prescribers, 5 places (one not
+/// affiliated, one suspended), 500 booklets ordered and fulfilled, 200 handed out, a few hundred validations
+/// over two months and the payout run of last month. Deterministic: the same seed gives the same data.
+public struct DemoScenario: Sendable {
+    public struct Report: Sendable {
+        public var overview: Overview
+        public var validations = 0
+        public var refusals = 0
+        public var undone = 0
+        public var payout: PayoutRunResult?
+        public var violations: [InvariantViolation] = []
+
+        public var summary: String {
+            var lines = [
+                "Demo data:",
+                "  funders \(overview.funders), prescribers \(overview.prescribers), places \(overview.places), programmes \(overview.programmes)",
+                "  orders \(overview.orders), booklets \(overview.booklets), checks \(overview.checks), beneficiaries \(overview.beneficiaries)",
+            ]
+            let states = CheckState.allCases.compactMap { state in overview.checksByState[state].map { "\(state.rawValue) \($0)" } }
+            lines.append("  checks by state: " + states.joined(separator: ", "))
+            lines.append("  validation requests accepted \(validations), refused \(refusals), undone the same day \(undone)")
+            if let payout {
+                lines.append("  payout run \(payout.month): \(payout.payouts) payouts, \(payout.checks) checks, \(payout.total)")
+            }
+            lines.append(violations.isEmpty ? "  verify: all 5 invariants hold" : "  verify: \(violations.map(\.description).joined(separator: "; "))")
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    let store: Store
+    let seed: UInt64
+
+    public init(store: Store, seed: UInt64 = 2019) {
+        self.store = store
+        self.seed = seed
+    }
+
+    public func run() async throws -> Report {
+        let realNow = store.clock.now
+        let today = CivilDate(realNow)
+        let currentMonth = today.calendarMonth
+        let clock = ManualClock(currentMonth.previous.previous.firstDay.start.addingTimeInterval(9 * 3600))
+        let store = self.store.with(clock: clock)
+        var random = SplitMix64(seed: seed)
+        var report = Report(overview: Overview())
+
+        // Organisations.
+        let funder = try await store.createFunder(name: "Département de la Gironde")
+        let programme = try await store.createProgramme(funder: funder, terms: ProgrammeTerms(
+            name: "Pass numérique Gironde – Dordogne",
+            validFrom: CivilDate(clock.now), validUntil: today.adding(days: 300),
+            perimeter: Perimeter(departements: [DepartementCode("33")!, DepartementCode("24")!]),
+            categories: ServiceCategory.allCases.filter { $0 != .equipment },
+            shares: [CoFundingShare(cofunder: "État", percent: 50), CoFundingShare(cofunder: "Département de la Gironde", percent: 50)],
+            minChecksPerBeneficiary: 2, maxChecksPerBeneficiary: 10))
+        let prescribers = [
+            try await store.createPrescriber(name: "CCAS de Bordeaux", commune: CommuneCode("33063")!),
+            try await store.createPrescriber(name: "France Services de Libourne", commune: CommuneCode("33243")!),
+            try await store.createPrescriber(name: "Maison des solidarités de Périgueux", commune: CommuneCode("24322")!),
+        ]
+        let placeSpecs: [(String, String, String)] = [
+            ("Médiathèque Flora Tristan", "33063", "33000"),
+            ("Centre social Bastide Benauge", "33063", "33100"),
+            ("Espace public numérique de Libourne", "33243", "33500"),
+            ("Association Les Connectés", "24322", "24000"),
+            ("Fab lab du Bergeracois", "24037", "24100"),
+        ]
+        var places: [PlaceID] = []
+        for (index, spec) in placeSpecs.enumerated() {
+            let place = try await store.createPlace(NewPlace(
+                name: spec.0, siret: Self.demoSiret(index), commune: CommuneCode(spec.1)!, postcode: spec.2))
+            try await store.changePlaceState(place, to: .qualified)
+            try await store.requestAffiliation(place: place, funder: funder)
+            // The fourth place asked to join but the funder has not answered yet.
+            if index != 3 { try await store.decideAffiliation(place: place, funder: funder, approve: true) }
+            places.append(place)
+        }
+
+        // 500 booklets in two orders, carried from draft to fulfilled.
+        for booklets in [300, 200] {
+            let order = try await store.createOrder(programme: programme, booklets: booklets)
+            for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] {
+                try await store.moveOrder(order, to: state, actor: Actor("demo"))
+            }
+        }
+
+        // Stock to prescribers, then 200 booklets handed out over the first month.
+        var stock: [(PrescriberID, BookletID)] = []
+        for (prescriber, count) in zip(prescribers, [110, 80, 60]) {
+            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 150)
+            stock += try await store.allocate(programme: programme, prescriber: prescriber, booklets: count).map { (prescriber, $0) }
+        }
+        var handed: [(serial: CheckSerial, place: Int)] = []
+        let firstMonthSeconds = Double(currentMonth.previous.firstDay.start.timeIntervalSince(clock.now))
+        let handOutTimes = (0..<200).map { _ in Double(random.next() % 1000) / 1000 * firstMonthSeconds * 0.9 }.sorted()
+        for (index, (prescriber, booklet)) in stock.prefix(200).enumerated() {
+            clock.set(currentMonth.previous.previous.firstDay.start.addingTimeInterval(9 * 3600 + handOutTimes[index]))
+            let commune = ["33063", "33243", "24322"][prescribers.firstIndex(of: prescriber)!]
+            let person = try await store.createBeneficiary(NewBeneficiary(
+                firstName: Self.firstNames[index % Self.firstNames.count],
+                lastName: Self.lastNames[(index * 7) % Self.lastNames.count],
+                birthYear: 1940 + Int(random.next() % 60), commune: CommuneCode(commune)!, consentDate: CivilDate(clock.now)),
+                prescriber: prescriber)
+            let answers = (0..<Diagnostic.questions.count).map { _ in Diagnostic.Answer(rawValue: Int(random.next() % 3))! }
+            let level = try await store.recordDiagnostic(beneficiary: person, prescriber: prescriber, answers: answers)
+            let count = Diagnostic.recommendedChecks(level: level, minimum: 2, maximum: 10)
+            let serials = try await store.handOut(booklet: booklet, checks: count, to: person, by: prescriber)
+            // People go to a place near them.
+            let nearby = prescribers.firstIndex(of: prescriber)! == 2 ? [3, 4] : (prescribers.firstIndex(of: prescriber)! == 1 ? [2] : [0, 1])
+            handed += serials.map { ($0, nearby[Int(random.next() % UInt64(nearby.count))]) }
+        }
+        // One person lost a booklet's remaining checks.
+        try await store.opposeBooklet(stock[199].1, reason: .lost)
+
+        // A few hundred validations over last month and this month, in time order.
+        let windowStart = currentMonth.previous.firstDay.start
+        let window = realNow.timeIntervalSince(windowStart)
+        var queue = handed.filter { _ in random.next() % 100 < 45 }
+        queue.shuffle(using: &random)
+        let times = queue.map { _ in windowStart.addingTimeInterval(Double(random.next() % 1_000_000) / 1_000_000 * window) }.sorted()
+        let suspension = windowStart.addingTimeInterval(window * 0.6)
+        var suspended = false
+        for (index, check) in queue.enumerated() {
+            clock.set(times[index])
+            if !suspended && times[index] >= suspension {
+                try await store.changePlaceState(places[4], to: .suspended, reason: "Contrôle en cours")
+                suspended = true
+            }
+            let code = store.secret.securityCode(for: check.serial)
+            let category = [ServiceCategory.administrativeProcedures, .everydayTools, .safeUse, .employment][Int(random.next() % 4)]
+            let outcome = try await store.validate(ValidationRequest(
+                place: places[check.place], checks: [PresentedCheck(serial: check.serial.grouped, code: code.grouped)],
+                category: category, key: "demo-\(index)"), actor: Actor("demo"))
+            if outcome.accepted {
+                report.validations += 1
+                // Now and then a place validated by mistake and undoes it the same day.
+                if random.next() % 40 == 0 {
+                    try await store.undoValidation(of: check.serial, at: places[check.place], actor: Actor("demo"))
+                    report.undone += 1
+                }
+            } else {
+                report.refusals += 1
+            }
+            // Some people try to use a check twice.
+            if random.next() % 25 == 0 {
+                let again = try await store.validate(ValidationRequest(
+                    place: places[check.place], checks: [PresentedCheck(serial: check.serial.compact, code: code.canonical)],
+                    category: category, key: "demo-\(index)-again"), actor: Actor("demo"))
+                if !again.accepted { report.refusals += 1 }
+            }
+        }
+
+        clock.set(realNow)
+        report.payout = try await store.runPayouts(for: currentMonth.previous, actor: Actor("demo"))
+        report.overview = try await store.overview()
+        report.violations = try await store.verify()
+        return report
+    }
+
+    /// Fictitious SIRETs that pass the Luhn check.
+    static func demoSiret(_ index: Int) -> String {
+        let body = String(format: "9990000%06d", index + 1)
+        let digits = body.compactMap { $0.wholeNumberValue }
+        for last in 0...9 {
+            let all = digits + [last]
+            let sum = all.reversed().enumerated().reduce(0) { total, pair in
+                let doubled = pair.offset % 2 == 1 ? pair.element * 2 : pair.element
+                return total + (doubled > 9 ? doubled - 9 : doubled)
+            }
+            if sum % 10 == 0 { return body + String(last) }
+        }
+        return body + "0"
+    }
+
+    static let firstNames = ["Marie", "Jean", "Fatima", "Michel", "Nathalie", "Ahmed", "Monique", "Pierre", "Sylvie", "Karim",
+                             "Josiane", "Bernard", "Aïcha", "Gérard", "Chantal", "Mamadou", "Odette", "Thierry"]
+    static let lastNames = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+                            "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "Benali", "Diallo", "Fournier", "Girard"]
+}

@@ -1,0 +1,195 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+extension Store {
+    /// Checks the five invariants of DESIGN.md over the whole database with aggregate queries. Returns the
+    /// first violation of each broken invariant, in invariant order; empty when everything holds.
+    public func verify() async throws -> [InvariantViolation] {
+        try await read { tx in
+            var violations: [InvariantViolation] = []
+            for check in [Transaction.verifyBalanced, Transaction.verifyProgrammes, Transaction.verifyPlaces,
+                          Transaction.verifyFunders, Transaction.verifyRedeemedOnce] {
+                if let violation = try await check(tx)() { violations.append(violation) }
+            }
+            return violations
+        }
+    }
+}
+
+extension Transaction {
+    /// Rows of (key, value) as a dictionary; both columns must be integers.
+    func integers(_ query: SQLQueryString) async throws -> [Int64: Int64] {
+        var result: [Int64: Int64] = [:]
+        for row in try await sql.raw(query).all() { result[try row.int("k")] = try row.int("v") }
+        return result
+    }
+
+    /// Invariant 1: every journal transaction balances, and no line is negative.
+    func verifyBalanced() async throws -> InvariantViolation? {
+        if let row = try await sql.raw("""
+            SELECT transaction_id, CAST(SUM(debit_cents) AS BIGINT) AS debits, CAST(SUM(credit_cents) AS BIGINT) AS credits
+            FROM journal_lines GROUP BY transaction_id HAVING SUM(debit_cents) <> SUM(credit_cents)
+            ORDER BY transaction_id LIMIT 1
+            """).first() {
+            return InvariantViolation(.balancedTransactions, """
+                journal transaction \(try row.int("transaction_id")) has debits \(Money(cents: try row.int("debits"))) \
+                and credits \(Money(cents: try row.int("credits")))
+                """)
+        }
+        if let row = try await sql.raw("""
+            SELECT id, transaction_id FROM journal_lines WHERE debit_cents < 0 OR credit_cents < 0 ORDER BY id LIMIT 1
+            """).first() {
+            return InvariantViolation(.balancedTransactions, "journal line \(try row.int("id")) of transaction \(try row.int("transaction_id")) is negative")
+        }
+        return nil
+    }
+
+    /// Invariant 2: per programme, every check issued by a fulfilled order is accounted for in exactly one
+    /// state, and the money held for the programme matches its checks that can still be used or refunded.
+    func verifyProgrammes() async throws -> InvariantViolation? {
+        let states = CheckState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        if let row = try await sql.raw("SELECT id, state FROM checks WHERE state NOT IN (\(unsafeRaw: states)) ORDER BY id LIMIT 1").first() {
+            return InvariantViolation(.programmeConservation, "check \(try row.int("id")) has unknown state \(try row.string("state"))")
+        }
+        let ordered = try await integers("""
+            SELECT o.programme_id AS k, CAST(SUM(o.booklets * p.checks_per_booklet) AS BIGINT) AS v
+            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled' GROUP BY o.programme_id
+            """)
+        let existing = try await integers("SELECT programme_id AS k, CAST(COUNT(*) AS BIGINT) AS v FROM checks GROUP BY programme_id")
+        for programme in Set(ordered.keys).union(existing.keys).sorted() {
+            let issued = ordered[programme] ?? 0
+            let accounted = existing[programme] ?? 0
+            if issued != accounted {
+                return InvariantViolation(.programmeConservation, """
+                    programme \(programme): fulfilled orders issued \(issued) checks, but \(accounted) are accounted for \
+                    (redeemed + outstanding + voided + expired)
+                    """)
+            }
+        }
+        // Money held for a programme = face value of its checks not redeemed nor expired (outstanding or
+        // voided) + orders paid and not yet fulfilled.
+        let expected = try await integers("""
+            SELECT p.id AS k,
+              CAST(p.face_value_cents * (SELECT COUNT(*) FROM checks c WHERE c.programme_id = p.id
+                AND c.state IN ('issued', 'allocated', 'distributed', 'voided'))
+              + (SELECT COALESCE(SUM(o.face_total_cents), 0) FROM orders o WHERE o.programme_id = p.id AND o.state = 'paid')
+              AS BIGINT) AS v
+            FROM programmes p
+            """)
+        let held = try await integers("""
+            SELECT programme_id AS k, CAST(SUM(credit_cents) - SUM(debit_cents) AS BIGINT) AS v
+            FROM journal_lines WHERE account = 'programme_funds' GROUP BY programme_id
+            """)
+        for programme in Set(expected.keys).union(held.keys).sorted() where (expected[programme] ?? 0) != (held[programme] ?? 0) {
+            return InvariantViolation(.programmeConservation, """
+                programme \(programme): the journal holds \(Money(cents: held[programme] ?? 0)) for it, but its \
+                outstanding and voided checks and unfulfilled paid orders are worth \(Money(cents: expected[programme] ?? 0))
+                """)
+        }
+        return nil
+    }
+
+    /// Invariant 3: per place, what the journal owes it equals its redeemed checks not yet paid.
+    func verifyPlaces() async throws -> InvariantViolation? {
+        let owed = try await integers("""
+            SELECT place_id AS k, CAST(SUM(credit_cents) - SUM(debit_cents) AS BIGINT) AS v
+            FROM journal_lines WHERE account = 'place_payable' GROUP BY place_id
+            """)
+        let redeemed = try await integers("""
+            SELECT c.place_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
+            FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state = 'redeemed' GROUP BY c.place_id
+            """)
+        for place in Set(owed.keys).union(redeemed.keys).sorted() where (owed[place] ?? 0) != (redeemed[place] ?? 0) {
+            return InvariantViolation(.placePayable, """
+                place \(place): payable balance is \(Money(cents: owed[place] ?? 0)) but its redeemed, unpaid checks \
+                are worth \(Money(cents: redeemed[place] ?? 0))
+                """)
+        }
+        return nil
+    }
+
+    /// Invariant 4: per funder, money received = face value + fees of its paid orders (and the checks of
+    /// fulfilled orders exist); credit notes = face value of its expired checks.
+    func verifyFunders() async throws -> InvariantViolation? {
+        let received = try await integers("""
+            SELECT p.funder_id AS k, CAST(SUM(l.debit_cents) AS BIGINT) AS v
+            FROM journal_lines l JOIN journal_transactions t ON t.id = l.transaction_id
+            JOIN orders o ON t.reference = 'order:' || o.id JOIN programmes p ON p.id = o.programme_id
+            WHERE t.kind = 'order_payment' AND l.account = 'bank' GROUP BY p.funder_id
+            """)
+        let billed = try await integers("""
+            SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents + o.fee_cents) AS BIGINT) AS v
+            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state IN ('paid', 'fulfilled') GROUP BY p.funder_id
+            """)
+        for funder in Set(received.keys).union(billed.keys).sorted() where (received[funder] ?? 0) != (billed[funder] ?? 0) {
+            return InvariantViolation(.funderMoney, """
+                funder \(funder): received \(Money(cents: received[funder] ?? 0)) but its paid orders amount to \
+                \(Money(cents: billed[funder] ?? 0))
+                """)
+        }
+        let fulfilled = try await integers("""
+            SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents) AS BIGINT) AS v
+            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled' GROUP BY p.funder_id
+            """)
+        let issuedValue = try await integers("""
+            SELECT p.funder_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
+            FROM checks c JOIN programmes p ON p.id = c.programme_id GROUP BY p.funder_id
+            """)
+        for funder in Set(fulfilled.keys).union(issuedValue.keys).sorted() where (fulfilled[funder] ?? 0) != (issuedValue[funder] ?? 0) {
+            return InvariantViolation(.funderMoney, """
+                funder \(funder): fulfilled orders are worth \(Money(cents: fulfilled[funder] ?? 0)) but its checks \
+                are worth \(Money(cents: issuedValue[funder] ?? 0))
+                """)
+        }
+        let refunded = try await integers("""
+            SELECT funder_id AS k, CAST(SUM(credit_cents) - SUM(debit_cents) AS BIGINT) AS v
+            FROM journal_lines WHERE account = 'funder_refunds' GROUP BY funder_id
+            """)
+        let notes = try await integers("""
+            SELECT funder_id AS k, CAST(SUM(amount_cents) AS BIGINT) AS v FROM credit_notes GROUP BY funder_id
+            """)
+        let expiredValue = try await integers("""
+            SELECT p.funder_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
+            FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state IN ('expired', 'refunded') GROUP BY p.funder_id
+            """)
+        for funder in Set(refunded.keys).union(notes.keys).union(expiredValue.keys).sorted() {
+            let journal = refunded[funder] ?? 0, documents = notes[funder] ?? 0, expired = expiredValue[funder] ?? 0
+            if journal != expired || documents != expired {
+                return InvariantViolation(.funderMoney, """
+                    funder \(funder): credit notes are \(Money(cents: documents)) (journal \(Money(cents: journal))) but \
+                    its expired checks are worth \(Money(cents: expired))
+                    """)
+            }
+        }
+        return nil
+    }
+
+    /// Invariant 5: a check has at most one live redemption, and it has one exactly when it is redeemed or paid.
+    func verifyRedeemedOnce() async throws -> InvariantViolation? {
+        if let row = try await sql.raw("""
+            SELECT check_id, CAST(COUNT(*) AS BIGINT) AS n FROM redemptions WHERE undone_at IS NULL
+            GROUP BY check_id HAVING COUNT(*) > 1 ORDER BY check_id LIMIT 1
+            """).first() {
+            return InvariantViolation(.redeemedAtMostOnce, "check \(Self.serial(try row.int("check_id"))) is redeemed \(try row.int("n")) times")
+        }
+        if let row = try await sql.raw("""
+            SELECT c.id FROM checks c WHERE c.state IN ('redeemed', 'paid') AND NOT EXISTS (
+              SELECT 1 FROM redemptions r WHERE r.check_id = c.id AND r.undone_at IS NULL AND r.place_id = c.place_id)
+            ORDER BY c.id LIMIT 1
+            """).first() {
+            return InvariantViolation(.redeemedAtMostOnce, "check \(Self.serial(try row.int("id"))) is marked redeemed without a redemption by its place")
+        }
+        if let row = try await sql.raw("""
+            SELECT r.check_id, c.state FROM redemptions r JOIN checks c ON c.id = r.check_id
+            WHERE r.undone_at IS NULL AND c.state NOT IN ('redeemed', 'paid') ORDER BY r.check_id LIMIT 1
+            """).first() {
+            return InvariantViolation(.redeemedAtMostOnce, """
+                check \(Self.serial(try row.int("check_id"))) has a live redemption but is \(try row.string("state"))
+                """)
+        }
+        return nil
+    }
+
+    static func serial(_ id: Int64) -> String { CheckSerial(number: id)?.grouped ?? "#\(id)" }
+}
