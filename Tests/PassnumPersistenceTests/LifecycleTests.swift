@@ -1,0 +1,182 @@
+import Foundation
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+
+@Suite("Orders, issuance and distribution")
+struct LifecycleTests {
+    @Test("Fulfilling an order issues its booklets and checks with valid serials, and payment is journaled", arguments: TestDatabase.allCases)
+    func fulfilmentIssuesChecks(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 7)
+            let overview = try await store.overview()
+            #expect(overview.booklets == 7)
+            #expect(overview.checksByState[.issued] == 70)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM checks WHERE booklet_id IS NULL") == 0)
+            // Every check's id makes a 12-digit serial whose check digit validates.
+            let ids = try await store.read { tx in try await tx.sql.raw("SELECT id FROM checks ORDER BY id").all().map { try $0.int("id") } }
+            for id in ids {
+                let serial = try #require(CheckSerial(number: id))
+                #expect(CheckSerial.parse(serial.grouped) == .success(serial))
+            }
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM journal_transactions WHERE kind = 'order_payment'") == 1)
+            #expect(try await count(store, "SELECT CAST(SUM(debit_cents) AS BIGINT) AS n FROM journal_lines WHERE account = 'bank'") == 70_000)
+            #expect(try await store.order(territory.order).state == .fulfilled)
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("An order cannot skip a state nor be fulfilled twice", arguments: TestDatabase.allCases)
+    func orderTransitions(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 1)
+            let order = try await store.createOrder(programme: territory.programme, booklets: 2)
+            await #expect(throws: DomainError.invalidTransition(entity: "order \(order)", from: "draft", to: "paid")) {
+                try await store.moveOrder(order, to: .paid)
+            }
+            await #expect(throws: DomainError.self) { try await store.moveOrder(territory.order, to: .fulfilled) }
+            try await store.moveOrder(order, to: .cancelled)
+            await #expect(throws: DomainError.self) { try await store.moveOrder(order, to: .quoted) }
+            #expect(try await store.overview().checks == 10)
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("A programme whose co-funding shares do not add up to 100 % is refused", arguments: TestDatabase.allCases)
+    func programmeSharesMustAddUp(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let funder = try await store.createFunder(name: "Commune de Roubaix")
+            var terms = Territory.standardTerms
+            terms.shares = [CoFundingShare(cofunder: "État", percent: 50), CoFundingShare(cofunder: "Commune", percent: 40)]
+            await #expect(throws: DomainError.invalid(field: "shares", reason: "shares add up to 90.0 %, not 100 %")) {
+                try await store.createProgramme(funder: funder, terms: terms)
+            }
+            #expect(try await store.overview().programmes == 0)
+        }
+    }
+
+    @Test("Allocation respects the prescriber's quota and takes booklets from the funder's stock", arguments: TestDatabase.allCases)
+    func allocationWithinQuota(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 10, quota: 3)
+            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2)
+            #expect(booklets.count == 2)
+            #expect(try await store.overview().checksByState[.allocated] == 20)
+            await #expect(throws: DomainError.quotaExceeded(quota: 3, held: 2, requested: 2)) {
+                try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2)
+            }
+            let other = try await store.createPrescriber(name: "France Services Tourcoing", commune: CommuneCode("59599")!)
+            await #expect(throws: DomainError.noQuota(programme: territory.programme, prescriber: other)) {
+                try await store.allocate(programme: territory.programme, prescriber: other, booklets: 1)
+            }
+            try await store.setQuota(programme: territory.programme, prescriber: other, booklets: 50)
+            await #expect(throws: DomainError.insufficientStock(available: 8, requested: 9)) {
+                try await store.allocate(programme: territory.programme, prescriber: other, booklets: 9)
+            }
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("Returned booklets go back to the funder's stock, but not once a check was handed out", arguments: TestDatabase.allCases)
+    func returnBooklets(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 3)
+            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2)
+            try await store.handOut(booklet: booklets[1], checks: 1, to: territory.beneficiary, by: territory.prescriber)
+            await #expect(throws: DomainError.self) { try await store.returnBooklets([booklets[1]], from: territory.prescriber) }
+            try await store.returnBooklets([booklets[0]], from: territory.prescriber)
+            let overview = try await store.overview()
+            #expect(overview.checksByState[.issued] == 20)
+            #expect(overview.checksByState[.allocated] == 9)
+            #expect(overview.checksByState[.distributed] == 1)
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("Handing out gives the beneficiary a whole booklet or some checks, within the programme's maximum", arguments: TestDatabase.allCases)
+    func handOut(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            var terms = Territory.standardTerms
+            terms.maxChecksPerBeneficiary = 12
+            let territory = try await Territory.make(store, booklets: 3, terms: terms)
+            let whole = try await territory.handOut(store)
+            #expect(whole.count == 10)
+            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            await #expect(throws: DomainError.beneficiaryLimit(maximum: 12, held: 10, requested: 3)) {
+                try await store.handOut(booklet: booklet, checks: 3, to: territory.beneficiary, by: territory.prescriber)
+            }
+            let two = try await store.handOut(booklet: booklet, checks: 2, to: territory.beneficiary, by: territory.prescriber)
+            #expect(two.count == 2)
+            #expect(try await store.overview().checksByState[.distributed] == 12)
+            // Another prescriber cannot hand out this prescriber's booklet.
+            let other = try await store.createPrescriber(name: "Autre", commune: CommuneCode("59350")!)
+            let person = try await store.createBeneficiary(NewBeneficiary(
+                firstName: "Jean", lastName: "Dupont", birthYear: nil, commune: CommuneCode("59350")!,
+                consentDate: CivilDate(store.clock.now)), prescriber: other)
+            await #expect(throws: DomainError.self) {
+                try await store.handOut(booklet: booklet, checks: 1, to: person, by: other)
+            }
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("Hand-out stops once the programme's validity is over", arguments: TestDatabase.allCases)
+    func handOutAfterEnd(database: TestDatabase) async throws {
+        try await withStore(database) { store, clock in
+            let territory = try await Territory.make(store, booklets: 2)
+            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            clock.set(CivilDate("2026-07-01")!.start.addingTimeInterval(3600))
+            await #expect(throws: DomainError.programmeClosed(programme: territory.programme, since: CivilDate("2026-07-01")!)) {
+                try await store.handOut(booklet: booklet, to: territory.beneficiary, by: territory.prescriber)
+            }
+        }
+    }
+
+    @Test("Opposing voids checks before redemption, all or nothing", arguments: TestDatabase.allCases)
+    func opposition(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 2)
+            let serials = try await territory.handOut(store)
+            let outcome = try await store.validate(territory.request(store, [serials[0]]))
+            #expect(outcome.accepted)
+            await #expect(throws: DomainError.self) { try await store.oppose([serials[1], serials[0]], reason: .stolen) }
+            #expect(try await store.overview().checksByState[.voided] == nil)
+            try await store.oppose([serials[1]], reason: .lost)
+            let booklet = BookletID(try await store.read { tx in
+                try await tx.sql.raw("SELECT booklet_id FROM checks WHERE id = \(bind: serials[2].number)").first(decodingColumn: "booklet_id", as: Int64.self)!
+            })
+            #expect(try await store.opposeBooklet(booklet, reason: .stolen) == 8)
+            let overview = try await store.overview()
+            #expect(overview.checksByState[.voided] == 9)
+            #expect(overview.checksByState[.redeemed] == 1)
+            let refused = try await store.validate(territory.request(store, [serials[1]]))
+            #expect(refused.items[0].refusal == .voided)
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("Place qualification follows its states and affiliation needs a qualified place", arguments: TestDatabase.allCases)
+    func placeStates(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let funder = try await store.createFunder(name: "CAF du Nord")
+            let place = try await store.createPlace(NewPlace(name: "EPN", siret: "35600000000048", commune: CommuneCode("59350")!, postcode: "59000"))
+            await #expect(throws: DomainError.self) {
+                try await store.createPlace(NewPlace(name: "Doublon", siret: "35600000000048", commune: CommuneCode("59350")!, postcode: "59000"))
+            }
+            try await store.requestAffiliation(place: place, funder: funder)
+            await #expect(throws: DomainError.invalidTransition(entity: "place \(place)", from: "submitted", to: "affiliated")) {
+                try await store.decideAffiliation(place: place, funder: funder, approve: true)
+            }
+            try await store.changePlaceState(place, to: .qualified)
+            try await store.decideAffiliation(place: place, funder: funder, approve: true)
+            await #expect(throws: DomainError.invalid(field: "reason", reason: "a reason is required for this decision")) {
+                try await store.changePlaceState(place, to: .suspended)
+            }
+            try await store.changePlaceState(place, to: .suspended, reason: "Contrôle")
+            try await store.changePlaceState(place, to: .qualified)
+            try await store.changePlaceState(place, to: .disqualified, reason: "Fraude")
+            await #expect(throws: DomainError.self) { try await store.changePlaceState(place, to: .qualified) }
+            #expect(try await store.placeState(place) == .disqualified)
+        }
+    }
+}

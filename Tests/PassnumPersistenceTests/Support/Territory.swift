@@ -1,0 +1,68 @@
+import Foundation
+import PassnumDomain
+@testable import PassnumPersistence
+
+/// A small territory for tests: one funder with a programme over the Nord (59) and Pas-de-Calais (62),
+/// valid from 2026-03-01 to 2026-06-30 with 31 days of grace, one prescriber with a quota, one qualified and
+/// affiliated place in Lille, and `booklets` booklets ordered, paid and fulfilled.
+struct Territory {
+    let funder: FunderID
+    let programme: ProgrammeID
+    let prescriber: PrescriberID
+    let place: PlaceID
+    let beneficiary: BeneficiaryID
+    let order: OrderID
+    let terms: ProgrammeTerms
+
+    static let standardTerms = ProgrammeTerms(
+        name: "Pass numérique Nord", validFrom: CivilDate("2026-03-01")!, validUntil: CivilDate("2026-06-30")!,
+        perimeter: Perimeter(departements: [DepartementCode("59")!, DepartementCode("62")!]),
+        categories: [.administrativeProcedures, .everydayTools, .safeUse],
+        shares: [CoFundingShare(cofunder: "État", percent: 50), CoFundingShare(cofunder: "Département du Nord", percent: 50)])
+
+    static func make(_ store: Store, booklets: Int = 10, quota: Int = 100, terms: ProgrammeTerms = standardTerms) async throws -> Territory {
+        let funder = try await store.createFunder(name: "Département du Nord")
+        let programme = try await store.createProgramme(funder: funder, terms: terms)
+        let prescriber = try await store.createPrescriber(name: "CCAS de Lille", commune: CommuneCode("59350")!)
+        try await store.setQuota(programme: programme, prescriber: prescriber, booklets: quota)
+        let place = try await store.createPlace(NewPlace(name: "Médiathèque de Lille", commune: CommuneCode("59350")!, postcode: "59000"))
+        try await store.changePlaceState(place, to: .qualified)
+        try await store.requestAffiliation(place: place, funder: funder)
+        try await store.decideAffiliation(place: place, funder: funder, approve: true)
+        let beneficiary = try await store.createBeneficiary(NewBeneficiary(
+            firstName: "Marie", lastName: "Martin", birthYear: 1950, commune: CommuneCode("59350")!,
+            consentDate: CivilDate(store.clock.now)), prescriber: prescriber)
+        let order = try await store.createOrder(programme: programme, booklets: booklets)
+        for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] {
+            try await store.moveOrder(order, to: state)
+        }
+        return Territory(funder: funder, programme: programme, prescriber: prescriber, place: place,
+                         beneficiary: beneficiary, order: order, terms: terms)
+    }
+
+    /// Allocates one booklet to the prescriber and hands `checks` of its checks (all when nil) to the beneficiary.
+    func handOut(_ store: Store, checks: Int? = nil) async throws -> [CheckSerial] {
+        let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1)[0]
+        return try await store.handOut(booklet: booklet, checks: checks, to: beneficiary, by: prescriber)
+    }
+
+    /// A second place, qualified, in `commune`, affiliated or not.
+    func place(_ store: Store, commune: String = "59350", postcode: String = "59000", affiliated: Bool = true) async throws -> PlaceID {
+        let place = try await store.createPlace(NewPlace(name: "Centre social", commune: CommuneCode(commune)!, postcode: postcode))
+        try await store.changePlaceState(place, to: .qualified)
+        if affiliated {
+            try await store.requestAffiliation(place: place, funder: funder)
+            try await store.decideAffiliation(place: place, funder: funder, approve: true)
+        }
+        return place
+    }
+
+    func presented(_ store: Store, _ serial: CheckSerial) -> PresentedCheck {
+        PresentedCheck(serial: serial.grouped, code: store.secret.securityCode(for: serial).grouped)
+    }
+
+    func request(_ store: Store, _ serials: [CheckSerial], at place: PlaceID? = nil, category: ServiceCategory = .everydayTools,
+                 key: String = UUID().uuidString) -> ValidationRequest {
+        ValidationRequest(place: place ?? self.place, checks: serials.map { presented(store, $0) }, category: category, key: key)
+    }
+}
