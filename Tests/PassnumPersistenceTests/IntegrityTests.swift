@@ -24,6 +24,9 @@ struct IntegrityTests {
         ("UPDATE journal_lines SET credit_cents = 500 WHERE account = 'place_payable' AND id = (SELECT MAX(id) FROM journal_lines WHERE account = 'place_payable')",
          .balancedTransactions),
         ("UPDATE orders SET fee_cents = 100", .funderMoney),
+        ("UPDATE booklets SET order_id = 999 WHERE id = (SELECT MAX(id) FROM booklets)", .programmeConservation),
+        ("UPDATE checks SET beneficiary_id = 999 WHERE id = (SELECT MIN(id) FROM checks WHERE beneficiary_id IS NOT NULL)",
+         .programmeConservation),
         ("UPDATE redemptions SET undone_at = 1 WHERE id = (SELECT MIN(id) FROM redemptions)", .redeemedAtMostOnce),
     ])
     func verifyCatchesTampering(database: TestDatabase, tampering: (String, LedgerInvariant)) async throws {

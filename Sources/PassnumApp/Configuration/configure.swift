@@ -8,6 +8,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.http.server.configuration.port = 8080
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
     try routes(app)
 }
 

@@ -30,7 +30,7 @@ extension Store {
             let chosen = try await tx.sql.raw("""
                 SELECT b.id FROM booklets b
                 WHERE b.programme_id = \(bind: programme.id.rawValue) AND b.prescriber_id IS NULL
-                  AND EXISTS (SELECT 1 FROM checks c WHERE c.booklet_id = b.id AND c.state = 'issued')
+                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id AND c.state = 'issued')
                 ORDER BY b.id LIMIT \(bind: Int64(count))
                 """ + SQLQueryString(tx.forUpdate)).all().map { try $0.int("id") }
             guard chosen.count == count else { throw DomainError.insufficientStock(available: chosen.count, requested: count) }
@@ -39,7 +39,7 @@ extension Store {
                 WHERE id IN (\(binds: chosen.binds))
                 """).run()
             try await tx.sql.raw("""
-                UPDATE checks SET state = 'allocated' WHERE booklet_id IN (\(binds: chosen.binds)) AND state = 'issued'
+                UPDATE checks SET state = 'allocated' WHERE id IN (\(Transaction.checks(ofBooklets: chosen))) AND state = 'issued'
                 """).run()
             return chosen.map(BookletID.init)
         }
@@ -59,18 +59,28 @@ extension Store {
             }
             if let row = try await tx.sql.raw("""
                 SELECT booklet_id, state FROM checks
-                WHERE booklet_id IN (\(binds: ids.binds)) AND state NOT IN ('allocated', 'voided') LIMIT 1
+                WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state NOT IN ('allocated', 'voided') LIMIT 1
                 """).first() {
                 throw DomainError.invalidTransition(
                     entity: "booklet \(try row.int("booklet_id"))", from: "partly \(try row.string("state"))", to: "returned")
             }
-            try await tx.sql.raw("UPDATE checks SET state = 'issued' WHERE booklet_id IN (\(binds: ids.binds)) AND state = 'allocated'").run()
+            try await tx.sql.raw("""
+                UPDATE checks SET state = 'issued' WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state = 'allocated'
+                """).run()
             try await tx.sql.raw("UPDATE booklets SET prescriber_id = NULL, allocated_at = NULL WHERE id IN (\(binds: ids.binds))").run()
         }
     }
 }
 
 extension Transaction {
+    /// The ids of the checks of some booklets, as a subquery: each booklet's checks are a range of ids.
+    static func checks(ofBooklets booklets: [Int64]) -> SQLQueryString {
+        """
+        SELECT c.id FROM booklets b JOIN checks c ON c.id BETWEEN b.first_check_id AND b.last_check_id
+        WHERE b.id IN (\(binds: booklets.binds))
+        """
+    }
+
     /// Stock moves towards beneficiaries stop when the programme's validity is over.
     func requireOpenForHandOut(_ programme: Programme, today: CivilDate) throws {
         if programme.expired || today > programme.terms.validUntil {

@@ -69,7 +69,7 @@ extension Store {
         return try await transaction { tx in
             try await tx.requireBeneficiary(beneficiary, of: prescriber)
             guard let row = try await tx.sql.raw("""
-                SELECT programme_id, prescriber_id FROM booklets WHERE id = \(bind: booklet.rawValue)
+                SELECT programme_id, prescriber_id, first_check_id, last_check_id FROM booklets WHERE id = \(bind: booklet.rawValue)
                 """ + SQLQueryString(tx.forUpdate)).first(),
                 try row.optionalInt("prescriber_id") == prescriber.rawValue
             else { throw DomainError.notFound("booklet \(booklet) in the stock of prescriber \(prescriber)") }
@@ -77,7 +77,9 @@ extension Store {
             try tx.requireOpenForHandOut(programme, today: CivilDate(now))
 
             let available = try await tx.sql.raw("""
-                SELECT id FROM checks WHERE booklet_id = \(bind: booklet.rawValue) AND state = 'allocated' ORDER BY id
+                SELECT id FROM checks
+                WHERE id BETWEEN \(bind: try row.int("first_check_id")) AND \(bind: try row.int("last_check_id")) AND state = 'allocated'
+                ORDER BY id
                 """).all().map { try $0.int("id") }
             let wanted = count ?? available.count
             guard wanted > 0, available.count >= wanted else {

@@ -40,7 +40,8 @@ extension Store {
             }
             let voided = try await tx.sql.raw("""
                 UPDATE checks SET state = 'voided', voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
-                WHERE booklet_id = \(bind: booklet.rawValue) AND state IN ('issued', 'allocated', 'distributed') RETURNING id
+                WHERE id IN (\(Transaction.checks(ofBooklets: [booklet.rawValue]))) AND state IN ('issued', 'allocated', 'distributed')
+                RETURNING id
                 """).all()
             guard !voided.isEmpty else {
                 throw DomainError.invalidTransition(entity: "booklet \(booklet)", from: "no check left to oppose", to: "voided")

@@ -21,8 +21,11 @@ extension Transaction {
         let firstBooklet = lastBooklet - booklets + 1
 
         try await sql.raw(series(from: firstBooklet, to: lastBooklet) + """
-             INSERT INTO booklets (id, programme_id, order_id)
-             SELECT x, \(bind: programme.id.rawValue), \(bind: order.id.rawValue) FROM series
+             INSERT INTO booklets (id, programme_id, order_id, first_check_id, last_check_id)
+             SELECT x, \(bind: programme.id.rawValue), \(bind: order.id.rawValue),
+               \(bind: firstCheck) + (x - \(bind: firstBooklet)) * \(bind: perBooklet),
+               \(bind: firstCheck) + (x - \(bind: firstBooklet) + 1) * \(bind: perBooklet) - 1
+             FROM series
             """).run()
         try await sql.raw(series(from: firstCheck, to: lastCheck) + """
              INSERT INTO checks (id, booklet_id, programme_id, state)

@@ -52,6 +52,27 @@ extension Transaction {
         if let row = try await sql.raw("SELECT id, state FROM checks WHERE state NOT IN (\(unsafeRaw: states)) ORDER BY id LIMIT 1").first() {
             return InvariantViolation(.programmeConservation, "check \(try row.int("id")) has unknown state \(try row.string("state"))")
         }
+        // The bulk tables have no foreign keys (see the schema): their references are checked here.
+        if let row = try await sql.raw("""
+            SELECT b.id FROM booklets b LEFT JOIN orders o ON o.id = b.order_id
+            WHERE o.id IS NULL OR o.programme_id <> b.programme_id OR o.state <> 'fulfilled'
+              OR (b.prescriber_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prescribers p WHERE p.id = b.prescriber_id))
+            ORDER BY b.id LIMIT 1
+            """).first() {
+            return InvariantViolation(.programmeConservation, "booklet \(try row.int("id")) does not belong to a fulfilled order of its programme")
+        }
+        if let row = try await sql.raw("""
+            SELECT c.id FROM checks c LEFT JOIN booklets b ON b.id = c.booklet_id
+            WHERE b.id IS NULL OR b.programme_id <> c.programme_id OR c.id NOT BETWEEN b.first_check_id AND b.last_check_id
+              OR (c.beneficiary_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM beneficiaries p WHERE p.id = c.beneficiary_id))
+              OR (c.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM places p WHERE p.id = c.place_id))
+              OR (c.payout_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.id = c.payout_id AND p.place_id = c.place_id))
+            ORDER BY c.id LIMIT 1
+            """).first() {
+            return InvariantViolation(.programmeConservation, """
+                check \(Self.serial(try row.int("id"))) points to a booklet, beneficiary, place or payout that does not match
+                """)
+        }
         let ordered = try await integers("""
             SELECT o.programme_id AS k, CAST(SUM(o.booklets * p.checks_per_booklet) AS BIGINT) AS v
             FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled' GROUP BY o.programme_id

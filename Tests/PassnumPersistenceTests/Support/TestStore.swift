@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PassnumDomain
 @testable import PassnumPersistence
 import Testing
@@ -10,7 +11,7 @@ enum TestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// The PostgreSQL server started by scripts/test.
-    static var postgresServerURL: String? { ProcessInfo.processInfo.environment["PASSNUM_TEST_POSTGRES_URL"] }
+    static var postgresServerURL: String? { ProcessInfo.processInfo.environment["PASSNUM_POSTGRES_SERVER_URL"] }
 }
 
 /// A day inside the test programme's validity, at 10:00 Paris time.
@@ -39,14 +40,17 @@ func withStore(
     var location: DatabaseLocation? = nil
     if database == .postgres {
         guard let server = TestDatabase.postgresServerURL else {
-            Issue.record("PASSNUM_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
+            Issue.record("PASSNUM_POSTGRES_SERVER_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
             return
         }
         scratch = try await ScratchNames.shared.create(on: server)
         location = .postgres(url: scratch!.url)
     }
+    var logger = Logger(label: "passnum.test")
+    logger.logLevel = .warning
     let store = try await Store.open(
-        StoreConfiguration(dataDirectory: directory, location: location, connectionsPerEventLoop: connections), clock: clock)
+        StoreConfiguration(dataDirectory: directory, location: location, connectionsPerEventLoop: connections), clock: clock,
+        logger: logger)
     do {
         try await body(store, clock)
     } catch {

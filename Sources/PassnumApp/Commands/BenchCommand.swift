@@ -1,0 +1,89 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// `passnum bench`: measures issuance and validation throughput on throwaway databases (a temporary SQLite
+/// file, and a scratch database on the PostgreSQL server given by --postgres), each next to the raw ceiling
+/// of the same database measured in the same run, before and after (the better of the two is kept). Run it on a release build: scripts/bench does.
+struct BenchCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "postgres", help: "URL of a PostgreSQL server on which to create scratch databases")
+        var postgres: String?
+        @Option(name: "checks", help: "Checks to issue (default 1000000)")
+        var checks: Int?
+        @Option(name: "validations", help: "Validations to run (default 10000)")
+        var validations: Int?
+        @Option(name: "workers", help: "Concurrent validation workers (default 8)")
+        var workers: Int?
+    }
+
+    var help: String { "Measures issuance and validation throughput against the database's raw ceiling" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let checks = signature.checks ?? 1_000_000
+        let validations = signature.validations ?? 10_000
+        let workers = signature.workers ?? 8
+        guard checks >= 10, checks % 10 == 0, validations >= 1, workers >= 1 else {
+            throw UsageError("--checks must be a positive multiple of 10; --validations and --workers at least 1")
+        }
+        var kinds: [DatabaseKind] = [.sqlite]
+        if signature.postgres != nil { kinds.append(.postgres) }
+        var rows: [String] = []
+        for kind in kinds {
+            for measure in Measure.allCases {
+                let (result, ceiling) = try await withScratchStore(kind, postgres: signature.postgres, app: context.application) { store in
+                    switch measure {
+                    case .issuance:
+                        let before = try await Benchmark.issuanceCeiling(store, rows: checks)
+                        let measured = try await Benchmark.issuance(store, checks: checks)
+                        let after = try await Benchmark.issuanceCeiling(store, rows: checks)
+                        return (measured, Benchmark.best(before, after))
+                    case .validation:
+                        let before = try await Benchmark.validationCeiling(store, count: validations, workers: workers)
+                        let measured = try await Benchmark.validations(store, count: validations, workers: workers)
+                        let after = try await Benchmark.validationCeiling(store, count: validations, workers: workers)
+                        return (measured, Benchmark.best(before, after))
+                    }
+                }
+                let row = "| \(kind.rawValue) | \(result.name) | \(result.operations) | \(Self.format(result.perSecond))/s "
+                    + "| \(ceiling.name) | \(Self.format(ceiling.perSecond))/s | \(Int((result.perSecond / ceiling.perSecond * 100).rounded())) % |"
+                context.console.print(row)
+                rows.append(row)
+            }
+        }
+        context.console.print("")
+        context.console.print("| database | measured | operations | rate | ceiling | ceiling rate | share of ceiling |")
+        context.console.print("|---|---|---:|---:|---|---:|---:|")
+        for row in rows { context.console.print(row) }
+    }
+
+    enum Measure: CaseIterable { case issuance, validation }
+
+    static func format(_ rate: Double) -> String { String(Int(rate.rounded())) }
+
+    private func withScratchStore<T: Sendable>(
+        _ kind: DatabaseKind, postgres: String?, app: Application, _ body: (Store) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var location: DatabaseLocation? = nil
+        let scratch = "passnum_bench_\(UInt32.random(in: 0...UInt32.max))"
+        if kind == .postgres, let postgres {
+            location = .postgres(url: try await PostgresScratch.create(scratch, on: postgres))
+        }
+        let store = try await Store.open(
+            StoreConfiguration(dataDirectory: directory, location: location, connectionsPerEventLoop: 8),
+            eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool)
+        do {
+            let result = try await body(store)
+            await store.close()
+            if kind == .postgres, let postgres { try await PostgresScratch.drop(scratch, on: postgres) }
+            return result
+        } catch {
+            await store.close()
+            if kind == .postgres, let postgres { try? await PostgresScratch.drop(scratch, on: postgres) }
+            throw error
+        }
+    }
+}
