@@ -2,7 +2,7 @@ import Foundation
 
 /// A calendar day in the platform's legal time zone (Europe/Paris): validity dates, "same day" undo,
 /// payout months. Stored as "YYYY-MM-DD" text, which sorts correctly on every database.
-public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CivilDate: Hashable, Comparable, Sendable, TextCoded {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -58,23 +58,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = CivilDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM-DD date: \(text)"))
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// A calendar month, "YYYY-MM": the period of a payout run.
-public struct Month: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Month: Hashable, Comparable, Sendable, TextCoded {
     public let year: Int
     public let month: Int
 
@@ -102,17 +89,4 @@ public struct Month: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 
     public var description: String { String(format: "%04d-%02d", year, month) }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let month = Month(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM month: \(text)"))
-        }
-        self = month
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -1,7 +1,7 @@
 /// The serial number printed on a check: 11 digits of sequence number and one Damm check digit,
 /// shown in three groups of four ("1000 0000 0017"). Damm catches every single-digit typo and every
 /// swap of two adjacent digits, so a mistyped serial is refused before any lookup.
-public struct CheckSerial: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CheckSerial: Hashable, Comparable, Sendable, TextCoded {
     /// The sequence number, which is also the check's primary key.
     public let number: Int64
 
@@ -12,6 +12,12 @@ public struct CheckSerial: Hashable, Comparable, Sendable, Codable, CustomString
     public init?(number: Int64) {
         guard (Self.firstNumber...Self.lastNumber).contains(number) else { return nil }
         self.number = number
+    }
+
+    /// The serial of a text, or nil when `parse` refuses it.
+    public init?(_ text: String) {
+        guard case .success(let serial) = Self.parse(text) else { return nil }
+        self = serial
     }
 
     public enum ParseError: Error, Equatable, Sendable {
@@ -45,27 +51,11 @@ public struct CheckSerial: Hashable, Comparable, Sendable, Codable, CustomString
     }
 
     /// "1000 0000 0017"
-    public var grouped: String {
-        let text = Array(compact)
-        return stride(from: 0, to: text.count, by: 4).map { String(text[$0..<min($0 + 4, text.count)]) }.joined(separator: " ")
-    }
+    public var grouped: String { compact.grouped(by: 4) }
 
     public var description: String { compact }
 
     public static func < (lhs: CheckSerial, rhs: CheckSerial) -> Bool { lhs.number < rhs.number }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard case .success(let serial) = CheckSerial.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a check serial: \(text)"))
-        }
-        self = serial
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(compact)
-    }
 }
 
 /// The Damm algorithm (H. Michael Damm, 2004), with the standard totally anti-symmetric quasigroup of order 10.

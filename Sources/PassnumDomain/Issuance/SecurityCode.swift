@@ -68,10 +68,7 @@ public struct SecurityCode: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// "ABCD EFGH JKMN P": groups of four for reading aloud.
-    public var grouped: String {
-        let text = Array(canonical)
-        return stride(from: 0, to: text.count, by: 4).map { String(text[$0..<min($0 + 4, text.count)]) }.joined(separator: " ")
-    }
+    public var grouped: String { canonical.grouped(by: 4) }
 
     public var description: String { canonical }
 }

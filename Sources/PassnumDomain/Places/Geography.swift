@@ -1,7 +1,7 @@
 import Foundation
 
 /// A commune's INSEE code (code officiel géographique): five characters, digits except "2A"/"2B" for Corsica.
-public struct CommuneCode: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CommuneCode: Hashable, Comparable, Sendable, TextCoded {
     public let value: String
 
     public init?(_ text: String) {
@@ -21,22 +21,10 @@ public struct CommuneCode: Hashable, Comparable, Sendable, Codable, CustomString
 
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = CommuneCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an INSEE commune code: \(text)"))
-        }
-        self = code
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
 
 /// A département code: "01"…"95" (without "20"), "2A", "2B", "971"…"976".
-public struct DepartementCode: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct DepartementCode: Hashable, Comparable, Sendable, TextCoded {
     public let value: String
 
     init(unchecked value: String) { self.value = value }
@@ -54,18 +42,6 @@ public struct DepartementCode: Hashable, Comparable, Sendable, Codable, CustomSt
 
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = DepartementCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a département code: \(text)"))
-        }
-        self = code
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
 
 /// Where a programme's checks may be spent: a list of départements, optionally narrowed to some communes.

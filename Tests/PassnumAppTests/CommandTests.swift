@@ -1,0 +1,83 @@
+import Foundation
+@testable import PassnumApp
+import PassnumPersistence
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Command line")
+struct CommandTests {
+    /// Runs `passnum ARGUMENTS` in-process on a fresh SQLite data directory, after `prepare`.
+    static func run(_ arguments: [String], prepare: (Store) async throws -> Void = { _ in }) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var environment = Environment.testing
+        environment.arguments = ["passnum"] + arguments
+        let app = try await Application.make(environment)
+        do {
+            let store = try await Store.open(StoreConfiguration(dataDirectory: directory), eventLoopGroup: app.eventLoopGroup,
+                                             threadPool: app.threadPool)
+            app.lifecycle.use(StoreLifecycle(store: store))
+            try configure(app, store: store)
+            try await prepare(store)
+            try await app.execute()
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    @Test("verify passes on the demo and fails, naming the invariant, once a journal line is edited in SQL")
+    func verifyCommand() async throws {
+        try await Self.run(["verify"]) { store in _ = try await DemoScenario(store: store).run() }
+        await #expect {
+            try await Self.run(["verify"]) { store in
+                _ = try await DemoScenario(store: store).run()
+                try await store.read { tx in
+                    try await tx.sql.raw("UPDATE journal_lines SET credit_cents = credit_cents + 1 WHERE id = 3").run()
+                }
+            }
+        } throws: { error in
+            (error as? VerifyFailed)?.violation.invariant == .balancedTransactions
+        }
+    }
+
+    @Test("demo fills an empty database and refuses one that holds data")
+    func demoCommand() async throws {
+        try await Self.run(["demo"])
+        await #expect(throws: UsageError.self) {
+            try await Self.run(["demo"]) { store in _ = try await store.createFunder(name: "Déjà là") }
+        }
+    }
+
+    @Test("The demo gives the territory the issue asks for, and keeps every invariant")
+    func demoContents() async throws {
+        try await Self.run(["routes"]) { store in
+            let report = try await DemoScenario(store: store).run()
+            #expect(report.overview.funders == 1 && report.overview.prescribers == 3 && report.overview.places == 5)
+            #expect(report.overview.booklets == 500 && report.overview.checks == 5000)
+            #expect(try await count(store, "SELECT COUNT(DISTINCT booklet_id) AS n FROM checks WHERE beneficiary_id IS NOT NULL") == 200)
+            #expect(report.validations >= 200)
+            #expect(report.payout?.ran == true && report.payout!.payouts >= 1)
+            #expect(report.violations.isEmpty)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM places WHERE state = 'suspended'") == 1)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM affiliations WHERE state = 'approved'") == 4)
+        }
+    }
+
+    func count(_ store: Store, _ query: String) async throws -> Int {
+        try await store.read { tx in Int(try await tx.sql.raw(.init(query)).first(decodingColumn: "n", as: Int64.self) ?? -1) }
+    }
+
+    @Test("Global options are taken out of the arguments before Vapor reads them")
+    func globalOptions() throws {
+        var arguments = ["passnum", "serve", "--data-dir", "/srv/passnum", "--port", "9000"]
+        #expect(try PassnumMain.takeOption("--data-dir", from: &arguments) == "/srv/passnum")
+        #expect(arguments == ["passnum", "serve", "--port", "9000"])
+        var equals = ["passnum", "verify", "--data-dir=/tmp/d"]
+        #expect(try PassnumMain.takeOption("--data-dir", from: &equals) == "/tmp/d")
+        var missing = ["passnum", "verify", "--data-dir"]
+        #expect(throws: UsageError.self) { try PassnumMain.takeOption("--data-dir", from: &missing) }
+    }
+}
