@@ -161,6 +161,27 @@ enum Schema {
             "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO counters (name, value) VALUES ('check', 9999999999), ('booklet', 0)",
         ]),
+        Migration(version: 21, name: "create users", statements: [
+            """
+            CREATE TABLE users ({id}, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT NOT NULL,
+              organisation_kind TEXT NOT NULL, organisation_id BIGINT, role TEXT NOT NULL,
+              failed_logins BIGINT NOT NULL, locked_until BIGINT, created_at BIGINT NOT NULL)
+            """,
+        ]),
+        // Sessions live in the database so that several app servers can share them. Only token digests are kept.
+        Migration(version: 22, name: "create sessions", statements: [
+            """
+            CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id),
+              csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+        ]),
+        Migration(version: 23, name: "create password_resets", statements: [
+            """
+            CREATE TABLE password_resets (token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id),
+              expires_at BIGINT NOT NULL, used_at BIGINT)
+            """,
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {
