@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", exact: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
-        .package(url: "https://github.com/JohnSundell/Plot.git", exact: "0.14.0"),
     ],
     targets: [
         // Business rules only: no web framework, no database.
@@ -41,7 +40,6 @@ let package = Package(
                 "PassnumDomain",
                 "PassnumPersistence",
                 .product(name: "Vapor", package: "vapor"),
-                .product(name: "Plot", package: "Plot"),
             ]
         ),
         .executableTarget(name: "passnum", dependencies: ["PassnumApp"]),

@@ -16,7 +16,7 @@ public enum PassnumMain {
             let app = try await Application.make(environment)
             do {
                 let store = try await Store.open(
-                    configuration, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
+                    configuration, clock: try clock(), eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
                 app.lifecycle.use(StoreLifecycle(store: store))
                 try configure(app, store: store)
                 if demoBeforeServe {
@@ -40,6 +40,16 @@ public enum PassnumMain {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             return 1
         }
+    }
+
+    /// The real clock, or one that starts at PASSNUM_FAKE_NOW (an ISO 8601 instant) and runs from there: the
+    /// browser tests replay a month and its payout this way. Never set it in production.
+    static func clock() throws -> any PassnumClock {
+        guard let text = ProcessInfo.processInfo.environment["PASSNUM_FAKE_NOW"], !text.isEmpty else { return SystemClock() }
+        guard let date = ISO8601DateFormatter().date(from: text) else {
+            throw UsageError("PASSNUM_FAKE_NOW must be an ISO 8601 instant such as 2026-03-10T09:00:00Z")
+        }
+        return OffsetClock(startingAt: date)
     }
 
     static func takeOption(_ name: String, from arguments: inout [String]) throws -> String? {

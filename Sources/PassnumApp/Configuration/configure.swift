@@ -4,11 +4,15 @@ import Vapor
 /// Registers the store, the routes and the commands.
 public func configure(_ app: Application, store: Store) throws {
     app.store = store
+    app.webSettings = .fromEnvironment()
+    // Tests create many accounts: a low bcrypt cost keeps them fast. Everywhere else, bcrypt's default (12).
+    app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = 8080
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
     app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.asyncCommands.use(UserCommand(), as: "user")
     try routes(app)
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PassnumDomain
 import PassnumPersistence
+import Vapor
 
 /// A realistic demo territory, replayed over the last two months with a manual clock: one département
 /// funder with a programme co-funded by the State over two départements, 3 prescribers, 5 places (one not
@@ -14,6 +15,8 @@ public struct DemoScenario: Sendable {
         public var undone = 0
         public var payout: PayoutRunResult?
         public var violations: [InvariantViolation] = []
+        /// One account per role: (role, email). They all share `DemoScenario.password`.
+        public var logins: [(role: Role, email: String)] = []
 
         public var summary: String {
             var lines = [
@@ -28,16 +31,25 @@ public struct DemoScenario: Sendable {
                 lines.append("  payout run \(payout.month): \(payout.payouts) payouts, \(payout.checks) checks, \(payout.total)")
             }
             lines.append(violations.isEmpty ? "  verify: all 5 invariants hold" : "  verify: \(violations.map(\.description).joined(separator: "; "))")
+            if !logins.isEmpty {
+                lines.append("Demo logins (password \(DemoScenario.password)):")
+                lines += logins.map { "  \($0.role.rawValue): \($0.email)" }
+            }
             return lines.joined(separator: "\n")
         }
     }
 
     let store: Store
     let seed: UInt64
+    let hashPassword: @Sendable (String) throws -> String
 
-    public init(store: Store, seed: UInt64 = 2019) {
+    /// The demo accounts' password: printed by `passnum demo`, never to be used outside a demo.
+    public static let password = "demo-passnum-2026"
+
+    public init(store: Store, seed: UInt64 = 2019, hashPassword: @escaping @Sendable (String) throws -> String = { try Bcrypt.hash($0) }) {
         self.store = store
         self.seed = seed
+        self.hashPassword = hashPassword
     }
 
     public func run() async throws -> Report {
@@ -157,6 +169,19 @@ public struct DemoScenario: Sendable {
 
         clock.set(realNow)
         report.payout = try await store.runPayouts(for: currentMonth.previous, actor: Actor("demo"))
+
+        let hash = try hashPassword(Self.password)
+        let accounts: [(Role, String, String, Organisation)] = [
+            (.operatorAdmin, "operateur@demo.passnum.fr", "Camille Opérateur", .operator),
+            (.funderManager, "financeur@demo.passnum.fr", "Dominique Financeur", .funder(funder)),
+            (.prescriberAgent, "prescripteur@demo.passnum.fr", "Sacha Prescripteur", .prescriber(prescribers[0])),
+            (.placeManager, "lieu@demo.passnum.fr", "Alex Responsable", .place(places[0])),
+            (.placeAgent, "agent@demo.passnum.fr", "Charlie Agent", .place(places[0])),
+        ]
+        for (role, email, name, organisation) in accounts {
+            try await store.createUser(email: email, name: name, passwordHash: hash, role: role, organisation: organisation)
+            report.logins.append((role, email))
+        }
         report.overview = try await store.overview()
         report.violations = try await store.verify()
         return report

@@ -23,6 +23,13 @@ public struct SystemClock: PassnumClock {
     public var now: Date { Date() }
 }
 
+/// The real clock shifted by a fixed offset: time passes, from another starting point.
+public struct OffsetClock: PassnumClock {
+    public let offset: TimeInterval
+    public init(startingAt start: Date) { offset = start.timeIntervalSinceNow }
+    public var now: Date { Date().addingTimeInterval(offset) }
+}
+
 public final class ManualClock: PassnumClock, @unchecked Sendable {
     // @unchecked: `current` is only read and written under `lock`.
     private let lock = NSLock()

@@ -1,0 +1,188 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// The operator's pages: funders, places and their qualification, monthly payouts, expiry, journal, verify.
+enum OperatorController {
+    @Sendable static func home(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        return try await page(request, errors: FormErrors(), name: nil)
+    }
+
+    static func page(_ request: Request, errors: FormErrors, name: String?) async throws -> Response {
+        let store = request.store
+        let funders = try await store.funders()
+        let places = try await store.places()
+        return Layout.response(Layout.page(title: "Opérateur", request: request) {
+            h("h1") { "Espace opérateur" }
+            Layout.notice(request)
+            h("h2") { "Financeurs" }
+            table(caption: "Financeurs", headers: ["Nom"], rows: funders.map { [.text($0.name)] })
+            h("form", ["method": "post", "action": SiteURL.operatorFunders.path, "novalidate": ""]) {
+                errors.summary
+                csrfField(request)
+                field("Nom du nouveau financeur", name: "name", value: name, errors: errors, hint: "Par exemple : Département du Nord.")
+                h("button", ["type": "submit"]) { "Ajouter le financeur" }
+            }
+            h("h2") { "Lieux" }
+            table(caption: "Lieux et habilitation", headers: ["Lieu", "Commune", "État", "Décision"], rows: places.map { place in
+                [.text(place.name), .text(place.postcode), .text(French.placeState(place.state) + (place.reason.map { " – " + $0 } ?? "")),
+                 stateForm(request, place)]
+            })
+        })
+    }
+
+    static func stateForm(_ request: Request, _ place: PlaceRow) -> Node {
+        let moves: [(PlaceState, String)] = [(.qualified, "Habiliter"), (.rejected, "Refuser"), (.suspended, "Suspendre"), (.disqualified, "Retirer")]
+        let possible = moves.filter { place.state.canMove(to: $0.0) }
+        guard !possible.isEmpty else { return .text("—") }
+        return h("form", ["method": "post", "action": SiteURL.operatorPlaceState(place.id.rawValue).path, "class": "inline"]) {
+            csrfField(request)
+            select("Décision pour " + place.name, name: "state", id: "decision-\(place.id)", options: possible.map { ($0.0.rawValue, $0.1) })
+            field("Motif", name: "reason", id: "motif-\(place.id)", required: false)
+            h("button", ["type": "submit", "class": "secondary"]) { "Enregistrer" }
+        }
+    }
+
+    struct NameForm: Content { var name: String? }
+
+    @Sendable static func createFunder(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        let name = try request.content.decode(NameForm.self).name ?? ""
+        do {
+            _ = try await request.store.createFunder(name: name)
+        } catch let error as DomainError {
+            var errors = FormErrors()
+            errors.add(error)
+            return try await page(request, errors: errors, name: name).with(status: .unprocessableEntity)
+        }
+        return request.redirect(to: .operatorHome, notice: "Financeur ajouté.")
+    }
+
+    struct StateForm: Content {
+        var state: String?
+        var reason: String?
+    }
+
+    @Sendable static func changePlaceState(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        let place = PlaceID(try request.id())
+        let form = try request.content.decode(StateForm.self)
+        guard let target = form.state.flatMap(PlaceState.init(rawValue:)) else { throw Abort(.badRequest) }
+        do {
+            try await request.store.changePlaceState(place, to: target, reason: form.reason)
+        } catch let error as DomainError {
+            if case .notFound = error { throw Abort(.notFound) }
+            return request.redirect(to: .operatorHome, notice: "Non enregistré : " + French.message(for: error))
+        }
+        return request.redirect(to: .operatorHome, notice: "Décision enregistrée : " + French.placeState(target) + ".")
+    }
+
+    // MARK: Payouts
+
+    @Sendable static func payouts(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        let store = request.store
+        let lastMonth = CivilDate(store.clock.now).calendarMonth.previous
+        let month = request.query[String.self, at: "mois"].flatMap(Month.init) ?? lastMonth
+        let preview = try await store.payoutPreview(for: month)
+        let runs = try await store.payoutRuns()
+        let total = preview.reduce(Money.zero) { $0 + $1.amount }
+        let done = runs.contains { $0.month == month }
+        return Layout.response(Layout.page(title: "Remboursements", request: request) {
+            h("h1") { "Remboursements mensuels" }
+            Layout.notice(request)
+            h("form", ["method": "get", "action": SiteURL.operatorPayouts.path, "class": "inline"]) {
+                field("Mois", name: "mois", value: month.description, type: "month", hint: "Format AAAA-MM.")
+                h("button", ["type": "submit", "class": "secondary"]) { "Voir" }
+            }
+            h("h2") { "Aperçu pour " + French.month(month) }
+            table(caption: "Chèques utilisés en \(French.month(month)) et pas encore remboursés", headers: ["Lieu", "Chèques", "Montant"],
+                  rows: preview.map { [.text($0.place.name), .text(String($0.checks)), .text(money($0.amount))] },
+                  empty: "aucun chèque à rembourser.")
+            h("p") { "Total : " + money(total) }
+            if done {
+                h("p") { "Les remboursements de " + French.month(month) + " ont déjà été faits." }
+            } else {
+                h("form", ["method": "post", "action": SiteURL.operatorPayouts.path]) {
+                    csrfField(request)
+                    h("input", ["type": "hidden", "name": "mois", "value": month.description])
+                    h("button", ["type": "submit"]) { "Rembourser les lieux pour " + French.month(month) }
+                }
+            }
+            h("h2") { "Remboursements déjà faits" }
+            table(caption: "Remboursements par mois", headers: ["Mois", "Lieux", "Chèques", "Total"], rows: runs.map {
+                [.text(French.month($0.month)), .text(String($0.payouts)), .text(String($0.checks)), .text(money($0.total))]
+            })
+            h("h2") { "Fin des programmes" }
+            h("form", ["method": "post", "action": SiteURL.operatorExpiry.path]) {
+                csrfField(request)
+                h("p") { "Les chèques des programmes terminés (fin de validité et délai de grâce passés) expirent, et un avoir est fait au financeur." }
+                h("button", ["type": "submit", "class": "secondary"]) { "Clore les programmes terminés" }
+            }
+        })
+    }
+
+    struct MonthForm: Content { var mois: String? }
+
+    @Sendable static func runPayouts(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        guard let month = try request.content.decode(MonthForm.self).mois.flatMap(Month.init) else { throw Abort(.badRequest) }
+        do {
+            let result = try await request.store.runPayouts(for: month, actor: Actor(user.email))
+            let text = result.ran
+                ? "\(result.payouts) lieux remboursés pour \(French.month(month)) : \(result.checks) chèques, \(money(result.total))."
+                : "Les remboursements de \(French.month(month)) avaient déjà été faits."
+            return request.redirect(to: SiteURL.operatorPayouts.path + "?mois=\(month)&ok=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        } catch let error as DomainError {
+            return request.redirect(to: .operatorPayouts, notice: "Non fait : " + French.message(for: error))
+        }
+    }
+
+    @Sendable static func expire(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        let notes = try await request.store.expireProgrammes(actor: Actor(user.email))
+        let total = notes.reduce(Money.zero) { $0 + $1.amount }
+        return request.redirect(to: .operatorPayouts, notice: notes.isEmpty
+            ? "Aucun programme à clore."
+            : "\(notes.count) programme(s) clos, avoirs : \(money(total)).")
+    }
+
+    // MARK: Journal and verify
+
+    @Sendable static func journal(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        let store = request.store
+        let entries = try await store.journal(limit: 200)
+        let violations = try await store.verify()
+        let kinds = ["order_payment": "Paiement de commande", "redemption": "Validation", "redemption_undo": "Annulation",
+                     "payout": "Remboursement", "credit_note": "Avoir"]
+        return Layout.response(Layout.page(title: "Journal", request: request) {
+            h("h1") { "Journal et contrôles" }
+            h("h2") { "Contrôle des comptes" }
+            h("ul") {
+                for invariant in LedgerInvariant.allCases {
+                    if let violation = violations.first(where: { $0.invariant == invariant }) {
+                        h("li", ["class": "refused"]) { "Anomalie – \(invariant): \(violation.detail)" }
+                    } else {
+                        h("li", ["class": "ok"]) { "Correct – \(invariant)" }
+                    }
+                }
+            }
+            h("h2") { "Dernières écritures" }
+            table(caption: "200 dernières écritures du journal", headers: ["N°", "Date", "Opération", "Référence", "Par", "Montant"],
+                  rows: entries.map {
+                      [.text(String($0.id)), .text(French.dateTime($0.occurredAt)), .text(kinds[$0.kind] ?? $0.kind),
+                       .text($0.reference.count > 60 ? String($0.reference.prefix(60)) + "…" : $0.reference), .text($0.actor), .text(money($0.amount))]
+                  })
+        })
+    }
+}
+
+extension Response {
+    func with(status: HTTPResponseStatus) -> Response {
+        self.status = status
+        return self
+    }
+}

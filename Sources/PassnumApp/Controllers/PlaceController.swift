@@ -1,0 +1,168 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// A place's pages: validate checks (several at once), undo today's, history, payouts.
+enum PlaceController {
+    static func place(_ request: Request) throws -> (SessionUser, PlaceID) {
+        let user = try request.requireUser(.placeManager, .placeAgent)
+        guard let place = user.organisation.place else { throw Abort(.forbidden) }
+        return (user, place)
+    }
+
+    static let rows = 5
+
+    @Sendable static func home(_ request: Request) async throws -> Response {
+        let (user, _) = try place(request)
+        return try await page(request, user: user, prefill: [])
+    }
+
+    /// The validation form, optionally filled (from a QR code, or after a refusal), with the outcome of the
+    /// last request and today's validations.
+    static func page(_ request: Request, user: SessionUser, prefill: [PresentedCheck], category: ServiceCategory? = nil,
+                     outcome: ValidationOutcome? = nil, errors: FormErrors = FormErrors(), status: HTTPResponseStatus = .ok) async throws -> Response {
+        guard let place = user.organisation.place else { throw Abort(.forbidden) }
+        let store = request.store
+        let today = CivilDate(store.clock.now)
+        let validations = try await store.validations(at: place, since: today.start)
+        let name = try await store.placeName(place) ?? ""
+        let key = UUID().uuidString
+        return Layout.response(Layout.page(title: "Valider des chèques", request: request) {
+            h("h1") { "Valider des chèques – " + name }
+            Layout.notice(request)
+            if let outcome { result(outcome) }
+            h("form", ["method": "post", "action": SiteURL.placeHome.path, "novalidate": ""]) {
+                errors.summary
+                csrfField(request)
+                h("input", ["type": "hidden", "name": "key", "value": key])
+                select("Service rendu", name: "category", options: ServiceCategory.allCases.map { ($0.code, $0.rawValue) },
+                       selected: category?.code, errors: errors)
+                for index in 0..<rows {
+                    let check = index < prefill.count ? prefill[index] : nil
+                    h("fieldset") {
+                        h("legend") { "Chèque \(index + 1)" + (index == 0 ? "" : " (facultatif)") }
+                        field("Numéro", name: "serial\(index)", value: check?.serial, errors: errors, required: index == 0,
+                              attributes: ["inputmode": "numeric", "autocomplete": "off"])
+                        field("Code", name: "code\(index)", value: check?.code, errors: errors, required: index == 0,
+                              attributes: ["autocomplete": "off", "autocapitalize": "characters"])
+                    }
+                }
+                h("button", ["type": "submit"]) { "Valider" }
+            }
+            h("h2") { "Validations d’aujourd’hui" }
+            table(caption: "Chèques validés aujourd’hui", headers: ["Numéro", "Heure", "Service", "Montant", ""], rows: validations.map { row in
+                [.text(row.check.serial.grouped), .text(row.check.at.map(French.dateTime) ?? ""),
+                 .text(row.check.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""), .text(money(row.check.amount)),
+                 row.undone ? .text("Annulée") : (row.check.state == .redeemed ? undoForm(request, row.check.serial) : .text(French.state(row.check.state)))]
+            }, empty: "aucune validation.")
+        }, status: status)
+    }
+
+    static func result(_ outcome: ValidationOutcome) -> Node {
+        h("section", ["class": outcome.accepted ? "notice" : "errors", "role": "alert", "aria-labelledby": "resultat"]) {
+            h("h2", ["id": "resultat"]) {
+                outcome.accepted
+                    ? (outcome.items.count == 1 ? "Chèque validé : " : "\(outcome.items.count) chèques validés : ") + money(outcome.total)
+                    : "Aucun chèque n’a été validé"
+            }
+            if !outcome.accepted { h("p") { "Corrigez ou retirez les chèques refusés, puis validez à nouveau." } }
+            h("ul") {
+                for item in outcome.items {
+                    h("li") {
+                        h("strong") { CheckSerial(item.serial)?.grouped ?? item.serial }
+                        " : "
+                        if let refusal = item.refusal {
+                            h("span", ["class": "refused"]) { "refusé – " + French.refusal(refusal) }
+                        } else if outcome.accepted {
+                            h("span", ["class": "ok"]) { "validé, " + money(item.amount ?? .zero) }
+                        } else {
+                            "correct"
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func undoForm(_ request: Request, _ serial: CheckSerial) -> Node {
+        h("form", ["method": "post", "action": SiteURL.placeUndo.path]) {
+            csrfField(request)
+            h("input", ["type": "hidden", "name": "serial", "value": serial.compact])
+            h("button", ["type": "submit", "class": "secondary", "aria-label": "Annuler la validation du chèque " + serial.grouped]) { "Annuler" }
+        }
+    }
+
+    @Sendable static func validate(_ request: Request) async throws -> Response {
+        let (user, place) = try place(request)
+        var errors = FormErrors()
+        let category = (try? request.content.get(String.self, at: "category")).flatMap(ServiceCategory.init(code:))
+        if category == nil { errors.add("category", "Choisissez le service rendu.") }
+        var checks: [PresentedCheck] = []
+        var typed: [PresentedCheck] = []
+        for index in 0..<rows {
+            let serial = ((try? request.content.get(String.self, at: "serial\(index)")) ?? "").trimmingCharacters(in: .whitespaces)
+            let code = ((try? request.content.get(String.self, at: "code\(index)")) ?? "").trimmingCharacters(in: .whitespaces)
+            typed.append(PresentedCheck(serial: serial, code: code))
+            if serial.isEmpty && code.isEmpty { continue }
+            if serial.isEmpty { errors.add("serial\(index)", "Chèque \(index + 1) : indiquez le numéro.") }
+            if code.isEmpty { errors.add("code\(index)", "Chèque \(index + 1) : indiquez le code.") }
+            checks.append(PresentedCheck(serial: serial, code: code))
+        }
+        if checks.isEmpty && errors.isEmpty { errors.add("serial0", "Indiquez au moins un chèque.") }
+        let key = ((try? request.content.get(String.self, at: "key")) ?? "").trimmingCharacters(in: .whitespaces)
+        guard errors.isEmpty, let category else {
+            return try await page(request, user: user, prefill: typed, category: category, errors: errors, status: .unprocessableEntity)
+        }
+        let outcome: ValidationOutcome
+        do {
+            outcome = try await request.store.validate(
+                ValidationRequest(place: place, checks: checks, category: category, key: key.isEmpty ? UUID().uuidString : key),
+                actor: Actor(user.email))
+        } catch let error as DomainError {
+            errors.add(error)
+            return try await page(request, user: user, prefill: typed, category: category, errors: errors, status: .unprocessableEntity)
+        }
+        // After a refusal the form keeps what was typed, so only the refused lines need correcting.
+        return try await page(request, user: user, prefill: outcome.accepted ? [] : typed, category: category, outcome: outcome,
+                              status: outcome.accepted ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable static func undo(_ request: Request) async throws -> Response {
+        let (user, place) = try place(request)
+        guard let serial = (try? request.content.get(String.self, at: "serial")).flatMap(CheckSerial.init) else { throw Abort(.badRequest) }
+        do {
+            try await request.store.undoValidation(of: serial, at: place, actor: Actor(user.email))
+        } catch let error as DomainError {
+            return request.redirect(to: .placeHome, notice: "Non annulé : " + French.message(for: error))
+        }
+        return request.redirect(to: .placeHome, notice: "Validation du chèque \(serial.grouped) annulée.")
+    }
+
+    @Sendable static func history(_ request: Request) async throws -> Response {
+        let (_, place) = try place(request)
+        let since = CivilDate(request.store.clock.now).adding(days: -90).start
+        let rows = try await request.store.validations(at: place, since: since)
+        return Layout.response(Layout.page(title: "Historique", request: request) {
+            h("h1") { "Historique des validations" }
+            table(caption: "Validations des 90 derniers jours", headers: ["Numéro", "Date", "Service", "Montant", "État"], rows: rows.map { row in
+                [.text(row.check.serial.grouped), .text(row.check.at.map(French.dateTime) ?? ""),
+                 .text(row.check.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""), .text(money(row.check.amount)),
+                 .text(row.undone ? "Annulée" : French.state(row.check.state))]
+            })
+        })
+    }
+
+    @Sendable static func payouts(_ request: Request) async throws -> Response {
+        let (_, place) = try place(request)
+        let rows = try await request.store.payouts(of: place)
+        return Layout.response(Layout.page(title: "Remboursements", request: request) {
+            h("h1") { "Remboursements reçus" }
+            h("p") { "Chaque mois, les chèques validés le mois précédent sont remboursés." }
+            table(caption: "Remboursements", headers: ["Mois", "Chèques", "Montant", "Fait le"], rows: rows.map { row in
+                [.text(Month(row.period).map(French.month) ?? row.period), .text(String(row.checks)), .text(money(row.amount)),
+                 .text(French.date(CivilDate(row.createdAt)))]
+            })
+        })
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// Turns every error into a page in plain French. Not signed in → the sign-in page, then back. Bad input
+/// never gets here: forms catch `DomainError` and show it next to the field.
+struct HTMLErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return Self.page(for: error, request: request)
+        }
+    }
+
+    static func page(for error: any Error, request: Request) -> Response {
+        let status: HTTPResponseStatus
+        let message: String
+        switch error {
+        case let abort as any AbortError:
+            status = abort.status
+            if status == .unauthorized {
+                let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+                return request.redirect(to: SiteURL.login.path + "?suite=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            }
+            message = switch status {
+            case .notFound: "Cette page n’existe pas, ou vous n’y avez pas accès."
+            case .forbidden: abort.reason == ErrorPage.expiredForm ? ErrorPage.expiredForm : "Vous n’avez pas accès à cette page."
+            case .tooManyRequests: "Trop d’essais. Attendez un peu avant de recommencer."
+            case .badRequest, .unprocessableEntity: "La demande est incomplète ou mal formée."
+            case .payloadTooLarge: "Le fichier ou le formulaire envoyé est trop gros."
+            default: "Une erreur est survenue. Réessayez plus tard."
+            }
+        case let error as DomainError:
+            status = .unprocessableEntity
+            message = French.message(for: error)
+        default:
+            status = .internalServerError
+            message = "Une erreur est survenue. Réessayez plus tard."
+            request.logger.report(error: error)
+        }
+        return Layout.response(Layout.page(title: "Erreur", request: request) {
+            h("h1") { status == .notFound ? "Page introuvable" : "Impossible de continuer" }
+            h("p", ["role": "alert"]) { message }
+            h("p") { h("a", ["href": SiteURL.home.path]) { "Retour à l’accueil" } }
+        }, status: status)
+    }
+}
+
+enum ErrorPage {
+    static let expiredForm = "Le formulaire a expiré. Rechargez la page et recommencez."
+}
+
+/// The French words for what the domain says in English.
+enum French {
+    static func message(for error: DomainError) -> String {
+        switch error {
+        case .invalid(let field, let reason): "\(fieldName(field)) : \(reasonText(reason))"
+        case .notFound: "Introuvable, ou pas dans votre espace."
+        case .invalidTransition: "Cette action n’est pas possible dans l’état actuel."
+        case .noQuota: "Ce prescripteur n’a pas de quota pour ce programme. Fixez-en un d’abord."
+        case let .quotaExceeded(quota, held, requested):
+            "Quota dépassé : \(quota) carnets au plus, \(held) déjà attribués, \(requested) demandés."
+        case let .insufficientStock(available, requested): "Stock insuffisant : \(available) disponibles, \(requested) demandés."
+        case let .programmeClosed(_, since): "Le programme est fermé pour cette action depuis le \(date(since))."
+        case let .beneficiaryLimit(maximum, held, requested):
+            "Limite par personne : \(maximum) chèques au plus, \(held) déjà remis, \(requested) demandés."
+        case .monthNotOver(let month): "Le mois \(month) n’est pas terminé."
+        case .undoRefused(let reason): undo(reason)
+        case .idempotencyKeyReused: "Cette demande a déjà été envoyée avec d’autres chèques. Rechargez la page."
+        }
+    }
+
+    static func fieldName(_ field: String) -> String {
+        [
+            "name": "Nom", "email": "Adresse e-mail", "password": "Mot de passe", "firstName": "Prénom", "lastName": "Nom",
+            "birthYear": "Année de naissance", "booklets": "Nombre de carnets", "checks": "Nombre de chèques",
+            "shares": "Parts des cofinanceurs", "validUntil": "Date de fin", "perimeter": "Territoire", "categories": "Services",
+            "faceValue": "Valeur d’un chèque", "consentDate": "Date du consentement", "reason": "Motif", "postcode": "Code postal",
+            "siret": "SIRET", "level": "Niveau", "answers": "Réponses",
+        ][field] ?? field
+    }
+
+    static func reasonText(_ reason: String) -> String {
+        if reason == "must not be empty" { return "à remplir." }
+        if reason.hasPrefix("must be at most") { return "trop long." }
+        if reason.hasPrefix("must be at least") { return "trop court." }
+        if reason.hasPrefix("shares add up") { return "le total doit faire 100 %." }
+        if reason == "another account already uses this address" { return "un compte utilise déjà cette adresse." }
+        if reason == "is not an email address" { return "ce n’est pas une adresse e-mail." }
+        if reason == "a reason is required for this decision" { return "indiquez un motif." }
+        return "valeur refusée."
+    }
+
+    static func undo(_ reason: UndoRefusal) -> String {
+        switch reason {
+        case .notRedeemedHere: "Ce chèque n’a pas été validé par votre lieu."
+        case .notToday: "On ne peut annuler une validation que le jour même."
+        case .alreadyPaid: "Ce chèque a déjà été remboursé : l’annulation n’est plus possible."
+        }
+    }
+
+    static func refusal(_ reason: RefusalReason) -> String {
+        switch reason {
+        case .unknownSerial: "Numéro inconnu. Vérifiez le numéro du chèque."
+        case .badCheckDigit: "Numéro mal recopié. Vérifiez chaque chiffre."
+        case .wrongCode: "Le code ne correspond pas au numéro. Vérifiez le code."
+        case .notDistributed: "Ce chèque n’a pas encore été remis à une personne."
+        case .alreadyRedeemed: "Ce chèque a déjà été utilisé."
+        case .voided: "Ce chèque a été déclaré perdu ou volé."
+        case .expired: "Ce chèque n’est plus valable."
+        case .beforeValidity: "Ce chèque n’est pas encore valable."
+        case .outsidePerimeter: "Ce chèque ne peut pas être utilisé dans votre commune."
+        case .placeNotQualified: "Votre lieu n’est pas encore habilité."
+        case .placeSuspended: "Votre lieu est suspendu : il ne peut pas accepter de chèques."
+        case .placeNotAffiliated: "Votre lieu n’accepte pas les chèques de ce financeur."
+        case .categoryNotAllowed: "Ce programme ne paie pas ce type de service."
+        case .duplicateInRequest: "Ce chèque est saisi deux fois."
+        }
+    }
+
+    static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+
+    static func date(_ day: CivilDate) -> String { "\(day.day) \(months[day.month - 1]) \(day.year)" }
+    static func month(_ month: Month) -> String { "\(months[month.month - 1]) \(month.year)" }
+
+    static func dateTime(_ instant: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = CivilDate.timeZone
+        let c = calendar.dateComponents([.hour, .minute], from: instant)
+        return "\(date(CivilDate(instant))) à \(c.hour!) h \(String(format: "%02d", c.minute!))"
+    }
+
+    static func state(_ state: CheckState) -> String {
+        switch state {
+        case .issued: "En stock"
+        case .allocated: "Chez le prescripteur"
+        case .distributed: "Remis"
+        case .redeemed: "Utilisé"
+        case .paid: "Utilisé et remboursé"
+        case .voided: "Perdu ou volé"
+        case .expired: "Expiré"
+        case .refunded: "Rendu au financeur"
+        }
+    }
+
+    static func placeState(_ state: PlaceState) -> String {
+        switch state {
+        case .draft: "Brouillon"
+        case .submitted: "Demande envoyée"
+        case .qualified: "Habilité"
+        case .rejected: "Refusé"
+        case .suspended: "Suspendu"
+        case .disqualified: "Retiré"
+        }
+    }
+
+    static func orderState(_ state: OrderState) -> String {
+        switch state {
+        case .draft: "Brouillon"
+        case .quoted: "Devis fait"
+        case .signed: "Devis signé"
+        case .invoiced: "Facturée"
+        case .paid: "Payée"
+        case .fulfilled: "Carnets émis"
+        case .cancelled: "Annulée"
+        }
+    }
+
+    static func role(_ role: Role) -> String {
+        switch role {
+        case .operatorAdmin: "Opérateur"
+        case .funderManager: "Financeur"
+        case .prescriberAgent: "Prescripteur"
+        case .placeManager: "Responsable de lieu"
+        case .placeAgent: "Agent de lieu"
+        }
+    }
+
+    static let categoryShort: [ServiceCategory: String] = [
+        .administrativeProcedures: "Démarches en ligne", .everydayTools: "Outils du quotidien", .employment: "Emploi",
+        .safeUse: "Sécurité", .parenting: "Parentalité", .leisure: "Loisirs", .understanding: "Comprendre le numérique",
+        .access: "Accès internet et matériel", .equipment: "Achat de matériel",
+    ]
+}

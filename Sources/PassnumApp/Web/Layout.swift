@@ -1,0 +1,186 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// The frame of every page: skip link, header with the user's space, main content, footer.
+enum Layout {
+    static func page(title: String, request: Request, @NodeBuilder _ content: () -> [Node]) -> Node {
+        group {
+            Node.trusted("<!DOCTYPE html>")
+            h("html", ["lang": "fr"]) {
+                h("head") {
+                    h("meta", ["charset": "utf-8"])
+                    h("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+                    h("title") { title + " – Pass numérique" }
+                    h("link", ["rel": "stylesheet", "href": SiteURL.style.path])
+                }
+                h("body") {
+                    h("a", ["class": "skip", "href": "#contenu"]) { "Aller au contenu" }
+                    header(request)
+                    h("main", ["id": "contenu", "tabindex": "-1"]) { content() }
+                    h("footer") {
+                        h("p") {
+                            h("a", ["href": SiteURL.checkStatus.path]) { "Vérifier un chèque" }
+                            " · "
+                            h("a", ["href": SiteURL.places.path]) { "Où utiliser mes chèques" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func header(_ request: Request) -> Node {
+        h("header") {
+            h("p", ["class": "brand"]) { h("a", ["href": SiteURL.home.path]) { "Pass numérique" } }
+            if let user = request.user {
+                h("nav", ["aria-label": "Mon espace"]) {
+                    h("ul") {
+                        for (label, url) in navigation(for: user.role) {
+                            h("li") { h("a", ["href": url.path]) { label } }
+                        }
+                    }
+                }
+                h("form", ["method": "post", "action": SiteURL.logout.path, "class": "logout"]) {
+                    csrfField(request)
+                    h("span") { user.name + " (" + French.role(user.role) + ")" }
+                    h("button", ["type": "submit"]) { "Se déconnecter" }
+                }
+            } else {
+                h("nav", ["aria-label": "Menu"]) {
+                    h("ul") { h("li") { h("a", ["href": SiteURL.login.path]) { "Se connecter" } } }
+                }
+            }
+        }
+    }
+
+    static func navigation(for role: Role) -> [(String, SiteURL)] {
+        switch role {
+        case .operatorAdmin:
+            [("Accueil", .operatorHome), ("Remboursements", .operatorPayouts), ("Journal", .operatorJournal)]
+        case .funderManager:
+            [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
+             ("Stock", .funderStock), ("Lieux", .funderPlaces)]
+        case .prescriberAgent:
+            [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory)]
+        case .placeManager, .placeAgent:
+            [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts)]
+        }
+    }
+
+    static func response(_ page: Node, status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: page.rendered))
+    }
+
+    /// A short confirmation shown at the top of a page after a form succeeded (`?ok=…`).
+    static func notice(_ request: Request) -> Node {
+        guard let text = request.query[String.self, at: "ok"], !text.isEmpty, text.count < 300 else { return group {} }
+        return h("p", ["class": "notice", "role": "status"]) { text }
+    }
+}
+
+extension Request {
+    /// Back to a page with a confirmation message.
+    func redirect(to url: SiteURL, notice: String) -> Response {
+        redirect(to: url.path + "?ok=" + (notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+    }
+}
+
+/// The hidden field that carries the CSRF token.
+func csrfField(_ request: Request) -> Node {
+    h("input", ["type": "hidden", "name": "_csrf", "value": request.csrfToken])
+}
+
+/// Form errors by field name, shown next to the field and listed at the top of the form.
+struct FormErrors: Sendable {
+    var messages: [(field: String, message: String)] = []
+
+    var isEmpty: Bool { messages.isEmpty }
+
+    subscript(field: String) -> String? { messages.first { $0.field == field }?.message }
+
+    mutating func add(_ field: String, _ message: String) { messages.append((field, message)) }
+
+    /// Records a domain refusal next to the field it names (or at the top of the form).
+    mutating func add(_ error: DomainError, fields: [String: String] = [:]) {
+        if case .invalid(let field, _) = error {
+            messages.append((fields[field] ?? field, French.message(for: error)))
+        } else {
+            messages.append(("", French.message(for: error)))
+        }
+    }
+
+    /// The summary at the top of a form: announced by screen readers, each error links to its field.
+    var summary: Node {
+        guard !isEmpty else { return group {} }
+        return h("div", ["class": "errors", "role": "alert", "tabindex": "-1"]) {
+            h("p") { messages.count == 1 ? "Une information est à corriger :" : "\(messages.count) informations sont à corriger :" }
+            h("ul") {
+                for entry in messages {
+                    h("li") {
+                        if entry.field.isEmpty { entry.message } else { h("a", ["href": "#" + entry.field]) { entry.message } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A labelled input with its hint and error, linked for screen readers.
+/// `id` defaults to the name; give one when a page has several forms with the same field.
+func field(
+    _ label: String, name: String, id: String? = nil, value: String? = nil, type: String = "text", errors: FormErrors = FormErrors(),
+    hint: String? = nil, required: Bool = true, attributes: KeyValuePairs<String, String> = [:]
+) -> Node {
+    let id = id ?? name
+    let error = errors[name]
+    let described = [hint.map { _ in id + "-aide" }, error.map { _ in id + "-erreur" }].compactMap { $0 }
+    var all: [(String, String)] = [("type", type), ("id", id), ("name", name)]
+    if let value { all.append(("value", value)) }
+    if required { all.append(("required", "")) }
+    if error != nil { all.append(("aria-invalid", "true")) }
+    if !described.isEmpty { all.append(("aria-describedby", described.joined(separator: " "))) }
+    all += attributes.map { ($0.key, $0.value) }
+    return h("div", ["class": error == nil ? "field" : "field invalid"]) {
+        h("label", ["for": id]) { label }
+        if let hint { h("p", ["class": "hint", "id": id + "-aide"]) { hint } }
+        if let error { h("p", ["class": "error", "id": id + "-erreur"]) { error } }
+        Node.element("input", all, [])
+    }
+}
+
+/// A labelled drop-down list.
+func select(_ label: String, name: String, id: String? = nil, options: [(value: String, label: String)], selected: String? = nil,
+            errors: FormErrors = FormErrors(), hint: String? = nil) -> Node {
+    let id = id ?? name
+    let error = errors[name]
+    let described = [hint.map { _ in id + "-aide" }, error.map { _ in id + "-erreur" }].compactMap { $0 }
+    return h("div", ["class": error == nil ? "field" : "field invalid"]) {
+        h("label", ["for": id]) { label }
+        if let hint { h("p", ["class": "hint", "id": id + "-aide"]) { hint } }
+        if let error { h("p", ["class": "error", "id": id + "-erreur"]) { error } }
+        h("select", ["id": id, "name": name, "aria-describedby": described.isEmpty ? nil : described.joined(separator: " "),
+                     "aria-invalid": error == nil ? nil : "true"]) {
+            for option in options {
+                h("option", ["value": option.value, "selected": option.value == selected ? "" : nil]) { option.label }
+            }
+        }
+    }
+}
+
+/// A table with a caption and column headers.
+func table(caption: String, headers: [String], rows: [[Node]], empty: String = "Rien pour le moment.") -> Node {
+    guard !rows.isEmpty else { return h("p", ["class": "empty"]) { caption + " : " + empty } }
+    return h("div", ["class": "table"]) {
+        h("table") {
+            h("caption") { caption }
+            h("thead") { h("tr") { for header in headers { h("th", ["scope": "col"]) { header } } } }
+            h("tbody") { for row in rows { h("tr") { for cell in row { h("td") { cell } } } } }
+        }
+    }
+}
+
+func money(_ amount: Money) -> String { amount.description }

@@ -1,0 +1,84 @@
+import Foundation
+import Vapor
+
+/// Every page and form target of the site. Routes are registered from `pattern` and links built from
+/// `path`, so no path is written twice.
+enum SiteURL: Equatable {
+    // Public
+    case home, style, checkStatus, qr(String), places
+    case login, logout, forgotPassword, resetPassword(String), space
+    // Operator
+    case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
+    // Funder
+    case funderHome, funderExport, funderProgrammes, funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
+    case funderAffiliation(Int64)
+    // Prescriber
+    case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(Int64), prescriberDiagnostic(Int64)
+    case prescriberHandOut(Int64), prescriberOpposition, prescriberHistory
+    // Place
+    case placeHome, placeUndo, placeHistory, placePayouts
+
+    var path: String {
+        switch self {
+        case .home: "/"
+        case .style: "/style.css"
+        case .checkStatus: "/verifier"
+        case .qr(let code): "/c/" + code
+        case .places: "/lieux"
+        case .login: "/connexion"
+        case .logout: "/deconnexion"
+        case .forgotPassword: "/mot-de-passe-oublie"
+        case .resetPassword(let token): "/mot-de-passe/" + token
+        case .space: "/espace"
+        case .operatorHome: "/operateur"
+        case .operatorFunders: "/operateur/financeurs"
+        case .operatorPlaceState(let id): "/operateur/lieux/\(id)/etat"
+        case .operatorPayouts: "/operateur/remboursements"
+        case .operatorExpiry: "/operateur/expiration"
+        case .operatorJournal: "/operateur/journal"
+        case .funderHome: "/financeur"
+        case .funderExport: "/financeur/export.csv"
+        case .funderProgrammes: "/financeur/programmes"
+        case .funderOrders: "/financeur/commandes"
+        case .funderOrderStep(let id): "/financeur/commandes/\(id)/etape"
+        case .funderStock: "/financeur/stock"
+        case .funderPlaces: "/financeur/lieux"
+        case .funderAffiliation(let id): "/financeur/lieux/\(id)/affiliation"
+        case .prescriberHome: "/prescripteur"
+        case .prescriberBeneficiaries: "/prescripteur/beneficiaires"
+        case .prescriberBeneficiary(let id): "/prescripteur/beneficiaires/\(id)"
+        case .prescriberDiagnostic(let id): "/prescripteur/beneficiaires/\(id)/diagnostic"
+        case .prescriberHandOut(let id): "/prescripteur/beneficiaires/\(id)/remise"
+        case .prescriberOpposition: "/prescripteur/opposition"
+        case .prescriberHistory: "/prescripteur/historique"
+        case .placeHome: "/lieu"
+        case .placeUndo: "/lieu/annuler"
+        case .placeHistory: "/lieu/historique"
+        case .placePayouts: "/lieu/remboursements"
+        }
+    }
+
+    /// The route pattern: the path with `:id` / `:code` / `:token` in place of values.
+    var pattern: [PathComponent] {
+        let parameterised: SiteURL = switch self {
+        case .qr: .qr(":code")
+        case .resetPassword: .resetPassword(":token")
+        case .operatorPlaceState: .operatorPlaceState(0)
+        case .funderOrderStep: .funderOrderStep(0)
+        case .funderAffiliation: .funderAffiliation(0)
+        case .prescriberBeneficiary: .prescriberBeneficiary(0)
+        case .prescriberDiagnostic: .prescriberDiagnostic(0)
+        case .prescriberHandOut: .prescriberHandOut(0)
+        default: self
+        }
+        return parameterised.path.split(separator: "/").map { $0 == "0" ? ":id" : PathComponent(stringLiteral: String($0)) }
+    }
+}
+
+extension Request {
+    /// The `:id` of the route, or 404.
+    func id() throws -> Int64 {
+        guard let text = parameters.get("id"), let id = Int64(text), id > 0 else { throw Abort(.notFound) }
+        return id
+    }
+}

@@ -1,0 +1,34 @@
+/// Reads the decimal numbers people type ("10", "10,5", "12.50", "1 000"), exactly, without floating point.
+public enum DecimalText {
+    /// The value × 10^`decimals` as an integer, or nil when the text is not a number with at most that many
+    /// decimals.
+    public static func scaled(_ text: String, decimals: Int) -> Int64? {
+        let cleaned = text.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" && $0 != "€" && $0 != "%" }
+            .replacingOccurrences(of: ",", with: ".")
+        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 12,
+              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0])
+        else { return nil }
+        var fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= decimals, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        fraction += String(repeating: "0", count: decimals - fraction.count)
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        return whole * scale + (fraction.isEmpty ? 0 : Int64(fraction)!)
+    }
+}
+
+extension Money {
+    /// "10", "10,50", "10.5 €" → cents; nil for anything else (including more than 2 decimals).
+    public init?(euros text: String) {
+        guard let cents = DecimalText.scaled(text, decimals: 2) else { return nil }
+        self.init(cents: cents)
+    }
+
+    /// "10,50": euros with a decimal comma and no thousands separator, for CSV files.
+    public var plainDecimal: String {
+        let magnitude = cents.magnitude
+        let rest = magnitude % 100
+        return (cents < 0 ? "-" : "") + "\(magnitude / 100)," + (rest < 10 ? "0" : "") + "\(rest)"
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+@testable import PassnumApp
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+import Vapor
+import VaporTesting
+
+/// Two of every kind of organisation, each with its users, on a fresh SQLite store behind the web app.
+struct WebWorld {
+    let app: Application
+    let store: Store
+    let clock: ManualClock
+    /// Users by role, for organisation A and organisation B.
+    var a: [Role: String] = [:]
+    var b: [Role: String] = [:]
+    var funderA = FunderID(0), funderB = FunderID(0)
+    var programmeA = ProgrammeID(0), programmeB = ProgrammeID(0)
+    var prescriberA = PrescriberID(0), prescriberB = PrescriberID(0)
+    var placeA = PlaceID(0), placeB = PlaceID(0)
+    var beneficiaryA = BeneficiaryID(0), beneficiaryB = BeneficiaryID(0)
+    var orderA = OrderID(0), orderB = OrderID(0)
+    var serialsA: [CheckSerial] = []
+
+    static let password = "mot-de-passe-de-test"
+
+    /// Runs `body` with a configured application on a temporary data directory.
+    static func with(_ body: (inout WebWorld) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-web-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = try await Application.make(.testing)
+        do {
+            let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            let store = try await Store.open(StoreConfiguration(dataDirectory: directory), clock: clock,
+                                             eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
+            app.lifecycle.use(StoreLifecycle(store: store))
+            try configure(app, store: store)
+            var world = WebWorld(app: app, store: store, clock: clock)
+            try await world.populate()
+            try await body(&world)
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    mutating func populate() async throws {
+        let hash = try Bcrypt.hash(Self.password, cost: 4)
+        for side in ["a", "b"] {
+            let funder = try await store.createFunder(name: "Financeur \(side.uppercased())")
+            let programme = try await store.createProgramme(funder: funder, terms: ProgrammeTerms(
+                name: "Programme secret \(side.uppercased())", validFrom: CivilDate("2026-03-01")!, validUntil: CivilDate("2026-06-30")!,
+                perimeter: Perimeter(departements: [DepartementCode("59")!]), shares: [CoFundingShare(cofunder: "État", percent: 100)]))
+            let prescriber = try await store.createPrescriber(name: "Prescripteur \(side.uppercased())", commune: CommuneCode("59350")!)
+            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 10)
+            let place = try await store.createPlace(NewPlace(name: "Lieu \(side.uppercased())", commune: CommuneCode("59350")!, postcode: "59000"))
+            try await store.changePlaceState(place, to: .qualified)
+            try await store.requestAffiliation(place: place, funder: funder)
+            try await store.decideAffiliation(place: place, funder: funder, approve: true)
+            let order = try await store.createOrder(programme: programme, booklets: 2)
+            for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] { try await store.moveOrder(order, to: state) }
+            let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1)[0]
+            let person = try await store.createBeneficiary(NewBeneficiary(
+                firstName: "Personne", lastName: "Secrète \(side.uppercased())", birthYear: 1950, commune: CommuneCode("59350")!,
+                consentDate: CivilDate("2026-03-02")!), prescriber: prescriber)
+            let serials = try await store.handOut(booklet: booklet, to: person, by: prescriber)
+            var users: [Role: String] = [:]
+            for (role, organisation) in [(Role.operatorAdmin, Organisation.operator), (.funderManager, .funder(funder)),
+                                         (.prescriberAgent, .prescriber(prescriber)), (.placeManager, .place(place)), (.placeAgent, .place(place))] {
+                let email = "\(role.rawValue)-\(side)@test.fr"
+                try await store.createUser(email: email, name: "\(role.rawValue) \(side)", passwordHash: hash, role: role, organisation: organisation)
+                users[role] = email
+            }
+            if side == "a" {
+                (a, funderA, programmeA, prescriberA, placeA, beneficiaryA, orderA, serialsA) = (users, funder, programme, prescriber, place, person, order, serials)
+            } else {
+                (b, funderB, programmeB, prescriberB, placeB, beneficiaryB, orderB) = (users, funder, programme, prescriber, place, person, order)
+            }
+        }
+    }
+}
+
+/// A browser-like client: keeps cookies, finds the CSRF token in the last page.
+struct Browser {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var lastBody = ""
+
+    init(_ app: Application) { self.app = app }
+
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+
+    mutating func remember(_ response: TestingHTTPResponse) {
+        for (name, value) in response.headers.setCookie?.all ?? [:] {
+            if value.expires.map({ $0 < Date() }) == true || value.string.isEmpty { cookies[name] = nil } else { cookies[name] = value.string }
+        }
+        lastBody = response.body.string
+    }
+
+    /// The CSRF token of the last page's forms.
+    var csrf: String {
+        guard let range = lastBody.range(of: "name=\"_csrf\" value=\"") else { return "" }
+        return String(lastBody[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @discardableResult
+    mutating func get(_ path: String) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse!
+        try await app.testing().test(.GET, path, headers: ["Cookie": cookieHeader]) { result = $0 }
+        remember(result)
+        return result
+    }
+
+    /// Posts a form; the CSRF token is the last page's unless `csrf` is given.
+    @discardableResult
+    mutating func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil) async throws -> TestingHTTPResponse {
+        let token = csrf ?? self.csrf
+        let body = (fields + [("_csrf", token)]).map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        }.joined(separator: "&")
+        var result: TestingHTTPResponse!
+        try await app.testing().test(.POST, path, headers: ["Cookie": cookieHeader, "Content-Type": "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: body)) { result = $0 }
+        remember(result)
+        return result
+    }
+
+    /// Signs in and returns the browser with its session.
+    static func signedIn(_ app: Application, as email: String) async throws -> Browser {
+        var browser = Browser(app)
+        try await browser.get("/connexion")
+        let response = try await browser.post("/connexion", [("email", email), ("password", WebWorld.password)])
+        #expect(response.status == .seeOther, "sign-in of \(email) failed: \(response.body.string.prefix(300))")
+        return browser
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+@testable import PassnumApp
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Web application: accounts, security, isolation, forms")
+struct WebTests {
+    @Test("Every page carries the security headers, with a CSP that allows no inline script")
+    func securityHeaders() async throws {
+        try await WebWorld.with { world in
+            var browser = Browser(world.app)
+            for path in ["/", "/connexion", "/verifier", "/lieux", "/page-qui-n-existe-pas"] {
+                let response = try await browser.get(path)
+                let csp = response.headers.first(name: "Content-Security-Policy") ?? ""
+                #expect(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "\(path)")
+                #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+                #expect(response.headers.first(name: "Referrer-Policy") == "same-origin")
+                #expect(!response.body.string.contains("<script>"))
+            }
+            #expect(try await browser.get("/page-qui-n-existe-pas").status == .notFound)
+        }
+    }
+
+    @Test("Signing in sets an HttpOnly, SameSite session cookie; signing out ends the session")
+    func signInAndOut() async throws {
+        try await WebWorld.with { world in
+            var browser = Browser(world.app)
+            try await browser.get("/connexion")
+            var response = try await browser.post("/connexion", [("email", world.a[.funderManager]!), ("password", WebWorld.password)])
+            #expect(response.status == .seeOther)
+            #expect(response.headers.first(name: .location) == "/financeur")
+            let cookie = try #require(response.headers.setCookie?[Cookies.session])
+            #expect(cookie.isHTTPOnly && cookie.sameSite == .lax && !cookie.isSecure)
+            #expect(try await browser.get("/financeur").status == .ok)
+            response = try await browser.post("/deconnexion", [])
+            #expect(response.status == .seeOther)
+            #expect(try await browser.get("/financeur").status == .seeOther)
+        }
+    }
+
+    @Test("Cookies are Secure when the public address is HTTPS")
+    func secureCookies() async throws {
+        try await WebWorld.with { world in
+            world.app.webSettings = WebSettings(publicBaseURL: "https://pass.example.fr")
+            var browser = Browser(world.app)
+            let page = try await browser.get("/connexion")
+            #expect(page.headers.setCookie?[Cookies.csrf]?.isSecure == true)
+            let response = try await browser.post("/connexion", [("email", world.a[.placeAgent]!), ("password", WebWorld.password)])
+            #expect(response.headers.setCookie?[Cookies.session]?.isSecure == true)
+        }
+    }
+
+    @Test("A wrong password is refused in French, and repeated failures lock the account")
+    func lockout() async throws {
+        try await WebWorld.with { world in
+            var browser = Browser(world.app)
+            try await browser.get("/connexion")
+            let email = world.a[.prescriberAgent]!
+            var response = try await browser.post("/connexion", [("email", email), ("password", "mauvais mot de passe")])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.body.string.contains("Adresse e-mail ou mot de passe incorrect."))
+            response = try await browser.post("/connexion", [("email", "inconnu@test.fr"), ("password", "mauvais mot de passe")])
+            #expect(response.body.string.contains("Adresse e-mail ou mot de passe incorrect."))
+            for _ in 2...AccountRules.failuresBeforeLockout {
+                try await world.store.recordLoginFailure(user: try #require(try await world.store.loginCandidate(email: email)).id)
+            }
+            response = try await browser.post("/connexion", [("email", email), ("password", WebWorld.password)])
+            #expect(response.status == .tooManyRequests)
+            #expect(response.body.string.contains("bloqué"))
+            world.clock.advance(seconds: AccountRules.lockout + 1)
+            response = try await browser.post("/connexion", [("email", email), ("password", WebWorld.password)])
+            #expect(response.status == .seeOther)
+        }
+    }
+
+    @Test("A password reset link works once and closes open sessions")
+    func passwordReset() async throws {
+        try await WebWorld.with { world in
+            let email = world.a[.placeManager]!
+            var other = try await Browser.signedIn(world.app, as: email)
+            var browser = Browser(world.app)
+            try await browser.get("/mot-de-passe-oublie")
+            let answer = try await browser.post("/mot-de-passe-oublie", [("email", email)])
+            #expect(answer.status == .seeOther)
+            let token = try #require(try await world.store.createPasswordReset(email: email))
+            try await browser.get("/mot-de-passe/\(token)")
+            var response = try await browser.post("/mot-de-passe/\(token)", [("password", "court"), ("confirmation", "court")])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.body.string.contains("au moins 10 caractères"))
+            response = try await browser.post("/mot-de-passe/\(token)", [("password", "nouveau-mot-de-passe"), ("confirmation", "nouveau-mot-de-passe")])
+            #expect(response.status == .seeOther)
+            #expect(try await browser.get("/mot-de-passe/\(token)").status == .notFound)
+            #expect(try await other.get("/lieu").status == .seeOther)
+            try await browser.get("/connexion")
+            #expect(try await browser.post("/connexion", [("email", email), ("password", "nouveau-mot-de-passe")]).status == .seeOther)
+        }
+    }
+
+    @Test("A form without its CSRF token, or with another one, is refused")
+    func csrf() async throws {
+        try await WebWorld.with { world in
+            var browser = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
+            try await browser.get("/operateur")
+            #expect(try await browser.post("/operateur/financeurs", [("name", "Sans jeton")], csrf: "").status == .forbidden)
+            #expect(try await browser.post("/operateur/financeurs", [("name", "Autre jeton")], csrf: "abc").status == .forbidden)
+            #expect(try await browser.post("/operateur/financeurs", [("name", "Avec jeton")]).status == .seeOther)
+            #expect(try await world.store.funders().map(\.name).contains("Avec jeton"))
+            #expect(!(try await world.store.funders().map(\.name).contains("Sans jeton")))
+        }
+    }
+
+    /// Every signed-in route, with the ids of organisation B's records where it takes one.
+    static func routes(_ world: WebWorld) -> [(method: HTTPMethod, path: String, role: Role)] {
+        [
+            (.GET, "/operateur", .operatorAdmin), (.POST, "/operateur/financeurs", .operatorAdmin),
+            (.POST, "/operateur/lieux/\(world.placeB)/etat", .operatorAdmin), (.GET, "/operateur/remboursements", .operatorAdmin),
+            (.POST, "/operateur/remboursements", .operatorAdmin), (.POST, "/operateur/expiration", .operatorAdmin),
+            (.GET, "/operateur/journal", .operatorAdmin),
+            (.GET, "/financeur", .funderManager), (.GET, "/financeur/export.csv", .funderManager),
+            (.GET, "/financeur/programmes", .funderManager), (.POST, "/financeur/programmes", .funderManager),
+            (.GET, "/financeur/commandes", .funderManager), (.POST, "/financeur/commandes", .funderManager),
+            (.POST, "/financeur/commandes/\(world.orderB)/etape", .funderManager), (.GET, "/financeur/stock", .funderManager),
+            (.POST, "/financeur/stock", .funderManager), (.GET, "/financeur/lieux", .funderManager),
+            (.POST, "/financeur/lieux/\(world.placeB)/affiliation", .funderManager),
+            (.GET, "/prescripteur", .prescriberAgent), (.POST, "/prescripteur/beneficiaires", .prescriberAgent),
+            (.GET, "/prescripteur/beneficiaires/\(world.beneficiaryB)", .prescriberAgent),
+            (.POST, "/prescripteur/beneficiaires/\(world.beneficiaryB)/diagnostic", .prescriberAgent),
+            (.POST, "/prescripteur/beneficiaires/\(world.beneficiaryB)/remise", .prescriberAgent),
+            (.GET, "/prescripteur/opposition", .prescriberAgent), (.POST, "/prescripteur/opposition", .prescriberAgent),
+            (.GET, "/prescripteur/historique", .prescriberAgent),
+            (.GET, "/lieu", .placeAgent), (.POST, "/lieu", .placeAgent), (.POST, "/lieu/annuler", .placeAgent),
+            (.GET, "/lieu/historique", .placeAgent), (.GET, "/lieu/remboursements", .placeAgent),
+        ]
+    }
+
+    @Test("Every route refuses every role of another organisation, and never shows another organisation's data")
+    func tenantIsolation() async throws {
+        try await WebWorld.with { world in
+            // Prescriber structures are a directory funders allocate from, so their names are not in this list.
+            let secretsOfB = ["Programme secret B", "Secrète B", "Lieu B", "Financeur B"]
+            var checked = 0
+            for role in Role.allCases {
+                var browser = try await Browser.signedIn(world.app, as: world.a[role]!)
+                try await browser.get("/")
+                let csrf = browser.csrf
+                for route in Self.routes(world) {
+                    let response = route.method == .GET ? try await browser.get(route.path) : try await browser.post(route.path, [], csrf: csrf)
+                    let body = response.body.string
+                    if route.role == role || (route.role == .placeAgent && role == .placeManager) {
+                        // Own role: organisation B's records are out of reach (404) and out of sight.
+                        if route.path.contains("/\(world.orderB)/") || route.path.contains("/\(world.placeB)/") || route.path.contains("/\(world.beneficiaryB)") {
+                            if role != .operatorAdmin { #expect(response.status == .notFound, "\(role) \(route.method) \(route.path): \(response.status)") }
+                        }
+                        if role != .operatorAdmin {
+                            for secret in secretsOfB { #expect(!body.contains(secret), "\(role) saw \(secret) at \(route.path)") }
+                        }
+                    } else {
+                        #expect(response.status == .forbidden, "\(role) \(route.method) \(route.path): \(response.status)")
+                        for secret in secretsOfB { #expect(!body.contains(secret), "\(role) saw \(secret) at \(route.path)") }
+                    }
+                    #expect(response.status.code < 500, "\(role) \(route.method) \(route.path): \(response.status)")
+                    checked += 1
+                }
+            }
+            #expect(checked == Role.allCases.count * Self.routes(world).count)
+            // Not signed in: every one of these routes sends to the sign-in page.
+            var anonymous = Browser(world.app)
+            try await anonymous.get("/connexion")
+            let anonymousToken = anonymous.csrf
+            #expect(!anonymousToken.isEmpty)
+            for route in Self.routes(world) {
+                let response = route.method == .GET
+                    ? try await anonymous.get(route.path) : try await anonymous.post(route.path, [], csrf: anonymousToken)
+                #expect(response.status == .seeOther && response.headers.first(name: .location)?.hasPrefix("/connexion") == true, "\(route.path)")
+            }
+        }
+    }
+
+    @Test("Bad input on every form gets a French message and a 4xx, never a 500, and saves nothing")
+    func badInput() async throws {
+        try await WebWorld.with { world in
+            let garbage = ["", " ", "abc", "-1", "0", "99999999999999999999", "<script>alert(1)</script>", "2026-13-45", "59,99,XX", "é\u{0}"]
+            var random = SplitMix64(seed: 7)
+            let before = try await world.store.overview()
+            let fields = ["name", "faceValue", "checksPerBooklet", "validFrom", "validUntil", "graceDays", "departements", "communes",
+                          "categories[]", "cofunder1", "share1", "programme", "booklets", "prescriber", "action", "firstName", "lastName",
+                          "birthYear", "commune", "consent", "booklet", "checks", "serial", "reason", "category", "serial0", "code0", "key",
+                          "state", "mois", "decision", "etape", "email", "password", "q0"]
+            for role in Role.allCases {
+                var browser = try await Browser.signedIn(world.app, as: world.a[role]!)
+                try await browser.get("/")
+                let csrf = browser.csrf
+                for route in Self.routes(world) where route.method == .POST && (route.role == role || (route.role == .placeAgent && role == .placeManager)) {
+                    for _ in 0..<12 {
+                        let form = fields.map { ($0, garbage[Int(random.next() % UInt64(garbage.count))]) }
+                        let response = try await browser.post(route.path, form, csrf: csrf)
+                        #expect(response.status.code < 500, "\(route.path) gave \(response.status) for \(form)")
+                        #expect(!response.body.string.contains("<script>alert"), "\(route.path) echoed a script unescaped")
+                    }
+                }
+            }
+            for path in ["/verifier", "/connexion", "/mot-de-passe-oublie"] {
+                var browser = Browser(world.app)
+                try await browser.get(path)
+                let response = try await browser.post(path, [("serial", "12"), ("code", "<b>"), ("email", "pas-une-adresse")])
+                #expect(response.status == .unprocessableEntity || response.status == .seeOther, "\(path)")
+            }
+            let after = try await world.store.overview()
+            #expect(after.programmes == before.programmes && after.orders == before.orders && after.beneficiaries == before.beneficiaries)
+            #expect(try await world.store.verify().isEmpty)
+        }
+    }
+
+    @Test("The messages next to fields are in French and the form keeps what was typed")
+    func formErrorsInFrench() async throws {
+        try await WebWorld.with { world in
+            var browser = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
+            try await browser.get("/financeur/programmes")
+            let response = try await browser.post("/financeur/programmes", [
+                ("name", "Mon programme"), ("faceValue", "dix"), ("checksPerBooklet", "10"), ("validFrom", "2026-04-01"),
+                ("validUntil", "2026-03-01"), ("graceDays", "31"), ("departements", "59"), ("categories[]", "outils"),
+                ("cofunder1", "État"), ("share1", "60"), ("cofunder2", "Département"), ("share2", "30"),
+            ])
+            #expect(response.status == .unprocessableEntity)
+            let body = response.body.string
+            #expect(body.contains("Indiquez un montant en euros"))
+            #expect(body.contains("aria-invalid=\"true\""))
+            #expect(body.contains("value=\"Mon programme\""))
+            #expect(body.contains("role=\"alert\""))
+        }
+    }
+}
