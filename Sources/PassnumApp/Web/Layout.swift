@@ -174,7 +174,8 @@ func select(_ label: String, name: String, id: String? = nil, options: [(value: 
 /// A table with a caption and column headers.
 func table(caption: String, headers: [String], rows: [[Node]], empty: String = "Rien pour le moment.") -> Node {
     guard !rows.isEmpty else { return h("p", ["class": "empty"]) { caption + " : " + empty } }
-    return h("div", ["class": "table"]) {
+    // Wide tables scroll sideways on small screens: the region must be reachable with the keyboard.
+    return h("div", ["class": "table", "tabindex": "0", "role": "region", "aria-label": caption]) {
         h("table") {
             h("caption") { caption }
             h("thead") { h("tr") { for header in headers { h("th", ["scope": "col"]) { header } } } }

@@ -1,0 +1,205 @@
+"""The whole story in a browser: a funder orders and allocates, a prescriber runs a diagnostic and hands out a
+booklet, a place validates two checks and is refused a third already used, the operator runs the payout, the
+funder sees the numbers change. Every page is screenshot and checked with axe-core."""
+import json
+import os
+import re
+
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import SCREENSHOTS
+
+PASSWORD = "demo-passnum-2026"
+MARCH = "2026-03-20T09:00:00Z"
+APRIL = "2026-04-02T09:00:00Z"
+visited = []
+
+
+def check_page(browser, axe, name):
+    """Screenshot, axe-core (fails on serious or critical violations), no overflow at 320 px wide."""
+    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{len(visited):02d}-{name}.png"))
+    browser.execute_script(axe)
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}])));")
+    violations = [v for v in json.loads(result) if v.get("impact") in ("serious", "critical")]
+    assert not violations, f"{name}: " + "; ".join(f"{v['id']}: {v['help']} ({[n.get('target') for n in v['nodes']][:3]})" for v in violations)
+    size = browser.get_window_size()
+    browser.set_window_size(320, 800)
+    overflow = browser.execute_script("return document.documentElement.scrollWidth")
+    browser.set_window_size(size["width"], size["height"])
+    assert overflow <= 320, f"{name}: the page is {overflow} px wide at 320 px"
+    visited.append(name)
+
+
+def go(browser, server, path):
+    browser.get(server.url + path)
+
+
+def fill(browser, name, value):
+    element = browser.find_element(By.NAME, name)
+    element.clear()
+    element.send_keys(value)
+
+
+def submit(browser, text):
+    """Clicks a button and waits for the next page to replace this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text, ensure_ascii=False)}]").click()
+    WebDriverWait(browser, 30).until(lambda _: gone(page))
+
+
+def gone(element):
+    """True once the element's page was replaced (Chromium reports that in two ways)."""
+    try:
+        element.tag_name
+        return False
+    except WebDriverException:
+        return True
+
+
+def sign_in(browser, server, email):
+    browser.delete_all_cookies()
+    go(browser, server, "/connexion")
+    fill(browser, "email", email)
+    fill(browser, "password", PASSWORD)
+    submit(browser, "Se connecter")
+    assert "/connexion" not in browser.current_url, browser.find_element(By.TAG_NAME, "main").text
+
+
+def sign_out(browser):
+    submit(browser, "Se déconnecter")
+
+
+def card(browser, label):
+    """The number shown on a dashboard card whose text ends with `label`."""
+    for item in browser.find_elements(By.CSS_SELECTOR, ".cards li"):
+        if item.text.endswith(label):
+            return int(re.sub(r"\D", "", item.find_element(By.TAG_NAME, "strong").text))
+    raise AssertionError(f"no card {label}")
+
+
+def test_story(server, browser, axe):
+    server.demo(MARCH)
+    server.start(MARCH)
+
+    # Public pages.
+    for path, name in [("/", "accueil"), ("/verifier", "verifier"), ("/lieux", "lieux"), ("/connexion", "connexion"),
+                       ("/mot-de-passe-oublie", "mot-de-passe-oublie")]:
+        go(browser, server, path)
+        check_page(browser, axe, name)
+
+    # The funder orders 3 booklets, carries the order to fulfilment and allocates 2 booklets.
+    sign_in(browser, server, "financeur@demo.passnum.fr")
+    check_page(browser, axe, "financeur-tableau-de-bord")
+    used_before = card(browser, "chèques utilisés")
+    go(browser, server, "/financeur/programmes")
+    check_page(browser, axe, "financeur-programmes")
+    go(browser, server, "/financeur/commandes")
+    fill(browser, "booklets", "3")
+    submit(browser, "Créer la commande")
+    for step in ["Devis fait", "Devis signé", "Facturée", "Payée", "Carnets émis"]:
+        submit(browser, "Passer à : " + step)
+        assert step in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    check_page(browser, axe, "financeur-commandes")
+    go(browser, server, "/financeur/stock")
+    Select(browser.find_element(By.NAME, "prescriber")).select_by_visible_text("CCAS de Bordeaux")
+    fill(browser, "booklets", "2")
+    submit(browser, "Attribuer")
+    assert "2 carnet(s) attribué(s)" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    check_page(browser, axe, "financeur-stock")
+    go(browser, server, "/financeur/lieux")
+    check_page(browser, axe, "financeur-lieux")
+    sign_out(browser)
+
+    # The prescriber records a person, runs the diagnostic and hands out a booklet.
+    sign_in(browser, server, "prescripteur@demo.passnum.fr")
+    check_page(browser, axe, "prescripteur-accueil")
+    fill(browser, "firstName", "Lucienne")
+    fill(browser, "lastName", "Navigateur")
+    fill(browser, "birthYear", "1948")
+    fill(browser, "commune", "33063")
+    browser.find_element(By.ID, "consent").click()
+    submit(browser, "Enregistrer la personne")
+    assert "Personne enregistrée" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    for question in range(10):
+        browser.find_element(By.ID, f"q{question}-{1 if question % 2 else 0}").click()
+    submit(browser, "Calculer le niveau")
+    assert "niveau" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    booklet = Select(browser.find_element(By.NAME, "booklet"))
+    full = [option.text for option in booklet.options if option.text.endswith("– 10 chèques")]
+    assert full, "the booklets allocated by the funder are not in the prescriber's stock"
+    booklet.select_by_visible_text(full[-1])
+    fill(browser, "checks", "")
+    submit(browser, "Remettre")
+    assert "chèque(s) remis" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    check_page(browser, axe, "prescripteur-beneficiaire")
+    serials = [cell.text.replace(" ", "") for cell in browser.find_elements(By.XPATH, "//table[caption='Chèques remis']//tbody/tr/td[1]")]
+    assert len(serials) == 10
+    go(browser, server, "/prescripteur/historique")
+    check_page(browser, axe, "prescripteur-historique")
+    go(browser, server, "/prescripteur/opposition")
+    check_page(browser, axe, "prescripteur-opposition")
+    sign_out(browser)
+
+    # Anyone can check a check.
+    go(browser, server, "/verifier")
+    fill(browser, "serial", serials[0])
+    fill(browser, "code", server.security_code(serials[0]))
+    submit(browser, "Vérifier")
+    assert "Ce chèque est valable" in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, axe, "verifier-resultat")
+
+    # The place validates two checks at once, then is refused the first one again.
+    sign_in(browser, server, "lieu@demo.passnum.fr")
+    check_page(browser, axe, "lieu-valider")
+    Select(browser.find_element(By.NAME, "category")).select_by_visible_text("Maîtrise des outils numériques du quotidien")
+    for row, serial in enumerate(serials[:2]):
+        fill(browser, f"serial{row}", serial)
+        fill(browser, f"code{row}", server.security_code(serial))
+    submit(browser, "Valider")
+    result = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=resultat]").text
+    assert "2 chèques validés" in result, result
+    check_page(browser, axe, "lieu-validation-acceptee")
+    fill(browser, "serial0", serials[0])
+    fill(browser, "code0", server.security_code(serials[0]))
+    submit(browser, "Valider")
+    result = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=resultat]").text
+    assert "Aucun chèque n’a été validé" in result and "déjà été utilisé" in result, result
+    check_page(browser, axe, "lieu-validation-refusee")
+    # The QR code URL opens the same form, already filled.
+    go(browser, server, f"/c/{serials[2]}-{server.security_code(serials[2])}")
+    assert browser.find_element(By.NAME, "serial0").get_attribute("value") == serials[2]
+    go(browser, server, "/lieu/historique")
+    check_page(browser, axe, "lieu-historique")
+    sign_out(browser)
+
+    # A month later, the operator runs March's payout.
+    server.stop()
+    server.start(APRIL)
+    sign_in(browser, server, "operateur@demo.passnum.fr")
+    check_page(browser, axe, "operateur-accueil")
+    go(browser, server, "/operateur/remboursements")
+    assert "Médiathèque Flora Tristan" in browser.find_element(By.TAG_NAME, "table").text
+    check_page(browser, axe, "operateur-remboursements-apercu")
+    submit(browser, "Rembourser les lieux pour mars 2026")
+    assert "lieux remboursés pour mars 2026" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    check_page(browser, axe, "operateur-remboursements-faits")
+    go(browser, server, "/operateur/journal")
+    assert "Anomalie" not in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, axe, "operateur-journal")
+    sign_out(browser)
+
+    # The place sees its payout; the funder sees the two validations in its numbers.
+    sign_in(browser, server, "lieu@demo.passnum.fr")
+    go(browser, server, "/lieu/remboursements")
+    assert "mars 2026" in browser.find_element(By.TAG_NAME, "table").text
+    check_page(browser, axe, "lieu-remboursements")
+    sign_out(browser)
+    sign_in(browser, server, "financeur@demo.passnum.fr")
+    assert card(browser, "chèques utilisés") == used_before + 2
+    check_page(browser, axe, "financeur-tableau-de-bord-apres")
+    sign_out(browser)
+    assert len(visited) >= 20
