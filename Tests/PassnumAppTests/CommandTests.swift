@@ -8,7 +8,8 @@ import VaporTesting
 @Suite("Command line")
 struct CommandTests {
     /// Runs `passnum ARGUMENTS` in-process on a fresh SQLite data directory, after `prepare`.
-    static func run(_ arguments: [String], prepare: (Store) async throws -> Void = { _ in }) async throws {
+    static func run(_ arguments: [String], prepare: (Store) async throws -> Void = { _ in },
+                    then check: (Store) async throws -> Void = { _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var environment = Environment.testing
@@ -21,6 +22,7 @@ struct CommandTests {
             try configure(app, store: store)
             try await prepare(store)
             try await app.execute()
+            try await check(store)
         } catch {
             try await app.asyncShutdown()
             throw error
@@ -79,5 +81,23 @@ struct CommandTests {
         #expect(try PassnumMain.takeOption("--data-dir", from: &equals) == "/tmp/d")
         var missing = ["passnum", "verify", "--data-dir"]
         #expect(throws: UsageError.self) { try PassnumMain.takeOption("--data-dir", from: &missing) }
+    }
+}
+
+@Suite("Command line: users")
+struct UserCommandTests {
+    @Test("user add creates an account that can sign in, and refuses a role without its organisation")
+    func userAdd() async throws {
+        try await CommandTests.run(["user", "add", "--email", "Admin@Exemple.fr", "--name", "Admin", "--role", "operator_admin",
+                                    "--password", "un-mot-de-passe-solide"], then: { store in
+            let account = try #require(try await store.loginCandidate(email: "admin@exemple.fr"))
+            #expect(try Bcrypt.verify("un-mot-de-passe-solide", created: account.passwordHash))
+        })
+        await #expect(throws: UsageError.self) {
+            try await CommandTests.run(["user", "add", "--email", "f@exemple.fr", "--name", "F", "--role", "funder_manager"])
+        }
+        await #expect(throws: UsageError.self) {
+            try await CommandTests.run(["user", "add", "--email", "f@exemple.fr", "--name", "F", "--role", "chef"])
+        }
     }
 }

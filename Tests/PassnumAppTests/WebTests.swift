@@ -121,6 +121,7 @@ struct WebTests {
             (.GET, "/operateur/journal", .operatorAdmin),
             (.GET, "/financeur", .funderManager), (.GET, "/financeur/export.csv", .funderManager),
             (.GET, "/financeur/programmes", .funderManager), (.POST, "/financeur/programmes", .funderManager),
+            (.GET, "/financeur/programmes/\(world.programmeB)", .funderManager), (.POST, "/financeur/programmes/\(world.programmeB)", .funderManager),
             (.GET, "/financeur/commandes", .funderManager), (.POST, "/financeur/commandes", .funderManager),
             (.POST, "/financeur/commandes/\(world.orderB)/etape", .funderManager), (.GET, "/financeur/stock", .funderManager),
             (.POST, "/financeur/stock", .funderManager), (.GET, "/financeur/lieux", .funderManager),
@@ -151,7 +152,8 @@ struct WebTests {
                     let body = response.body.string
                     if route.role == role || (route.role == .placeAgent && role == .placeManager) {
                         // Own role: organisation B's records are out of reach (404) and out of sight.
-                        if route.path.contains("/\(world.orderB)/") || route.path.contains("/\(world.placeB)/") || route.path.contains("/\(world.beneficiaryB)") {
+                        if route.path.contains("/\(world.orderB)/") || route.path.contains("/\(world.placeB)/")
+                            || route.path.contains("/\(world.beneficiaryB)") || route.path.hasSuffix("/programmes/\(world.programmeB)") {
                             if role != .operatorAdmin { #expect(response.status == .notFound, "\(role) \(route.method) \(route.path): \(response.status)") }
                         }
                         if role != .operatorAdmin {
@@ -230,6 +232,57 @@ struct WebTests {
             #expect(body.contains("aria-invalid=\"true\""))
             #expect(body.contains("value=\"Mon programme\""))
             #expect(body.contains("role=\"alert\""))
+        }
+    }
+
+    @Test("The dashboard's CSV opens right in French spreadsheets: UTF-8 with BOM, semicolons, decimal commas")
+    func csvExport() async throws {
+        try await WebWorld.with { world in
+            var place = try await Browser.signedIn(world.app, as: world.a[.placeAgent]!)
+            try await place.get("/lieu")
+            let serial = world.serialsA[0]
+            let validated = try await place.post("/lieu", [
+                ("category", "outils"), ("serial0", serial.grouped), ("code0", world.store.secret.securityCode(for: serial).grouped), ("key", "csv-1"),
+            ])
+            #expect(validated.body.string.contains("Chèque validé"))
+            var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
+            let response = try await funder.get("/financeur/export.csv")
+            #expect(response.headers.contentType?.description.hasPrefix("text/csv") == true)
+            #expect(response.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let bytes = Array(response.body.readableBytesView)
+            #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+            let text = response.body.string
+            #expect(text.contains("Rubrique;Libellé;Chèques;Montant (€)\r\n"))
+            #expect(text.contains("Chèques;Utilisés;1;10,00\r\n"))
+            #expect(text.contains("Lieu;Lieu A;1;10,00"))
+            #expect(!text.contains("Lieu B"))
+            #expect(FunderController.csvField("=SUM(A1)") == "'=SUM(A1)")
+            #expect(FunderController.csvField("a;b") == "\"a;b\"")
+        }
+    }
+
+    @Test("A funder edits a programme before its first order")
+    func programmeEditPage() async throws {
+        try await WebWorld.with { world in
+            let funder = try await world.store.createFunder(name: "Financeur C")
+            let programme = try await world.store.createProgramme(funder: funder, terms: ProgrammeTerms(
+                name: "Programme C", validFrom: CivilDate("2026-03-01")!, validUntil: CivilDate("2026-06-30")!,
+                perimeter: Perimeter(departements: [DepartementCode("59")!]), shares: [CoFundingShare(cofunder: "État", percent: 100)]))
+            try await world.store.createUser(email: "c@test.fr", name: "C", passwordHash: try Bcrypt.hash(WebWorld.password, cost: 4),
+                                             role: .funderManager, organisation: .funder(funder))
+            var browser = try await Browser.signedIn(world.app, as: "c@test.fr")
+            let page = try await browser.get("/financeur/programmes/\(programme)")
+            #expect(page.status == .ok && page.body.string.contains("value=\"Programme C\""))
+            let saved = try await browser.post("/financeur/programmes/\(programme)", [
+                ("name", "Programme C modifié"), ("faceValue", "12,50"), ("checksPerBooklet", "8"), ("validFrom", "2026-03-01"),
+                ("validUntil", "2026-09-30"), ("graceDays", "15"), ("departements", "59, 62"), ("categories[]", "outils"),
+                ("categories[]", "demarches"), ("cofunder1", "État"), ("share1", "62,5"), ("cofunder2", "Financeur C"), ("share2", "37,5"),
+            ])
+            #expect(saved.status == .seeOther)
+            let terms = try await world.store.programme(programme).terms
+            #expect(terms.name == "Programme C modifié" && terms.faceValue == Money(cents: 1250) && terms.checksPerBooklet == 8)
+            #expect(terms.shares == [CoFundingShare(cofunder: "État", basisPoints: 6250), CoFundingShare(cofunder: "Financeur C", basisPoints: 3750)])
+            #expect(terms.categories == [.administrativeProcedures, .everydayTools])
         }
     }
 }

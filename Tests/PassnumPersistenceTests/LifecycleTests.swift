@@ -180,3 +180,32 @@ struct LifecycleTests {
         }
     }
 }
+
+@Suite("Programme edits")
+struct ProgrammeEditTests {
+    @Test("A programme can be edited by its funder until its first order, not after", arguments: TestDatabase.allCases)
+    func editBeforeFirstOrder(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let funder = try await store.createFunder(name: "Département du Nord")
+            let other = try await store.createFunder(name: "Autre")
+            let programme = try await store.createProgramme(funder: funder, terms: Territory.standardTerms)
+            var terms = Territory.standardTerms
+            terms.name = "Pass numérique Nord 2026"
+            terms.faceValue = Money(cents: 2000)
+            terms.shares = [CoFundingShare(cofunder: "État", percent: 65), CoFundingShare(cofunder: "Département", percent: 35)]
+            await #expect(throws: DomainError.notFound("programme \(programme)")) {
+                try await store.updateProgramme(programme, of: other, terms: terms)
+            }
+            try await store.updateProgramme(programme, of: funder, terms: terms)
+            let saved = try await store.programme(programme)
+            #expect(saved.terms.name == "Pass numérique Nord 2026" && saved.terms.faceValue == Money(cents: 2000))
+            #expect(saved.terms.shares == terms.shares)
+            _ = try await store.createOrder(programme: programme, booklets: 1)
+            terms.faceValue = Money(cents: 500)
+            await #expect(throws: DomainError.invalidTransition(entity: "programme \(programme)", from: "ordered", to: "edited")) {
+                try await store.updateProgramme(programme, of: funder, terms: terms)
+            }
+            #expect(try await store.programme(programme).terms.faceValue == Money(cents: 2000))
+        }
+    }
+}

@@ -14,6 +14,8 @@ enum OperatorController {
         let store = request.store
         let funders = try await store.funders()
         let places = try await store.places()
+        let programmes = try await store.programmes(of: nil)
+        let funderNames = Dictionary(uniqueKeysWithValues: funders.map { ($0.id, $0.name) })
         return Layout.response(Layout.page(title: "Opérateur", request: request) {
             h("h1") { "Espace opérateur" }
             Layout.notice(request)
@@ -25,6 +27,13 @@ enum OperatorController {
                 field("Nom du nouveau financeur", name: "name", value: name, errors: errors, hint: "Par exemple : Département du Nord.")
                 h("button", ["type": "submit"]) { "Ajouter le financeur" }
             }
+            h("h2") { "Programmes" }
+            table(caption: "Programmes de tous les financeurs", headers: ["Programme", "Financeur", "Valable", "Commandes", "État"],
+                  rows: programmes.map { row in
+                      [.text(row.programme.terms.name), .text(funderNames[row.programme.funder.rawValue] ?? ""),
+                       .text("du \(French.date(row.programme.terms.validFrom)) au \(French.date(row.programme.terms.validUntil))"),
+                       .text(String(row.orders)), .text(row.programme.expired ? "Clos" : "En cours")]
+                  })
             h("h2") { "Lieux" }
             table(caption: "Lieux et habilitation", headers: ["Lieu", "Commune", "État", "Décision"], rows: places.map { place in
                 [.text(place.name), .text(place.postcode), .text(French.placeState(place.state) + (place.reason.map { " – " + $0 } ?? "")),

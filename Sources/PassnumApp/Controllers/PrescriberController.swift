@@ -59,7 +59,7 @@ enum PrescriberController {
                     h("input", ["type": "checkbox", "id": "consent", "name": "consent", "value": "oui", "checked": form.consent == "oui" ? "" : nil,
                                 "aria-describedby": errors["consent"] == nil ? nil : "consent-erreur"])
                     " "
-                    h("label", ["for": "consent", "style": nil]) { "La personne est d’accord pour que ses nom, année de naissance et commune soient enregistrés." }
+                    h("label", ["for": "consent", "class": "inline-label"]) { "La personne est d’accord pour que ses nom, année de naissance et commune soient enregistrés." }
                 }
                 h("button", ["type": "submit"]) { "Enregistrer la personne" }
             }
@@ -124,7 +124,7 @@ enum PrescriberController {
                                 h("input", ["type": "radio", "id": "q\(index)-\(answer.rawValue)", "name": "q\(index)", "value": "\(answer.rawValue)",
                                             "required": "", "checked": answer == .no ? "" : nil])
                                 " "
-                                h("label", ["for": "q\(index)-\(answer.rawValue)", "style": nil]) { label }
+                                h("label", ["for": "q\(index)-\(answer.rawValue)", "class": "inline-label"]) { label }
                             }
                         }
                     }

@@ -43,6 +43,8 @@ func routes(_ app: Application) throws {
     get(.funderExport, FunderController.export)
     get(.funderProgrammes, FunderController.programmes)
     post(.funderProgrammes, FunderController.createProgramme)
+    get(.funderProgramme(0), FunderController.showProgramme)
+    post(.funderProgramme(0), FunderController.updateProgramme)
     get(.funderOrders, FunderController.orders)
     post(.funderOrders, FunderController.createOrder)
     post(.funderOrderStep(0), FunderController.moveOrder)

@@ -10,7 +10,7 @@ enum SiteURL: Equatable {
     // Operator
     case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
     // Funder
-    case funderHome, funderExport, funderProgrammes, funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
+    case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
     case funderAffiliation(Int64)
     // Prescriber
     case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(Int64), prescriberDiagnostic(Int64)
@@ -39,6 +39,7 @@ enum SiteURL: Equatable {
         case .funderHome: "/financeur"
         case .funderExport: "/financeur/export.csv"
         case .funderProgrammes: "/financeur/programmes"
+        case .funderProgramme(let id): "/financeur/programmes/\(id)"
         case .funderOrders: "/financeur/commandes"
         case .funderOrderStep(let id): "/financeur/commandes/\(id)/etape"
         case .funderStock: "/financeur/stock"
@@ -65,6 +66,7 @@ enum SiteURL: Equatable {
         case .resetPassword: .resetPassword(":token")
         case .operatorPlaceState: .operatorPlaceState(0)
         case .funderOrderStep: .funderOrderStep(0)
+        case .funderProgramme: .funderProgramme(0)
         case .funderAffiliation: .funderAffiliation(0)
         case .prescriberBeneficiary: .prescriberBeneficiary(0)
         case .prescriberDiagnostic: .prescriberDiagnostic(0)

@@ -22,6 +22,7 @@ enum Style {
     h2{font-size:1.35rem;margin-top:2rem}
     .field{margin:1rem 0}
     label{display:block;font-weight:600}
+    label.inline-label{display:inline;font-weight:400}
     .hint{margin:.1rem 0;color:#3a3a3a;font-size:.9rem}
     input,select,button,textarea{font:inherit}
     input,select{display:block;width:100%;max-width:28rem;padding:.5rem;border:2px solid #3a3a3a;border-radius:4px;background:#fff}

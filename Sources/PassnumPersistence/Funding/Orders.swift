@@ -19,7 +19,8 @@ extension Store {
         }
         let now = clock.now.millis
         return try await transaction { tx in
-            let programme = try await tx.programme(programme)
+            // Locked: a concurrent edit of the programme's terms waits for this first order, or wins before it.
+            let programme = try await tx.programme(programme, lock: true)
             guard !programme.expired else {
                 throw DomainError.programmeClosed(programme: programme.id, since: programme.terms.expiryDay)
             }

@@ -28,13 +28,35 @@ extension Store {
                   \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), \(bind: terms.maxChecksPerBeneficiary.map(Int64.init)),
                   \(bind: now))
                 """)
-            for (position, share) in terms.shares.enumerated() {
-                try await tx.sql.raw("""
-                    INSERT INTO programme_shares (programme_id, position, cofunder, basis_points)
-                    VALUES (\(bind: id), \(bind: Int64(position)), \(bind: share.cofunder), \(bind: Int64(share.basisPoints)))
-                    """).run()
-            }
+            try await tx.insertShares(terms.shares, programme: id)
             return ProgrammeID(id)
+        }
+    }
+
+    /// Changes a programme's terms. Only before its first order: after that, checks exist or are promised
+    /// under the terms they were ordered with.
+    public func updateProgramme(_ id: ProgrammeID, of funder: FunderID, terms: ProgrammeTerms) async throws {
+        try terms.validate()
+        try await transaction { tx in
+            let programme = try await tx.programme(id, lock: true)
+            guard programme.funder == funder else { throw DomainError.notFound("programme \(id)") }
+            let orders = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders WHERE programme_id = \(bind: id.rawValue)")
+                .first(decodingColumn: "n", as: Int64.self) ?? 0
+            guard orders == 0 else {
+                throw DomainError.invalidTransition(entity: "programme \(id)", from: "ordered", to: "edited")
+            }
+            try await tx.sql.raw("""
+                UPDATE programmes SET name = \(bind: terms.name), face_value_cents = \(bind: terms.faceValue.cents),
+                  checks_per_booklet = \(bind: Int64(terms.checksPerBooklet)), valid_from = \(bind: terms.validFrom.description),
+                  valid_until = \(bind: terms.validUntil.description), grace_days = \(bind: Int64(terms.graceDays)),
+                  departements = \(bind: ProgrammeColumns.join(terms.perimeter.departements.map(\.value))),
+                  communes = \(bind: ProgrammeColumns.join(terms.perimeter.communes.map(\.value))),
+                  categories = \(bind: ProgrammeColumns.join(terms.categories.map(\.code))),
+                  min_checks = \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), max_checks = \(bind: terms.maxChecksPerBeneficiary.map(Int64.init))
+                WHERE id = \(bind: id.rawValue)
+                """).run()
+            try await tx.sql.raw("DELETE FROM programme_shares WHERE programme_id = \(bind: id.rawValue)").run()
+            try await tx.insertShares(terms.shares, programme: id.rawValue)
         }
     }
 
@@ -101,6 +123,15 @@ enum ProgrammeColumns {
 }
 
 extension Transaction {
+    func insertShares(_ shares: [CoFundingShare], programme: Int64) async throws {
+        for (position, share) in shares.enumerated() {
+            try await sql.raw("""
+                INSERT INTO programme_shares (programme_id, position, cofunder, basis_points)
+                VALUES (\(bind: programme), \(bind: Int64(position)), \(bind: share.cofunder), \(bind: Int64(share.basisPoints)))
+                """).run()
+        }
+    }
+
     /// A programme with its terms and co-funding shares.
     func programme(_ id: ProgrammeID, lock: Bool = false) async throws -> Programme {
         let query: SQLQueryString = "SELECT \(unsafeRaw: ProgrammeColumns.select) FROM programmes p WHERE p.id = \(bind: id.rawValue)"

@@ -164,9 +164,11 @@ extension Store {
 
     // MARK: Funder
 
-    public func programmes(of funder: FunderID) async throws -> [ProgrammeRow] {
+    /// The programmes of one funder, or of every funder when nil (the operator's view).
+    public func programmes(of funder: FunderID?) async throws -> [ProgrammeRow] {
         try await read { tx in
-            let ids = try await tx.sql.raw("SELECT id FROM programmes WHERE funder_id = \(bind: funder.rawValue) ORDER BY id DESC")
+            let filter: SQLQueryString = funder.map { "WHERE funder_id = \(bind: $0.rawValue)" } ?? ""
+            let ids = try await tx.sql.raw("SELECT id FROM programmes \(filter) ORDER BY id DESC")
                 .all().map { ProgrammeID(try $0.int("id")) }
             var rows: [ProgrammeRow] = []
             for id in ids {
