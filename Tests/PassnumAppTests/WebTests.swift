@@ -21,6 +21,8 @@ struct WebTests {
                 #expect(!response.body.string.contains("<script>"))
             }
             #expect(try await browser.get("/page-qui-n-existe-pas").status == .notFound)
+            // Confirmations come from the site itself, never from the address.
+            #expect(!(try await browser.get("/connexion?ok=Appelez+le+0899").body.string.contains("Appelez")))
         }
     }
 

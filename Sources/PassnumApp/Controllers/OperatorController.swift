@@ -143,7 +143,7 @@ enum OperatorController {
             let text = result.ran
                 ? "\(result.payouts) lieux remboursés pour \(French.month(month)) : \(result.checks) chèques, \(money(result.total))."
                 : "Les remboursements de \(French.month(month)) avaient déjà été faits."
-            return request.redirect(to: SiteURL.operatorPayouts.path + "?mois=\(month)&ok=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            return request.redirect(to: SiteURL.operatorPayouts.path + "?mois=\(month)", notice: text)
         } catch let error as DomainError {
             return request.redirect(to: .operatorPayouts, notice: "Non fait : " + French.message(for: error))
         }

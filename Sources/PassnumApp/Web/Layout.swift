@@ -75,17 +75,25 @@ enum Layout {
         return Response(status: status, headers: headers, body: .init(string: page.rendered))
     }
 
-    /// A short confirmation shown at the top of a page after a form succeeded (`?ok=…`).
+    /// The confirmation left by the form that redirected here (see `Request.redirect(to:notice:)`).
     static func notice(_ request: Request) -> Node {
-        guard let text = request.query[String.self, at: "ok"], !text.isEmpty, text.count < 300 else { return group {} }
+        guard let text = request.notice else { return group {} }
         return h("p", ["class": "notice", "role": "status"]) { text }
     }
 }
 
 extension Request {
-    /// Back to a page with a confirmation message.
+    /// Back to a page with a confirmation message. The message travels in a short-lived cookie, not in the
+    /// address: nobody can make the site say something by sending a link.
     func redirect(to url: SiteURL, notice: String) -> Response {
-        redirect(to: url.path + "?ok=" + (notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        redirect(to: url.path, notice: notice)
+    }
+
+    func redirect(to path: String, notice: String) -> Response {
+        let response = redirect(to: path)
+        response.cookies[Cookies.notice] = Cookies.value(
+            Array(notice.utf8).base64URL, secure: application.webSettings.secureCookies, maxAge: 60)
+        return response
     }
 }
 

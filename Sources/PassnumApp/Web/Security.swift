@@ -28,6 +28,7 @@ extension Application {
 enum Cookies {
     static let session = "passnum_session"
     static let csrf = "passnum_csrf"
+    static let notice = "passnum_notice"
 
     static func value(_ string: String, secure: Bool, maxAge: Int?) -> HTTPCookies.Value {
         HTTPCookies.Value(string: string, maxAge: maxAge, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
@@ -37,6 +38,13 @@ enum Cookies {
 extension Request {
     private struct UserKey: StorageKey { typealias Value = SessionUser }
     private struct AnonymousTokenKey: StorageKey { typealias Value = String }
+    private struct NoticeKey: StorageKey { typealias Value = String }
+
+    /// The confirmation message left by the previous form, shown once.
+    var notice: String? {
+        get { storage[NoticeKey.self] }
+        set { storage[NoticeKey.self] = newValue }
+    }
 
     /// The signed-in user, if any (set by `SessionMiddleware`).
     var user: SessionUser? {
@@ -76,6 +84,9 @@ struct SessionMiddleware: AsyncMiddleware {
             newCSRF = [UInt8].random(count: 24).base64URL
             request.anonymousToken = newCSRF
         }
+        if let encoded = request.cookies[Cookies.notice]?.string, let data = Data(base64URL: encoded), data.count < 600 {
+            request.notice = String(decoding: data, as: UTF8.self)
+        }
         if request.method == .POST {
             _ = try await request.body.collect(max: 2 << 20).get()
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? ""
@@ -85,6 +96,9 @@ struct SessionMiddleware: AsyncMiddleware {
             else { throw Abort(.forbidden, reason: ErrorPage.expiredForm) }
         }
         let response = try await next.respond(to: request)
+        if request.notice != nil && response.status != .seeOther {
+            response.cookies[Cookies.notice] = HTTPCookies.Value.expired
+        }
         if let newCSRF {
             response.cookies[Cookies.csrf] = Cookies.value(newCSRF, secure: request.application.webSettings.secureCookies, maxAge: nil)
         }
@@ -118,8 +132,18 @@ extension Array where Element == UInt8 {
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
+    var base64URL: String { Data(self).base64URL }
+}
+
+extension Data {
+    init?(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+
     var base64URL: String {
-        Data(self).base64EncodedString()
+        base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
