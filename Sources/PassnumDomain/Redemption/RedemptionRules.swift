@@ -38,9 +38,10 @@ public enum RefusalReason: String, CaseIterable, Sendable, Codable, CustomString
 /// What the rules need to know about the place that validates.
 public struct RedeemingPlace: Sendable {
     public var state: PlaceState
-    public var commune: CommuneCode
+    /// Nil while the application has no site yet.
+    public var commune: CommuneCode?
 
-    public init(state: PlaceState, commune: CommuneCode) {
+    public init(state: PlaceState, commune: CommuneCode?) {
         self.state = state
         self.commune = commune
     }
@@ -67,7 +68,7 @@ public enum RedemptionRules {
         }
         if today < terms.validFrom { return .beforeValidity }
         if today > terms.lastRedemptionDay { return .expired }
-        if !terms.perimeter.contains(place.commune) { return .outsidePerimeter }
+        guard let commune = place.commune, terms.perimeter.contains(commune) else { return .outsidePerimeter }
         if !placeAffiliated { return .placeNotAffiliated }
         if !terms.categories.contains(category) { return .categoryNotAllowed }
         return nil

@@ -182,6 +182,55 @@ enum Schema {
               expires_at BIGINT NOT NULL, used_at BIGINT)
             """,
         ]),
+        // A place's application: one row per step, its data as JSON; submitted_at locks the step.
+        Migration(version: 24, name: "create place_steps", statements: [
+            """
+            CREATE TABLE place_steps (place_id BIGINT NOT NULL REFERENCES places (id), step TEXT NOT NULL, data TEXT NOT NULL,
+              submitted_at BIGINT NOT NULL, PRIMARY KEY (place_id, step))
+            """,
+        ]),
+        // Points of presence. open_data keeps the site's full record in the national standard, so that an
+        // import followed by an export gives back every field.
+        Migration(version: 25, name: "create place_sites", statements: [
+            """
+            CREATE TABLE place_sites ({id}, place_id BIGINT NOT NULL REFERENCES places (id), position BIGINT NOT NULL,
+              name TEXT NOT NULL, address TEXT NOT NULL, postcode TEXT NOT NULL, commune_code TEXT, commune_name TEXT NOT NULL,
+              latitude DOUBLE PRECISION, longitude DOUBLE PRECISION, access TEXT, open_data TEXT NOT NULL)
+            """,
+            "CREATE INDEX place_sites_place ON place_sites (place_id)",
+            "CREATE INDEX place_sites_postcode ON place_sites (postcode)",
+        ]),
+        Migration(version: 26, name: "create place_documents", statements: [
+            """
+            CREATE TABLE place_documents ({id}, place_id BIGINT NOT NULL REFERENCES places (id), filename TEXT NOT NULL,
+              content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, path TEXT NOT NULL, uploaded_at BIGINT NOT NULL)
+            """,
+        ]),
+        // Every qualification decision: who, when, why. Never updated.
+        Migration(version: 27, name: "create place_decisions", statements: [
+            """
+            CREATE TABLE place_decisions ({id}, place_id BIGINT NOT NULL REFERENCES places (id), from_state TEXT NOT NULL,
+              to_state TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT, decided_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX place_decisions_place ON place_decisions (place_id)",
+        ]),
+        Migration(version: 28, name: "create place_services", statements: [
+            """
+            CREATE TABLE place_services ({id}, place_id BIGINT NOT NULL REFERENCES places (id), category TEXT NOT NULL,
+              title TEXT NOT NULL, description TEXT NOT NULL, duration_minutes BIGINT NOT NULL, price_checks BIGINT NOT NULL,
+              active BIGINT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX place_services_place ON place_services (place_id)",
+        ]),
+        Migration(version: 29, name: "create service_sessions", statements: [
+            """
+            CREATE TABLE service_sessions ({id}, service_id BIGINT NOT NULL REFERENCES place_services (id),
+              starts_at TEXT NOT NULL, capacity BIGINT NOT NULL)
+            """,
+        ]),
+        Migration(version: 30, name: "add service to redemptions", statements: [
+            "ALTER TABLE redemptions ADD COLUMN service_id BIGINT",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

@@ -45,8 +45,9 @@ extension Store {
         try await read { tx in try await tx.placeState(place) }
     }
 
-    /// Moves a place through qualification: qualify, reject, suspend, reinstate, disqualify.
-    public func changePlaceState(_ place: PlaceID, to target: PlaceState, reason: String? = nil) async throws {
+    /// Moves a place through qualification: qualify, reject, suspend, reinstate, disqualify. Every decision is
+    /// kept in `place_decisions` with who, when and why.
+    public func changePlaceState(_ place: PlaceID, to target: PlaceState, reason: String? = nil, actor: Actor = .system) async throws {
         let now = clock.now.millis
         try await transaction { tx in
             let current = try await tx.placeState(place, lock: true)
@@ -59,6 +60,10 @@ extension Store {
             try await tx.sql.raw("""
                 UPDATE places SET state = \(bind: target.rawValue), state_reason = \(bind: reason), updated_at = \(bind: now)
                 WHERE id = \(bind: place.rawValue)
+                """).run()
+            try await tx.sql.raw("""
+                INSERT INTO place_decisions (place_id, from_state, to_state, actor, reason, decided_at)
+                VALUES (\(bind: place.rawValue), \(bind: current.rawValue), \(bind: target.rawValue), \(bind: actor.name), \(bind: reason), \(bind: now))
                 """).run()
         }
     }

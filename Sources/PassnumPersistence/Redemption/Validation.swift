@@ -20,12 +20,15 @@ public struct ValidationRequest: Sendable {
     public var category: ServiceCategory
     /// Chosen by the client; the same key always gets the first answer back and never redeems twice.
     public var key: String
+    /// The catalogue service paid for, if the place named one (its category must be `category`).
+    public var service: Int64?
 
-    public init(place: PlaceID, checks: [PresentedCheck], category: ServiceCategory, key: String) {
+    public init(place: PlaceID, checks: [PresentedCheck], category: ServiceCategory, key: String, service: Int64? = nil) {
         self.place = place
         self.checks = checks
         self.category = category
         self.key = key
+        self.service = service
     }
 }
 
@@ -140,7 +143,7 @@ extension Store {
     }
 
     static func fingerprint(of request: ValidationRequest) -> String {
-        let canonical = ([String(request.place.rawValue), request.category.code]
+        let canonical = ([String(request.place.rawValue), request.category.code, request.service.map(String.init) ?? ""]
             + request.checks.map { "\($0.serial.filter(\.isNumber)):\(SecurityCode(typed: $0.code)?.canonical ?? $0.code)" })
             .joined(separator: "\n")
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -178,10 +181,18 @@ extension Transaction {
         guard let placeRow = try await sql.raw("SELECT state, commune FROM places WHERE id = \(bind: request.place.rawValue)").first() else {
             throw DomainError.notFound("place \(request.place)")
         }
-        guard let placeState = PlaceState(rawValue: try placeRow.string("state")),
-              let commune = CommuneCode(try placeRow.string("commune"))
-        else { throw DomainError.invalid(field: "place", reason: "unreadable place in the database") }
-        let place = RedeemingPlace(state: placeState, commune: commune)
+        guard let placeState = PlaceState(rawValue: try placeRow.string("state")) else {
+            throw DomainError.invalid(field: "place", reason: "unreadable place in the database")
+        }
+        let place = RedeemingPlace(state: placeState, commune: CommuneCode(try placeRow.string("commune")))
+        if let service = request.service {
+            let category = try await sql.raw("""
+                SELECT category FROM place_services WHERE id = \(bind: service) AND place_id = \(bind: request.place.rawValue) AND active = 1
+                """).first(decodingColumn: "category", as: String.self)
+            guard category == request.category.code else {
+                throw DomainError.invalid(field: "service", reason: "is not an active service of this place in this category")
+            }
+        }
 
         let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
         var found: [Int64: (state: CheckState, programme: Programme, affiliated: Bool)] = [:]
@@ -236,10 +247,10 @@ extension Transaction {
             throw Refused(outcome: Self.refusedOutcome(items))
         }
         let rows: [SQLQueryString] = ids.map {
-            "(\(bind: $0), \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: now.millis), \(bind: request.key))"
+            "(\(bind: $0), \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: now.millis), \(bind: request.key), \(bind: request.service))"
         }
         try await sql.raw("""
-            INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key) VALUES \(rows.joined(separator: ", "))
+            INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id) VALUES \(rows.joined(separator: ", "))
             """).run()
         let lines = byProgramme.sorted { $0.key < $1.key }.map { JournalLine.debit(.programmeFunds($0.key), $0.value) }
             + [.credit(.placePayable(request.place), total)]

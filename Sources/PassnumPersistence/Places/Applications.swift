@@ -1,0 +1,211 @@
+import Crypto
+import Foundation
+import PassnumDomain
+import SQLKit
+
+public struct PlaceApplication: Sendable {
+    public let place: PlaceID
+    public let name: String
+    public let state: PlaceState
+    /// Each submitted step's JSON.
+    public let steps: [ApplicationStep: String]
+    public let documents: [PlaceDocument]
+
+    public var nextStep: ApplicationStep? { ApplicationStep.allCases.first { steps[$0] == nil } }
+
+    public func decode<T: Decodable>(_ type: T.Type, _ step: ApplicationStep) -> T? {
+        steps[step].flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+}
+
+public struct PlaceDocument: Sendable {
+    public let id: Int64
+    public let filename: String
+    public let contentType: String
+    public let size: Int
+    public let path: String
+}
+
+public struct PlaceDecision: Sendable {
+    public let from: PlaceState
+    public let to: PlaceState
+    public let actor: String
+    public let reason: String?
+    public let at: Date
+}
+
+extension Store {
+    /// Sign-up of a new place: its manager's account and the place, in draft, together.
+    public func signUpPlace(email: String, name: String, passwordHash: String, placeName: String) async throws -> (user: Int64, place: PlaceID) {
+        let placeName = try requiredText(placeName, field: "placeName")
+        let now = clock.now.millis
+        let place = try await transaction { tx in
+            PlaceID(try await tx.insertReturningID("""
+                INSERT INTO places (name, commune, postcode, state, created_at, updated_at)
+                VALUES (\(bind: placeName), '', '', \(bind: PlaceState.draft.rawValue), \(bind: now), \(bind: now))
+                """))
+        }
+        do {
+            let user = try await createUser(email: email, name: name, passwordHash: passwordHash, role: .placeManager, organisation: .place(place))
+            return (user, place)
+        } catch {
+            // The account could not be created (address taken…): remove the empty draft it was for.
+            try await transaction { tx in try await tx.sql.raw("DELETE FROM places WHERE id = \(bind: place.rawValue) AND state = 'draft'").run() }
+            throw error
+        }
+    }
+
+    public func application(of place: PlaceID) async throws -> PlaceApplication {
+        try await read { tx in
+            guard let row = try await tx.sql.raw("SELECT name, state FROM places WHERE id = \(bind: place.rawValue)").first() else {
+                throw DomainError.notFound("place \(place)")
+            }
+            var steps: [ApplicationStep: String] = [:]
+            for step in try await tx.sql.raw("SELECT step, data FROM place_steps WHERE place_id = \(bind: place.rawValue)").all() {
+                if let key = ApplicationStep(rawValue: try step.string("step")) { steps[key] = try step.string("data") }
+            }
+            let documents = try await tx.sql.raw("""
+                SELECT id, filename, content_type, size, path FROM place_documents WHERE place_id = \(bind: place.rawValue) ORDER BY id
+                """).all().map {
+                PlaceDocument(id: try $0.int("id"), filename: try $0.string("filename"), contentType: try $0.string("content_type"),
+                              size: Int(try $0.int("size")), path: try $0.string("path"))
+            }
+            return PlaceApplication(place: place, name: try row.string("name"), state: PlaceState(rawValue: try row.string("state")) ?? .draft,
+                                    steps: steps, documents: documents)
+        }
+    }
+
+    /// Submits one step of a draft application. A submitted step is locked.
+    public func submitStep<T: Encodable & Sendable>(_ step: ApplicationStep, _ data: T, place: PlaceID) async throws {
+        let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
+        let now = clock.now.millis
+        try await transaction { tx in
+            let state = try await tx.placeState(place, lock: true)
+            guard state == .draft else {
+                throw DomainError.invalidTransition(entity: "application of place \(place)", from: state.rawValue, to: "changed")
+            }
+            switch data {
+            case let organisation as ApplicationData.Organisation:
+                guard case .success(let siret) = Siret.check(organisation.siret) else {
+                    throw DomainError.invalid(field: "siret", reason: "is not a valid SIRET")
+                }
+                if try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: siret) AND id <> \(bind: place.rawValue)").first() != nil {
+                    throw DomainError.invalid(field: "siret", reason: "another place already has this SIRET")
+                }
+                try await tx.sql.raw("""
+                    UPDATE places SET name = \(bind: try requiredText(organisation.name, field: "name")), siret = \(bind: siret), updated_at = \(bind: now)
+                    WHERE id = \(bind: place.rawValue)
+                    """).run()
+            case let sites as [ApplicationData.Site]:
+                guard let first = sites.first, let commune = CommuneCode(first.communeCode) else {
+                    throw DomainError.invalid(field: "sites", reason: "needs at least one site with a commune code")
+                }
+                try await tx.replaceSites(sites, place: place)
+                try await tx.sql.raw("""
+                    UPDATE places SET commune = \(bind: commune.value), postcode = \(bind: first.postcode), updated_at = \(bind: now)
+                    WHERE id = \(bind: place.rawValue)
+                    """).run()
+            case is ApplicationData.Hours:
+                break
+            default:
+                if step == .documents {
+                    let count = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM place_documents WHERE place_id = \(bind: place.rawValue)")
+                        .first(decodingColumn: "n", as: Int64.self) ?? 0
+                    guard count > 0 else { throw DomainError.invalid(field: "documents", reason: "add at least one document") }
+                }
+            }
+            let stored = try await tx.sql.raw("""
+                INSERT INTO place_steps (place_id, step, data, submitted_at) VALUES (\(bind: place.rawValue), \(bind: step.rawValue), \(bind: json), \(bind: now))
+                ON CONFLICT (place_id, step) DO NOTHING RETURNING place_id
+                """).all()
+            guard !stored.isEmpty else {
+                throw DomainError.invalidTransition(entity: "step \(step.rawValue)", from: "submitted", to: "changed")
+            }
+        }
+    }
+
+    /// Keeps a supporting document in the data directory. Only PDF, PNG and JPEG, told from the content.
+    @discardableResult
+    public func addDocument(place: PlaceID, filename: String, bytes: [UInt8]) async throws -> Int64 {
+        guard bytes.count <= SupportingDocument.maximumBytes else {
+            throw DomainError.invalid(field: "document", reason: "is larger than \(SupportingDocument.maximumBytes / 1024 / 1024) MB")
+        }
+        guard let kind = SupportingDocument.kind(of: bytes) else {
+            throw DomainError.invalid(field: "document", reason: "is not a PDF, PNG or JPEG file")
+        }
+        let name = String(filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document").prefix(120)
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let relative = "documents/place-\(place.rawValue)/\(digest).\(kind.rawValue)"
+        let url = configuration.dataDirectory.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url, options: .atomic)
+        let now = clock.now.millis
+        return try await transaction { tx in
+            let state = try await tx.placeState(place, lock: true)
+            let locked = try await tx.sql.raw("SELECT step FROM place_steps WHERE place_id = \(bind: place.rawValue) AND step = 'documents'").first() != nil
+            guard state == .draft, !locked else {
+                throw DomainError.invalidTransition(entity: "documents of place \(place)", from: "submitted", to: "changed")
+            }
+            return try await tx.insertReturningID("""
+                INSERT INTO place_documents (place_id, filename, content_type, size, sha256, path, uploaded_at)
+                VALUES (\(bind: place.rawValue), \(bind: String(name)), \(bind: kind.contentType), \(bind: Int64(bytes.count)),
+                  \(bind: digest), \(bind: relative), \(bind: now))
+                """)
+        }
+    }
+
+    /// The bytes of a place's document, for its reviewer or its own staff.
+    public func document(_ id: Int64, of place: PlaceID) async throws -> (document: PlaceDocument, bytes: Data)? {
+        guard let document = try await application(of: place).documents.first(where: { $0.id == id }) else { return nil }
+        let data = try Data(contentsOf: configuration.dataDirectory.appendingPathComponent(document.path))
+        return (document, data)
+    }
+
+    /// Sends a complete application to the operator: every step must be submitted.
+    public func submitApplication(place: PlaceID, actor: Actor) async throws {
+        let application = try await application(of: place)
+        if let missing = application.nextStep {
+            throw DomainError.invalid(field: missing.rawValue, reason: "this step is not done yet")
+        }
+        try await changePlaceState(place, to: .submitted, actor: actor)
+    }
+
+    public func decisions(of place: PlaceID) async throws -> [PlaceDecision] {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT from_state, to_state, actor, reason, decided_at FROM place_decisions WHERE place_id = \(bind: place.rawValue) ORDER BY id
+                """).all().map {
+                PlaceDecision(from: PlaceState(rawValue: try $0.string("from_state")) ?? .draft, to: PlaceState(rawValue: try $0.string("to_state")) ?? .draft,
+                              actor: try $0.string("actor"), reason: try $0.optionalString("reason"), at: Date(millis: try $0.int("decided_at")))
+            }
+        }
+    }
+}
+
+extension Transaction {
+    /// Replaces a place's sites, keeping each one's open-data record in step with its fields.
+    func replaceSites(_ sites: [ApplicationData.Site], place: PlaceID, records: [[String: String]]? = nil) async throws {
+        try await sql.raw("DELETE FROM place_sites WHERE place_id = \(bind: place.rawValue)").run()
+        for (position, site) in sites.enumerated() {
+            guard !site.name.isEmpty, !site.address.isEmpty, site.postcode.count == 5, site.postcode.allSatisfy(\.isNumber) else {
+                throw DomainError.invalid(field: "sites", reason: "site \(position + 1) needs a name, an address and a 5-digit postcode")
+            }
+            let record = records?[position] ?? [:]
+            try await sql.raw("""
+                INSERT INTO place_sites (place_id, position, name, address, postcode, commune_code, commune_name, latitude, longitude, access, open_data)
+                VALUES (\(bind: place.rawValue), \(bind: Int64(position)), \(bind: site.name), \(bind: site.address), \(bind: site.postcode),
+                  \(bind: site.communeCode.isEmpty ? nil : site.communeCode), \(bind: site.communeName), \(bind: site.latitude), \(bind: site.longitude),
+                  \(bind: site.access), \(bind: String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)))
+                """).run()
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Stable output: the same data always gives the same text.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+
+@Suite("Open data in the national standard")
+struct OpenDataTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let standards = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/standards").standardizedFileURL
+
+    static func fixture() throws -> [(line: Int, record: OpenData.Record)] {
+        try OpenData.parseCSV(String(contentsOf: fixtures.appendingPathComponent("places.csv"), encoding: .utf8))
+    }
+
+    @Test("The field names, required fields and patterns match the schema file in shared/standards")
+    func schemaMatchesStandard() throws {
+        let url = Self.standards.appendingPathComponent("lamednum-standard-mediation-num-v1.0.2.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any], "missing \(url.path)")
+        let fields = try #require(schema["fields"] as? [[String: Any]])
+        #expect(fields.map { $0["name"] as? String } == OpenDataSchema.fields)
+        for field in fields {
+            let name = field["name"] as! String
+            let constraints = field["constraints"] as? [String: Any] ?? [:]
+            #expect((constraints["required"] as? Bool ?? false) == OpenDataSchema.required.contains(name), "\(name)")
+            #expect(constraints["pattern"] as? String == OpenDataSchema.patterns[name], "\(name)")
+        }
+    }
+
+    @Test("The standard's own example file passes the checks")
+    func exampleFilePasses() throws {
+        let url = Self.standards.appendingPathComponent("lamednum-standard-mediation-num-v1.0.2.example.csv")
+        let rows = try OpenData.parseCSV(String(contentsOf: url, encoding: .utf8))
+        #expect(!rows.isEmpty)
+        for row in rows { #expect(OpenData.problems(in: row.record).isEmpty, "line \(row.line): \(OpenData.problems(in: row.record))") }
+    }
+
+    @Test("Every bad row is listed with its line and reason, and nothing is imported", arguments: TestDatabase.allCases)
+    func rejectedRows(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            var rows = try Self.fixture()
+            rows[1].record["code_postal"] = "5900"
+            rows[2].record["horaires"] = "lundi matin"
+            rows[2].record["services"] = "Cours de cuisine"
+            let report = try await store.importPlaces(rows, actor: Actor("test"))
+            #expect(report.rejected.map(\.line) == [3, 4])
+            #expect(report.rejected[0].reasons == ["code_postal \"5900\" does not match the standard's pattern"])
+            #expect(report.rejected[1].reasons.count == 2)
+            #expect(try await store.overview().places == 0)
+        }
+    }
+
+    @Test("Import then export gives back every field; export then import then export is identical", arguments: TestDatabase.allCases)
+    func roundTrip(database: TestDatabase) async throws {
+        let rows = try Self.fixture()
+        var firstExport: [OpenData.Record] = []
+        try await withStore(database) { store, _ in
+            let report = try await store.importPlaces(rows, actor: Actor("test"))
+            #expect(report.rejected.isEmpty && report.places == 2 && report.sites == 3)
+            firstExport = try await store.openDataRecords()
+            #expect(firstExport.count == 3)
+            for (_, record) in rows {
+                let exported = try #require(firstExport.first { $0["id"] == record["id"] })
+                for field in OpenData.fields where field != "presentation_detail" {
+                    #expect(exported[field, default: ""] == record[field, default: ""], "\(record["id"]!) \(field)")
+                }
+                #expect(exported["presentation_detail"]!.hasPrefix(record["presentation_detail"] ?? ""))
+                #expect(exported["presentation_detail"]!.contains(OpenData.passNumeriqueSentence))
+                #expect(OpenData.problems(in: exported).isEmpty)
+            }
+            #expect(try await store.decisions(of: PlaceID(1)).map(\.actor) == ["test"])
+        }
+        try await withStore(database) { store, _ in
+            let reparsed = try OpenData.parseCSV(OpenData.csv(firstExport))
+            #expect(try await store.importPlaces(reparsed, actor: Actor("test")).rejected.isEmpty)
+            #expect(try await store.openDataRecords() == firstExport)
+        }
+    }
+
+    @Test("Importing a pivot that is already on the platform is refused")
+    func duplicatePivot() async throws {
+        try await withStore(.sqlite) { store, _ in
+            #expect(try await store.importPlaces(try Self.fixture(), actor: Actor("test")).rejected.isEmpty)
+            let again = try await store.importPlaces(try Self.fixture(), actor: Actor("test"))
+            #expect(again.rejected.count == 2)
+            #expect(try await store.overview().places == 2)
+        }
+    }
+}
