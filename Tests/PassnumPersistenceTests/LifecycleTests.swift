@@ -209,3 +209,92 @@ struct ProgrammeEditTests {
         }
     }
 }
+
+@Suite("Place applications")
+struct ApplicationTests {
+    static let organisation = ApplicationData.Organisation(name: "Association Clic", siret: "732 829 320 00074", phone: "+33320000000")
+    static let sites = [ApplicationData.Site(name: "Clic Lille", address: "1 rue Nationale", postcode: "59000", communeCode: "59350", communeName: "Lille",
+                                             latitude: 50.63, longitude: 3.06)]
+
+    @Test("Steps are locked once submitted, the SIRET must be valid and unique, and a complete application goes to review",
+          arguments: TestDatabase.allCases)
+    func stepsLockAndSubmit(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let (_, place) = try await store.signUpPlace(email: "clic@example.fr", name: "Claire", passwordHash: "x", placeName: "Clic")
+            await #expect(throws: DomainError.invalid(field: "siret", reason: "is not a valid SIRET")) {
+                try await store.submitStep(.organisation, ApplicationData.Organisation(name: "Clic", siret: "73282932000075"), place: place)
+            }
+            try await store.submitStep(.organisation, Self.organisation, place: place)
+            await #expect(throws: DomainError.invalidTransition(entity: "step organisation", from: "submitted", to: "changed")) {
+                try await store.submitStep(.organisation, ApplicationData.Organisation(name: "Autre nom", siret: "73282932000074"), place: place)
+            }
+            #expect(try await store.application(of: place).name == "Association Clic")
+            // Another place cannot take the same SIRET.
+            let (_, other) = try await store.signUpPlace(email: "autre@example.fr", name: "Paul", passwordHash: "x", placeName: "Autre")
+            await #expect(throws: DomainError.invalid(field: "siret", reason: "another place already has this SIRET")) {
+                try await store.submitStep(.organisation, Self.organisation, place: other)
+            }
+            await #expect(throws: DomainError.self) { try await store.submitApplication(place: place, actor: Actor("claire")) }
+            try await store.submitStep(.sites, Self.sites, place: place)
+            try await store.submitStep(.representative, ApplicationData.Representative(firstName: "Claire", lastName: "Dupont", role: "Présidente",
+                                                                                       email: "claire@example.fr"), place: place)
+            try await store.submitStep(.eligibility, ApplicationData.Eligibility(answers: [true, true, true, true]), place: place)
+            try await store.submitStep(.services, ApplicationData.Services(categories: [.everydayTools]), place: place)
+            try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "Mo-Fr 09:00-17:00"), place: place)
+            try await store.submitStep(.bank, ApplicationData.Bank(holder: "Association Clic", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"), place: place)
+            await #expect(throws: DomainError.invalid(field: "documents", reason: "add at least one document")) {
+                try await store.submitStep(.documents, [String: String](), place: place)
+            }
+            await #expect(throws: DomainError.invalid(field: "document", reason: "is not a PDF, PNG or JPEG file")) {
+                try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("MZ not a pdf".utf8))
+            }
+            try await store.addDocument(place: place, filename: "../../statuts.pdf", bytes: Array("%PDF-1.4 statuts".utf8))
+            try await store.submitStep(.documents, [String: String](), place: place)
+            await #expect(throws: DomainError.self) {
+                try await store.addDocument(place: place, filename: "rib.pdf", bytes: Array("%PDF-1.4 rib".utf8))
+            }
+            let application = try await store.application(of: place)
+            #expect(application.nextStep == nil && application.documents.map(\.filename) == ["statuts.pdf"])
+            #expect(try await store.document(application.documents[0].id, of: place)?.bytes == Data("%PDF-1.4 statuts".utf8))
+            try await store.submitApplication(place: place, actor: Actor("claire@example.fr"))
+            try await store.changePlaceState(place, to: .qualified, actor: Actor("operateur@example.fr"))
+            let decisions = try await store.decisions(of: place)
+            #expect(decisions.map(\.to) == [.submitted, .qualified])
+            #expect(decisions.map(\.actor) == ["claire@example.fr", "operateur@example.fr"])
+            await #expect(throws: DomainError.self) { try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "24/7"), place: place) }
+        }
+    }
+
+    @Test("A disqualified place cannot validate checks, ever", arguments: TestDatabase.allCases)
+    func disqualifiedCannotValidate(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 1)
+            let serials = try await territory.handOut(store)
+            try await store.changePlaceState(territory.place, to: .disqualified, reason: "Fraude")
+            #expect(try await store.validate(territory.request(store, [serials[0]])).items[0].refusal == .placeNotQualified)
+            await #expect(throws: DomainError.self) { try await store.changePlaceState(territory.place, to: .qualified) }
+        }
+    }
+
+    @Test("A catalogue service paid with checks is recorded on the validation", arguments: TestDatabase.allCases)
+    func serviceOnValidation(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 1)
+            let serials = try await territory.handOut(store)
+            let service = try await store.addService(NewService(category: .everydayTools, title: "Atelier smartphone", description: "Bien utiliser son téléphone",
+                                                                durationMinutes: 90, priceChecks: 2), place: territory.place)
+            try await store.addSession(service: service, place: territory.place, startsAt: "2026-03-12T14:00", capacity: 8)
+            await #expect(throws: DomainError.self) {
+                try await store.addSession(service: service, place: territory.place, startsAt: "demain", capacity: 8)
+            }
+            var request = territory.request(store, [serials[0], serials[1]])
+            request.service = service
+            #expect(try await store.validate(request).accepted)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM redemptions WHERE service_id = \(service)") == 2)
+            var wrongCategory = territory.request(store, [serials[2]], category: .safeUse)
+            wrongCategory.service = service
+            await #expect(throws: DomainError.self) { try await store.validate(wrongCategory) }
+            #expect(try await store.services(of: territory.place).first?.sessions.map(\.startsAt) == ["2026-03-12T14:00"])
+        }
+    }
+}

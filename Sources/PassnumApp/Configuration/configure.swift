@@ -13,6 +13,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.asyncCommands.use(VerifyCommand(), as: "verify")
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(ImportPlacesCommand(), as: "import-places")
     try routes(app)
 }
 

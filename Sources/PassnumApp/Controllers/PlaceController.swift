@@ -27,17 +27,27 @@ enum PlaceController {
         let today = CivilDate(store.clock.now)
         let validations = try await store.validations(at: place, since: today.start)
         let name = try await store.placeName(place) ?? ""
+        let state = try await store.placeState(place)
+        let services = try await store.services(of: place, activeOnly: true)
         let key = UUID().uuidString
         return Layout.response(Layout.page(title: "Valider des chèques", request: request) {
             h("h1") { "Valider des chèques – " + name }
             Layout.notice(request)
+            if state != .qualified {
+                h("p", ["role": "status", "class": "errors"]) {
+                    ApplicationController.stateText(state) + " "
+                    if user.role == .placeManager { h("a", ["href": SiteURL.placeApplication.path]) { "Voir ma demande" } }
+                }
+            }
             if let outcome { result(outcome) }
             h("form", ["method": "post", "action": SiteURL.placeHome.path, "novalidate": ""]) {
                 errors.summary
                 csrfField(request)
                 h("input", ["type": "hidden", "name": "key", "value": key])
-                select("Service rendu", name: "category", options: ServiceCategory.allCases.map { ($0.code, $0.rawValue) },
-                       selected: category?.code, errors: errors)
+                select("Service rendu", name: "category",
+                       options: services.map { ("service-\($0.id)", $0.title + " (" + (French.categoryShort[$0.category] ?? $0.category.rawValue) + ")") }
+                           + ServiceCategory.allCases.map { ($0.code, $0.rawValue) },
+                       selected: category?.code, errors: errors, hint: services.isEmpty ? nil : "Vos services d’abord, puis les types de service.")
                 for index in 0..<rows {
                     let check = index < prefill.count ? prefill[index] : nil
                     h("fieldset") {
@@ -96,7 +106,15 @@ enum PlaceController {
     @Sendable static func validate(_ request: Request) async throws -> Response {
         let (user, place) = try place(request)
         var errors = FormErrors()
-        let category = (try? request.content.get(String.self, at: "category")).flatMap(ServiceCategory.init(code:))
+        // Either a service of the catalogue ("service-ID") or a type of service.
+        let choice = (try? request.content.get(String.self, at: "category")) ?? ""
+        var service: Int64? = nil
+        var category = ServiceCategory(code: choice)
+        if choice.hasPrefix("service-"), let id = Int64(choice.dropFirst(8)),
+           let chosen = try await request.store.services(of: place, activeOnly: true).first(where: { $0.id == id }) {
+            service = id
+            category = chosen.category
+        }
         if category == nil { errors.add("category", "Choisissez le service rendu.") }
         var checks: [PresentedCheck] = []
         var typed: [PresentedCheck] = []
@@ -117,7 +135,7 @@ enum PlaceController {
         let outcome: ValidationOutcome
         do {
             outcome = try await request.store.validate(
-                ValidationRequest(place: place, checks: checks, category: category, key: key.isEmpty ? UUID().uuidString : key),
+                ValidationRequest(place: place, checks: checks, category: category, key: key.isEmpty ? UUID().uuidString : key, service: service),
                 actor: Actor(user.email))
         } catch let error as DomainError {
             errors.add(error)

@@ -102,37 +102,141 @@ enum PublicController {
 
     // MARK: Places
 
+    /// Places that accept the checks, filtered by postcode, commune or département and service; nearest first
+    /// when the search names a place whose coordinates are known.
     @Sendable static func places(_ request: Request) async throws -> Response {
-        let commune = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
-        let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces)
+        let text = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
+        let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         let category = request.query[String.self, at: "categorie"].flatMap(ServiceCategory.init(code:))
-        let all = try await request.store.publicPlaces()
-        let places = all.filter { place in
-            (commune.isEmpty || place.postcode.hasPrefix(commune) || place.commune == commune.uppercased())
-                && (departement.isEmpty || CommuneCode(place.commune)?.departement.value == departement.uppercased())
-                && (category == nil || place.categories.contains(category!))
-        }
+        let found = search(try await request.store.publicPlaces(), text: text, departement: departement, category: category)
         return Layout.response(Layout.page(title: "Où utiliser mes chèques", request: request) {
             h("h1") { "Où utiliser mes chèques" }
             h("form", ["method": "get", "action": SiteURL.places.path, "class": "inline", "role": "search"]) {
-                field("Code postal ou commune (code INSEE)", name: "commune", value: commune, required: false,
-                      attributes: ["inputmode": "numeric"])
+                field("Code postal ou commune", name: "commune", value: text, required: false)
                 field("Département", name: "departement", value: departement, required: false, attributes: ["size": "4"])
                 select("Service", name: "categorie", options: [("", "Tous les services")] + ServiceCategory.allCases.map { ($0.code, $0.rawValue) },
                        selected: category?.code)
                 h("button", ["type": "submit"]) { "Chercher" }
             }
-            h("p", ["role": "status"]) { places.count == 1 ? "1 lieu trouvé." : "\(places.count) lieux trouvés." }
+            h("p", ["role": "status"]) { found.count == 1 ? "1 lieu trouvé." : "\(found.count) lieux trouvés." }
             h("ul") {
-                for place in places {
+                for (place, distance) in found {
                     h("li") {
-                        h("strong") { place.name }
-                        " – " + place.postcode + " (commune " + place.commune + ")"
+                        h("a", ["href": SiteURL.place(place.id.rawValue).path]) { place.name }
+                        " – " + place.sites.map { [$0.postcode, $0.communeName].filter { !$0.isEmpty }.joined(separator: " ") }.joined(separator: " ; ")
+                        if let distance { " (à \(distance < 1 ? "moins de 1" : String(Int(distance.rounded()))) km)" }
                         h("br")
                         h("small") { place.categories.map { French.categoryShort[$0] ?? $0.rawValue }.joined(separator: " · ") }
                     }
                 }
             }
+            h("p") {
+                "Ces données sont publiques : "
+                h("a", ["href": SiteURL.openDataCSV.path]) { "CSV" }
+                " ou "
+                h("a", ["href": SiteURL.openDataJSON.path]) { "JSON" }
+                ", au format national des lieux de médiation numérique."
+            }
         })
+    }
+
+    /// The search behind `places`: each place with its distance in km when there is a reference point.
+    static func search(_ places: [PublicPlace], text: String, departement: String, category: ServiceCategory?) -> [(PublicPlace, Double?)] {
+        let needle = text.lowercased()
+        func matches(_ site: PublicSite) -> Bool {
+            needle.isEmpty || site.postcode.hasPrefix(needle) || site.communeCode == needle.uppercased()
+                || (!site.communeName.isEmpty && site.communeName.lowercased().contains(needle))
+        }
+        func inDepartement(_ site: PublicSite) -> Bool {
+            departement.isEmpty || site.communeCode.flatMap(CommuneCode.init)?.departement.value == departement
+                || (site.communeCode == nil && site.postcode.hasPrefix(departement))
+        }
+        let selected = places.filter { place in
+            place.sites.contains { matches($0) && inDepartement($0) } && (category == nil || place.categories.contains(category!))
+        }
+        // The reference point: a matching site with coordinates.
+        let origin = needle.isEmpty ? nil : selected.flatMap(\.sites).first { matches($0) && $0.latitude != nil && $0.longitude != nil }
+        guard let origin, let lat = origin.latitude, let lon = origin.longitude else { return selected.map { ($0, nil) } }
+        return selected.map { place in
+            let distances = place.sites.compactMap { site in
+                site.latitude.flatMap { la in site.longitude.map { lo in kilometres(lat, lon, la, lo) } }
+            }
+            return (place, distances.min())
+        }.sorted { ($0.1 ?? .infinity) < ($1.1 ?? .infinity) }
+    }
+
+    /// Great-circle distance (haversine), in kilometres.
+    static func kilometres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let radians = Double.pi / 180
+        let dLat = (lat2 - lat1) * radians, dLon = (lon2 - lon1) * radians
+        let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * radians) * cos(lat2 * radians) * sin(dLon / 2) * sin(dLon / 2)
+        return 6371 * 2 * atan2(sqrt(a), sqrt(1 - a))
+    }
+
+    /// A place's public page: services, opening hours, accessibility, how to come.
+    @Sendable static func place(_ request: Request) async throws -> Response {
+        guard let place = try await request.store.publicPlaces(only: PlaceID(try request.id())).first else { throw Abort(.notFound) }
+        let hours = place.openingHours.flatMap { try? OpeningHours($0) }
+        return Layout.response(Layout.page(title: place.name, request: request) {
+            h("h1") { place.name }
+            if let summary = place.summary, !summary.isEmpty { h("p") { summary } }
+            h("p", ["class": "notice"]) { "Ce lieu accepte les chèques Pass numérique." }
+            h("h2") { "Adresse et accès" }
+            for site in place.sites {
+                h("p") {
+                    h("strong") { site.name }
+                    h("br")
+                    [site.address, site.postcode + " " + site.communeName].filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: ", ")
+                    if let access = site.access, !access.isEmpty { h("br"); "Pour venir : " + access }
+                }
+            }
+            if let phone = place.phone, !phone.isEmpty { h("p") { "Téléphone : "; h("a", ["href": "tel:" + phone]) { phone } } }
+            if let email = place.email, !email.isEmpty { h("p") { "E-mail : "; h("a", ["href": "mailto:" + email]) { email } } }
+            h("h2") { "Horaires" }
+            if let hours {
+                h("ul") { for line in hours.french { h("li") { line } } }
+            } else {
+                h("p") { "Horaires non renseignés : appelez avant de venir." }
+            }
+            h("h2") { "Accompagnements" }
+            if place.services.isEmpty {
+                h("ul") { for category in place.categories { h("li") { category.rawValue } } }
+            } else {
+                h("ul") {
+                    for service in place.services {
+                        h("li") {
+                            h("strong") { service.title }
+                            " – \(service.durationMinutes) min, \(service.priceChecks) chèque\(service.priceChecks > 1 ? "s" : "") (" + service.category.rawValue + ")"
+                            h("br")
+                            service.description
+                            if !service.sessions.isEmpty {
+                                h("br")
+                                "Prochaines séances : " + service.sessions.map { French.sessionDate($0.startsAt) + " (\($0.capacity) places)" }.joined(separator: ", ")
+                            }
+                        }
+                    }
+                }
+            }
+            h("h2") { "Accessibilité" }
+            h("p") { place.accessibility.isEmpty ? "Non renseignée." : "Accompagnement adapté : " + place.accessibility.joined(separator: ", ") + "." }
+            h("p") { h("a", ["href": SiteURL.places.path]) { "Retour à la liste des lieux" } }
+        })
+    }
+
+    // MARK: Open data
+
+    @Sendable static func openDataCSV(_ request: Request) async throws -> Response {
+        let body = OpenData.csv(try await request.store.openDataRecords())
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"lieux.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+
+    @Sendable static func openDataJSON(_ request: Request) async throws -> Response {
+        let body = try OpenData.json(try await request.store.openDataRecords())
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: body))
     }
 }

@@ -122,6 +122,13 @@ enum French {
 
     static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
+    /// "2026-03-12T14:00" → "12 mars 2026 à 14 h 00"
+    static func sessionDate(_ text: String) -> String {
+        let parts = text.split(separator: "T").map(String.init)
+        guard parts.count == 2, let day = CivilDate(parts[0]) else { return text }
+        return date(day) + " à " + parts[1].replacingOccurrences(of: ":", with: " h ")
+    }
+
     static func date(_ day: CivilDate) -> String { "\(day.day) \(months[day.month - 1]) \(day.year)" }
     static func month(_ month: Month) -> String { "\(months[month.month - 1]) \(month.year)" }
 

@@ -58,13 +58,16 @@ enum Layout {
     static func navigation(for role: Role) -> [(String, SiteURL)] {
         switch role {
         case .operatorAdmin:
-            [("Accueil", .operatorHome), ("Remboursements", .operatorPayouts), ("Journal", .operatorJournal)]
+            [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Remboursements", .operatorPayouts), ("Journal", .operatorJournal)]
         case .funderManager:
             [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
              ("Stock", .funderStock), ("Lieux", .funderPlaces)]
         case .prescriberAgent:
             [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory)]
-        case .placeManager, .placeAgent:
+        case .placeManager:
+            [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts), ("Catalogue", .placeCatalogue),
+             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication)]
+        case .placeAgent:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts)]
         }
     }

@@ -88,7 +88,7 @@ struct SessionMiddleware: AsyncMiddleware {
             request.notice = String(decoding: data, as: UTF8.self)
         }
         if request.method == .POST {
-            _ = try await request.body.collect(max: 2 << 20).get()
+            _ = try await request.body.collect(max: 8 << 20).get()
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? ""
             let expected = request.csrfToken
             guard !expected.isEmpty, sent.utf8.count == expected.utf8.count,

@@ -5,10 +5,11 @@ import Vapor
 /// `path`, so no path is written twice.
 enum SiteURL: Equatable {
     // Public
-    case home, style, checkStatus, qr(String), places
-    case login, logout, forgotPassword, resetPassword(String), space
+    case home, style, checkStatus, qr(String), places, place(Int64), openDataCSV, openDataJSON
+    case login, logout, forgotPassword, resetPassword(String), space, signUp
     // Operator
     case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
+    case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64)
     // Funder
     case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
     case funderAffiliation(Int64)
@@ -17,6 +18,8 @@ enum SiteURL: Equatable {
     case prescriberHandOut(Int64), prescriberOpposition, prescriberHistory
     // Place
     case placeHome, placeUndo, placeHistory, placePayouts
+    case placeApplication, placeStep(String), placeDocuments, placeSubmit, placeFunders, placeAffiliation(Int64)
+    case placeCatalogue, placeSession(Int64), placeServiceState(Int64)
 
     var path: String {
         switch self {
@@ -25,6 +28,10 @@ enum SiteURL: Equatable {
         case .checkStatus: "/verifier"
         case .qr(let code): "/c/" + code
         case .places: "/lieux"
+        case .place(let id): "/lieux/\(id)"
+        case .openDataCSV: "/open-data/lieux.csv"
+        case .openDataJSON: "/open-data/lieux.json"
+        case .signUp: "/inscription"
         case .login: "/connexion"
         case .logout: "/deconnexion"
         case .forgotPassword: "/mot-de-passe-oublie"
@@ -36,6 +43,9 @@ enum SiteURL: Equatable {
         case .operatorPayouts: "/operateur/remboursements"
         case .operatorExpiry: "/operateur/expiration"
         case .operatorJournal: "/operateur/journal"
+        case .operatorApplications: "/operateur/candidatures"
+        case .operatorPlace(let id): "/operateur/lieux/\(id)"
+        case .operatorDocument(let place, let document): "/operateur/lieux/\(place)/documents/\(document)"
         case .funderHome: "/financeur"
         case .funderExport: "/financeur/export.csv"
         case .funderProgrammes: "/financeur/programmes"
@@ -56,6 +66,15 @@ enum SiteURL: Equatable {
         case .placeUndo: "/lieu/annuler"
         case .placeHistory: "/lieu/historique"
         case .placePayouts: "/lieu/remboursements"
+        case .placeApplication: "/lieu/candidature"
+        case .placeStep(let step): "/lieu/candidature/" + step
+        case .placeDocuments: "/lieu/candidature/documents/ajout"
+        case .placeSubmit: "/lieu/candidature/envoi"
+        case .placeFunders: "/lieu/financeurs"
+        case .placeAffiliation(let id): "/lieu/financeurs/\(id)"
+        case .placeCatalogue: "/lieu/catalogue"
+        case .placeSession(let id): "/lieu/catalogue/\(id)/seance"
+        case .placeServiceState(let id): "/lieu/catalogue/\(id)/etat"
         }
     }
 
@@ -67,13 +86,22 @@ enum SiteURL: Equatable {
         case .operatorPlaceState: .operatorPlaceState(0)
         case .funderOrderStep: .funderOrderStep(0)
         case .funderProgramme: .funderProgramme(0)
+        case .place: .place(0)
+        case .operatorPlace: .operatorPlace(0)
+        case .placeAffiliation: .placeAffiliation(0)
+        case .placeSession: .placeSession(0)
+        case .placeServiceState: .placeServiceState(0)
+        case .placeStep: .placeStep(":step")
+        case .operatorDocument: .operatorDocument(0, -1)
         case .funderAffiliation: .funderAffiliation(0)
         case .prescriberBeneficiary: .prescriberBeneficiary(0)
         case .prescriberDiagnostic: .prescriberDiagnostic(0)
         case .prescriberHandOut: .prescriberHandOut(0)
         default: self
         }
-        return parameterised.path.split(separator: "/").map { $0 == "0" ? ":id" : PathComponent(stringLiteral: String($0)) }
+        return parameterised.path.split(separator: "/").map {
+            $0 == "0" ? ":id" : $0 == "-1" ? ":document" : PathComponent(stringLiteral: String($0))
+        }
     }
 }
 

@@ -1,0 +1,34 @@
+import Foundation
+import PassnumPersistence
+import Vapor
+
+/// `passnum import-places FILE.csv`: imports places from a file in the national open-data standard. Every row
+/// is checked first; if any is refused, nothing is imported and each refused line is listed with its reasons.
+struct ImportPlacesCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "A CSV file in the LaMednum standard-mediation-num v1.0.2 format")
+        var file: String
+    }
+
+    var help: String { "Imports places from a CSV file in the national open-data standard (all rows or none)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: signature.file, encoding: .utf8)
+        } catch {
+            throw UsageError("cannot read \(signature.file) as UTF-8 text")
+        }
+        let rows: [(line: Int, record: OpenData.Record)]
+        do { rows = try OpenData.parseCSV(text) } catch let error as OpenData.ParseError { throw UsageError(error.description) }
+        let report = try await context.application.store.importPlaces(rows, actor: Actor("import-places \(signature.file)"))
+        if report.rejected.isEmpty {
+            context.console.print("imported \(report.places) places with \(report.sites) sites")
+        } else {
+            for rejected in report.rejected {
+                context.console.print("line \(rejected.line): \(rejected.reasons.joined(separator: "; "))")
+            }
+            throw UsageError("\(report.rejected.count) of \(rows.count) rows refused; nothing was imported")
+        }
+    }
+}

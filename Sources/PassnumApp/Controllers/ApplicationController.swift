@@ -1,0 +1,484 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// A place joins on its own: sign-up, then the application step by step (resumable, each step locked once
+/// sent), then sending it to the operator.
+enum ApplicationController {
+    // MARK: Sign-up
+
+    struct SignUpForm: Content {
+        var placeName: String?
+        var name: String?
+        var email: String?
+        var password: String?
+        var confirmation: String?
+    }
+
+    @Sendable static func showSignUp(_ request: Request) async throws -> Response {
+        Layout.response(signUpPage(request, form: SignUpForm(), errors: FormErrors()))
+    }
+
+    static func signUpPage(_ request: Request, form: SignUpForm, errors: FormErrors) -> Node {
+        Layout.page(title: "Inscrire un lieu", request: request) {
+            h("h1") { "Inscrire un lieu de médiation numérique" }
+            h("p") { "Créez votre compte, puis remplissez la demande étape par étape. Vous pouvez vous arrêter et reprendre plus tard." }
+            h("form", ["method": "post", "action": SiteURL.signUp.path, "novalidate": ""]) {
+                errors.summary
+                csrfField(request)
+                field("Nom du lieu", name: "placeName", value: form.placeName, errors: errors)
+                field("Votre nom", name: "name", value: form.name, errors: errors, attributes: ["autocomplete": "name"])
+                field("Votre adresse e-mail", name: "email", value: form.email, type: "email", errors: errors, attributes: ["autocomplete": "email"])
+                field("Mot de passe", name: "password", type: "password", errors: errors,
+                      hint: "Au moins \(AccountRules.minimumPasswordLength) caractères.", attributes: ["autocomplete": "new-password"])
+                field("Le même mot de passe, encore une fois", name: "confirmation", type: "password", errors: errors,
+                      attributes: ["autocomplete": "new-password"])
+                h("button", ["type": "submit"]) { "Créer mon compte" }
+            }
+        }
+    }
+
+    @Sendable static func signUp(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(SignUpForm.self)
+        var errors = FormErrors()
+        if (form.placeName ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.add("placeName", "Indiquez le nom du lieu.") }
+        if (form.name ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.add("name", "Indiquez votre nom.") }
+        if AccountRules.normalisedEmail(form.email ?? "") == nil { errors.add("email", "Indiquez une adresse e-mail complète, par exemple nom@exemple.fr.") }
+        let password = form.password ?? ""
+        if (try? AccountRules.checkPassword(password)) == nil {
+            errors.add("password", "Le mot de passe doit faire au moins \(AccountRules.minimumPasswordLength) caractères.")
+        } else if password != form.confirmation {
+            errors.add("confirmation", "Les deux mots de passe ne sont pas identiques.")
+        }
+        if errors.isEmpty {
+            do {
+                let hash = try await request.password.async.hash(password)
+                let (user, _) = try await request.store.signUpPlace(email: form.email ?? "", name: form.name ?? "", passwordHash: hash,
+                                                                     placeName: form.placeName ?? "")
+                let token = try await request.store.openSession(user: user)
+                let response = request.redirect(to: .placeApplication, notice: "Votre compte est créé. Remplissez maintenant la demande.")
+                response.cookies[Cookies.session] = Cookies.value(
+                    token, secure: request.application.webSettings.secureCookies, maxAge: Int(Store.sessionLifetime))
+                return response
+            } catch let error as DomainError {
+                errors.add(error)
+            }
+        }
+        return Layout.response(signUpPage(request, form: form, errors: errors), status: .unprocessableEntity)
+    }
+
+    // MARK: The application
+
+    static func manager(_ request: Request) throws -> (SessionUser, PlaceID) {
+        let user = try request.requireUser(.placeManager)
+        guard let place = user.organisation.place else { throw Abort(.forbidden) }
+        return (user, place)
+    }
+
+    static let titles: [ApplicationStep: String] = [
+        .organisation: "La structure", .sites: "Les adresses", .representative: "Le représentant légal", .eligibility: "Les conditions",
+        .services: "Les services proposés", .hours: "Les horaires", .bank: "Les coordonnées bancaires", .documents: "Les justificatifs",
+    ]
+
+    @Sendable static func overview(_ request: Request) async throws -> Response {
+        let (_, place) = try manager(request)
+        let application = try await request.store.application(of: place)
+        return Layout.response(Layout.page(title: "Ma demande", request: request) {
+            h("h1") { "Demande d’habilitation – " + application.name }
+            Layout.notice(request)
+            h("p", ["role": "status"]) { stateText(application.state) }
+            h("ol") {
+                for step in ApplicationStep.allCases {
+                    h("li") {
+                        h("a", ["href": SiteURL.placeStep(step.rawValue).path]) { titles[step]! }
+                        application.steps[step] == nil ? " – à faire" : " – fait"
+                    }
+                }
+            }
+            if application.state == .draft {
+                if let next = application.nextStep {
+                    h("p") { h("a", ["href": SiteURL.placeStep(next.rawValue).path]) { "Continuer : " + titles[next]! } }
+                } else {
+                    h("form", ["method": "post", "action": SiteURL.placeSubmit.path]) {
+                        csrfField(request)
+                        h("p") { "Toutes les étapes sont faites. Envoyez votre demande : l’équipe de la plateforme l’étudiera." }
+                        h("button", ["type": "submit"]) { "Envoyer ma demande" }
+                    }
+                }
+            }
+        })
+    }
+
+    static func stateText(_ state: PlaceState) -> String {
+        switch state {
+        case .draft: "Votre demande n’est pas encore envoyée."
+        case .submitted: "Votre demande est envoyée. Elle est en cours d’étude."
+        case .qualified: "Votre lieu est habilité. Demandez à accepter les chèques des financeurs dans « Financeurs »."
+        case .rejected: "Votre demande a été refusée."
+        case .suspended: "Votre lieu est suspendu."
+        case .disqualified: "Votre lieu n’est plus habilité."
+        }
+    }
+
+    @Sendable static func showStep(_ request: Request) async throws -> Response {
+        let (_, place) = try manager(request)
+        guard let step = request.parameters.get("step").flatMap(ApplicationStep.init(rawValue:)) else { throw Abort(.notFound) }
+        let application = try await request.store.application(of: place)
+        return Layout.response(stepPage(request, step: step, application: application, form: StepForm(), errors: FormErrors()))
+    }
+
+    /// Every field of every step; each step reads its own.
+    struct StepForm: Content {
+        var name, siret, phone, email, website, summary: String?
+        var siteName0, address0, postcode0, communeCode0, communeName0, latitude0, longitude0, access0: String?
+        var siteName1, address1, postcode1, communeCode1, communeName1, latitude1, longitude1, access1: String?
+        var firstName, lastName, role: String?
+        var q0, q1, q2, q3: String?
+        var categories: [String]?
+        var accessibility: [String]?
+        var openingHours: String?
+        var holder, iban, bic: String?
+    }
+
+    static func stepPage(_ request: Request, step: ApplicationStep, application: PlaceApplication, form: StepForm, errors: FormErrors) -> Node {
+        let locked = application.steps[step] != nil || application.state != .draft
+        return Layout.page(title: titles[step]!, request: request) {
+            h("p") { h("a", ["href": SiteURL.placeApplication.path]) { "Retour à ma demande" } }
+            h("h1") { "Étape \(step.number) sur \(ApplicationStep.allCases.count) : " + titles[step]! }
+            Layout.notice(request)
+            if locked {
+                h("p", ["role": "status"]) { "Cette étape est envoyée : elle ne peut plus être modifiée." }
+                summary(step, application: application)
+            } else {
+                if step == .documents { documentsUpload(request, application: application) }
+                h("form", ["method": "post", "action": SiteURL.placeStep(step.rawValue).path, "novalidate": ""]) {
+                    errors.summary
+                    csrfField(request)
+                    fields(step, form: form, errors: errors)
+                    h("p", ["class": "hint"]) { "Une fois envoyée, l’étape ne peut plus être modifiée." }
+                    h("button", ["type": "submit"]) { step == .documents ? "J’ai ajouté tous mes justificatifs" : "Envoyer cette étape" }
+                }
+            }
+        }
+    }
+
+    static func fields(_ step: ApplicationStep, form: StepForm, errors: FormErrors) -> Node {
+        switch step {
+        case .organisation:
+            group {
+                field("Nom de la structure", name: "name", value: form.name, errors: errors)
+                field("SIRET", name: "siret", value: form.siret, errors: errors, hint: "14 chiffres, sur l’avis de situation INSEE.",
+                      attributes: ["inputmode": "numeric"])
+                field("Téléphone (facultatif)", name: "phone", value: form.phone, type: "tel", errors: errors, required: false)
+                field("E-mail de contact (facultatif)", name: "email", value: form.email, type: "email", errors: errors, required: false)
+                field("Site internet (facultatif)", name: "website", value: form.website, errors: errors, required: false)
+                field("Présentation courte (facultatif)", name: "summary", value: form.summary, errors: errors,
+                      hint: "280 caractères au plus. Elle sera publiée.", required: false)
+            }
+        case .sites:
+            group {
+                for index in 0..<2 {
+                    h("fieldset") {
+                        h("legend") { index == 0 ? "Adresse principale" : "Autre adresse (facultatif)" }
+                        field("Nom du lieu à cette adresse", name: "siteName\(index)", value: index == 0 ? form.siteName0 : form.siteName1, errors: errors, required: index == 0)
+                        field("Adresse", name: "address\(index)", value: index == 0 ? form.address0 : form.address1, errors: errors, required: index == 0)
+                        field("Code postal", name: "postcode\(index)", value: index == 0 ? form.postcode0 : form.postcode1, errors: errors, required: index == 0,
+                              attributes: ["inputmode": "numeric"])
+                        field("Commune", name: "communeName\(index)", value: index == 0 ? form.communeName0 : form.communeName1, errors: errors, required: index == 0)
+                        field("Code INSEE de la commune", name: "communeCode\(index)", value: index == 0 ? form.communeCode0 : form.communeCode1,
+                              errors: errors, hint: "5 caractères, par exemple 59350 pour Lille.", required: index == 0)
+                        field("Latitude (facultatif)", name: "latitude\(index)", value: index == 0 ? form.latitude0 : form.latitude1, errors: errors, required: false)
+                        field("Longitude (facultatif)", name: "longitude\(index)", value: index == 0 ? form.longitude0 : form.longitude1, errors: errors, required: false)
+                        field("Comment venir (facultatif)", name: "access\(index)", value: index == 0 ? form.access0 : form.access1, errors: errors,
+                              hint: "Bus, tram, parking, étage…", required: false)
+                    }
+                }
+            }
+        case .representative:
+            group {
+                field("Prénom", name: "firstName", value: form.firstName, errors: errors)
+                field("Nom", name: "lastName", value: form.lastName, errors: errors)
+                field("Fonction", name: "role", value: form.role, errors: errors, hint: "Par exemple : présidente, directeur.")
+                field("E-mail", name: "email", value: form.email, type: "email", errors: errors)
+            }
+        case .eligibility:
+            group {
+                for (index, question) in ApplicationData.eligibilityQuestions.enumerated() {
+                    h("fieldset") {
+                        h("legend") { question }
+                        if let error = errors["q\(index)"] { h("p", ["class": "error", "id": "q\(index)"]) { error } }
+                        for (value, label) in [("oui", "Oui"), ("non", "Non")] {
+                            h("div") {
+                                h("input", ["type": "radio", "id": "q\(index)-\(value)", "name": "q\(index)", "value": value])
+                                " "
+                                h("label", ["for": "q\(index)-\(value)", "class": "inline-label"]) { label }
+                            }
+                        }
+                    }
+                }
+            }
+        case .services:
+            group {
+                h("fieldset") {
+                    h("legend") { "Services proposés" }
+                    if let error = errors["categories"] { h("p", ["class": "error", "id": "categories"]) { error } }
+                    for category in ServiceCategory.allCases {
+                        h("div") {
+                            h("input", ["type": "checkbox", "id": "cat-" + category.code, "name": "categories[]", "value": category.code])
+                            " "
+                            h("label", ["for": "cat-" + category.code, "class": "inline-label"]) { category.rawValue }
+                        }
+                    }
+                }
+                h("fieldset") {
+                    h("legend") { "Accompagnement adapté (facultatif)" }
+                    for (index, option) in ApplicationData.accessibilityOptions.enumerated() {
+                        h("div") {
+                            h("input", ["type": "checkbox", "id": "acc-\(index)", "name": "accessibility[]", "value": option])
+                            " "
+                            h("label", ["for": "acc-\(index)", "class": "inline-label"]) { option }
+                        }
+                    }
+                }
+            }
+        case .hours:
+            field("Horaires d’ouverture", name: "openingHours", value: form.openingHours, errors: errors,
+                  hint: "Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 (Mo lundi, Tu mardi, We mercredi, Th jeudi, Fr vendredi, Sa samedi, Su dimanche).")
+        case .bank:
+            group {
+                field("Titulaire du compte", name: "holder", value: form.holder, errors: errors)
+                field("IBAN", name: "iban", value: form.iban, errors: errors, hint: "27 caractères pour un compte en France, commençant par FR.")
+                field("BIC", name: "bic", value: form.bic, errors: errors, hint: "8 ou 11 caractères.")
+            }
+        case .documents:
+            group {}
+        }
+    }
+
+    static func documentsUpload(_ request: Request, application: PlaceApplication) -> Node {
+        group {
+            h("p") { "Ajoutez les statuts ou un extrait Kbis, et un RIB. Fichiers PDF, PNG ou JPEG, 5 Mo au plus chacun." }
+            table(caption: "Justificatifs ajoutés", headers: ["Fichier", "Taille"], rows: application.documents.map {
+                [.text($0.filename), .text("\(max(1, $0.size / 1024)) Ko")]
+            }, empty: "aucun fichier.")
+            h("form", ["method": "post", "action": SiteURL.placeDocuments.path, "enctype": "multipart/form-data"]) {
+                csrfField(request)
+                field("Fichier à ajouter", name: "document", type: "file", attributes: ["accept": "application/pdf,image/png,image/jpeg"])
+                h("button", ["type": "submit", "class": "secondary"]) { "Ajouter ce fichier" }
+            }
+        }
+    }
+
+    static func summary(_ step: ApplicationStep, application: PlaceApplication) -> Node {
+        func list(_ items: [(String, String)]) -> Node {
+            h("dl") { for (term, value) in items where !value.isEmpty { h("dt") { term }; h("dd") { value } } }
+        }
+        switch step {
+        case .organisation:
+            guard let data = application.decode(ApplicationData.Organisation.self, step) else { return group {} }
+            return list([("Nom", data.name), ("SIRET", data.siret), ("Téléphone", data.phone ?? ""), ("E-mail", data.email ?? ""),
+                         ("Site internet", data.website ?? ""), ("Présentation", data.summary ?? "")])
+        case .sites:
+            let sites = application.decode([ApplicationData.Site].self, step) ?? []
+            return h("ul") { for site in sites { h("li") { "\(site.name) – \(site.address), \(site.postcode) \(site.communeName)" } } }
+        case .representative:
+            guard let data = application.decode(ApplicationData.Representative.self, step) else { return group {} }
+            return list([("Nom", data.firstName + " " + data.lastName), ("Fonction", data.role), ("E-mail", data.email)])
+        case .eligibility:
+            let answers = application.decode(ApplicationData.Eligibility.self, step)?.answers ?? []
+            return h("ul") {
+                for (index, question) in ApplicationData.eligibilityQuestions.enumerated() where index < answers.count {
+                    h("li") { question + " " + (answers[index] ? "Oui." : "Non.") }
+                }
+            }
+        case .services:
+            let data = application.decode(ApplicationData.Services.self, step)
+            return h("ul") { for category in data?.categories ?? [] { h("li") { category.rawValue } } }
+        case .hours:
+            let hours = application.decode(ApplicationData.Hours.self, step).flatMap { try? OpeningHours($0.openingHours) }
+            return h("ul") { for line in hours?.french ?? [] { h("li") { line } } }
+        case .bank:
+            guard let data = application.decode(ApplicationData.Bank.self, step) else { return group {} }
+            return list([("Titulaire", data.holder), ("IBAN", IBAN.grouped(data.iban)), ("BIC", data.bic)])
+        case .documents:
+            return h("ul") { for document in application.documents { h("li") { document.filename } } }
+        }
+    }
+
+    @Sendable static func submitStep(_ request: Request) async throws -> Response {
+        let (_, place) = try manager(request)
+        guard let step = request.parameters.get("step").flatMap(ApplicationStep.init(rawValue:)) else { throw Abort(.notFound) }
+        let form = try request.content.decode(StepForm.self)
+        var errors = FormErrors()
+        do {
+            switch step {
+            case .organisation: if let data = organisation(form, &errors) { try await request.store.submitStep(step, data, place: place) }
+            case .sites: if let data = sites(form, &errors) { try await request.store.submitStep(step, data, place: place) }
+            case .representative:
+                let data = ApplicationData.Representative(firstName: text(form.firstName), lastName: text(form.lastName), role: text(form.role),
+                                                          email: text(form.email))
+                if data.firstName.isEmpty { errors.add("firstName", "Indiquez le prénom.") }
+                if data.lastName.isEmpty { errors.add("lastName", "Indiquez le nom.") }
+                if data.role.isEmpty { errors.add("role", "Indiquez la fonction.") }
+                if AccountRules.normalisedEmail(data.email) == nil { errors.add("email", "Indiquez une adresse e-mail complète.") }
+                if errors.isEmpty { try await request.store.submitStep(step, data, place: place) }
+            case .eligibility:
+                let raw = [form.q0, form.q1, form.q2, form.q3]
+                for (index, answer) in raw.enumerated() where answer != "oui" && answer != "non" { errors.add("q\(index)", "Répondez oui ou non.") }
+                if errors.isEmpty { try await request.store.submitStep(step, ApplicationData.Eligibility(answers: raw.map { $0 == "oui" }), place: place) }
+            case .services:
+                let chosen = Set((form.categories ?? []).compactMap(ServiceCategory.init(code:)))
+                if chosen.isEmpty { errors.add("categories", "Choisissez au moins un service.") }
+                let accessibility = (form.accessibility ?? []).filter(ApplicationData.accessibilityOptions.contains)
+                if errors.isEmpty {
+                    try await request.store.submitStep(step, ApplicationData.Services(categories: ServiceCategory.allCases.filter(chosen.contains),
+                                                                                      accessibility: accessibility), place: place)
+                }
+            case .hours:
+                do {
+                    let hours = try OpeningHours(text(form.openingHours))
+                    try await request.store.submitStep(step, ApplicationData.Hours(openingHours: hours.description), place: place)
+                } catch let error as OpeningHours.ParseError {
+                    errors.add("openingHours", "Ces horaires ne sont pas au bon format (" + error.message + "). Exemple : Mo-Fr 09:00-12:00,14:00-17:00.")
+                }
+            case .bank:
+                let iban = IBAN.check(text(form.iban))
+                let bic = BIC.check(text(form.bic))
+                if text(form.holder).isEmpty { errors.add("holder", "Indiquez le titulaire du compte.") }
+                switch iban {
+                case .failure(.badChecksum): errors.add("iban", "Cet IBAN contient une erreur de frappe : vérifiez chaque caractère.")
+                case .failure: errors.add("iban", "Ce n’est pas un IBAN : il commence par deux lettres (FR) et compte 27 caractères en France.")
+                case .success: break
+                }
+                if bic == nil { errors.add("bic", "Ce n’est pas un BIC : 8 ou 11 lettres et chiffres.") }
+                if errors.isEmpty, case .success(let iban) = iban, let bic {
+                    try await request.store.submitStep(step, ApplicationData.Bank(holder: text(form.holder), iban: iban, bic: bic), place: place)
+                }
+            case .documents:
+                try await request.store.submitStep(step, [String: String](), place: place)
+            }
+        } catch let error as DomainError {
+            switch error {
+            case .invalid("siret", let reason) where reason.contains("another place"): errors.add("siret", "Un autre lieu est déjà inscrit avec ce SIRET.")
+            case .invalid("documents", _): errors.add("document", "Ajoutez au moins un justificatif.")
+            case .invalidTransition: errors.add("", "Cette étape est déjà envoyée.")
+            default: errors.add(error)
+            }
+        }
+        guard errors.isEmpty else {
+            let application = try await request.store.application(of: place)
+            return Layout.response(stepPage(request, step: step, application: application, form: form, errors: errors), status: .unprocessableEntity)
+        }
+        let application = try await request.store.application(of: place)
+        if let next = application.nextStep {
+            return request.redirect(to: .placeStep(next.rawValue), notice: "Étape « \(titles[step]!) » enregistrée.")
+        }
+        return request.redirect(to: .placeApplication, notice: "Étape « \(titles[step]!) » enregistrée. Vous pouvez envoyer votre demande.")
+    }
+
+    static func text(_ value: String?) -> String { (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// A French phone number in the standard's form: "03 20 00 00 00" → "+33320000000".
+    static func phone(_ text: String) -> String? {
+        var digits = text.filter { $0.isNumber || $0 == "+" }
+        if digits.hasPrefix("0") && digits.count == 10 { digits = "+33" + digits.dropFirst() }
+        guard digits.hasPrefix("+"), (8...13).contains(digits.count), digits.dropFirst().allSatisfy(\.isNumber) else { return nil }
+        return digits
+    }
+
+    static func organisation(_ form: StepForm, _ errors: inout FormErrors) -> ApplicationData.Organisation? {
+        let name = text(form.name)
+        if name.isEmpty { errors.add("name", "Indiquez le nom de la structure.") }
+        var siret = ""
+        switch Siret.check(text(form.siret)) {
+        case .success(let value): siret = value
+        case .failure(.notFourteenDigits): errors.add("siret", "Le SIRET compte 14 chiffres.")
+        case .failure(.badChecksum): errors.add("siret", "Ce SIRET contient une erreur de frappe : vérifiez chaque chiffre.")
+        }
+        var phoneNumber: String? = nil
+        if !text(form.phone).isEmpty {
+            phoneNumber = phone(text(form.phone))
+            if phoneNumber == nil { errors.add("phone", "Indiquez un numéro de téléphone, par exemple 03 20 00 00 00.") }
+        }
+        let email = text(form.email)
+        if !email.isEmpty && AccountRules.normalisedEmail(email) == nil { errors.add("email", "Indiquez une adresse e-mail complète.") }
+        let website = text(form.website)
+        if !website.isEmpty && !(website.hasPrefix("https://") || website.hasPrefix("http://")) {
+            errors.add("website", "L’adresse du site commence par https://.")
+        }
+        let summary = text(form.summary)
+        if summary.count > 280 { errors.add("summary", "La présentation courte fait 280 caractères au plus.") }
+        guard errors.isEmpty else { return nil }
+        return ApplicationData.Organisation(name: name, siret: siret, phone: phoneNumber, email: email.isEmpty ? nil : email.lowercased(),
+                                            website: website.isEmpty ? nil : website, summary: summary.isEmpty ? nil : summary)
+    }
+
+    static func sites(_ form: StepForm, _ errors: inout FormErrors) -> [ApplicationData.Site]? {
+        let raw = [
+            (form.siteName0, form.address0, form.postcode0, form.communeCode0, form.communeName0, form.latitude0, form.longitude0, form.access0),
+            (form.siteName1, form.address1, form.postcode1, form.communeCode1, form.communeName1, form.latitude1, form.longitude1, form.access1),
+        ]
+        var sites: [ApplicationData.Site] = []
+        for (index, entry) in raw.enumerated() {
+            let values = [entry.0, entry.1, entry.2, entry.3, entry.4].map(text)
+            if index > 0 && values.allSatisfy(\.isEmpty) { continue }
+            if values[0].isEmpty { errors.add("siteName\(index)", "Indiquez le nom du lieu à cette adresse.") }
+            if values[1].isEmpty { errors.add("address\(index)", "Indiquez l’adresse.") }
+            if values[2].count != 5 || !values[2].allSatisfy(\.isNumber) { errors.add("postcode\(index)", "Le code postal compte 5 chiffres.") }
+            if values[4].isEmpty { errors.add("communeName\(index)", "Indiquez la commune.") }
+            if CommuneCode(values[3]) == nil { errors.add("communeCode\(index)", "Le code INSEE compte 5 caractères, par exemple 59350.") }
+            var latitude: Double? = nil, longitude: Double? = nil
+            if !text(entry.5).isEmpty {
+                latitude = Double(text(entry.5).replacingOccurrences(of: ",", with: "."))
+                if latitude == nil || !(-90...90).contains(latitude!) { errors.add("latitude\(index)", "Indiquez une latitude, par exemple 50.6292.") }
+            }
+            if !text(entry.6).isEmpty {
+                longitude = Double(text(entry.6).replacingOccurrences(of: ",", with: "."))
+                if longitude == nil || !(-180...180).contains(longitude!) { errors.add("longitude\(index)", "Indiquez une longitude, par exemple 3.0573.") }
+            }
+            sites.append(ApplicationData.Site(name: values[0], address: values[1], postcode: values[2], communeCode: values[3].uppercased(),
+                                              communeName: values[4], latitude: latitude, longitude: longitude,
+                                              access: text(entry.7).isEmpty ? nil : text(entry.7)))
+        }
+        return errors.isEmpty ? sites : nil
+    }
+
+    struct Upload: Content {
+        var document: File?
+    }
+
+    @Sendable static func upload(_ request: Request) async throws -> Response {
+        let (_, place) = try manager(request)
+        let file = try? request.content.decode(Upload.self).document
+        var errors = FormErrors()
+        if let file, file.data.readableBytes > 0 {
+            do {
+                try await request.store.addDocument(place: place, filename: file.filename, bytes: Array(file.data.readableBytesView))
+                return request.redirect(to: .placeStep(ApplicationStep.documents.rawValue), notice: "Fichier « \(file.filename) » ajouté.")
+            } catch let error as DomainError {
+                if case .invalid(_, let reason) = error, reason.hasPrefix("is larger") {
+                    errors.add("document", "Ce fichier est trop gros : 5 Mo au plus.")
+                } else if case .invalid = error {
+                    errors.add("document", "Ce fichier n’est ni un PDF, ni une image PNG ou JPEG.")
+                } else {
+                    errors.add("document", "Les justificatifs sont déjà envoyés.")
+                }
+            }
+        } else {
+            errors.add("document", "Choisissez un fichier.")
+        }
+        let application = try await request.store.application(of: place)
+        return Layout.response(stepPage(request, step: .documents, application: application, form: StepForm(), errors: errors), status: .unprocessableEntity)
+    }
+
+    @Sendable static func submit(_ request: Request) async throws -> Response {
+        let (user, place) = try manager(request)
+        do {
+            try await request.store.submitApplication(place: place, actor: Actor(user.email))
+        } catch is DomainError {
+            return request.redirect(to: .placeApplication, notice: "La demande n’est pas complète : finissez chaque étape.")
+        }
+        return request.redirect(to: .placeApplication, notice: "Votre demande est envoyée. Vous serez prévenu de la décision.")
+    }
+}
