@@ -21,6 +21,7 @@ struct WebWorld {
     var beneficiaryA = BeneficiaryID(0), beneficiaryB = BeneficiaryID(0)
     var orderA = OrderID(0), orderB = OrderID(0)
     var serialsA: [CheckSerial] = []
+    var serviceB: Int64 = 0
 
     static let password = "mot-de-passe-de-test"
 
@@ -78,6 +79,8 @@ struct WebWorld {
                 (a, funderA, programmeA, prescriberA, placeA, beneficiaryA, orderA, serialsA) = (users, funder, programme, prescriber, place, person, order, serials)
             } else {
                 (b, funderB, programmeB, prescriberB, placeB, beneficiaryB, orderB) = (users, funder, programme, prescriber, place, person, order)
+                serviceB = try await store.addService(NewService(category: .everydayTools, title: "Service secret B", description: "B",
+                                                                 durationMinutes: 60, priceChecks: 1), place: place)
             }
         }
     }
@@ -124,6 +127,23 @@ struct Browser {
         var result: TestingHTTPResponse!
         try await app.testing().test(.POST, path, headers: ["Cookie": cookieHeader, "Content-Type": "application/x-www-form-urlencoded"],
                                      body: ByteBuffer(string: body)) { result = $0 }
+        remember(result)
+        return result
+    }
+
+    /// Posts a multipart form with one file.
+    @discardableResult
+    mutating func upload(_ path: String, field: String, filename: String, bytes: [UInt8]) async throws -> TestingHTTPResponse {
+        let boundary = "passnum-test-boundary"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n")
+        body.writeString("Content-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var result: TestingHTTPResponse!
+        try await app.testing().test(.POST, path, headers: ["Cookie": cookieHeader, "Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                                     body: body) { result = $0 }
         remember(result)
         return result
     }

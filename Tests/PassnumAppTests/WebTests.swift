@@ -120,7 +120,8 @@ struct WebTests {
             (.GET, "/operateur", .operatorAdmin), (.POST, "/operateur/financeurs", .operatorAdmin),
             (.POST, "/operateur/lieux/\(world.placeB)/etat", .operatorAdmin), (.GET, "/operateur/remboursements", .operatorAdmin),
             (.POST, "/operateur/remboursements", .operatorAdmin), (.POST, "/operateur/expiration", .operatorAdmin),
-            (.GET, "/operateur/journal", .operatorAdmin),
+            (.GET, "/operateur/journal", .operatorAdmin), (.GET, "/operateur/candidatures", .operatorAdmin),
+            (.GET, "/operateur/lieux/\(world.placeB)", .operatorAdmin), (.GET, "/operateur/lieux/\(world.placeB)/documents/1", .operatorAdmin),
             (.GET, "/financeur", .funderManager), (.GET, "/financeur/export.csv", .funderManager),
             (.GET, "/financeur/programmes", .funderManager), (.POST, "/financeur/programmes", .funderManager),
             (.GET, "/financeur/programmes/\(world.programmeB)", .funderManager), (.POST, "/financeur/programmes/\(world.programmeB)", .funderManager),
@@ -136,14 +137,21 @@ struct WebTests {
             (.GET, "/prescripteur/historique", .prescriberAgent),
             (.GET, "/lieu", .placeAgent), (.POST, "/lieu", .placeAgent), (.POST, "/lieu/annuler", .placeAgent),
             (.GET, "/lieu/historique", .placeAgent), (.GET, "/lieu/remboursements", .placeAgent),
+            (.GET, "/lieu/candidature", .placeManager), (.GET, "/lieu/candidature/organisation", .placeManager),
+            (.POST, "/lieu/candidature/organisation", .placeManager), (.POST, "/lieu/justificatifs", .placeManager),
+            (.POST, "/lieu/candidature/envoi", .placeManager), (.GET, "/lieu/financeurs", .placeManager),
+            (.POST, "/lieu/financeurs/\(world.funderA)", .placeManager), (.GET, "/lieu/catalogue", .placeManager),
+            (.POST, "/lieu/catalogue", .placeManager), (.POST, "/lieu/catalogue/\(world.serviceB)/seance", .placeManager),
+            (.POST, "/lieu/catalogue/\(world.serviceB)/etat", .placeManager),
         ]
     }
 
     @Test("Every route refuses every role of another organisation, and never shows another organisation's data")
     func tenantIsolation() async throws {
         try await WebWorld.with { world in
-            // Prescriber structures are a directory funders allocate from, so their names are not in this list.
-            let secretsOfB = ["Programme secret B", "Secrète B", "Lieu B", "Financeur B"]
+            // Prescriber structures and funders are directories (funders allocate to prescribers, places ask funders),
+            // so their names are not in this list.
+            let secretsOfB = ["Programme secret B", "Secrète B", "Lieu B", "Service secret B"]
             var checked = 0
             for role in Role.allCases {
                 var browser = try await Browser.signedIn(world.app, as: world.a[role]!)
@@ -155,7 +163,8 @@ struct WebTests {
                     if route.role == role || (route.role == .placeAgent && role == .placeManager) {
                         // Own role: organisation B's records are out of reach (404) and out of sight.
                         if route.path.contains("/\(world.orderB)/") || route.path.contains("/\(world.placeB)/")
-                            || route.path.contains("/\(world.beneficiaryB)") || route.path.hasSuffix("/programmes/\(world.programmeB)") {
+                            || route.path.contains("/\(world.beneficiaryB)") || route.path.hasSuffix("/programmes/\(world.programmeB)")
+                            || route.path.contains("/catalogue/\(world.serviceB)/") {
                             if role != .operatorAdmin { #expect(response.status == .notFound, "\(role) \(route.method) \(route.path): \(response.status)") }
                         }
                         if role != .operatorAdmin {
@@ -285,6 +294,88 @@ struct WebTests {
             #expect(terms.name == "Programme C modifié" && terms.faceValue == Money(cents: 1250) && terms.checksPerBooklet == 8)
             #expect(terms.shares == [CoFundingShare(cofunder: "État", basisPoints: 6250), CoFundingShare(cofunder: "Financeur C", basisPoints: 3750)])
             #expect(terms.categories == [.administrativeProcedures, .everydayTools])
+        }
+    }
+
+    @Test("A place joins on its own: sign-up, every step, review, affiliation, then its first validation")
+    func placeJoinsOnItsOwn() async throws {
+        try await WebWorld.with { world in
+            var place = Browser(world.app)
+            try await place.get("/inscription")
+            var response = try await place.post("/inscription", [("placeName", "Atelier Clic"), ("name", "Claire Dupont"),
+                                                                  ("email", "claire@clic.fr"), ("password", "mot-de-passe-clic"),
+                                                                  ("confirmation", "mot-de-passe-clic")])
+            #expect(response.status == .seeOther && response.headers.first(name: .location) == "/lieu/candidature")
+            try await place.get("/lieu/candidature/organisation")
+            response = try await place.post("/lieu/candidature/organisation", [("name", "Atelier Clic"), ("siret", "73282932000075")])
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("erreur de frappe"))
+            response = try await place.post("/lieu/candidature/organisation", [("name", "Atelier Clic"), ("siret", "732 829 320 00074"),
+                                                                               ("phone", "03 20 00 00 00")])
+            #expect(response.status == .seeOther)
+            // Sent steps are locked.
+            try await place.get("/lieu/candidature")
+            response = try await place.post("/lieu/candidature/organisation", [("name", "Autre"), ("siret", "73282932000074")])
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("ne peut plus être modifiée"))
+            #expect(try await place.get("/lieu/candidature/organisation").body.string.contains("ne peut plus être modifiée"))
+            let steps: [(String, [(String, String)])] = [
+                ("sites", [("siteName0", "Atelier Clic"), ("address0", "2 rue Nationale"), ("postcode0", "59000"), ("communeName0", "Lille"),
+                           ("communeCode0", "59350"), ("latitude0", "50,63"), ("longitude0", "3.06")]),
+                ("representative", [("firstName", "Claire"), ("lastName", "Dupont"), ("role", "Présidente"), ("email", "claire@clic.fr")]),
+                ("eligibility", [("q0", "oui"), ("q1", "oui"), ("q2", "oui"), ("q3", "non")]),
+                ("services", [("categories[]", "outils"), ("accessibility[]", "Surdité")]),
+                ("hours", [("openingHours", "Mo-Fr 09:00-12:00")]),
+                ("bank", [("holder", "Atelier Clic"), ("iban", "FR76 3000 6000 0112 3456 7890 189"), ("bic", "AGRIFRPP")]),
+            ]
+            for (step, fields) in steps {
+                try await place.get("/lieu/candidature/\(step)")
+                response = try await place.post("/lieu/candidature/\(step)", fields)
+                #expect(response.status == .seeOther, "\(step): \(response.body.string.prefix(400))")
+            }
+            try await place.get("/lieu/candidature/documents")
+            response = try await place.upload("/lieu/justificatifs", field: "document", filename: "virus.pdf", bytes: Array("MZ\u{90}".utf8))
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("ni un PDF"))
+            response = try await place.upload("/lieu/justificatifs", field: "document", filename: "statuts.pdf",
+                                              bytes: Array("%PDF-1.4 statuts".utf8))
+            #expect(response.status == .seeOther)
+            try await place.get("/lieu/candidature/documents")
+            response = try await place.post("/lieu/candidature/documents", [])
+            #expect(response.status == .seeOther, "\(response.status) \(response.body.string.suffix(1200))")
+            try await place.get("/lieu/candidature")
+            #expect(try await place.post("/lieu/candidature/envoi", []).status == .seeOther)
+            let id = try #require(try await world.store.places().first { $0.name == "Atelier Clic" }?.id)
+            #expect(try await world.store.placeState(id) == .submitted)
+
+            var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
+            #expect(try await admin.get("/operateur/candidatures").body.string.contains("Atelier Clic"))
+            let review = try await admin.get("/operateur/lieux/\(id)")
+            #expect(review.body.string.contains("FR76 3000 6000 0112 3456 7890 189") && review.body.string.contains("statuts.pdf"))
+            #expect(try await admin.post("/operateur/lieux/\(id)/etat", [("state", "qualified"), ("reason", "")]).status == .seeOther)
+            #expect(try await world.store.decisions(of: id).last?.actor == world.a[.operatorAdmin]!)
+
+            try await place.get("/lieu/financeurs")
+            #expect(try await place.post("/lieu/financeurs/\(world.funderA)", []).status == .seeOther)
+            var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
+            try await funder.get("/financeur/lieux")
+            #expect(try await funder.post("/financeur/lieux/\(id)/affiliation", [("decision", "approve")]).status == .seeOther)
+
+            try await place.get("/lieu/catalogue")
+            #expect(try await place.post("/lieu/catalogue", [("category", "outils"), ("title", "Atelier tablette"), ("description", "Découvrir sa tablette"),
+                                                             ("duration", "60"), ("price", "1")]).status == .seeOther)
+            let service = try #require(try await world.store.services(of: id).first?.id)
+            try await place.get("/lieu")
+            let serial = world.serialsA[5]
+            response = try await place.post("/lieu", [("category", "service-\(service)"), ("serial0", serial.grouped),
+                                                      ("code0", world.store.secret.securityCode(for: serial).grouped), ("key", "first")])
+            #expect(response.body.string.contains("Chèque validé"), "\(response.body.string.prefix(600))")
+
+            // The place is now public: in the finder, on its own page and in the open data.
+            var visitor = Browser(world.app)
+            #expect(try await visitor.get("/lieux?commune=59000&categorie=outils").body.string.contains("Atelier Clic"))
+            let page = try await visitor.get("/lieux/\(id)").body.string
+            #expect(page.contains("Du lundi au vendredi : 9 h à 12 h.") && page.contains("Atelier tablette") && page.contains("Surdité"))
+            let csv = try await visitor.get("/open-data/lieux.csv").body.string
+            #expect(csv.contains("\"73282932000074\",\"Atelier Clic\",\"Lille\",\"59000\",\"59350\""))
+            #expect(csv.contains("\"+33320000000\""))
         }
     }
 }

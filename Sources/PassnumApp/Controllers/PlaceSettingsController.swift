@@ -131,6 +131,7 @@ enum PlaceSettingsController {
     @Sendable static func addSession(_ request: Request) async throws -> Response {
         let (_, place) = try ApplicationController.manager(request)
         let service = try request.id()
+        guard try await request.store.services(of: place).contains(where: { $0.id == service }) else { throw Abort(.notFound) }
         let form = try request.content.decode(SessionForm.self)
         do {
             try await request.store.addSession(service: service, place: place, startsAt: ApplicationController.text(form.startsAt),

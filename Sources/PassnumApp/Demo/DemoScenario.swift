@@ -75,18 +75,39 @@ public struct DemoScenario: Sendable {
             try await store.createPrescriber(name: "France Services de Libourne", commune: CommuneCode("33243")!),
             try await store.createPrescriber(name: "Maison des solidarités de Périgueux", commune: CommuneCode("24322")!),
         ]
-        let placeSpecs: [(String, String, String)] = [
-            ("Médiathèque Flora Tristan", "33063", "33000"),
-            ("Centre social Bastide Benauge", "33063", "33100"),
-            ("Espace public numérique de Libourne", "33243", "33500"),
-            ("Association Les Connectés", "24322", "24000"),
-            ("Fab lab du Bergeracois", "24037", "24100"),
+        // Five places that applied through the real application, step by step, then were qualified.
+        let placeSpecs: [(name: String, insee: String, postcode: String, commune: String, address: String, latitude: Double, longitude: Double)] = [
+            ("Médiathèque Flora Tristan", "33063", "33000", "Bordeaux", "8 place de la Bourse", 44.8417, -0.5700),
+            ("Centre social Bastide Benauge", "33063", "33100", "Bordeaux", "1 rue Raymond Poincaré", 44.8436, -0.5538),
+            ("Espace public numérique de Libourne", "33243", "33500", "Libourne", "45 allée Robert Boulin", 44.9153, -0.2437),
+            ("Association Les Connectés", "24322", "24000", "Périgueux", "12 rue Wilson", 45.1846, 0.7214),
+            ("Fab lab du Bergeracois", "24037", "24100", "Bergerac", "5 rue du Marché", 44.8533, 0.4833),
         ]
+        let hash = try hashPassword(Self.password)
         var places: [PlaceID] = []
         for (index, spec) in placeSpecs.enumerated() {
-            let place = try await store.createPlace(NewPlace(
-                name: spec.0, siret: Self.demoSiret(index), commune: CommuneCode(spec.1)!, postcode: spec.2))
-            try await store.changePlaceState(place, to: .qualified)
+            let email = index == 0 ? "lieu@demo.passnum.fr" : "lieu\(index + 1)@demo.passnum.fr"
+            let (_, place) = try await store.signUpPlace(email: email, name: "Responsable \(index + 1)", passwordHash: hash, placeName: spec.name)
+            try await store.submitStep(.organisation, ApplicationData.Organisation(
+                name: spec.name, siret: Self.demoSiret(index), phone: "+3355600000\(index)", email: "contact\(index + 1)@demo.passnum.fr",
+                summary: "Ateliers et accompagnement individuel pour apprendre à utiliser le numérique."), place: place)
+            try await store.submitStep(.sites, [ApplicationData.Site(
+                name: spec.name, address: spec.address, postcode: spec.postcode, communeCode: spec.insee, communeName: spec.commune,
+                latitude: spec.latitude, longitude: spec.longitude, access: "Accessible en fauteuil roulant. Arrêt de bus à 100 m.")], place: place)
+            try await store.submitStep(.representative, ApplicationData.Representative(
+                firstName: "Dominique", lastName: "Martin", role: "Directrice", email: "direction\(index + 1)@demo.passnum.fr"), place: place)
+            try await store.submitStep(.eligibility, ApplicationData.Eligibility(answers: [true, true, true, true]), place: place)
+            try await store.submitStep(.services, ApplicationData.Services(
+                categories: [.administrativeProcedures, .everydayTools, .safeUse], accessibility: index == 0 ? ["Surdité"] : []), place: place)
+            try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00"), place: place)
+            try await store.submitStep(.bank, ApplicationData.Bank(holder: spec.name, iban: Self.demoIBAN(index), bic: "AGRIFRPP"), place: place)
+            try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("%PDF-1.4\n% statuts de démonstration\n".utf8))
+            try await store.submitStep(.documents, [String: String](), place: place)
+            try await store.submitApplication(place: place, actor: Actor(email))
+            try await store.changePlaceState(place, to: .qualified, actor: Actor("operateur@demo.passnum.fr"))
+            try await store.addService(NewService(category: .everydayTools, title: "Atelier « Mon smartphone »",
+                                                  description: "Apprendre à se servir de son téléphone : appels, photos, messages.",
+                                                  durationMinutes: 90, priceChecks: 1), place: place)
             try await store.requestAffiliation(place: place, funder: funder)
             // The fourth place asked to join but the funder has not answered yet.
             if index != 3 { try await store.decideAffiliation(place: place, funder: funder, approve: true) }
@@ -170,21 +191,29 @@ public struct DemoScenario: Sendable {
         clock.set(realNow)
         report.payout = try await store.runPayouts(for: currentMonth.previous, actor: Actor("demo"))
 
-        let hash = try hashPassword(Self.password)
         let accounts: [(Role, String, String, Organisation)] = [
             (.operatorAdmin, "operateur@demo.passnum.fr", "Camille Opérateur", .operator),
             (.funderManager, "financeur@demo.passnum.fr", "Dominique Financeur", .funder(funder)),
             (.prescriberAgent, "prescripteur@demo.passnum.fr", "Sacha Prescripteur", .prescriber(prescribers[0])),
-            (.placeManager, "lieu@demo.passnum.fr", "Alex Responsable", .place(places[0])),
             (.placeAgent, "agent@demo.passnum.fr", "Charlie Agent", .place(places[0])),
         ]
         for (role, email, name, organisation) in accounts {
             try await store.createUser(email: email, name: name, passwordHash: hash, role: role, organisation: organisation)
-            report.logins.append((role, email))
         }
+        report.logins = [(.operatorAdmin, "operateur@demo.passnum.fr"), (.funderManager, "financeur@demo.passnum.fr"),
+                         (.prescriberAgent, "prescripteur@demo.passnum.fr"), (.placeManager, "lieu@demo.passnum.fr"),
+                         (.placeAgent, "agent@demo.passnum.fr")]
         report.overview = try await store.overview()
         report.violations = try await store.verify()
         return report
+    }
+
+    /// Fictitious French IBANs whose check digits are right (ISO 7064 mod 97-10).
+    static func demoIBAN(_ index: Int) -> String {
+        let bban = String(format: "3000600001%011d00", index + 1)
+        let numeric = (bban + "FR00").map { $0.isLetter ? String(Int($0.asciiValue!) - 55) : String($0) }.joined()
+        let remainder = numeric.reduce(0) { ($0 * 10 + Int(String($1))!) % 97 }
+        return String(format: "FR%02d", 98 - remainder) + bban
     }
 
     /// Fictitious SIRETs that pass the Luhn check.

@@ -68,7 +68,7 @@ enum SiteURL: Equatable {
         case .placePayouts: "/lieu/remboursements"
         case .placeApplication: "/lieu/candidature"
         case .placeStep(let step): "/lieu/candidature/" + step
-        case .placeDocuments: "/lieu/candidature/documents/ajout"
+        case .placeDocuments: "/lieu/justificatifs"
         case .placeSubmit: "/lieu/candidature/envoi"
         case .placeFunders: "/lieu/financeurs"
         case .placeAffiliation(let id): "/lieu/financeurs/\(id)"
