@@ -1,89 +1,13 @@
 """The whole story in a browser: a funder orders and allocates, a prescriber runs a diagnostic and hands out a
 booklet, a place validates two checks and is refused a third already used, the operator runs the payout, the
 funder sees the numbers change. Every page is screenshot and checked with axe-core."""
-import json
-import os
-import re
-
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from conftest import SCREENSHOTS
-
-PASSWORD = "demo-passnum-2026"
-MARCH = "2026-03-20T09:00:00Z"
-APRIL = "2026-04-02T09:00:00Z"
-visited = []
-
-
-def check_page(browser, axe, name):
-    """Screenshot, axe-core (fails on serious or critical violations), no overflow at 320 px wide."""
-    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{len(visited):02d}-{name}.png"))
-    browser.execute_script(axe)
-    result = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}])));")
-    violations = [v for v in json.loads(result) if v.get("impact") in ("serious", "critical")]
-    assert not violations, f"{name}: " + "; ".join(f"{v['id']}: {v['help']} ({[n.get('target') for n in v['nodes']][:3]})" for v in violations)
-    size = browser.get_window_size()
-    browser.set_window_size(320, 800)
-    overflow = browser.execute_script("return document.documentElement.scrollWidth")
-    browser.set_window_size(size["width"], size["height"])
-    assert overflow <= 320, f"{name}: the page is {overflow} px wide at 320 px"
-    visited.append(name)
-
-
-def go(browser, server, path):
-    browser.get(server.url + path)
-
-
-def fill(browser, name, value):
-    element = browser.find_element(By.NAME, name)
-    element.clear()
-    element.send_keys(value)
-
-
-def submit(browser, text):
-    """Clicks a button and waits for the next page to replace this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text, ensure_ascii=False)}]").click()
-    WebDriverWait(browser, 30).until(lambda _: gone(page))
-
-
-def gone(element):
-    """True once the element's page was replaced (Chromium reports that in two ways)."""
-    try:
-        element.tag_name
-        return False
-    except WebDriverException:
-        return True
-
-
-def sign_in(browser, server, email):
-    browser.delete_all_cookies()
-    go(browser, server, "/connexion")
-    fill(browser, "email", email)
-    fill(browser, "password", PASSWORD)
-    submit(browser, "Se connecter")
-    assert "/connexion" not in browser.current_url, browser.find_element(By.TAG_NAME, "main").text
-
-
-def sign_out(browser):
-    submit(browser, "Se déconnecter")
-
-
-def card(browser, label):
-    """The number shown on a dashboard card whose text ends with `label`."""
-    for item in browser.find_elements(By.CSS_SELECTOR, ".cards li"):
-        if item.text.endswith(label):
-            return int(re.sub(r"\D", "", item.find_element(By.TAG_NAME, "strong").text))
-    raise AssertionError(f"no card {label}")
-
+from helpers import APRIL, MARCH, card, check_page, fill, go, sign_in, sign_out, started, submit, visited
 
 def test_story(server, browser, axe):
-    server.demo(MARCH)
-    server.start(MARCH)
+    started(server)
 
     # Public pages.
     for path, name in [("/", "accueil"), ("/verifier", "verifier"), ("/lieux", "lieux"), ("/connexion", "connexion"),
