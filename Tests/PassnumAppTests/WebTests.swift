@@ -378,4 +378,21 @@ struct WebTests {
             #expect(csv.contains("\"+33320000000\""))
         }
     }
+
+    @Test("Funders and prescribers are warned 30 days before the end, and told when hand-outs stop")
+    func expiryAlerts() async throws {
+        try await WebWorld.with { world in
+            var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
+            #expect(!(try await funder.get("/financeur").body.string.contains("se termine le")))
+            world.clock.set(CivilDate("2026-06-01")!.start.addingTimeInterval(3600 * 10))
+            funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)  // the session of March is over
+            var body = try await funder.get("/financeur").body.string
+            #expect(body.contains("« Programme secret A » se termine le 30 juin 2026") && body.contains("à partir du 15 juin 2026"))
+            #expect(!body.contains("Programme secret B"))
+            world.clock.set(CivilDate("2026-06-20")!.start.addingTimeInterval(3600 * 10))
+            var prescriber = try await Browser.signedIn(world.app, as: world.a[.prescriberAgent]!)
+            body = try await prescriber.get("/prescripteur").body.string
+            #expect(body.contains("Les chèques ne peuvent plus être remis.") && body.contains("31 juillet 2026"))
+        }
+    }
 }

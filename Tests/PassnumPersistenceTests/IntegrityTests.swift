@@ -43,6 +43,47 @@ struct IntegrityTests {
         }
     }
 
+    @Test("verify names the first broken link when an old journal entry is edited or the last one removed", arguments: TestDatabase.allCases)
+    func verifyCatchesBrokenChain(database: TestDatabase) async throws {
+        try await withStore(database) { store, clock in
+            _ = try await Self.busyTerritory(store, clock)
+            try await expectInvariantsHold(store)
+            let entries = try await count(store, "SELECT COUNT(*) AS n FROM journal_transactions")
+            #expect(entries > 5)
+            try await tamper(store, "UPDATE journal_transactions SET actor = 'quelqu''un d''autre' WHERE sequence = 2")
+            var violations = try await store.verify()
+            #expect(violations.map(\.invariant) == [.tamperEvidentJournal])
+            #expect(violations.first?.detail.hasPrefix("journal entry 2 ") == true, "\(violations)")
+            // Putting the original value back mends the link: the chain is checked, not stored verdicts.
+            try await tamper(store, "UPDATE journal_transactions SET actor = 'system' WHERE sequence = 2")
+            #expect(try await store.verify().isEmpty)
+            let last = try await count(store, "SELECT MAX(sequence) AS n FROM journal_transactions")
+            try await tamper(store, "DELETE FROM journal_lines WHERE transaction_id = (SELECT id FROM journal_transactions WHERE sequence = \(last))")
+            try await tamper(store, "DELETE FROM journal_transactions WHERE sequence = \(last)")
+            violations = try await store.verify()
+            #expect(violations.contains { $0.invariant == .tamperEvidentJournal && $0.detail.contains("removed") }, "\(violations)")
+        }
+    }
+
+    @Test("Decisions on places and new accounts are in the journal with actor and reason", arguments: TestDatabase.allCases)
+    func decisionsAreJournaled(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 1)
+            try await store.changePlaceState(territory.place, to: .suspended, reason: "Contrôle sur place", actor: Actor("operateur@example.fr"))
+            try await store.createUser(email: "agent@example.fr", name: "Agent", passwordHash: "x", role: .placeAgent,
+                                       organisation: .place(territory.place), actor: Actor("operateur@example.fr"))
+            let rows = try await store.read { tx in
+                try await tx.sql.raw("""
+                    SELECT kind, actor, reason FROM journal_transactions WHERE kind IN ('place_decision', 'account_created') ORDER BY sequence DESC LIMIT 2
+                    """).all().map { (try $0.string("kind"), try $0.string("actor"), try $0.optionalString("reason")) }
+            }
+            #expect(rows.map(\.0) == ["account_created", "place_decision"])
+            #expect(rows.map(\.1) == ["operateur@example.fr", "operateur@example.fr"])
+            #expect(rows[1].2 == "Contrôle sur place")
+            try await expectInvariantsHold(store)
+        }
+    }
+
     @Test("verify catches a redeemed check whose payable was never recorded", arguments: TestDatabase.allCases)
     func verifyCatchesUnrecordedRedemption(database: TestDatabase) async throws {
         try await withStore(database) { store, clock in

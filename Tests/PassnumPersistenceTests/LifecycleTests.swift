@@ -120,14 +120,22 @@ struct LifecycleTests {
         }
     }
 
-    @Test("Hand-out stops once the programme's validity is over", arguments: TestDatabase.allCases)
-    func handOutAfterEnd(database: TestDatabase) async throws {
+    @Test("Hand-out stops 15 days before the end; allocation at the end", arguments: TestDatabase.allCases)
+    func handOutStops(database: TestDatabase) async throws {
         try await withStore(database) { store, clock in
-            let territory = try await Territory.make(store, booklets: 2)
+            let territory = try await Territory.make(store, booklets: 3)
             let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            // The programme ends on 2026-06-30: hand-outs stop on 2026-06-15.
+            clock.set(CivilDate("2026-06-14")!.start.addingTimeInterval(3600 * 20))
+            #expect(try await store.handOut(booklet: booklet, checks: 1, to: territory.beneficiary, by: territory.prescriber).count == 1)
+            clock.set(CivilDate("2026-06-15")!.start.addingTimeInterval(3600))
+            await #expect(throws: DomainError.programmeClosed(programme: territory.programme, since: CivilDate("2026-06-15")!)) {
+                try await store.handOut(booklet: booklet, checks: 1, to: territory.beneficiary, by: territory.prescriber)
+            }
+            #expect(try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1).count == 1)
             clock.set(CivilDate("2026-07-01")!.start.addingTimeInterval(3600))
             await #expect(throws: DomainError.programmeClosed(programme: territory.programme, since: CivilDate("2026-07-01")!)) {
-                try await store.handOut(booklet: booklet, to: territory.beneficiary, by: territory.prescriber)
+                try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)
             }
         }
     }

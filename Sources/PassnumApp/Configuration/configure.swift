@@ -14,6 +14,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(ImportPlacesCommand(), as: "import-places")
+    app.asyncCommands.use(TickCommand(), as: "tick")
     try routes(app)
 }
 

@@ -17,9 +17,12 @@ enum FunderController {
         let (_, funder) = try funder(request)
         let board = try await request.store.dashboard(of: funder)
         let name = try await request.store.name(ofFunder: funder) ?? ""
+        let programmes = try await request.store.programmes(of: funder).map(\.programme)
+        let today = CivilDate(request.store.clock.now)
         return Layout.response(Layout.page(title: "Tableau de bord", request: request) {
             h("h1") { "Tableau de bord – " + name }
             Layout.notice(request)
+            expiryAlerts(programmes, today: today)
             h("ul", ["class": "cards"]) {
                 h("li") { h("strong") { "\(board.bookletsIssued)" }; "carnets émis" }
                 h("li") { h("strong") { "\(board.bookletsHandedOut)" }; "carnets remis" }

@@ -230,7 +230,8 @@ enum OperatorController {
         let entries = try await store.journal(limit: 200)
         let violations = try await store.verify()
         let kinds = ["order_payment": "Paiement de commande", "redemption": "Validation", "redemption_undo": "Annulation",
-                     "payout": "Remboursement", "credit_note": "Avoir"]
+                     "payout": "Remboursement", "credit_note": "Avoir", "place_decision": "Décision sur un lieu",
+                     "affiliation_decision": "Décision d’un financeur", "account_created": "Compte créé"]
         return Layout.response(Layout.page(title: "Journal", request: request) {
             h("h1") { "Journal et contrôles" }
             h("h2") { "Contrôle des comptes" }

@@ -29,9 +29,11 @@ enum PrescriberController {
         let search = request.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
         let booklets = try await store.booklets(of: prescriber)
         let people = try await store.beneficiaries(of: prescriber, search: search)
+        let programmes = try await store.programmes(heldBy: prescriber)
         return Layout.response(Layout.page(title: "Bénéficiaires", request: request) {
             h("h1") { "Bénéficiaires et carnets" }
             Layout.notice(request)
+            expiryAlerts(programmes, today: CivilDate(store.clock.now))
             h("h2") { "Mon stock" }
             h("p") { "\(booklets.filter { $0.available > 0 }.count) carnet(s) avec des chèques à remettre, \(booklets.reduce(0) { $0 + $1.available }) chèques en tout." }
             h("h2") { "Trouver une personne" }

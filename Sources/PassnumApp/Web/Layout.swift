@@ -100,6 +100,21 @@ extension Request {
     }
 }
 
+/// The expiry timeline's warnings for programmes ending within 30 days (DESIGN.md: alert at end − 30 days).
+func expiryAlerts(_ programmes: [Programme], today: CivilDate) -> Node {
+    let ending = programmes.filter { !$0.expired && today >= $0.terms.alertDay && today <= $0.terms.lastRedemptionDay }
+    return group {
+        for programme in ending {
+            h("p", ["class": "errors", "role": "status"]) {
+                "Le programme « \(programme.terms.name) » se termine le \(French.date(programme.terms.validUntil)). "
+                    + (today >= programme.terms.handOutStopDay ? "Les chèques ne peuvent plus être remis. "
+                        : "Les chèques ne peuvent plus être remis à partir du \(French.date(programme.terms.handOutStopDay)). ")
+                    + "Les chèques pas utilisés le \(French.date(programme.terms.lastRedemptionDay)) reviendront au financeur."
+            }
+        }
+    }
+}
+
 /// The hidden field that carries the CSRF token.
 func csrfField(_ request: Request) -> Node {
     h("input", ["type": "hidden", "name": "_csrf", "value": request.csrfToken])

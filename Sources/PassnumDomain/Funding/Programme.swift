@@ -53,6 +53,12 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
     /// The last day a place may validate a distributed check: end of validity plus grace.
     public var lastRedemptionDay: CivilDate { validUntil.adding(days: graceDays) }
 
+    /// Prescribers and funders are warned from this day on (end − 30 days).
+    public var alertDay: CivilDate { validUntil.adding(days: -30) }
+
+    /// Checks can no longer be handed out from this day on (end − 15 days): people must have time to use them.
+    public var handOutStopDay: CivilDate { validUntil.adding(days: -15) }
+
     /// The first day on which unused checks expire and go back to the funder.
     public var expiryDay: CivilDate { lastRedemptionDay.adding(days: 1) }
 

@@ -28,6 +28,10 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
     case redemptionUndo = "redemption_undo"
     case payout
     case creditNote = "credit_note"
+    // Events without money, kept in the same tamper-evident chain.
+    case placeDecision = "place_decision"
+    case affiliationDecision = "affiliation_decision"
+    case accountCreated = "account_created"
 }
 
 public struct JournalLine: Hashable, Sendable {
@@ -49,6 +53,20 @@ public struct JournalEntry: Sendable {
     public let kind: EntryKind
     public let reference: String
     public let lines: [JournalLine]
+    /// Why, for decisions (a place suspended, a role given…).
+    public var reason: String?
+
+    /// An event that moves no money: recorded with who, when and why, in the same chain.
+    public static func event(_ kind: EntryKind, reference: String, reason: String?) -> JournalEntry {
+        JournalEntry(kind: kind, reference: reference, lines: [], reason: reason)
+    }
+
+    private init(kind: EntryKind, reference: String, lines: [JournalLine], reason: String?) {
+        self.kind = kind
+        self.reference = reference
+        self.lines = lines
+        self.reason = reason
+    }
 
     public init(kind: EntryKind, reference: String, lines: [JournalLine]) throws(DomainError) {
         let lines = lines.filter { $0.debit != .zero || $0.credit != .zero }
@@ -66,6 +84,7 @@ public struct JournalEntry: Sendable {
         self.kind = kind
         self.reference = reference
         self.lines = lines
+        self.reason = nil
     }
 
     /// The usual two-line entry: debit one account, credit another, same amount.
@@ -81,6 +100,7 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
     case placePayable = 3
     case funderMoney = 4
     case redeemedAtMostOnce = 5
+    case tamperEvidentJournal = 6
 
     public var description: String {
         switch self {
@@ -89,6 +109,7 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .placePayable: "per place, payable balance = face value of redeemed checks not yet paid"
         case .funderMoney: "per funder, money received = orders paid (face value + fees); credit notes = expired checks"
         case .redeemedAtMostOnce: "a check is redeemed at most once"
+        case .tamperEvidentJournal: "the journal's chain of hashes is unbroken"
         }
     }
 }
@@ -103,4 +124,21 @@ public struct InvariantViolation: Sendable, Error, CustomStringConvertible {
     }
 
     public var description: String { "invariant \(invariant.rawValue) (\(invariant)) violated: \(detail)" }
+}
+
+/// The journal's tamper-evident chain: each entry carries the SHA-256 of the previous one.
+public enum JournalChain {
+    /// The "previous hash" of the very first entry.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// The text an entry's hash is computed over: its position, content, lines and the previous hash.
+    public static func canonical(sequence: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
+                                 lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)],
+                                 previousHash: String) -> String {
+        var text = "passnum-journal-v1\n\(sequence)\n\(kind)\n\(reference)\n\(actor)\n\(occurredAt)\n\(reason ?? "")\n"
+        for line in lines {
+            text += "\(line.account)|\(line.programme.map(String.init) ?? "")|\(line.place.map(String.init) ?? "")|\(line.funder.map(String.init) ?? "")|\(line.debit)|\(line.credit)\n"
+        }
+        return text + previousHash
+    }
 }

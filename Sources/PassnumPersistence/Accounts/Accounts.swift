@@ -29,7 +29,8 @@ extension Store {
 
     /// Creates a user of `organisation` with `role`. The password is hashed by the caller (bcrypt, in the app).
     @discardableResult
-    public func createUser(email: String, name: String, passwordHash: String, role: Role, organisation: Organisation) async throws -> Int64 {
+    public func createUser(email: String, name: String, passwordHash: String, role: Role, organisation: Organisation,
+                           actor: Actor = .system) async throws -> Int64 {
         guard let email = AccountRules.normalisedEmail(email) else {
             throw DomainError.invalid(field: "email", reason: "is not an email address")
         }
@@ -48,11 +49,14 @@ extension Store {
             if try await tx.sql.raw("SELECT id FROM users WHERE email = \(bind: email)").first() != nil {
                 throw DomainError.invalid(field: "email", reason: "another account already uses this address")
             }
-            return try await tx.insertReturningID("""
+            let id = try await tx.insertReturningID("""
                 INSERT INTO users (email, name, password_hash, organisation_kind, organisation_id, role, failed_logins, created_at)
                 VALUES (\(bind: email), \(bind: name), \(bind: passwordHash), \(bind: organisation.kind.rawValue),
                   \(bind: organisation.id), \(bind: role.rawValue), 0, \(bind: now))
                 """)
+            try await tx.post(.event(.accountCreated, reference: "user:\(id):\(role.rawValue):\(organisation)", reason: nil),
+                              actor: actor, at: Date(millis: now))
+            return id
         }
     }
 

@@ -13,7 +13,7 @@ extension Store {
         let now = clock.now
         return try await transaction { tx in
             let programme = try await tx.programme(programme)
-            try tx.requireOpenForHandOut(programme, today: CivilDate(now))
+            try tx.requireOpen(programme, today: CivilDate(now))
             // Locking the quota row serialises allocations to one prescriber on PostgreSQL.
             guard let quota = try await tx.sql.raw("""
                 SELECT max_booklets FROM prescriber_quotas
@@ -81,10 +81,17 @@ extension Transaction {
         """
     }
 
-    /// Stock moves towards beneficiaries stop when the programme's validity is over.
-    func requireOpenForHandOut(_ programme: Programme, today: CivilDate) throws {
+    /// Stock moves to prescribers stop when the programme's validity is over.
+    func requireOpen(_ programme: Programme, today: CivilDate) throws {
         if programme.expired || today > programme.terms.validUntil {
             throw DomainError.programmeClosed(programme: programme.id, since: programme.terms.validUntil.adding(days: 1))
+        }
+    }
+
+    /// Hand-outs stop 15 days before the end (DESIGN.md, expiry timeline).
+    func requireOpenForHandOut(_ programme: Programme, today: CivilDate) throws {
+        if programme.expired || today >= programme.terms.handOutStopDay {
+            throw DomainError.programmeClosed(programme: programme.id, since: programme.terms.handOutStopDay)
         }
     }
 }

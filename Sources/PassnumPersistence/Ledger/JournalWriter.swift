@@ -1,27 +1,98 @@
+import Crypto
 import Foundation
 import PassnumDomain
 import SQLKit
 
 extension Transaction {
-    /// Appends a balanced entry to the journal. Entries are never updated or deleted.
+    /// Appends an entry to the journal and chains it: it takes the next sequence number and the previous
+    /// entry's hash from `journal_head`, whose row lock (PostgreSQL) orders concurrent writers until they
+    /// commit. Entries are never updated or deleted.
     @discardableResult
     func post(_ entry: JournalEntry, actor: Actor, at instant: Date) async throws -> JournalTransactionID {
-        let id = try await insertReturningID("""
-            INSERT INTO journal_transactions (kind, reference, actor, occurred_at)
-            VALUES (\(bind: entry.kind.rawValue), \(bind: entry.reference), \(bind: actor.name), \(bind: instant.millis))
-            """)
-        let rows: [SQLQueryString] = entry.lines.map { line in
-            let (programme, place, funder) = line.account.keys
-            return """
-                (\(bind: id), \(bind: line.account.code), \(bind: programme), \(bind: place), \(bind: funder),
-                 \(bind: line.debit.cents), \(bind: line.credit.cents))
-                """
+        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = 1" + SQLQueryString(forUpdate)).first() else {
+            throw DomainError.notFound("journal head")
         }
-        try await sql.raw("""
-            INSERT INTO journal_lines (transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents)
-            VALUES \(rows.joined(separator: ", "))
-            """).run()
+        let sequence = try head.int("sequence") + 1
+        let previous = try head.string("hash")
+        let lines = entry.lines.map { line in
+            let (programme, place, funder) = line.account.keys
+            return (account: line.account.code, programme: programme, place: place, funder: funder, debit: line.debit.cents, credit: line.credit.cents)
+        }
+        let hash = Self.sha256(JournalChain.canonical(
+            sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
+            reason: entry.reason, lines: lines, previousHash: previous))
+        let id = try await insertReturningID("""
+            INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, sequence, previous_hash, hash)
+            VALUES (\(bind: entry.kind.rawValue), \(bind: entry.reference), \(bind: actor.name), \(bind: instant.millis), \(bind: entry.reason),
+              \(bind: sequence), \(bind: previous), \(bind: hash))
+            """)
+        if !lines.isEmpty {
+            let rows: [SQLQueryString] = lines.map { line in
+                "(\(bind: id), \(bind: line.account), \(bind: line.programme), \(bind: line.place), \(bind: line.funder), \(bind: line.debit), \(bind: line.credit))"
+            }
+            try await sql.raw("""
+                INSERT INTO journal_lines (transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents)
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
+        }
+        try await sql.raw("UPDATE journal_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = 1").run()
         return JournalTransactionID(id)
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The first broken link of the chain, walking it in order, or nil when every entry's hash matches its
+    /// content and the previous entry's hash.
+    func verifyChain() async throws -> InvariantViolation? {
+        var previous = JournalChain.genesis
+        var expectedSequence: Int64 = 1
+        var after: Int64 = 0
+        while true {
+            let entries = try await sql.raw("""
+                SELECT id, sequence, kind, reference, actor, occurred_at, reason, previous_hash, hash FROM journal_transactions
+                WHERE sequence > \(bind: after) ORDER BY sequence LIMIT 2000
+                """).all()
+            guard !entries.isEmpty else { break }
+            let ids = try entries.map { try $0.int("id") }
+            var lines: [Int64: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)]] = [:]
+            for line in try await sql.raw("""
+                SELECT transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents FROM journal_lines
+                WHERE transaction_id IN (\(binds: ids.binds)) ORDER BY id
+                """).all() {
+                lines[try line.int("transaction_id"), default: []].append((
+                    try line.string("account"), try line.optionalInt("programme_id"), try line.optionalInt("place_id"),
+                    try line.optionalInt("funder_id"), try line.int("debit_cents"), try line.int("credit_cents")))
+            }
+            for entry in entries {
+                let id = try entry.int("id")
+                let sequence = try entry.int("sequence")
+                guard sequence == expectedSequence else {
+                    return InvariantViolation(.tamperEvidentJournal, "journal entry \(expectedSequence) is missing (next is \(sequence))")
+                }
+                guard try entry.optionalString("previous_hash") == previous else {
+                    return InvariantViolation(.tamperEvidentJournal, "journal entry \(sequence) (id \(id)) does not follow entry \(sequence - 1): the link is broken")
+                }
+                let hash = Self.sha256(JournalChain.canonical(
+                    sequence: sequence, kind: try entry.string("kind"), reference: try entry.string("reference"), actor: try entry.string("actor"),
+                    occurredAt: try entry.int("occurred_at"), reason: try entry.optionalString("reason"), lines: lines[id] ?? [], previousHash: previous))
+                guard try entry.optionalString("hash") == hash else {
+                    return InvariantViolation(.tamperEvidentJournal, "journal entry \(sequence) (id \(id)) was changed after it was written: its hash does not match")
+                }
+                previous = hash
+                expectedSequence += 1
+                after = sequence
+            }
+        }
+        if let unchained = try await sql.raw("SELECT id FROM journal_transactions WHERE sequence IS NULL ORDER BY id LIMIT 1").first() {
+            return InvariantViolation(.tamperEvidentJournal, "journal entry id \(try unchained.int("id")) is outside the chain")
+        }
+        if let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = 1").first(),
+           try head.int("sequence") != expectedSequence - 1 || head.string("hash") != previous {
+            return InvariantViolation(.tamperEvidentJournal, "the journal's last entries were removed (the head says \(try head.int("sequence")))")
+        }
+        return nil
     }
 }
 

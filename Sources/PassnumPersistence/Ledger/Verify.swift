@@ -3,13 +3,13 @@ import PassnumDomain
 import SQLKit
 
 extension Store {
-    /// Checks the five invariants of DESIGN.md over the whole database with aggregate queries. Returns the
-    /// first violation of each broken invariant, in invariant order; empty when everything holds.
+    /// Checks the five invariants of DESIGN.md over the whole database with aggregate queries, and the journal's
+    /// chain of hashes. Returns the first violation of each, in order; empty when everything holds.
     public func verify() async throws -> [InvariantViolation] {
         try await read { tx in
             var violations: [InvariantViolation] = []
             for check in [Transaction.verifyBalanced, Transaction.verifyProgrammes, Transaction.verifyPlaces,
-                          Transaction.verifyFunders, Transaction.verifyRedeemedOnce] {
+                          Transaction.verifyFunders, Transaction.verifyRedeemedOnce, Transaction.verifyChain] {
                 if let violation = try await check(tx)() { violations.append(violation) }
             }
             return violations

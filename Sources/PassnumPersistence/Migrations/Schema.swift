@@ -231,6 +231,27 @@ enum Schema {
         Migration(version: 30, name: "add service to redemptions", statements: [
             "ALTER TABLE redemptions ADD COLUMN service_id BIGINT",
         ]),
+        // The tamper-evident chain: entries are numbered in the order they are chained, and each carries the
+        // hash of the previous one. journal_head holds the last link; locking it orders concurrent writers.
+        Migration(version: 31, name: "add sequence to journal_transactions", statements: [
+            "ALTER TABLE journal_transactions ADD COLUMN sequence BIGINT",
+        ]),
+        Migration(version: 32, name: "add previous_hash to journal_transactions", statements: [
+            "ALTER TABLE journal_transactions ADD COLUMN previous_hash TEXT",
+        ]),
+        Migration(version: 33, name: "add hash to journal_transactions", statements: [
+            "ALTER TABLE journal_transactions ADD COLUMN hash TEXT",
+        ]),
+        Migration(version: 34, name: "add reason to journal_transactions", statements: [
+            "ALTER TABLE journal_transactions ADD COLUMN reason TEXT",
+        ]),
+        Migration(version: 35, name: "create journal_head", statements: [
+            "CREATE TABLE journal_head (id BIGINT PRIMARY KEY, sequence BIGINT NOT NULL, hash TEXT NOT NULL)",
+            "INSERT INTO journal_head (id, sequence, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
+        ]),
+        Migration(version: 36, name: "index journal_transactions by sequence", statements: [
+            "CREATE UNIQUE INDEX journal_transactions_sequence ON journal_transactions (sequence)",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

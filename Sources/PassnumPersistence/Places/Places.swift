@@ -65,6 +65,8 @@ extension Store {
                 INSERT INTO place_decisions (place_id, from_state, to_state, actor, reason, decided_at)
                 VALUES (\(bind: place.rawValue), \(bind: current.rawValue), \(bind: target.rawValue), \(bind: actor.name), \(bind: reason), \(bind: now))
                 """).run()
+            try await tx.post(.event(.placeDecision, reference: "place:\(place):\(current.rawValue)->\(target.rawValue)", reason: reason),
+                              actor: actor, at: Date(millis: now))
         }
     }
 
@@ -92,7 +94,7 @@ extension Store {
     }
 
     /// The funder approves or refuses a place's request. Only a qualified place can be approved.
-    public func decideAffiliation(place: PlaceID, funder: FunderID, approve: Bool, reason: String? = nil) async throws {
+    public func decideAffiliation(place: PlaceID, funder: FunderID, approve: Bool, reason: String? = nil, actor: Actor = .system) async throws {
         let now = clock.now.millis
         let target: AffiliationState = approve ? .approved : .refused
         try await transaction { tx in
@@ -112,6 +114,8 @@ extension Store {
                 UPDATE affiliations SET state = \(bind: target.rawValue), reason = \(bind: reason), updated_at = \(bind: now)
                 WHERE place_id = \(bind: place.rawValue) AND funder_id = \(bind: funder.rawValue)
                 """).run()
+            try await tx.post(.event(.affiliationDecision, reference: "place:\(place):funder:\(funder):\(target.rawValue)", reason: reason),
+                              actor: actor, at: Date(millis: now))
         }
     }
 }

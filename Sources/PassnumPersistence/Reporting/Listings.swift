@@ -145,8 +145,8 @@ extension Store {
     public func journal(limit: Int) async throws -> [JournalRow] {
         try await read { tx in
             try await tx.sql.raw("""
-                SELECT t.id, t.kind, t.reference, t.actor, t.occurred_at, CAST(SUM(l.debit_cents) AS BIGINT) AS amount
-                FROM journal_transactions t JOIN journal_lines l ON l.transaction_id = t.id
+                SELECT t.id, t.kind, t.reference, t.actor, t.occurred_at, CAST(COALESCE(SUM(l.debit_cents), 0) AS BIGINT) AS amount
+                FROM journal_transactions t LEFT JOIN journal_lines l ON l.transaction_id = t.id
                 GROUP BY t.id, t.kind, t.reference, t.actor, t.occurred_at ORDER BY t.id DESC LIMIT \(bind: Int64(limit))
                 """).all().map {
                 JournalRow(id: try $0.int("id"), kind: try $0.string("kind"), reference: try $0.string("reference"),
@@ -253,6 +253,16 @@ extension Store {
     }
 
     // MARK: Prescriber
+
+    /// The programmes whose booklets a prescriber holds.
+    public func programmes(heldBy prescriber: PrescriberID) async throws -> [Programme] {
+        try await read { tx in
+            let ids = try await tx.sql.raw("""
+                SELECT DISTINCT programme_id FROM booklets WHERE prescriber_id = \(bind: prescriber.rawValue) ORDER BY programme_id
+                """).all().map { ProgrammeID(try $0.int("programme_id")) }
+            return try await ids.asyncMap { try await tx.programme($0) }
+        }
+    }
 
     public func booklets(of prescriber: PrescriberID) async throws -> [BookletRow] {
         try await read { tx in
