@@ -50,16 +50,17 @@ struct IntegrityTests {
             try await expectInvariantsHold(store)
             let entries = try await count(store, "SELECT COUNT(*) AS n FROM journal_transactions")
             #expect(entries > 5)
-            try await tamper(store, "UPDATE journal_transactions SET actor = 'quelqu''un d''autre' WHERE sequence = 2")
+            let old = try await count(store, "SELECT MIN(id) + 1 AS n FROM journal_transactions")
+            try await tamper(store, "UPDATE journal_transactions SET actor = 'quelqu''un d''autre' WHERE id = \(old)")
             var violations = try await store.verify()
             #expect(violations.map(\.invariant) == [.tamperEvidentJournal])
-            #expect(violations.first?.detail.hasPrefix("journal entry 2 ") == true, "\(violations)")
+            #expect(violations.first?.detail.hasPrefix("journal entry \(old) ") == true, "\(violations)")
             // Putting the original value back mends the link: the chain is checked, not stored verdicts.
-            try await tamper(store, "UPDATE journal_transactions SET actor = 'system' WHERE sequence = 2")
+            try await tamper(store, "UPDATE journal_transactions SET actor = 'system' WHERE id = \(old)")
             #expect(try await store.verify().isEmpty)
-            let last = try await count(store, "SELECT MAX(sequence) AS n FROM journal_transactions")
-            try await tamper(store, "DELETE FROM journal_lines WHERE transaction_id = (SELECT id FROM journal_transactions WHERE sequence = \(last))")
-            try await tamper(store, "DELETE FROM journal_transactions WHERE sequence = \(last)")
+            let last = try await count(store, "SELECT MAX(id) AS n FROM journal_transactions")
+            try await tamper(store, "DELETE FROM journal_lines WHERE transaction_id = \(last)")
+            try await tamper(store, "DELETE FROM journal_transactions WHERE id = \(last)")
             violations = try await store.verify()
             #expect(violations.contains { $0.invariant == .tamperEvidentJournal && $0.detail.contains("removed") }, "\(violations)")
         }
@@ -74,7 +75,7 @@ struct IntegrityTests {
                                        organisation: .place(territory.place), actor: Actor("operateur@example.fr"))
             let rows = try await store.read { tx in
                 try await tx.sql.raw("""
-                    SELECT kind, actor, reason FROM journal_transactions WHERE kind IN ('place_decision', 'account_created') ORDER BY sequence DESC LIMIT 2
+                    SELECT kind, actor, reason FROM journal_transactions WHERE kind IN ('place_decision', 'account_created') ORDER BY id DESC LIMIT 2
                     """).all().map { (try $0.string("kind"), try $0.string("actor"), try $0.optionalString("reason")) }
             }
             #expect(rows.map(\.0) == ["account_created", "place_decision"])

@@ -128,14 +128,17 @@ public struct InvariantViolation: Sendable, Error, CustomStringConvertible {
 
 /// The journal's tamper-evident chain: each entry carries the SHA-256 of the previous one.
 public enum JournalChain {
-    /// The "previous hash" of the very first entry.
+    /// The "previous hash" of the very first entry of each lane.
     public static let genesis = String(repeating: "0", count: 64)
 
+    /// Independent chains, so that concurrent transactions rarely wait for each other.
+    public static let lanes: Int64 = 16
+
     /// The text an entry's hash is computed over: its position, content, lines and the previous hash.
-    public static func canonical(sequence: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
+    public static func canonical(lane: Int64, sequence: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
                                  lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)],
                                  previousHash: String) -> String {
-        var text = "passnum-journal-v1\n\(sequence)\n\(kind)\n\(reference)\n\(actor)\n\(occurredAt)\n\(reason ?? "")\n"
+        var text = "passnum-journal-v1\n\(lane)\n\(sequence)\n\(kind)\n\(reference)\n\(actor)\n\(occurredAt)\n\(reason ?? "")\n"
         for line in lines {
             text += "\(line.account)|\(line.programme.map(String.init) ?? "")|\(line.place.map(String.init) ?? "")|\(line.funder.map(String.init) ?? "")|\(line.debit)|\(line.credit)\n"
         }

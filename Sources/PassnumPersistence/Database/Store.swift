@@ -56,6 +56,8 @@ public struct Actor: Sendable, Hashable, CustomStringConvertible {
 public struct Transaction: Sendable {
     public let sql: any SQLDatabase
     public let kind: DatabaseKind
+    /// The journal lane this transaction appends to (see `Transaction.post`).
+    let lane = Int64.random(in: 0..<JournalChain.lanes)
 
     /// Row locks exist on PostgreSQL only; on SQLite write transactions are already serialised.
     var forUpdate: String { kind == .postgres ? " FOR UPDATE" : "" }

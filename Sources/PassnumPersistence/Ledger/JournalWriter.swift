@@ -4,13 +4,13 @@ import PassnumDomain
 import SQLKit
 
 extension Transaction {
-    /// Appends an entry to the journal and chains it: it takes the next sequence number and the previous
-    /// entry's hash from `journal_head`, whose row lock (PostgreSQL) orders concurrent writers until they
-    /// commit. Entries are never updated or deleted.
+    /// Appends an entry to the journal and chains it: in this transaction's lane, it takes the next sequence
+    /// number and the previous entry's hash from the lane's head row, whose lock (PostgreSQL) orders writers of
+    /// the same lane until they commit. Entries are never updated or deleted.
     @discardableResult
     func post(_ entry: JournalEntry, actor: Actor, at instant: Date) async throws -> JournalTransactionID {
-        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = 1" + SQLQueryString(forUpdate)).first() else {
-            throw DomainError.notFound("journal head")
+        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)" + SQLQueryString(forUpdate)).first() else {
+            throw DomainError.notFound("journal head \(lane)")
         }
         let sequence = try head.int("sequence") + 1
         let previous = try head.string("hash")
@@ -19,12 +19,12 @@ extension Transaction {
             return (account: line.account.code, programme: programme, place: place, funder: funder, debit: line.debit.cents, credit: line.credit.cents)
         }
         let hash = Self.sha256(JournalChain.canonical(
-            sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
+            lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
             reason: entry.reason, lines: lines, previousHash: previous))
         let id = try await insertReturningID("""
-            INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, sequence, previous_hash, hash)
+            INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
             VALUES (\(bind: entry.kind.rawValue), \(bind: entry.reference), \(bind: actor.name), \(bind: instant.millis), \(bind: entry.reason),
-              \(bind: sequence), \(bind: previous), \(bind: hash))
+              \(bind: lane), \(bind: sequence), \(bind: previous), \(bind: hash))
             """)
         if !lines.isEmpty {
             let rows: [SQLQueryString] = lines.map { line in
@@ -35,7 +35,7 @@ extension Transaction {
                 VALUES \(rows.joined(separator: ", "))
                 """).run()
         }
-        try await sql.raw("UPDATE journal_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = 1").run()
+        try await sql.raw("UPDATE journal_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = \(bind: lane)").run()
         return JournalTransactionID(id)
     }
 
@@ -43,16 +43,27 @@ extension Transaction {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The first broken link of the chain, walking it in order, or nil when every entry's hash matches its
-    /// content and the previous entry's hash.
+    /// The first broken link, walking each lane in order, or nil when every entry's hash matches its content
+    /// and the previous entry's hash, and every lane's head matches its last entry.
     func verifyChain() async throws -> InvariantViolation? {
+        for lane in 0..<JournalChain.lanes {
+            if let violation = try await verifyLane(lane) { return violation }
+        }
+        if let unchained = try await sql.raw("""
+            SELECT id FROM journal_transactions WHERE sequence IS NULL OR lane IS NULL OR lane < 0 OR lane >= \(bind: JournalChain.lanes) ORDER BY id LIMIT 1
+            """).first() {
+            return InvariantViolation(.tamperEvidentJournal, "journal entry id \(try unchained.int("id")) is outside the chain")
+        }
+        return nil
+    }
+
+    private func verifyLane(_ lane: Int64) async throws -> InvariantViolation? {
         var previous = JournalChain.genesis
-        var expectedSequence: Int64 = 1
-        var after: Int64 = 0
+        var expected: Int64 = 1
         while true {
             let entries = try await sql.raw("""
                 SELECT id, sequence, kind, reference, actor, occurred_at, reason, previous_hash, hash FROM journal_transactions
-                WHERE sequence > \(bind: after) ORDER BY sequence LIMIT 2000
+                WHERE lane = \(bind: lane) AND sequence >= \(bind: expected) ORDER BY sequence LIMIT 2000
                 """).all()
             guard !entries.isEmpty else { break }
             let ids = try entries.map { try $0.int("id") }
@@ -68,29 +79,28 @@ extension Transaction {
             for entry in entries {
                 let id = try entry.int("id")
                 let sequence = try entry.int("sequence")
-                guard sequence == expectedSequence else {
-                    return InvariantViolation(.tamperEvidentJournal, "journal entry \(expectedSequence) is missing (next is \(sequence))")
+                let name = "journal entry \(id) (lane \(lane), link \(sequence))"
+                guard sequence == expected else {
+                    return InvariantViolation(.tamperEvidentJournal, "lane \(lane): link \(expected) is missing (the next is \(sequence))")
                 }
                 guard try entry.optionalString("previous_hash") == previous else {
-                    return InvariantViolation(.tamperEvidentJournal, "journal entry \(sequence) (id \(id)) does not follow entry \(sequence - 1): the link is broken")
+                    return InvariantViolation(.tamperEvidentJournal, "\(name) does not follow the link before it: the chain is broken")
                 }
                 let hash = Self.sha256(JournalChain.canonical(
-                    sequence: sequence, kind: try entry.string("kind"), reference: try entry.string("reference"), actor: try entry.string("actor"),
-                    occurredAt: try entry.int("occurred_at"), reason: try entry.optionalString("reason"), lines: lines[id] ?? [], previousHash: previous))
+                    lane: lane, sequence: sequence, kind: try entry.string("kind"), reference: try entry.string("reference"),
+                    actor: try entry.string("actor"), occurredAt: try entry.int("occurred_at"), reason: try entry.optionalString("reason"),
+                    lines: lines[id] ?? [], previousHash: previous))
                 guard try entry.optionalString("hash") == hash else {
-                    return InvariantViolation(.tamperEvidentJournal, "journal entry \(sequence) (id \(id)) was changed after it was written: its hash does not match")
+                    return InvariantViolation(.tamperEvidentJournal, "\(name) was changed after it was written: its hash does not match")
                 }
                 previous = hash
-                expectedSequence += 1
-                after = sequence
+                expected += 1
             }
         }
-        if let unchained = try await sql.raw("SELECT id FROM journal_transactions WHERE sequence IS NULL ORDER BY id LIMIT 1").first() {
-            return InvariantViolation(.tamperEvidentJournal, "journal entry id \(try unchained.int("id")) is outside the chain")
-        }
-        if let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = 1").first(),
-           try head.int("sequence") != expectedSequence - 1 || head.string("hash") != previous {
-            return InvariantViolation(.tamperEvidentJournal, "the journal's last entries were removed (the head says \(try head.int("sequence")))")
+        if let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)").first(),
+           try head.int("sequence") != expected - 1 || head.string("hash") != previous {
+            return InvariantViolation(.tamperEvidentJournal,
+                                      "lane \(lane): its last entries were removed (the head says link \(try head.int("sequence")), the chain ends at \(expected - 1))")
         }
         return nil
     }
