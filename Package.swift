@@ -46,7 +46,8 @@ let package = Package(
         ),
         .executableTarget(name: "passnum", dependencies: ["PassnumApp"]),
         .testTarget(name: "PassnumDomainTests", dependencies: ["PassnumDomain"]),
-        .testTarget(name: "PassnumPersistenceTests", dependencies: ["PassnumPersistence", "PassnumDomain"]),
+        // The fixtures are read from the source tree (#filePath), not bundled.
+        .testTarget(name: "PassnumPersistenceTests", dependencies: ["PassnumPersistence", "PassnumDomain"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PassnumAppTests",
             dependencies: ["PassnumApp", .product(name: "VaporTesting", package: "vapor")]

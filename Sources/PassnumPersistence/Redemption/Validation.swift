@@ -178,13 +178,22 @@ extension Transaction {
         _ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)], request: ValidationRequest,
         now: Date, actor: Actor
     ) async throws -> ValidationOutcome {
-        guard let placeRow = try await sql.raw("SELECT state, commune FROM places WHERE id = \(bind: request.place.rawValue)").first() else {
-            throw DomainError.notFound("place \(request.place)")
-        }
-        guard let placeState = PlaceState(rawValue: try placeRow.string("state")) else {
+        // One query for the place, the checks, their programmes and the place's affiliation to each funder
+        // (validation is the hot path: every statement counts, see docs/BENCHMARKS.md).
+        let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
+        let checksJoin: SQLQueryString = ids.isEmpty ? "LEFT JOIN checks c ON 1 = 0" : "LEFT JOIN checks c ON c.id IN (\(binds: ids.binds))"
+        let loaded = try await sql.raw("""
+            SELECT pl.state AS place_state, pl.commune AS place_commune, c.id, c.state, a.state AS affiliation, \(unsafeRaw: ProgrammeColumns.select)
+            FROM places pl \(checksJoin)
+            LEFT JOIN programmes p ON p.id = c.programme_id
+            LEFT JOIN affiliations a ON a.place_id = pl.id AND a.funder_id = p.funder_id
+            WHERE pl.id = \(bind: request.place.rawValue)
+            """).all()
+        guard let placeRow = loaded.first else { throw DomainError.notFound("place \(request.place)") }
+        guard let placeState = PlaceState(rawValue: try placeRow.string("place_state")) else {
             throw DomainError.invalid(field: "place", reason: "unreadable place in the database")
         }
-        let place = RedeemingPlace(state: placeState, commune: CommuneCode(try placeRow.string("commune")))
+        let place = RedeemingPlace(state: placeState, commune: CommuneCode(try placeRow.string("place_commune")))
         if let service = request.service {
             let category = try await sql.raw("""
                 SELECT category FROM place_services WHERE id = \(bind: service) AND place_id = \(bind: request.place.rawValue) AND active = 1
@@ -193,22 +202,13 @@ extension Transaction {
                 throw DomainError.invalid(field: "service", reason: "is not an active service of this place in this category")
             }
         }
-
-        let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
         var found: [Int64: (state: CheckState, programme: Programme, affiliated: Bool)] = [:]
-        if !ids.isEmpty {
-            for row in try await sql.raw("""
-                SELECT c.id, c.state, a.state AS affiliation, \(unsafeRaw: ProgrammeColumns.select)
-                FROM checks c JOIN programmes p ON p.id = c.programme_id
-                LEFT JOIN affiliations a ON a.place_id = \(bind: request.place.rawValue) AND a.funder_id = p.funder_id
-                WHERE c.id IN (\(binds: ids.binds))
-                """).all() {
-                guard let state = CheckState(rawValue: try row.string("state")) else {
-                    throw DomainError.invalid(field: "state", reason: "unreadable check state in the database")
-                }
-                found[try row.int("id")] = (state, try ProgrammeColumns.decode(row),
-                                            try row.optionalString("affiliation") == AffiliationState.approved.rawValue)
+        for row in loaded {
+            guard let id = try row.optionalInt("id") else { continue }
+            guard let state = CheckState(rawValue: try row.string("state")) else {
+                throw DomainError.invalid(field: "state", reason: "unreadable check state in the database")
             }
+            found[id] = (state, try ProgrammeColumns.decode(row), try row.optionalString("affiliation") == AffiliationState.approved.rawValue)
         }
         let today = CivilDate(now)
         var items: [ValidationOutcome.Item] = []
