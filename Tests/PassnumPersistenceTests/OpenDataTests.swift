@@ -6,14 +6,28 @@ import Testing
 @Suite("Open data in the national standard")
 struct OpenDataTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let standards = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    /// A copy of shared/standards/, so that the tests run on any clone; `copyMatchesShared` keeps it honest.
+    static let standards = fixtures.appendingPathComponent("standards")
+    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/standards").standardizedFileURL
+
+    @Test("The copy of the standard in the fixtures is the one in shared/standards, when shared/ is beside the clone")
+    func copyMatchesShared() throws {
+        let files = ["lamednum-standard-mediation-num-v1.0.2.schema.json", "lamednum-standard-mediation-num-v1.0.2.example.csv"]
+        for file in files {
+            let copy = try Data(contentsOf: Self.standards.appendingPathComponent(file))
+            #expect(!copy.isEmpty)
+            if let original = try? Data(contentsOf: Self.shared.appendingPathComponent(file)) {
+                #expect(copy == original, "\(file) differs from shared/standards: copy it again")
+            }
+        }
+    }
 
     static func fixture() throws -> [(line: Int, record: OpenData.Record)] {
         try OpenData.parseCSV(String(contentsOf: fixtures.appendingPathComponent("places.csv"), encoding: .utf8))
     }
 
-    @Test("The field names, required fields and patterns match the schema file in shared/standards")
+    @Test("The field names, required fields and patterns match the standard's schema file")
     func schemaMatchesStandard() throws {
         let url = Self.standards.appendingPathComponent("lamednum-standard-mediation-num-v1.0.2.schema.json")
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any], "missing \(url.path)")
