@@ -44,8 +44,13 @@ def fill(browser, name, value):
 
 def submit(browser, text):
     """Clicks a button and waits for the next page to replace this one."""
+    click(browser, browser.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text, ensure_ascii=False)}]"))
+
+
+def click(browser, element):
+    """Clicks a link or button and waits for the next page to replace this one."""
     page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text, ensure_ascii=False)}]").click()
+    element.click()
     WebDriverWait(browser, 30).until(lambda _: gone(page))
 
 

@@ -6,7 +6,7 @@ import tempfile
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from helpers import PASSWORD, check_page, fill, go, hand_out_fresh_booklet, sign_in, sign_out, started, submit
+from helpers import PASSWORD, check_page, click, fill, go, hand_out_fresh_booklet, sign_in, sign_out, started, submit
 
 PLACE = "Atelier Navigateur"
 MANAGER = "atelier@navigateur.example.fr"
@@ -92,7 +92,7 @@ def test_place_application(server, browser, axe):
     sign_in(browser, server, "operateur@demo.passnum.fr")
     go(browser, server, "/operateur/candidatures")
     check_page(browser, axe, "operateur-candidatures")
-    browser.find_element(By.LINK_TEXT, PLACE).click()
+    click(browser, browser.find_element(By.LINK_TEXT, PLACE))
     check_page(browser, axe, "operateur-candidature")
     assert "FR76 3000 6000 0112 3456 7890 189" in browser.find_element(By.TAG_NAME, "main").text
     Select(browser.find_element(By.CSS_SELECTOR, "select[name=state]")).select_by_visible_text("Habiliter")
@@ -103,13 +103,13 @@ def test_place_application(server, browser, axe):
     # The place asks to accept the département's checks; the funder accepts.
     sign_in(browser, server, MANAGER)
     go(browser, server, "/lieu/financeurs")
-    browser.find_element(By.XPATH, "//button[@aria-label='Demander à accepter les chèques de Département de la Gironde']").click()
+    click(browser, browser.find_element(By.XPATH, "//button[@aria-label='Demander à accepter les chèques de Département de la Gironde']"))
     assert "Demande envoyée" in notice(browser)
     check_page(browser, axe, "lieu-financeurs")
     sign_out(browser)
     sign_in(browser, server, "financeur@demo.passnum.fr")
     go(browser, server, "/financeur/lieux")
-    browser.find_element(By.XPATH, f"//tr[td[1][normalize-space()='{PLACE}']]//button[normalize-space()='Accepter']").click()
+    click(browser, browser.find_element(By.XPATH, f"//tr[td[1][normalize-space()='{PLACE}']]//button[normalize-space()='Accepter']"))
     assert "Lieu accepté" in notice(browser)
     sign_out(browser)
 
@@ -135,7 +135,7 @@ def test_place_application(server, browser, axe):
     names = [link.text for link in browser.find_elements(By.CSS_SELECTOR, "main li a")]
     assert PLACE in names, names
     check_page(browser, axe, "lieux-recherche")
-    browser.find_element(By.LINK_TEXT, PLACE).click()
+    click(browser, browser.find_element(By.LINK_TEXT, PLACE))
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Du lundi au vendredi : 9 h à 12 h et 14 h à 17 h." in page and "Atelier tablette" in page and "Tram A" in page
     check_page(browser, axe, "lieu-public")
