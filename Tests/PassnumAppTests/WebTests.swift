@@ -137,6 +137,8 @@ struct WebTests {
             (.GET, "/prescripteur/historique", .prescriberAgent),
             (.GET, "/lieu", .placeAgent), (.POST, "/lieu", .placeAgent), (.POST, "/lieu/annuler", .placeAgent),
             (.GET, "/lieu/historique", .placeAgent), (.GET, "/lieu/remboursements", .placeAgent),
+            (.GET, "/lieu/releves/1", .placeAgent), (.GET, "/lieu/releves/1/csv", .placeAgent),
+            (.GET, "/operateur/virements?mois=2026-02", .operatorAdmin), (.POST, "/operateur/lieux/\(world.placeB)/banque", .operatorAdmin),
             (.GET, "/lieu/candidature", .placeManager), (.GET, "/lieu/candidature/organisation", .placeManager),
             (.POST, "/lieu/candidature/organisation", .placeManager), (.POST, "/lieu/justificatifs", .placeManager),
             (.POST, "/lieu/candidature/envoi", .placeManager), (.GET, "/lieu/financeurs", .placeManager),

@@ -44,6 +44,8 @@ struct PropertyTests {
             short.graceDays = 5
             let shortProgramme = try await store.createProgramme(funder: territory.funder, terms: short)
             try await store.setQuota(programme: shortProgramme, prescriber: territory.prescriber, booklets: 1000)
+            // One booklet already in a person's hands, so that even a short run validates checks.
+            _ = try await territory.handOut(store)
             let places = [
                 territory.place,
                 try await territory.place(store, commune: "62041", postcode: "62000"),

@@ -4,7 +4,7 @@ funder sees the numbers change. Every page is screenshot and checked with axe-co
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from helpers import APRIL, MARCH, card, check_page, fill, go, sign_in, sign_out, started, submit, visited
+from helpers import APRIL, MARCH, card, check_page, click, fill, go, sign_in, sign_out, started, submit, visited
 
 def test_story(server, browser, axe):
     started(server)
@@ -121,6 +121,9 @@ def test_story(server, browser, axe):
     go(browser, server, "/lieu/remboursements")
     assert "mars 2026" in browser.find_element(By.TAG_NAME, "table").text
     check_page(browser, axe, "lieu-remboursements")
+    click(browser, browser.find_element(By.LINK_TEXT, "mars 2026"))
+    assert "Relevé de remboursement – mars 2026" in browser.find_element(By.TAG_NAME, "h1").text
+    check_page(browser, axe, "lieu-releve")
     sign_out(browser)
     sign_in(browser, server, "financeur@demo.passnum.fr")
     assert card(browser, "chèques utilisés") == used_before + 2

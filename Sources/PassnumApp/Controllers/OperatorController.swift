@@ -135,6 +135,14 @@ enum OperatorController {
             }
             h("h2") { "Décision" }
             if let row { stateForm(request, row) }
+            h("h2") { "Coordonnées bancaires vérifiées" }
+            h("form", ["method": "post", "action": SiteURL.operatorBank(id.rawValue).path, "novalidate": ""]) {
+                csrfField(request)
+                field("Titulaire", name: "holder", id: "banque-titulaire")
+                field("IBAN", name: "iban", id: "banque-iban")
+                field("BIC", name: "bic", id: "banque-bic")
+                h("button", ["type": "submit", "class": "secondary"]) { "Enregistrer les coordonnées" }
+            }
             table(caption: "Décisions prises", headers: ["Date", "De", "À", "Par", "Motif"], rows: decisions.map {
                 [.text(French.dateTime($0.at)), .text(French.placeState($0.from)), .text(French.placeState($0.to)), .text($0.actor), .text($0.reason ?? "")]
             })
@@ -171,9 +179,17 @@ enum OperatorController {
                 h("button", ["type": "submit", "class": "secondary"]) { "Voir" }
             }
             h("h2") { "Aperçu pour " + French.month(month) }
-            table(caption: "Chèques utilisés en \(French.month(month)) et pas encore remboursés", headers: ["Lieu", "Chèques", "Montant"],
-                  rows: preview.map { [.text($0.place.name), .text(String($0.checks)), .text(money($0.amount))] },
+            table(caption: "Chèques utilisés en \(French.month(month)) et pas encore remboursés", headers: ["Lieu", "Chèques", "Montant", "Virement"],
+                  rows: preview.map { row in
+                      [.text(row.place.name), .text(String(row.checks)), .text(money(row.amount)),
+                       row.hasBankDetails ? .text("prêt") : h("a", ["href": SiteURL.operatorPlace(row.place.id).path]) { "retenu : pas de coordonnées bancaires vérifiées" }]
+                  },
                   empty: "aucun chèque à rembourser.")
+            if runs.contains(where: { $0.month == month }) {
+                h("p") { h("a", ["href": SiteURL.operatorSEPA.path + "?mois=\(month)", "download": "virements-\(month).xml"]) {
+                    "Télécharger le fichier de virements SEPA de " + French.month(month)
+                } }
+            }
             h("p") { "Total : " + money(total) }
             if done {
                 h("p") { "Les remboursements de " + French.month(month) + " ont déjà été faits." }
@@ -204,9 +220,13 @@ enum OperatorController {
         guard let month = try request.content.decode(MonthForm.self).mois.flatMap(Month.init) else { throw Abort(.badRequest) }
         do {
             let result = try await request.store.runPayouts(for: month, actor: Actor(user.email))
-            let text = result.ran
+            var text = result.ran
                 ? "\(result.payouts) lieux remboursés pour \(French.month(month)) : \(result.checks) chèques, \(money(result.total))."
-                : "Les remboursements de \(French.month(month)) avaient déjà été faits."
+                : "Rien de nouveau à rembourser pour \(French.month(month))."
+            if !result.heldBack.isEmpty {
+                text += " \(result.heldBack.count) lieu(x) retenu(s) faute de coordonnées bancaires vérifiées : "
+                    + result.heldBack.map(\.name).joined(separator: ", ") + "."
+            }
             return request.redirect(to: SiteURL.operatorPayouts.path + "?mois=\(month)", notice: text)
         } catch let error as DomainError {
             return request.redirect(to: .operatorPayouts, notice: "Non fait : " + French.message(for: error))
@@ -220,6 +240,38 @@ enum OperatorController {
         return request.redirect(to: .operatorPayouts, notice: notes.isEmpty
             ? "Aucun programme à clore."
             : "\(notes.count) programme(s) clos, avoirs : \(money(total)).")
+    }
+
+    @Sendable static func sepa(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        guard let month = request.query[String.self, at: "mois"].flatMap(Month.init),
+              let document = try await request.store.sepaDocument(for: month, createdAt: request.store.clock.now)
+        else { throw Abort(.notFound) }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"virements-\(month).xml\"")
+        return Response(status: .ok, headers: headers, body: .init(string: document))
+    }
+
+    struct BankForm: Content {
+        var holder: String?
+        var iban: String?
+        var bic: String?
+    }
+
+    @Sendable static func recordBank(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        let place = PlaceID(try request.id())
+        let form = try request.content.decode(BankForm.self)
+        do {
+            try await request.store.recordBankDetails(ApplicationData.Bank(holder: form.holder ?? "", iban: form.iban ?? "", bic: form.bic ?? ""),
+                                                      place: place, actor: Actor(user.email))
+        } catch DomainError.notFound {
+            throw Abort(.notFound)
+        } catch is DomainError {
+            return request.redirect(to: .operatorPlace(place.rawValue), notice: "Non enregistré : vérifiez le titulaire, l’IBAN et le BIC.")
+        }
+        return request.redirect(to: .operatorPlace(place.rawValue), notice: "Coordonnées bancaires enregistrées.")
     }
 
     // MARK: Journal and verify

@@ -171,6 +171,34 @@ enum PlaceController {
         })
     }
 
+    @Sendable static func statement(_ request: Request) async throws -> Response {
+        let (_, place) = try place(request)
+        let id = try request.id()
+        guard let statement = try await request.store.statement(payout: id, place: place) else { throw Abort(.notFound) }
+        let total = statement.lines.reduce(Money.zero) { $0 + $1.amount }
+        var byFunder: [String: Money] = [:]
+        for line in statement.lines { byFunder[line.funder, default: .zero] += line.amount }
+        return Layout.response(Layout.page(title: "Relevé", request: request) {
+            h("h1") { "Relevé de remboursement – " + (Month(statement.period).map(French.month) ?? statement.period) }
+            h("p") { "Total : " + money(total) + " pour \(statement.lines.count) chèque(s). "; h("a", ["href": SiteURL.placeStatementCSV(id).path]) { "Télécharger (CSV)" } }
+            table(caption: "Par financeur", headers: ["Financeur", "Montant"], rows: byFunder.keys.sorted().map { [.text($0), .text(money(byFunder[$0]!))] })
+            table(caption: "Chèques remboursés", headers: ["Numéro", "Utilisé le", "Service", "Financeur", "Montant"], rows: statement.lines.map {
+                [.text($0.serial.grouped), .text(French.date(CivilDate($0.redeemedAt))), .text($0.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""),
+                 .text($0.funder), .text(money($0.amount))]
+            })
+        })
+    }
+
+    @Sendable static func statementCSV(_ request: Request) async throws -> Response {
+        let (_, place) = try place(request)
+        let id = try request.id()
+        guard let statement = try await request.store.statement(payout: id, place: place) else { throw Abort(.notFound) }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"releve-\(statement.period).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: StatementLine.csv(statement.lines)))
+    }
+
     @Sendable static func payouts(_ request: Request) async throws -> Response {
         let (_, place) = try place(request)
         let rows = try await request.store.payouts(of: place)
@@ -178,7 +206,8 @@ enum PlaceController {
             h("h1") { "Remboursements reçus" }
             h("p") { "Chaque mois, les chèques validés le mois précédent sont remboursés." }
             table(caption: "Remboursements", headers: ["Mois", "Chèques", "Montant", "Fait le"], rows: rows.map { row in
-                [.text(Month(row.period).map(French.month) ?? row.period), .text(String(row.checks)), .text(money(row.amount)),
+                [h("a", ["href": SiteURL.placeStatement(row.id).path]) { Month(row.period).map(French.month) ?? row.period },
+                 .text(String(row.checks)), .text(money(row.amount)),
                  .text(French.date(CivilDate(row.createdAt)))]
             })
         })

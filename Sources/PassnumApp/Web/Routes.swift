@@ -44,6 +44,8 @@ func routes(_ app: Application) throws {
     post(.operatorExpiry, OperatorController.expire)
     get(.operatorJournal, OperatorController.journal)
     get(.operatorApplications, OperatorController.applications)
+    get(.operatorSEPA, OperatorController.sepa)
+    post(.operatorBank(0), OperatorController.recordBank)
     get(.operatorPlace(0), OperatorController.place)
     get(.operatorDocument(0, 0), OperatorController.document)
 
@@ -75,6 +77,8 @@ func routes(_ app: Application) throws {
     post(.placeUndo, PlaceController.undo)
     get(.placeHistory, PlaceController.history)
     get(.placePayouts, PlaceController.payouts)
+    get(.placeStatement(0), PlaceController.statement)
+    get(.placeStatementCSV(0), PlaceController.statementCSV)
     get(.placeApplication, ApplicationController.overview)
     get(.placeStep(""), ApplicationController.showStep)
     post(.placeStep(""), ApplicationController.submitStep)

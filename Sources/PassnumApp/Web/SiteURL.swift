@@ -9,7 +9,7 @@ enum SiteURL: Equatable {
     case login, logout, forgotPassword, resetPassword(String), space, signUp
     // Operator
     case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
-    case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64)
+    case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64), operatorSEPA, operatorBank(Int64)
     // Funder
     case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
     case funderAffiliation(Int64)
@@ -19,7 +19,7 @@ enum SiteURL: Equatable {
     // Place
     case placeHome, placeUndo, placeHistory, placePayouts
     case placeApplication, placeStep(String), placeDocuments, placeSubmit, placeFunders, placeAffiliation(Int64)
-    case placeCatalogue, placeSession(Int64), placeServiceState(Int64)
+    case placeCatalogue, placeSession(Int64), placeServiceState(Int64), placeStatement(Int64), placeStatementCSV(Int64)
 
     var path: String {
         switch self {
@@ -44,6 +44,8 @@ enum SiteURL: Equatable {
         case .operatorExpiry: "/operateur/expiration"
         case .operatorJournal: "/operateur/journal"
         case .operatorApplications: "/operateur/candidatures"
+        case .operatorSEPA: "/operateur/virements"
+        case .operatorBank(let id): "/operateur/lieux/\(id)/banque"
         case .operatorPlace(let id): "/operateur/lieux/\(id)"
         case .operatorDocument(let place, let document): "/operateur/lieux/\(place)/documents/\(document)"
         case .funderHome: "/financeur"
@@ -73,6 +75,8 @@ enum SiteURL: Equatable {
         case .placeFunders: "/lieu/financeurs"
         case .placeAffiliation(let id): "/lieu/financeurs/\(id)"
         case .placeCatalogue: "/lieu/catalogue"
+        case .placeStatement(let id): "/lieu/releves/\(id)"
+        case .placeStatementCSV(let id): "/lieu/releves/\(id)/csv"
         case .placeSession(let id): "/lieu/catalogue/\(id)/seance"
         case .placeServiceState(let id): "/lieu/catalogue/\(id)/etat"
         }
@@ -87,6 +91,9 @@ enum SiteURL: Equatable {
         case .funderOrderStep: .funderOrderStep(0)
         case .funderProgramme: .funderProgramme(0)
         case .place: .place(0)
+        case .operatorBank: .operatorBank(0)
+        case .placeStatement: .placeStatement(0)
+        case .placeStatementCSV: .placeStatementCSV(0)
         case .operatorPlace: .operatorPlace(0)
         case .placeAffiliation: .placeAffiliation(0)
         case .placeSession: .placeSession(0)

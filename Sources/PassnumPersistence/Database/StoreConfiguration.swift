@@ -27,6 +27,8 @@ public struct StoreConfiguration: Sendable {
     public var location: DatabaseLocation
     /// Connections per event loop on PostgreSQL (SQLite always uses one per loop).
     public var connectionsPerEventLoop: Int
+    /// The operator's bank account, debtor of the SEPA payout files.
+    public var operatorAccount = OperatorAccount.fromEnvironment()
 
     public static let sqliteFileName = "passnum.sqlite"
     public static let secretFileName = "installation-secret.key"

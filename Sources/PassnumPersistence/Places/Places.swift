@@ -8,12 +8,15 @@ public struct NewPlace: Sendable {
     public var siret: String?
     public var commune: CommuneCode
     public var postcode: String
+    /// Bank details checked by the operator; without them the place's payouts are held back.
+    public var bank: ApplicationData.Bank?
 
-    public init(name: String, siret: String? = nil, commune: CommuneCode, postcode: String) {
+    public init(name: String, siret: String? = nil, commune: CommuneCode, postcode: String, bank: ApplicationData.Bank? = nil) {
         self.name = name
         self.siret = siret
         self.commune = commune
         self.postcode = postcode
+        self.bank = bank
     }
 }
 
@@ -27,17 +30,29 @@ extension Store {
         if let siret = place.siret, siret.count != 14 || !siret.allSatisfy({ $0.isASCII && $0.isNumber }) {
             throw DomainError.invalid(field: "siret", reason: "must be 14 digits")
         }
+        if let bank = place.bank {
+            guard case .success = IBAN.check(bank.iban), BIC.check(bank.bic) != nil else {
+                throw DomainError.invalid(field: "bank", reason: "the IBAN or BIC is not valid")
+            }
+        }
         let now = clock.now.millis
+        let bankJSON = try place.bank.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
         return try await transaction { tx in
             if let siret = place.siret,
                try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: siret)").first() != nil {
                 throw DomainError.invalid(field: "siret", reason: "another place already has this SIRET")
             }
-            return PlaceID(try await tx.insertReturningID("""
+            let id = try await tx.insertReturningID("""
                 INSERT INTO places (name, siret, commune, postcode, state, created_at, updated_at)
                 VALUES (\(bind: name), \(bind: place.siret), \(bind: place.commune.value), \(bind: place.postcode),
                   \(bind: PlaceState.submitted.rawValue), \(bind: now), \(bind: now))
-                """))
+                """)
+            if let bankJSON {
+                try await tx.sql.raw("""
+                    INSERT INTO place_steps (place_id, step, data, submitted_at) VALUES (\(bind: id), 'bank', \(bind: bankJSON), \(bind: now))
+                    """).run()
+            }
+            return PlaceID(id)
         }
     }
 

@@ -76,6 +76,7 @@ public struct CheckRow: Sendable {
 }
 
 public struct PayoutRow: Sendable {
+    public let id: Int64
     public let period: String
     public let checks: Int
     public let amount: Money
@@ -157,15 +158,19 @@ extension Store {
     }
 
     /// What a payout run for `month` would pay each place, without paying anything.
-    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow, checks: Int, amount: Money)] {
+    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow, checks: Int, amount: Money, hasBankDetails: Bool)] {
         let (start, end) = month.interval
         return try await read { tx in
             try await tx.sql.raw("""
-                SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
+                SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount,
+                  CAST((SELECT COUNT(*) FROM place_steps s WHERE s.place_id = pl.id AND s.step = 'bank') AS BIGINT) AS bank
                 FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
                 WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
                 GROUP BY pl.id, pl.name ORDER BY pl.name
-                """).all().map { (NamedRow(id: try $0.int("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount"))) }
+                """).all().map {
+                (NamedRow(id: try $0.int("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount")),
+                 try $0.int("bank") > 0)
+            }
         }
     }
 
@@ -355,9 +360,9 @@ extension Store {
     public func payouts(of place: PlaceID) async throws -> [PayoutRow] {
         try await read { tx in
             try await tx.sql.raw("""
-                SELECT period, checks, amount_cents, created_at FROM payouts WHERE place_id = \(bind: place.rawValue) ORDER BY period DESC
+                SELECT id, period, checks, amount_cents, created_at FROM payouts WHERE place_id = \(bind: place.rawValue) ORDER BY period DESC
                 """).all().map {
-                PayoutRow(period: try $0.string("period"), checks: Int(try $0.int("checks")),
+                PayoutRow(id: try $0.int("id"), period: try $0.string("period"), checks: Int(try $0.int("checks")),
                           amount: Money(cents: try $0.int("amount_cents")), createdAt: Date(millis: try $0.int("created_at")))
             }
         }

@@ -25,7 +25,8 @@ struct Territory {
         let programme = try await store.createProgramme(funder: funder, terms: terms)
         let prescriber = try await store.createPrescriber(name: "CCAS de Lille", commune: CommuneCode("59350")!)
         try await store.setQuota(programme: programme, prescriber: prescriber, booklets: quota)
-        let place = try await store.createPlace(NewPlace(name: "Médiathèque de Lille", commune: CommuneCode("59350")!, postcode: "59000"))
+        let place = try await store.createPlace(NewPlace(name: "Médiathèque de Lille", commune: CommuneCode("59350")!, postcode: "59000",
+                                                         bank: Territory.bank("Médiathèque de Lille")))
         try await store.changePlaceState(place, to: .qualified)
         try await store.requestAffiliation(place: place, funder: funder)
         try await store.decideAffiliation(place: place, funder: funder, approve: true)
@@ -48,13 +49,18 @@ struct Territory {
 
     /// A second place, qualified, in `commune`, affiliated or not.
     func place(_ store: Store, commune: String = "59350", postcode: String = "59000", affiliated: Bool = true) async throws -> PlaceID {
-        let place = try await store.createPlace(NewPlace(name: "Centre social", commune: CommuneCode(commune)!, postcode: postcode))
+        let place = try await store.createPlace(NewPlace(name: "Centre social", commune: CommuneCode(commune)!, postcode: postcode,
+                                                         bank: Territory.bank("Centre social")))
         try await store.changePlaceState(place, to: .qualified)
         if affiliated {
             try await store.requestAffiliation(place: place, funder: funder)
             try await store.decideAffiliation(place: place, funder: funder, approve: true)
         }
         return place
+    }
+
+    static func bank(_ holder: String) -> ApplicationData.Bank {
+        ApplicationData.Bank(holder: holder, iban: "FR7630006000011234567890189", bic: "AGRIFRPP")
     }
 
     func presented(_ store: Store, _ serial: CheckSerial) -> PresentedCheck {

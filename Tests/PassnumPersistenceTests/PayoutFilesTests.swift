@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+
+@Suite("Payout files")
+struct PayoutFilesTests {
+    @Test("A place without bank details is held back with the reason, then paid once they are recorded; each run writes the SEPA file and statements",
+          arguments: TestDatabase.allCases)
+    func heldBackThenPaid(database: TestDatabase) async throws {
+        try await withStore(database) { store, clock in
+            let territory = try await Territory.make(store, booklets: 2)
+            let unbanked = try await store.createPlace(NewPlace(name: "Club « Clic & Co »", commune: CommuneCode("59350")!, postcode: "59000"))
+            try await store.changePlaceState(unbanked, to: .qualified)
+            try await store.requestAffiliation(place: unbanked, funder: territory.funder)
+            try await store.decideAffiliation(place: unbanked, funder: territory.funder, approve: true)
+            let serials = try await territory.handOut(store)
+            var request = territory.request(store, [serials[0], serials[1], serials[2]])
+            #expect(try await store.validate(request).accepted)
+            request = territory.request(store, [serials[3]], at: unbanked)
+            #expect(try await store.validate(request).accepted)
+            clock.set(CivilDate("2026-04-01")!.start.addingTimeInterval(3600 * 9))
+
+            let first = try await store.runPayouts(for: Month("2026-03")!)
+            #expect(first.ran && first.payouts == 1 && first.total == Money(cents: 3000))
+            #expect(first.heldBack == [HeldBackPayout(place: unbanked, name: "Club « Clic & Co »", checks: 1, amount: Money(cents: 1000),
+                                                      reason: "no verified bank details")])
+            #expect(first.files.count == 2)
+            let sepa = try String(contentsOf: store.configuration.dataDirectory.appendingPathComponent(first.files[0]), encoding: .utf8)
+            let parsed = try SEPAReader.read(sepa)
+            #expect(parsed.numberOfTransactions == ["1", "1"] && parsed.controlSums == ["30.00", "30.00"])
+            #expect(parsed.amounts == ["30.00"] && parsed.endToEndIDs.count == 1 && parsed.endToEndIDs[0].hasPrefix("PN-2026-03-"))
+            #expect(parsed.remittances == ["Pass numerique mars 2026 - 3 cheques"])
+            let bytes = try Data(contentsOf: store.configuration.dataDirectory.appendingPathComponent(first.files[1]))
+            #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let statement = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            #expect(statement.hasPrefix("Numéro du chèque;Date;Service;Financeur;Montant (€)\r\n"))
+            #expect(statement.contains("Total Département du Nord;;;Département du Nord;30,00\r\n") && statement.hasSuffix("Total;;;;30,00\r\n"))
+            #expect(try await store.overview().checksByState[.redeemed] == 1)
+
+            // Nothing changes until the bank details are recorded; then only the held-back place is paid.
+            let again = try await store.runPayouts(for: Month("2026-03")!)
+            #expect(!again.ran && again.files.isEmpty && again.heldBack.count == 1 && again.payouts == 1)
+            await #expect(throws: DomainError.self) {
+                try await store.recordBankDetails(ApplicationData.Bank(holder: "Clic", iban: "FR7630006000011234567890188", bic: "AGRIFRPP"),
+                                                  place: unbanked, actor: Actor("operateur"))
+            }
+            try await store.recordBankDetails(Territory.bank("Club Clic & Co"), place: unbanked, actor: Actor("operateur"))
+            let last = try await store.runPayouts(for: Month("2026-03")!)
+            #expect(last.ran && last.heldBack.isEmpty && last.payouts == 2 && last.checks == 4 && last.total == Money(cents: 4000))
+            let whole = try SEPAReader.read(try #require(try await store.sepaDocument(for: Month("2026-03")!, createdAt: clock.now)))
+            #expect(whole.numberOfTransactions == ["2", "2"] && whole.controlSums == ["40.00", "40.00"] && whole.creditors.contains("Club Clic Co"))
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("SEPA text keeps to the SEPA character set and escapes XML")
+    func sepaText() {
+        #expect(SEPACreditTransfer.text("Médiathèque « Élise » & Cie", maximum: 70) == "Mediatheque Elise Cie")
+        #expect(SEPACreditTransfer.text("L'Atelier", maximum: 70) == "L&apos;Atelier")
+        #expect(SEPACreditTransfer.text(String(repeating: "a", count: 100), maximum: 70).count == 70)
+        #expect(SEPACreditTransfer.amount(Money(cents: 1205)) == "12.05")
+    }
+}
+
+/// Reads back the fields of a pain.001 document with Foundation's XML parser (an independent reader).
+final class SEPAReader: NSObject, XMLParserDelegate {
+    var numberOfTransactions: [String] = []
+    var controlSums: [String] = []
+    var amounts: [String] = []
+    var endToEndIDs: [String] = []
+    var remittances: [String] = []
+    var creditors: [String] = []
+    private var path: [String] = []
+    private var text = ""
+
+    static func read(_ xml: String) throws -> SEPAReader {
+        let reader = SEPAReader()
+        let parser = XMLParser(data: Data(xml.utf8))
+        parser.delegate = reader
+        guard parser.parse() else { throw parser.parserError ?? CocoaError(.coderReadCorrupt) }
+        return reader
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        path.append(name)
+        text = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "NbOfTxs": numberOfTransactions.append(text)
+        case "CtrlSum": controlSums.append(text)
+        case "InstdAmt": amounts.append(text)
+        case "EndToEndId": endToEndIDs.append(text)
+        case "Ustrd": remittances.append(text)
+        case "Nm" where path.dropLast().last == "Cdtr": creditors.append(text)
+        default: break
+        }
+        path.removeLast()
+    }
+}
