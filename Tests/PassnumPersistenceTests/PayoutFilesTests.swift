@@ -51,8 +51,11 @@ struct PayoutFilesTests {
             try await store.recordBankDetails(Territory.bank("Club Clic & Co"), place: unbanked, actor: Actor("operateur"))
             let last = try await store.runPayouts(for: Month("2026-03")!)
             #expect(last.ran && last.heldBack.isEmpty && last.payouts == 2 && last.checks == 4 && last.total == Money(cents: 4000))
-            let whole = try SEPAReader.read(try #require(try await store.sepaDocument(for: Month("2026-03")!, createdAt: clock.now)))
-            #expect(whole.numberOfTransactions == ["2", "2"] && whole.controlSums == ["40.00", "40.00"] && whole.creditors.contains("Club Clic Co"))
+            // The second file pays only the place held back the first time: no transfer is ever in two files.
+            #expect(last.files.count == 2 && store.sepaFiles(for: Month("2026-03")!).count == 2)
+            let second = try SEPAReader.read(try String(contentsOf: store.configuration.dataDirectory.appendingPathComponent(last.files[0]), encoding: .utf8))
+            #expect(second.numberOfTransactions == ["1", "1"] && second.controlSums == ["10.00", "10.00"] && second.creditors == ["Club Clic Co"])
+            #expect(second.messageIDs.count == 1 && second.messageIDs != parsed.messageIDs)
             try await expectInvariantsHold(store)
         }
     }
@@ -74,6 +77,7 @@ final class SEPAReader: NSObject, XMLParserDelegate {
     var endToEndIDs: [String] = []
     var remittances: [String] = []
     var creditors: [String] = []
+    var messageIDs: [String] = []
     private var path: [String] = []
     private var text = ""
 
@@ -99,6 +103,7 @@ final class SEPAReader: NSObject, XMLParserDelegate {
         case "InstdAmt": amounts.append(text)
         case "EndToEndId": endToEndIDs.append(text)
         case "Ustrd": remittances.append(text)
+        case "MsgId": messageIDs.append(text)
         case "Nm" where path.dropLast().last == "Cdtr": creditors.append(text)
         default: break
         }

@@ -185,10 +185,15 @@ enum OperatorController {
                        row.hasBankDetails ? .text("prêt") : h("a", ["href": SiteURL.operatorPlace(row.place.id).path]) { "retenu : pas de coordonnées bancaires vérifiées" }]
                   },
                   empty: "aucun chèque à rembourser.")
-            if runs.contains(where: { $0.month == month }) {
-                h("p") { h("a", ["href": SiteURL.operatorSEPA.path + "?mois=\(month)", "download": "virements-\(month).xml"]) {
-                    "Télécharger le fichier de virements SEPA de " + French.month(month)
-                } }
+            let files = request.store.sepaFiles(for: month)
+            if !files.isEmpty {
+                h("p") { "Fichiers de virements SEPA de " + French.month(month) + " (un par remboursement fait, à remettre une fois à la banque) :" }
+                h("ul") {
+                    for file in files {
+                        let name = String(file.split(separator: "/").last!)
+                        h("li") { h("a", ["href": SiteURL.operatorSEPA.path + "?mois=\(month)&fichier=" + name, "download": name]) { name } }
+                    }
+                }
             }
             h("p") { "Total : " + money(total) }
             if done {
@@ -244,13 +249,16 @@ enum OperatorController {
 
     @Sendable static func sepa(_ request: Request) async throws -> Response {
         _ = try request.requireUser(.operatorAdmin)
+        // Only a file the payout run wrote: the name is checked against the month's list, never used as a path.
         guard let month = request.query[String.self, at: "mois"].flatMap(Month.init),
-              let document = try await request.store.sepaDocument(for: month, createdAt: request.store.clock.now)
+              let name = request.query[String.self, at: "fichier"],
+              let file = request.store.sepaFiles(for: month).first(where: { $0.hasSuffix("/" + name) }),
+              let document = try? Data(contentsOf: request.store.configuration.dataDirectory.appendingPathComponent(file))
         else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"virements-\(month).xml\"")
-        return Response(status: .ok, headers: headers, body: .init(string: document))
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: document))
     }
 
     struct BankForm: Content {

@@ -47,7 +47,7 @@ extension Store {
         let now = clock.now
         guard month.next.firstDay <= CivilDate(now) else { throw DomainError.monthNotOver(month) }
         let (start, end) = month.interval
-        var result = try await transaction { tx in
+        var run = try await transaction { tx in
             // The month's row is a lock: concurrent runs of one month take turns.
             try await tx.sql.raw("""
                 INSERT INTO payout_runs (period, ran_at, payouts, checks, total_cents) VALUES (\(bind: month.description), \(bind: now.millis), 0, 0, 0)
@@ -63,7 +63,7 @@ extension Store {
                 """).all().map {
                 (place: PlaceID(try $0.int("place_id")), name: try $0.string("name"), checks: try $0.int("checks"), amount: Money(cents: try $0.int("amount")))
             }
-            var paid = 0
+            var paid: [Int64] = []
             var held: [HeldBackPayout] = []
             for payout in due {
                 guard try await tx.bankDetails(of: payout.place) != nil else {
@@ -88,7 +88,7 @@ extension Store {
                     try .transfer(.payout, reference: Self.payoutReference(id: id, month: month), amount: payout.amount,
                                   from: .placePayable(payout.place), to: .bank),
                     actor: actor, at: now)
-                paid += 1
+                paid.append(id)
             }
             guard let totals = try await tx.sql.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS payouts, CAST(COALESCE(SUM(checks), 0) AS BIGINT) AS checks,
@@ -98,24 +98,27 @@ extension Store {
                 UPDATE payout_runs SET payouts = \(bind: try totals.int("payouts")), checks = \(bind: try totals.int("checks")),
                   total_cents = \(bind: try totals.int("total")) WHERE period = \(bind: month.description)
                 """).run()
-            return PayoutRunResult(month: month, ran: paid > 0, payouts: Int(try totals.int("payouts")), checks: Int(try totals.int("checks")),
-                                   total: Money(cents: try totals.int("total")), heldBack: held)
+            return (result: PayoutRunResult(month: month, ran: !paid.isEmpty, payouts: Int(try totals.int("payouts")),
+                                            checks: Int(try totals.int("checks")), total: Money(cents: try totals.int("total")), heldBack: held),
+                    paid: paid)
         }
-        if result.ran {
-            result.files = try await writePayoutFiles(for: month, createdAt: now)
+        if !run.paid.isEmpty {
+            run.result.files = try await writePayoutFiles(for: month, payouts: run.paid, createdAt: now)
         }
-        return result
+        return run.result
     }
 
     /// "PN-2026-03-12": the payout's reference, the SEPA EndToEndId the place finds on its bank statement.
     static func payoutReference(id: Int64, month: Month) -> String { "PN-\(month)-\(id)" }
 
-    /// The month's SEPA credit transfer document: every payout of the month, one transaction each.
-    public func sepaDocument(for month: Month, createdAt: Date) async throws -> String? {
+    /// A SEPA credit transfer document for some payouts of a month (those of one run: a file is handed to the
+    /// bank once, so a later run's file never repeats an earlier transfer), one transaction each.
+    public func sepaDocument(for month: Month, payouts: [Int64], createdAt: Date) async throws -> String? {
+        guard !payouts.isEmpty else { return nil }
         let rows = try await read { tx in
             try await tx.sql.raw("""
                 SELECT po.id, po.place_id, po.checks, po.amount_cents, pl.name FROM payouts po JOIN places pl ON pl.id = po.place_id
-                WHERE po.period = \(bind: month.description) ORDER BY po.id
+                WHERE po.period = \(bind: month.description) AND po.id IN (\(binds: payouts.binds)) ORDER BY po.id
                 """).all().asyncMap { row in
                 (id: try row.int("id"), checks: try row.int("checks"), amount: Money(cents: try row.int("amount_cents")),
                  name: try row.string("name"), bank: try await tx.bankDetails(of: PlaceID(try row.int("place_id"))))
@@ -130,7 +133,9 @@ extension Store {
                 creditor: .init(name: bank.holder, iban: bank.iban, bic: bank.bic),
                 remittance: "Pass numerique \(monthName) \(month.year) - \(row.checks) cheque\(row.checks > 1 ? "s" : "")")
         }
-        return SEPACreditTransfer.document(messageID: "PN-\(month)", createdAt: createdAt, executionDate: CivilDate(createdAt).adding(days: 1),
+        // The message identifier must be unique per file for the bank: a file's payouts are never in another file,
+        // so its first payout names it.
+        return SEPACreditTransfer.document(messageID: "PN-\(month)-\(payouts.min()!)", createdAt: createdAt, executionDate: CivilDate(createdAt).adding(days: 1),
                                            debtor: configuration.operatorAccount.account, transfers: transfers)
     }
 
@@ -155,19 +160,19 @@ extension Store {
         }
     }
 
-    /// Writes the month's SEPA file and each new payout's statement under `payouts/YYYY-MM/`.
-    func writePayoutFiles(for month: Month, createdAt: Date) async throws -> [String] {
+    /// Writes the run's SEPA file and each new payout's statement under `payouts/YYYY-MM/`.
+    func writePayoutFiles(for month: Month, payouts ids: [Int64], createdAt: Date) async throws -> [String] {
         let folder = "payouts/\(month)"
         let directory = configuration.dataDirectory.appendingPathComponent(folder)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [String] = []
-        if let document = try await sepaDocument(for: month, createdAt: createdAt) {
-            let name = "\(folder)/sepa-\(createdAt.millis).xml"
+        if let document = try await sepaDocument(for: month, payouts: ids, createdAt: createdAt) {
+            let name = "\(folder)/sepa-\(String(format: "%012lld", ids.min()!)).xml"
             try Data(document.utf8).write(to: configuration.dataDirectory.appendingPathComponent(name), options: .atomic)
             written.append(name)
         }
         let payouts = try await read { tx in
-            try await tx.sql.raw("SELECT id, place_id FROM payouts WHERE period = \(bind: month.description) ORDER BY id").all()
+            try await tx.sql.raw("SELECT id, place_id FROM payouts WHERE id IN (\(binds: ids.binds)) ORDER BY id").all()
                 .map { (id: try $0.int("id"), place: PlaceID(try $0.int("place_id"))) }
         }
         for payout in payouts {
@@ -179,6 +184,13 @@ extension Store {
             written.append(name)
         }
         return written
+    }
+
+    /// The SEPA files written for a month, oldest first (names relative to the data directory).
+    public func sepaFiles(for month: Month) -> [String] {
+        let folder = configuration.dataDirectory.appendingPathComponent("payouts/\(month)")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix("sepa-") && $0.hasSuffix(".xml") }.sorted().map { "payouts/\(month)/\($0)" }
     }
 
     /// Records bank details the operator checked, so that held-back payouts can go out.
