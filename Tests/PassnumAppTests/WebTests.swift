@@ -269,8 +269,8 @@ struct WebTests {
             #expect(text.contains("Chèques;Utilisés;1;10,00\r\n"))
             #expect(text.contains("Lieu;Lieu A;1;10,00"))
             #expect(!text.contains("Lieu B"))
-            #expect(FunderController.csvField("=SUM(A1)") == "'=SUM(A1)")
-            #expect(FunderController.csvField("a;b") == "\"a;b\"")
+            #expect(FrenchCSV.field("=SUM(A1)") == "'=SUM(A1)")
+            #expect(FrenchCSV.field("a;b") == "\"a;b\"")
         }
     }
 

@@ -94,18 +94,11 @@ enum FunderController {
         rows += board.byPlace.map { ["Lieu", $0.label, "\($0.checks)", $0.amount.plainDecimal] }
         rows += board.byCategory.map { ["Service", ServiceCategory(code: $0.label)?.rawValue ?? $0.label, "\($0.checks)", $0.amount.plainDecimal] }
         rows += board.byMonth.map { ["Mois", $0.month.description, "\($0.checks)", $0.amount.plainDecimal] }
-        let body = "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        let body = FrenchCSV.render(rows)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"pass-numerique.csv\"")
         return Response(status: .ok, headers: headers, body: .init(string: body))
-    }
-
-    static func csvField(_ text: String) -> String {
-        // A leading = + - @ would make a spreadsheet run a formula: quote it away.
-        let safe = text.first.map { "=+-@".contains($0) } == true ? "'" + text : text
-        guard safe.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     // MARK: Programmes

@@ -220,18 +220,15 @@ public struct StatementLine: Sendable {
     public let funder: String
     public let amount: Money
 
-    /// UTF-8 with a byte order mark and semicolons (French spreadsheets), then totals by funder and overall.
+    /// Every check, then totals by funder and overall, as French CSV.
     public static func csv(_ lines: [StatementLine]) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == ";" || $0 == "\"" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
         var rows = [["Numéro du chèque", "Date", "Service", "Financeur", "Montant (€)"]]
         rows += lines.map { [$0.serial.grouped, CivilDate($0.redeemedAt).description, $0.category?.rawValue ?? "", $0.funder, $0.amount.plainDecimal] }
         var byFunder: [String: Money] = [:]
         for line in lines { byFunder[line.funder, default: .zero] += line.amount }
         rows += byFunder.keys.sorted().map { ["Total " + $0, "", "", $0, byFunder[$0]!.plainDecimal] }
         rows.append(["Total", "", "", "", lines.reduce(Money.zero) { $0 + $1.amount }.plainDecimal])
-        return "\u{FEFF}" + rows.map { $0.map(field).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        return FrenchCSV.render(rows)
     }
 }
 
