@@ -274,9 +274,13 @@ enum FunderController {
     }
 
     static func ownProgramme(_ request: Request, funder: FunderID) async throws -> Programme {
-        let id = ProgrammeID(try request.id())
-        guard let row = try await request.store.programmes(of: funder).first(where: { $0.programme.id == id }) else { throw Abort(.notFound) }
-        return row.programme
+        try await ownProgramme(ProgrammeID(try request.id()), request: request, funder: funder)
+    }
+
+    /// The funder's own programme, or 404: another funder's programme is out of reach.
+    static func ownProgramme(_ id: ProgrammeID, request: Request, funder: FunderID) async throws -> Programme {
+        guard let programme = try? await request.store.programme(id), programme.funder == funder else { throw Abort(.notFound) }
+        return programme
     }
 
     static func programmePage(_ request: Request, programme: ProgrammeID, form: ProgrammeForm, errors: FormErrors,
@@ -362,7 +366,7 @@ enum FunderController {
         let booklets = Int(form.booklets ?? "")
         if booklets == nil { errors.add("booklets", "Indiquez un nombre de carnets, par exemple 100.") }
         if let programme, let booklets {
-            guard try await request.store.programmes(of: funder).contains(where: { $0.programme.id == programme }) else { throw Abort(.notFound) }
+            _ = try await ownProgramme(programme, request: request, funder: funder)
             do {
                 _ = try await request.store.createOrder(programme: programme, booklets: booklets)
                 return request.redirect(to: .funderOrders, notice: "Commande créée.")
@@ -442,7 +446,7 @@ enum FunderController {
         let booklets = Int(form.booklets ?? "")
         if booklets == nil { errors.add("booklets", "Indiquez un nombre de carnets.") }
         guard let programme, let prescriber else { throw Abort(.badRequest) }
-        guard try await request.store.programmes(of: funder).contains(where: { $0.programme.id == programme }) else { throw Abort(.notFound) }
+        _ = try await ownProgramme(programme, request: request, funder: funder)
         if let booklets {
             do {
                 if form.action == "quota" {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PassnumDomain
 import SQLKit
@@ -167,15 +166,8 @@ extension Store {
     }
 
     /// 256 random bits, URL-safe base64.
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func randomToken() -> String { [UInt8].random(count: 32).base64URL }
 
     /// Only digests of tokens are stored: a copy of the database opens no session.
-    static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func digest(_ token: String) -> String { sha256Hex(Data(token.utf8)) }
 }

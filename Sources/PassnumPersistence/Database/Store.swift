@@ -1,4 +1,3 @@
-import Crypto
 import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PassnumDomain
 import SQLKit
@@ -39,9 +38,7 @@ extension Transaction {
         return JournalTransactionID(id)
     }
 
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func sha256(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
 
     /// The first broken link, walking each lane in order, or nil when every entry's hash matches its content
     /// and the previous entry's hash, and every lane's head matches its last entry.

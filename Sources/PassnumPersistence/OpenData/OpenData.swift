@@ -91,11 +91,8 @@ extension Store {
             var records: [OpenData.Record] = []
             for place in places {
                 let id = PlaceID(try place.int("id"))
-                var steps: [ApplicationStep: String] = [:]
-                for row in try await tx.sql.raw("SELECT step, data FROM place_steps WHERE place_id = \(bind: id.rawValue)").all() {
-                    if let step = ApplicationStep(rawValue: try row.string("step")) { steps[step] = try row.string("data") }
-                }
-                let application = PlaceApplication(place: id, name: try place.string("name"), state: .qualified, steps: steps, documents: [])
+                let application = PlaceApplication(place: id, name: try place.string("name"), state: .qualified,
+                                                   steps: try await tx.applicationSteps(of: id), documents: [])
                 let organisation = application.decode(ApplicationData.Organisation.self, .organisation)
                 let services = application.decode(ApplicationData.Services.self, .services)
                 let hours = application.decode(ApplicationData.Hours.self, .hours)

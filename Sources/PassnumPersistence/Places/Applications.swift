@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PassnumDomain
 import SQLKit
@@ -60,10 +59,7 @@ extension Store {
             guard let row = try await tx.sql.raw("SELECT name, state FROM places WHERE id = \(bind: place.rawValue)").first() else {
                 throw DomainError.notFound("place \(place)")
             }
-            var steps: [ApplicationStep: String] = [:]
-            for step in try await tx.sql.raw("SELECT step, data FROM place_steps WHERE place_id = \(bind: place.rawValue)").all() {
-                if let key = ApplicationStep(rawValue: try step.string("step")) { steps[key] = try step.string("data") }
-            }
+            let steps = try await tx.applicationSteps(of: place)
             let documents = try await tx.sql.raw("""
                 SELECT id, filename, content_type, size, path FROM place_documents WHERE place_id = \(bind: place.rawValue) ORDER BY id
                 """).all().map {
@@ -134,7 +130,7 @@ extension Store {
             throw DomainError.invalid(field: "document", reason: "is not a PDF, PNG or JPEG file")
         }
         let name = String(filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document").prefix(120)
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = sha256Hex(bytes)
         let relative = "documents/place-\(place.rawValue)/\(digest).\(kind.rawValue)"
         let url = configuration.dataDirectory.appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -183,6 +179,15 @@ extension Store {
 }
 
 extension Transaction {
+    /// The JSON of each submitted step of a place's application.
+    func applicationSteps(of place: PlaceID) async throws -> [ApplicationStep: String] {
+        var steps: [ApplicationStep: String] = [:]
+        for row in try await sql.raw("SELECT step, data FROM place_steps WHERE place_id = \(bind: place.rawValue)").all() {
+            if let step = ApplicationStep(rawValue: try row.string("step")) { steps[step] = try row.string("data") }
+        }
+        return steps
+    }
+
     /// Replaces a place's sites, keeping each one's open-data record in step with its fields.
     func replaceSites(_ sites: [ApplicationData.Site], place: PlaceID, records: [[String: String]]? = nil) async throws {
         try await sql.raw("DELETE FROM place_sites WHERE place_id = \(bind: place.rawValue)").run()

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PassnumDomain
 import SQLKit
@@ -146,7 +145,7 @@ extension Store {
         let canonical = ([String(request.place.rawValue), request.category.code, request.service.map(String.init) ?? ""]
             + request.checks.map { "\($0.serial.filter(\.isNumber)):\(SecurityCode(typed: $0.code)?.canonical ?? $0.code)" })
             .joined(separator: "\n")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return sha256Hex(Data(canonical.utf8))
     }
 
     static func encode(_ outcome: ValidationOutcome) throws -> String {

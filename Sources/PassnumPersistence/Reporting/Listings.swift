@@ -411,11 +411,8 @@ extension Store {
             var places: [PublicPlace] = []
             for row in rows {
                 let place = PlaceID(try row.int("id"))
-                var steps: [ApplicationStep: String] = [:]
-                for step in try await tx.sql.raw("SELECT step, data FROM place_steps WHERE place_id = \(bind: place.rawValue)").all() {
-                    if let key = ApplicationStep(rawValue: try step.string("step")) { steps[key] = try step.string("data") }
-                }
-                let application = PlaceApplication(place: place, name: try row.string("name"), state: .qualified, steps: steps, documents: [])
+                let application = PlaceApplication(place: place, name: try row.string("name"), state: .qualified,
+                                                   steps: try await tx.applicationSteps(of: place), documents: [])
                 var sites = try await tx.sql.raw("""
                     SELECT name, address, postcode, commune_code, commune_name, latitude, longitude, access, open_data
                     FROM place_sites WHERE place_id = \(bind: place.rawValue) ORDER BY position
