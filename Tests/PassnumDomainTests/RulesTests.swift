@@ -96,7 +96,8 @@ struct RulesTests {
         #expect(CheckState.redeemed.canMove(to: .distributed))
         #expect(!CheckState.issued.canMove(to: .distributed))
         #expect(!CheckState.paid.canMove(to: .redeemed))
-        #expect(!CheckState.redeemed.canMove(to: .voided))
+        #expect(CheckState.paid.canMove(to: .voided))  // reversal by the operator
+        #expect(!CheckState.voided.canMove(to: .paid))
         #expect(!CheckState.voided.canMove(to: .distributed))
         #expect(!CheckState.expired.canMove(to: .distributed))
     }
@@ -183,5 +184,25 @@ struct RulesTests {
         #expect(march.next == Month("2026-04") && march.previous == Month("2026-02"))
         #expect(CivilDate("2026-02-29") == nil)
         #expect(CivilDate("2026-06-30")!.adding(days: 31) == CivilDate("2026-07-31"))
+    }
+}
+
+@Suite("Fees")
+struct FeeRulesTests {
+    @Test("Fees round to the nearest cent, VAT is 20 % of the fee only, and settings codes round-trip")
+    func fees() {
+        #expect(ManagementFee.rate(basisPoints: 250).amount(on: Money(cents: 1001)) == Money(cents: 25))  // 25.025 → 25
+        #expect(ManagementFee.rate(basisPoints: 250).amount(on: Money(cents: 1002)) == Money(cents: 25))  // 25.05 → 25
+        #expect(ManagementFee.rate(basisPoints: 250).amount(on: Money(cents: 1020)) == Money(cents: 26))  // 25.5 → 26
+        #expect(ManagementFee.fixed(.euros(50)).amount(on: .euros(1_000_000)) == .euros(50))
+        #expect(InvoiceAmounts(face: .euros(100), fee: Money(cents: 1234)).vat == Money(cents: 247))  // 246.8 → 247
+        #expect(InvoiceAmounts(face: .euros(100), fee: Money(cents: 1234)).total == Money(cents: 10_000 + 1234 + 247))
+        for fee in [ManagementFee.none, .rate(basisPoints: 125), .fixed(Money(cents: 4999))] {
+            #expect(ManagementFee(code: fee.code) == fee)
+        }
+        #expect(ManagementFee(code: "rate:-1") == nil && ManagementFee(code: "fixed:") == nil && ManagementFee(code: "none:1") == nil)
+        #expect(DocumentNumber(series: .invoice, year: 2026, sequence: 7).description == "F-2026-00007")
+        #expect(DocumentNumber(series: .creditNote, year: 2027, sequence: 123_456).description == "A-2027-123456")
+        #expect(DecimalText.text(250, decimals: 2) == "2,5" && DecimalText.text(1000, decimals: 2) == "10")
     }
 }

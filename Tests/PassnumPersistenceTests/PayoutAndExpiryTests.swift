@@ -48,7 +48,7 @@ struct PayoutAndExpiryTests {
             clock.set(CivilDate("2026-08-01")!.start.addingTimeInterval(60))
             let notes = try await store.expireProgrammes()
             // 30 checks: 5 redeemed, 1 voided, 24 expired (4 distributed, 10 allocated, 10 issued).
-            #expect(notes == [CreditNote(programme: territory.programme, funder: territory.funder, checks: 24, amount: Money(cents: 24_000))])
+            #expect(notes == [CreditNote(number: "A-2026-00001", programme: territory.programme, funder: territory.funder, checks: 24, amount: Money(cents: 24_000))])
             #expect(try await store.overview().checksByState[.expired] == 24)
             #expect(try await store.expireProgrammes().isEmpty)
             #expect(try await store.validate(territory.request(store, [serials[6]])).items[0].refusal == .expired)

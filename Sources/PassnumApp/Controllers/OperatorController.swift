@@ -169,6 +169,7 @@ enum OperatorController {
         let month = request.query[String.self, at: "mois"].flatMap(Month.init) ?? lastMonth
         let preview = try await store.payoutPreview(for: month)
         let runs = try await store.payoutRuns()
+        let batches = try await store.payoutBatches()
         let total = preview.reduce(Money.zero) { $0 + $1.amount }
         let done = runs.contains { $0.month == month }
         return Layout.response(Layout.page(title: "Remboursements", request: request) {
@@ -185,16 +186,6 @@ enum OperatorController {
                        row.hasBankDetails ? .text("prêt") : h("a", ["href": SiteURL.operatorPlace(row.place.id).path]) { "retenu : pas de coordonnées bancaires vérifiées" }]
                   },
                   empty: "aucun chèque à rembourser.")
-            let files = request.store.sepaFiles(for: month)
-            if !files.isEmpty {
-                h("p") { "Fichiers de virements SEPA de " + French.month(month) + " (un par remboursement fait, à remettre une fois à la banque) :" }
-                h("ul") {
-                    for file in files {
-                        let name = String(file.split(separator: "/").last!)
-                        h("li") { h("a", ["href": SiteURL.operatorSEPA.path + "?mois=\(month)&fichier=" + name, "download": name]) { name } }
-                    }
-                }
-            }
             h("p") { "Total : " + money(total) }
             if done {
                 h("p") { "Les remboursements de " + French.month(month) + " ont déjà été faits." }
@@ -205,10 +196,24 @@ enum OperatorController {
                     h("button", ["type": "submit"]) { "Rembourser les lieux pour " + French.month(month) }
                 }
             }
+            h("h2") { "Virements" }
+            h("p") { "Chaque remboursement fait donne un fichier de virements SEPA. Remettez-le une fois à la banque, puis notez la date où la banque a fait les virements." }
+            table(caption: "Fichiers de virements", headers: ["N°", "Mois", "Lieux", "Montant", "État", "Action"], rows: batches.map { batch in
+                [.text(String(batch.id)), .text(French.month(batch.month)), .text(String(batch.payouts)), .text(money(batch.total)),
+                 .text(batchState(batch)), batchActions(request, batch)]
+            }, empty: "aucun virement pour le moment.")
             h("h2") { "Remboursements déjà faits" }
             table(caption: "Remboursements par mois", headers: ["Mois", "Lieux", "Chèques", "Total"], rows: runs.map {
                 [.text(French.month($0.month)), .text(String($0.payouts)), .text(String($0.checks)), .text(money($0.total))]
             })
+            h("h2") { "Annuler un chèque validé" }
+            h("form", ["method": "post", "action": SiteURL.operatorReversal.path, "novalidate": ""]) {
+                csrfField(request)
+                h("p") { "En cas de fraude ou d’erreur : le chèque est annulé. S’il était déjà remboursé, son montant est retenu sur le prochain remboursement du lieu." }
+                field("Numéro du chèque", name: "serial", id: "annulation-numero")
+                field("Motif", name: "reason", id: "annulation-motif", hint: "Obligatoire. Par exemple : chèque volé, validé par erreur.")
+                h("button", ["type": "submit", "class": "secondary"]) { "Annuler ce chèque" }
+            }
             h("h2") { "Fin des programmes" }
             h("form", ["method": "post", "action": SiteURL.operatorExpiry.path]) {
                 csrfField(request)
@@ -247,18 +252,178 @@ enum OperatorController {
             : "\(notes.count) programme(s) clos, avoirs : \(money(total)).")
     }
 
+    static func batchState(_ batch: PayoutBatch) -> String {
+        switch batch.state {
+        case .prepared: "prêt, pas encore remis à la banque"
+        case .exported: "remis à la banque le " + (batch.exportedAt.map { French.date(CivilDate($0)) } ?? "")
+        case .settled: "fait par la banque le " + (batch.settledOn.map(French.date) ?? "")
+        }
+    }
+
+    static func batchActions(_ request: Request, _ batch: PayoutBatch) -> Node {
+        group {
+            if batch.file != nil {
+                h("a", ["href": SiteURL.operatorSEPA(batch.id).path, "download": "virements-\(batch.month)-\(batch.id).xml"]) { "Fichier SEPA n° \(batch.id)" }
+            }
+            switch batch.state {
+            case .prepared:
+                h("form", ["method": "post", "action": SiteURL.operatorBatchExported(batch.id).path, "class": "inline"]) {
+                    csrfField(request)
+                    h("button", ["type": "submit", "class": "secondary"]) { "Remis à la banque" }
+                }
+            case .exported:
+                h("form", ["method": "post", "action": SiteURL.operatorBatchSettled(batch.id).path, "class": "inline", "novalidate": ""]) {
+                    csrfField(request)
+                    field("Date des virements n° \(batch.id)", name: "date", id: "date-virement-\(batch.id)", type: "date")
+                    h("button", ["type": "submit", "class": "secondary"]) { "Noter comme faits" }
+                }
+            case .settled:
+                group {}
+            }
+        }
+    }
+
     @Sendable static func sepa(_ request: Request) async throws -> Response {
         _ = try request.requireUser(.operatorAdmin)
-        // Only a file the payout run wrote: the name is checked against the month's list, never used as a path.
-        guard let month = request.query[String.self, at: "mois"].flatMap(Month.init),
-              let name = request.query[String.self, at: "fichier"],
-              let file = request.store.sepaFiles(for: month).first(where: { $0.hasSuffix("/" + name) }),
+        // Only a file the payout run wrote: found from the batch's record, never from a name in the request.
+        let id = try request.id()
+        guard let batch = try await request.store.payoutBatches().first(where: { $0.id == id }), let file = batch.file,
               let document = try? Data(contentsOf: request.store.configuration.dataDirectory.appendingPathComponent(file))
         else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"virements-\(batch.month)-\(batch.id).xml\"")
         return Response(status: .ok, headers: headers, body: .init(data: document))
+    }
+
+    @Sendable static func markExported(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        do {
+            try await request.store.markExported(batch: try request.id(), actor: Actor(user.email))
+        } catch let error as DomainError {
+            return request.redirect(to: .operatorPayouts, notice: "Non enregistré : " + French.message(for: error))
+        }
+        return request.redirect(to: .operatorPayouts, notice: "Virements notés comme remis à la banque.")
+    }
+
+    struct SettleForm: Content { var date: String? }
+
+    @Sendable static func settle(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        guard let date = try request.content.decode(SettleForm.self).date.flatMap(CivilDate.init) else {
+            return request.redirect(to: .operatorPayouts, notice: "Non enregistré : indiquez la date des virements (jour, mois, année).")
+        }
+        do {
+            try await request.store.settle(batch: try request.id(), bankDate: date, actor: Actor(user.email))
+        } catch let error as DomainError {
+            return request.redirect(to: .operatorPayouts, notice: "Non enregistré : " + French.message(for: error))
+        }
+        return request.redirect(to: .operatorPayouts, notice: "Virements notés comme faits le \(French.date(date)).")
+    }
+
+    struct ReversalForm: Content {
+        var serial: String?
+        var reason: String?
+    }
+
+    @Sendable static func reverse(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        let form = try request.content.decode(ReversalForm.self)
+        guard let serial = form.serial.flatMap(CheckSerial.parse).flatMap({ try? $0.get() }) else {
+            return request.redirect(to: .operatorPayouts, notice: "Non annulé : ce numéro de chèque n’est pas valable.")
+        }
+        do {
+            let reversal = try await request.store.reverse(serial, reason: form.reason ?? "", actor: Actor(user.email))
+            return request.redirect(to: .operatorPayouts, notice: reversal.deducted
+                ? "Chèque \(serial.grouped) annulé. \(money(reversal.amount)) seront retenus sur le prochain remboursement du lieu."
+                : "Chèque \(serial.grouped) annulé. Il ne sera pas remboursé au lieu.")
+        } catch let error as DomainError {
+            return request.redirect(to: .operatorPayouts, notice: "Non annulé : " + French.message(for: error))
+        }
+    }
+
+    // MARK: Fees and billing
+
+    @Sendable static func fees(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        return try await feesPage(request, errors: FormErrors(), typed: nil)
+    }
+
+    struct FeesForm: Content {
+        var kind: String?
+        var value: String?
+        var subscription: String?
+        var reason: String?
+    }
+
+    static func feesPage(_ request: Request, errors: FormErrors, typed: FeesForm?) async throws -> Response {
+        let schedule = try await request.store.feeSchedule()
+        let (kind, value): (String, String) = switch schedule.managementFee {
+        case .none: ("none", "")
+        case .rate(let basisPoints): ("rate", DecimalText.text(basisPoints, decimals: 2))
+        case .fixed(let amount): ("fixed", amount.plainDecimal)
+        }
+        return Layout.response(Layout.page(title: "Frais", request: request) {
+            h("h1") { "Frais de gestion et abonnement" }
+            Layout.notice(request)
+            h("p") { "Les frais s’appliquent aux commandes créées à partir de maintenant. La TVA de 20 % s’ajoute aux frais, pas à la valeur des chèques." }
+            h("form", ["method": "post", "action": SiteURL.operatorFees.path, "novalidate": ""]) {
+                errors.summary
+                csrfField(request)
+                select("Frais de gestion sur les commandes", name: "kind",
+                       options: [("none", "Aucun"), ("rate", "Un pourcentage de la valeur des chèques"), ("fixed", "Un montant fixe par commande")],
+                       selected: typed?.kind ?? kind)
+                field("Pourcentage ou montant", name: "value", value: typed?.value ?? value, errors: errors,
+                      hint: "Par exemple 2,5 pour 2,5 %, ou 50 pour 50 € par commande.", required: false)
+                field("Abonnement annuel des lieux (€, hors taxes)", name: "subscription",
+                      value: typed?.subscription ?? schedule.placeSubscription.plainDecimal, errors: errors, hint: "0 pour aucun abonnement.")
+                field("Motif du changement", name: "reason", value: typed?.reason, required: false)
+                h("button", ["type": "submit"]) { "Enregistrer les frais" }
+            }
+        }, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable static func setFees(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        let form = try request.content.decode(FeesForm.self)
+        var errors = FormErrors()
+        var fee = ManagementFee.none
+        switch form.kind {
+        case "rate":
+            if let basisPoints = DecimalText.scaled(form.value ?? "", decimals: 2), basisPoints <= 10_000 { fee = .rate(basisPoints: basisPoints) }
+            else { errors.add("value", "Indiquez un pourcentage entre 0 et 100, par exemple 2,5.") }
+        case "fixed":
+            if let amount = Money(euros: form.value ?? "") { fee = .fixed(amount) }
+            else { errors.add("value", "Indiquez un montant en euros, par exemple 50.") }
+        default:
+            break
+        }
+        let subscription = Money(euros: form.subscription ?? "")
+        if subscription == nil { errors.add("subscription", "Indiquez un montant en euros, par exemple 0 ou 120.") }
+        if errors.isEmpty, let subscription {
+            do {
+                try await request.store.setFeeSchedule(FeeSchedule(managementFee: fee, placeSubscription: subscription), actor: Actor(user.email),
+                                                       reason: form.reason.flatMap { $0.isEmpty ? nil : $0 })
+                return request.redirect(to: .operatorFees, notice: "Frais enregistrés.")
+            } catch let error as DomainError {
+                errors.add(error, fields: ["fee": "value"])
+            }
+        }
+        return try await feesPage(request, errors: errors, typed: form)
+    }
+
+    @Sendable static func billing(_ request: Request) async throws -> Response {
+        _ = try request.requireUser(.operatorAdmin)
+        let invoices = try await request.store.invoices()
+        let notes = try await request.store.creditNotes()
+        return Layout.response(Layout.page(title: "Factures et avoirs", request: request) {
+            h("h1") { "Factures et avoirs" }
+            h("p") { h("a", ["href": SiteURL.operatorFees.path]) { "Frais de gestion et abonnement des lieux" } }
+            table(caption: "Factures", headers: DocumentController.invoiceHeaders, rows: DocumentController.invoiceRows(invoices),
+                  empty: "aucune facture pour le moment.")
+            table(caption: "Avoirs", headers: DocumentController.creditNoteHeaders, rows: DocumentController.creditNoteRows(notes),
+                  empty: "aucun avoir pour le moment.")
+        })
     }
 
     struct BankForm: Content {
@@ -291,7 +456,9 @@ enum OperatorController {
         let violations = try await store.verify()
         let kinds = ["order_payment": "Paiement de commande", "redemption": "Validation", "redemption_undo": "Annulation",
                      "payout": "Remboursement", "credit_note": "Avoir", "place_decision": "Décision sur un lieu",
-                     "affiliation_decision": "Décision d’un financeur", "account_created": "Compte créé"]
+                     "affiliation_decision": "Décision d’un financeur", "account_created": "Compte créé",
+                     "payout_settled": "Virements faits", "reversal": "Chèque annulé après validation", "subscription": "Abonnement d’un lieu",
+                     "invoice_issued": "Facture", "payout_exported": "Virements remis à la banque", "settings_changed": "Frais modifiés"]
         return Layout.response(Layout.page(title: "Journal", request: request) {
             h("h1") { "Journal et contrôles" }
             h("h2") { "Contrôle des comptes" }

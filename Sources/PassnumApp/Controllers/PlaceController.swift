@@ -175,12 +175,18 @@ enum PlaceController {
         let (_, place) = try place(request)
         let id = try request.id()
         guard let statement = try await request.store.statement(payout: id, place: place) else { throw Abort(.notFound) }
-        let total = statement.lines.reduce(Money.zero) { $0 + $1.amount }
         var byFunder: [String: Money] = [:]
         for line in statement.lines { byFunder[line.funder, default: .zero] += line.amount }
         return Layout.response(Layout.page(title: "Relevé", request: request) {
             h("h1") { "Relevé de remboursement – " + (Month(statement.period).map(French.month) ?? statement.period) }
-            h("p") { "Total : " + money(total) + " pour \(statement.lines.count) chèque(s). "; h("a", ["href": SiteURL.placeStatementCSV(id).path]) { "Télécharger (CSV)" } }
+            h("p") {
+                "Chèques : " + money(statement.gross) + " pour \(statement.lines.count) chèque(s). "
+                h("a", ["href": SiteURL.placeStatementCSV(id).path]) { "Télécharger (CSV)" }
+            }
+            if !statement.deductions.isEmpty {
+                table(caption: "Retenues", headers: ["Motif", "Montant"], rows: statement.deductions.map { [.text($0.reason), .text(money($0.amount))] })
+            }
+            h("p") { h("strong") { "Virement : " + money(statement.net) + " – " + payoutState(statement.state) } }
             table(caption: "Par financeur", headers: ["Financeur", "Montant"], rows: byFunder.keys.sorted().map { [.text($0), .text(money(byFunder[$0]!))] })
             table(caption: "Chèques remboursés", headers: ["Numéro", "Utilisé le", "Service", "Financeur", "Montant"], rows: statement.lines.map {
                 [.text($0.serial.grouped), .text(French.date(CivilDate($0.redeemedAt))), .text($0.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""),
@@ -196,20 +202,32 @@ enum PlaceController {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"releve-\(statement.period).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: StatementLine.csv(statement.lines)))
+        return Response(status: .ok, headers: headers, body: .init(string: statement.csv))
+    }
+
+    static func payoutState(_ state: PayoutBatch.State) -> String {
+        switch state {
+        case .prepared: "en préparation"
+        case .exported: "envoyé à la banque"
+        case .settled: "fait"
+        }
     }
 
     @Sendable static func payouts(_ request: Request) async throws -> Response {
-        let (_, place) = try place(request)
+        let (user, place) = try place(request)
         let rows = try await request.store.payouts(of: place)
+        let invoices = user.role == .placeManager ? try await request.store.invoices(place: place) : []
         return Layout.response(Layout.page(title: "Remboursements", request: request) {
             h("h1") { "Remboursements reçus" }
             h("p") { "Chaque mois, les chèques validés le mois précédent sont remboursés." }
-            table(caption: "Remboursements", headers: ["Mois", "Chèques", "Montant", "Fait le"], rows: rows.map { row in
+            table(caption: "Remboursements", headers: ["Mois", "Chèques", "Virement", "État", "Préparé le"], rows: rows.map { row in
                 [h("a", ["href": SiteURL.placeStatement(row.id).path]) { Month(row.period).map(French.month) ?? row.period },
-                 .text(String(row.checks)), .text(money(row.amount)),
+                 .text(String(row.checks)), .text(money(row.amount)), .text(payoutState(row.state)),
                  .text(French.date(CivilDate(row.createdAt)))]
             })
+            if !invoices.isEmpty {
+                table(caption: "Factures d’abonnement", headers: DocumentController.invoiceHeaders, rows: DocumentController.invoiceRows(invoices))
+            }
         })
     }
 }

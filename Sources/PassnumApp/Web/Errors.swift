@@ -78,7 +78,8 @@ enum French {
             "birthYear": "Année de naissance", "booklets": "Nombre de carnets", "checks": "Nombre de chèques",
             "shares": "Parts des cofinanceurs", "validUntil": "Date de fin", "perimeter": "Territoire", "categories": "Services",
             "faceValue": "Valeur d’un chèque", "consentDate": "Date du consentement", "reason": "Motif", "postcode": "Code postal",
-            "siret": "SIRET", "level": "Niveau", "answers": "Réponses",
+            "siret": "SIRET", "level": "Niveau", "answers": "Réponses", "bankDate": "Date des virements", "fee": "Frais de gestion",
+            "subscription": "Abonnement",
         ][field] ?? field
     }
 
@@ -90,6 +91,9 @@ enum French {
         if reason == "another account already uses this address" { return "un compte utilise déjà cette adresse." }
         if reason == "is not an email address" { return "ce n’est pas une adresse e-mail." }
         if reason == "a reason is required for this decision" { return "indiquez un motif." }
+        if reason.hasPrefix("the bank date must be") { return "elle doit être entre la préparation des virements et aujourd’hui." }
+        if reason.hasPrefix("the rate must be") { return "le pourcentage doit être entre 0 et 100." }
+        if reason.hasPrefix("the fixed fee must be") || reason.hasPrefix("the subscription must be") { return "montant trop élevé." }
         return "valeur refusée."
     }
 

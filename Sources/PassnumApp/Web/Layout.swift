@@ -58,10 +58,11 @@ enum Layout {
     static func navigation(for role: Role) -> [(String, SiteURL)] {
         switch role {
         case .operatorAdmin:
-            [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Remboursements", .operatorPayouts), ("Journal", .operatorJournal)]
+            [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Remboursements", .operatorPayouts), ("Factures", .operatorBilling),
+             ("Journal", .operatorJournal)]
         case .funderManager:
             [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
-             ("Stock", .funderStock), ("Lieux", .funderPlaces)]
+             ("Stock", .funderStock), ("Lieux", .funderPlaces), ("Factures", .funderDocuments)]
         case .prescriberAgent:
             [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory)]
         case .placeManager:

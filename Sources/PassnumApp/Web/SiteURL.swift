@@ -9,7 +9,10 @@ enum SiteURL: Equatable {
     case login, logout, forgotPassword, resetPassword(String), space, signUp
     // Operator
     case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
-    case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64), operatorSEPA, operatorBank(Int64)
+    case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64), operatorSEPA(Int64), operatorBank(Int64)
+    case operatorBatchExported(Int64), operatorBatchSettled(Int64), operatorReversal, operatorFees, operatorBilling
+    // Invoices and credit notes (operator, the funder or place they are for)
+    case invoice(Int64), creditNote(Int64), funderDocuments
     // Funder
     case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
     case funderAffiliation(Int64)
@@ -44,7 +47,15 @@ enum SiteURL: Equatable {
         case .operatorExpiry: "/operateur/expiration"
         case .operatorJournal: "/operateur/journal"
         case .operatorApplications: "/operateur/candidatures"
-        case .operatorSEPA: "/operateur/virements"
+        case .operatorSEPA(let id): "/operateur/virements/\(id)"
+        case .operatorBatchExported(let id): "/operateur/virements/\(id)/transmis"
+        case .operatorBatchSettled(let id): "/operateur/virements/\(id)/execute"
+        case .operatorReversal: "/operateur/annulations"
+        case .operatorFees: "/operateur/frais"
+        case .operatorBilling: "/operateur/factures"
+        case .invoice(let id): "/documents/factures/\(id)"
+        case .creditNote(let id): "/documents/avoirs/\(id)"
+        case .funderDocuments: "/financeur/factures"
         case .operatorBank(let id): "/operateur/lieux/\(id)/banque"
         case .operatorPlace(let id): "/operateur/lieux/\(id)"
         case .operatorDocument(let place, let document): "/operateur/lieux/\(place)/documents/\(document)"
@@ -92,6 +103,11 @@ enum SiteURL: Equatable {
         case .funderProgramme: .funderProgramme(0)
         case .place: .place(0)
         case .operatorBank: .operatorBank(0)
+        case .operatorSEPA: .operatorSEPA(0)
+        case .operatorBatchExported: .operatorBatchExported(0)
+        case .operatorBatchSettled: .operatorBatchSettled(0)
+        case .invoice: .invoice(0)
+        case .creditNote: .creditNote(0)
         case .placeStatement: .placeStatement(0)
         case .placeStatementCSV: .placeStatementCSV(0)
         case .operatorPlace: .operatorPlace(0)

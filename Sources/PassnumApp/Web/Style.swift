@@ -50,6 +50,10 @@ enum Style {
     svg{max-width:100%;height:auto}
     .empty{color:#3a3a3a;font-style:italic}
     @media (max-width:40em){html{font-size:100%}header .logout{margin-left:0}}
+    dl.document{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
+    dl.document dt{font-weight:bold}
+    dl.document dd{margin:0}
+    @media print{header,footer,.skip,.noprint{display:none}body{font-size:11pt}}
     """
 
     @Sendable static func serve(_ request: Request) -> Response {

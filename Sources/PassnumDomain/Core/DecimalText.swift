@@ -16,6 +16,16 @@ public enum DecimalText {
         for _ in 0..<decimals { scale *= 10 }
         return whole * scale + (fraction.isEmpty ? 0 : Int64(fraction)!)
     }
+
+    /// The inverse of `scaled` for non-negative values, as people write it: 250 with 2 decimals is "2,5".
+    public static func text(_ value: Int64, decimals: Int) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        var fraction = String(value % scale)
+        fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(value / scale)" + (fraction.isEmpty ? "" : "," + fraction)
+    }
 }
 
 extension Money {

@@ -6,12 +6,13 @@ public enum CheckState: String, CaseIterable, Sendable, Codable {
     public static let outstanding: [CheckState] = [.issued, .allocated, .distributed]
 
     /// The only moves a check may make. No state is skipped and none goes backwards except
-    /// `allocated → issued` (return to the funder) and `redeemed → distributed` (same-day undo).
+    /// `allocated → issued` (return to the funder) and `redeemed → distributed` (same-day undo). A redeemed or
+    /// paid check found fraudulent or validated in error is reversed by the operator: it becomes voided.
     public func canMove(to next: CheckState) -> Bool {
         switch (self, next) {
         case (.issued, .allocated), (.allocated, .distributed), (.distributed, .redeemed), (.redeemed, .paid),
              (.allocated, .issued), (.redeemed, .distributed),
-             (.issued, .voided), (.allocated, .voided), (.distributed, .voided),
+             (.issued, .voided), (.allocated, .voided), (.distributed, .voided), (.redeemed, .voided), (.paid, .voided),
              (.issued, .expired), (.allocated, .expired), (.distributed, .expired),
              (.expired, .refunded):
             return true

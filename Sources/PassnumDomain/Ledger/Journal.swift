@@ -8,8 +8,12 @@ public enum Account: Hashable, Sendable {
     case placePayable(PlaceID)
     /// Credit notes owed to a funder for its expired checks (liability).
     case funderRefunds(FunderID)
-    /// Management fees earned by the operator (revenue).
+    /// Management fees and place subscriptions earned by the operator, before VAT (revenue).
     case feeRevenue
+    /// VAT collected on fees, owed to the State (liability).
+    case vatPayable
+    /// Payouts sent to the bank and not yet settled (liability): the place is paid, the money not yet gone.
+    case payoutsInTransit
 
     public var code: String {
         switch self {
@@ -18,6 +22,8 @@ public enum Account: Hashable, Sendable {
         case .placePayable: "place_payable"
         case .funderRefunds: "funder_refunds"
         case .feeRevenue: "fee_revenue"
+        case .vatPayable: "vat_payable"
+        case .payoutsInTransit: "payouts_in_transit"
         }
     }
 }
@@ -28,10 +34,20 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
     case redemptionUndo = "redemption_undo"
     case payout
     case creditNote = "credit_note"
+    /// The bank settled a batch of payouts: the money left the operator's account.
+    case payoutSettled = "payout_settled"
+    /// A redeemed or paid check was reversed (fraud, error): its value goes back to the programme and, when
+    /// it was paid, is deducted from the place's next payout.
+    case reversal
+    /// A place's yearly subscription, deducted from its payouts.
+    case subscription
     // Events without money, kept in the same tamper-evident chain.
     case placeDecision = "place_decision"
     case affiliationDecision = "affiliation_decision"
     case accountCreated = "account_created"
+    case invoiceIssued = "invoice_issued"
+    case payoutExported = "payout_exported"
+    case settingsChanged = "settings_changed"
 }
 
 public struct JournalLine: Hashable, Sendable {

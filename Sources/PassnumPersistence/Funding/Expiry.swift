@@ -3,6 +3,8 @@ import PassnumDomain
 import SQLKit
 
 public struct CreditNote: Sendable, Equatable {
+    /// "A-2026-00001": numbered without gaps within the year.
+    public let number: String
     public let programme: ProgrammeID
     public let funder: FunderID
     public let checks: Int
@@ -46,9 +48,10 @@ extension Store {
                 SELECT CAST(COUNT(*) AS BIGINT) AS n FROM checks WHERE programme_id = \(bind: id.rawValue) AND state = 'expired'
                 """).first(decodingColumn: "n", as: Int64.self) ?? 0
             let amount = face * count
+            let number = try await tx.nextNumber(.creditNote, at: now).description
             try await tx.sql.raw("""
-                INSERT INTO credit_notes (programme_id, funder_id, checks, amount_cents, created_at)
-                VALUES (\(bind: id.rawValue), \(bind: funder.rawValue), \(bind: count), \(bind: amount.cents), \(bind: now.millis))
+                INSERT INTO credit_notes (programme_id, funder_id, checks, amount_cents, created_at, number)
+                VALUES (\(bind: id.rawValue), \(bind: funder.rawValue), \(bind: count), \(bind: amount.cents), \(bind: now.millis), \(bind: number))
                 """).run()
             if amount > .zero {
                 try await tx.post(
@@ -56,7 +59,7 @@ extension Store {
                                   from: .programmeFunds(id), to: .funderRefunds(funder)),
                     actor: actor, at: now)
             }
-            return CreditNote(programme: id, funder: funder, checks: Int(count), amount: amount)
+            return CreditNote(number: number, programme: id, funder: funder, checks: Int(count), amount: amount)
         }
     }
 }

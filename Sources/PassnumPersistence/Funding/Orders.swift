@@ -7,12 +7,17 @@ public struct OrderSummary: Sendable, Equatable {
     public let programme: ProgrammeID
     public let booklets: Int
     public let faceTotal: Money
+    /// The management fee before VAT, fixed when the order is created.
     public let fee: Money
+    public let vat: Money
     public let state: OrderState
+
+    public var amounts: InvoiceAmounts { InvoiceAmounts(face: faceTotal, fee: fee, vat: vat) }
 }
 
 extension Store {
-    /// A new order in draft: `booklets` booklets of the programme, at face value. Fees come with billing.
+    /// A new order in draft: `booklets` booklets of the programme, at face value, plus the management fee in
+    /// force and its VAT.
     public func createOrder(programme: ProgrammeID, booklets: Int) async throws -> OrderID {
         guard (1...OrderState.maximumBooklets).contains(booklets) else {
             throw DomainError.invalid(field: "booklets", reason: "must be between 1 and \(OrderState.maximumBooklets)")
@@ -25,10 +30,11 @@ extension Store {
                 throw DomainError.programmeClosed(programme: programme.id, since: programme.terms.expiryDay)
             }
             let faceTotal = programme.terms.faceValue * Int64(booklets * programme.terms.checksPerBooklet)
+            let amounts = InvoiceAmounts(face: faceTotal, fee: try await tx.feeSchedule().managementFee.amount(on: faceTotal))
             return OrderID(try await tx.insertReturningID("""
-                INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, state, created_at, updated_at)
-                VALUES (\(bind: programme.id.rawValue), \(bind: Int64(booklets)), \(bind: faceTotal.cents), 0,
-                  \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now))
+                INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, created_at, updated_at)
+                VALUES (\(bind: programme.id.rawValue), \(bind: Int64(booklets)), \(bind: faceTotal.cents), \(bind: amounts.fee.cents),
+                  \(bind: amounts.vat.cents), \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now))
                 """))
         }
     }
@@ -38,7 +44,8 @@ extension Store {
     }
 
     /// Moves an order one step: draft → quoted → signed → invoiced → paid → fulfilled, or cancels it.
-    /// Payment writes the journal entry; fulfilment issues the booklets and checks.
+    /// Invoicing issues the numbered invoice; payment writes the journal entry; fulfilment issues the booklets
+    /// and checks.
     @discardableResult
     public func moveOrder(_ id: OrderID, to target: OrderState, actor: Actor = .system) async throws -> OrderSummary {
         let now = clock.now
@@ -56,12 +63,17 @@ extension Store {
                 throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: target.rawValue)
             }
             switch target {
+            case .invoiced:
+                let programme = try await tx.programme(order.programme)
+                _ = try await tx.issueInvoice(kind: .order, amounts: order.amounts, order: id, funder: programme.funder, place: nil,
+                                              at: now, actor: actor)
             case .paid:
                 let programme = try await tx.programme(order.programme)
                 let entry = try JournalEntry(kind: .orderPayment, reference: "order:\(id)", lines: [
-                    .debit(.bank, order.faceTotal + order.fee),
+                    .debit(.bank, order.amounts.total),
                     .credit(.programmeFunds(programme.id), order.faceTotal),
                     .credit(.feeRevenue, order.fee),
+                    .credit(.vatPayable, order.vat),
                 ])
                 try await tx.post(entry, actor: actor, at: now)
             case .fulfilled:
@@ -77,7 +89,7 @@ extension Store {
 extension Transaction {
     func order(_ id: OrderID) async throws -> OrderSummary {
         guard let row = try await sql.raw("""
-            SELECT id, programme_id, booklets, face_total_cents, fee_cents, state FROM orders WHERE id = \(bind: id.rawValue)
+            SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, state FROM orders WHERE id = \(bind: id.rawValue)
             """).first()
         else { throw DomainError.notFound("order \(id)") }
         guard let state = OrderState(rawValue: try row.string("state")) else {
@@ -86,6 +98,6 @@ extension Transaction {
         return OrderSummary(
             id: id, programme: ProgrammeID(try row.int("programme_id")), booklets: Int(try row.int("booklets")),
             faceTotal: Money(cents: try row.int("face_total_cents")), fee: Money(cents: try row.int("fee_cents")),
-            state: state)
+            vat: Money(cents: try row.int("vat_cents")), state: state)
     }
 }

@@ -107,7 +107,7 @@ extension Account {
     /// The account's key columns in `journal_lines`.
     var keys: (programme: Int64?, place: Int64?, funder: Int64?) {
         switch self {
-        case .bank, .feeRevenue: (nil, nil, nil)
+        case .bank, .feeRevenue, .vatPayable, .payoutsInTransit: (nil, nil, nil)
         case .programmeFunds(let programme): (programme.rawValue, nil, nil)
         case .placePayable(let place): (nil, place.rawValue, nil)
         case .funderRefunds(let funder): (nil, nil, funder.rawValue)

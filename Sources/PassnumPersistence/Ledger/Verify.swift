@@ -111,7 +111,9 @@ extension Transaction {
         return nil
     }
 
-    /// Invariant 3: per place, what the journal owes it equals its redeemed checks not yet paid.
+    /// Invariant 3: per place, what the journal owes it equals its redeemed checks not yet paid, less what it owes
+    /// (deductions not yet taken from a payout). Each payout transferred its checks' value less its deductions, and
+    /// the money in transit is what the batches not yet settled transfer.
     func verifyPlaces() async throws -> InvariantViolation? {
         let owed = try await integers("""
             SELECT place_id AS k, CAST(SUM(credit_cents) - SUM(debit_cents) AS BIGINT) AS v
@@ -121,10 +123,37 @@ extension Transaction {
             SELECT c.place_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
             FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state = 'redeemed' GROUP BY c.place_id
             """)
-        for place in Set(owed.keys).union(redeemed.keys).sorted() where (owed[place] ?? 0) != (redeemed[place] ?? 0) {
+        let pending = try await integers("""
+            SELECT d.place_id AS k, CAST(SUM(d.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM deduction_applications a
+              WHERE a.deduction_id = d.id), 0)) AS BIGINT) AS v FROM deductions d GROUP BY d.place_id
+            """)
+        for place in Set(owed.keys).union(redeemed.keys).union(pending.keys).sorted() {
+            let balance = owed[place] ?? 0, expected = (redeemed[place] ?? 0) - (pending[place] ?? 0)
+            if balance != expected {
+                return InvariantViolation(.placePayable, """
+                    place \(place): payable balance is \(Money(cents: balance)) but its redeemed, unpaid checks are worth \
+                    \(Money(cents: redeemed[place] ?? 0)) less \(Money(cents: pending[place] ?? 0)) of deductions still to take
+                    """)
+            }
+        }
+        if let row = try await sql.raw("""
+            SELECT po.id FROM payouts po WHERE po.amount_cents <> (
+              SELECT COALESCE(SUM(p.face_value_cents), 0) FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.payout_id = po.id)
+              - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a WHERE a.payout_id = po.id)
+              OR po.amount_cents < 0
+            ORDER BY po.id LIMIT 1
+            """).first() {
+            return InvariantViolation(.placePayable, "payout \(try row.int("id")) does not transfer its checks' value less its deductions")
+        }
+        let inTransit = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(credit_cents) - SUM(debit_cents), 0) AS BIGINT) AS v FROM journal_lines WHERE account = 'payouts_in_transit'
+            """).first(decodingColumn: "v", as: Int64.self) ?? 0
+        let unsettled = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS v FROM payout_batches WHERE state <> 'settled'
+            """).first(decodingColumn: "v", as: Int64.self) ?? 0
+        if inTransit != unsettled {
             return InvariantViolation(.placePayable, """
-                place \(place): payable balance is \(Money(cents: owed[place] ?? 0)) but its redeemed, unpaid checks \
-                are worth \(Money(cents: redeemed[place] ?? 0))
+                payouts in transit are \(Money(cents: inTransit)) in the journal but the batches not yet settled transfer \(Money(cents: unsettled))
                 """)
         }
         return nil
@@ -140,7 +169,7 @@ extension Transaction {
             WHERE t.kind = 'order_payment' AND l.account = 'bank' GROUP BY p.funder_id
             """)
         let billed = try await integers("""
-            SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents + o.fee_cents) AS BIGINT) AS v
+            SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents + o.fee_cents + o.vat_cents) AS BIGINT) AS v
             FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state IN ('paid', 'fulfilled') GROUP BY p.funder_id
             """)
         for funder in Set(received.keys).union(billed.keys).sorted() where (received[funder] ?? 0) != (billed[funder] ?? 0) {

@@ -259,6 +259,49 @@ enum Schema {
         Migration(version: 37, name: "index journal_transactions by lane and sequence", statements: [
             "CREATE UNIQUE INDEX journal_transactions_chain ON journal_transactions (lane, sequence)",
         ]),
+        // A payout run's transfers go to the bank as one SEPA file: the batch, prepared → exported → settled.
+        Migration(version: 38, name: "create payout_batches", statements: [
+            """
+            CREATE TABLE payout_batches ({id}, period TEXT NOT NULL, state TEXT NOT NULL, payouts BIGINT NOT NULL,
+              total_cents BIGINT NOT NULL, created_at BIGINT NOT NULL, exported_at BIGINT, settled_on TEXT, settled_at BIGINT)
+            """,
+        ]),
+        Migration(version: 39, name: "add batch_id to payouts", statements: [
+            "ALTER TABLE payouts ADD COLUMN batch_id BIGINT REFERENCES payout_batches (id)",
+        ]),
+        // What a place owes the operator (a reversed paid check, its subscription), taken from its next payouts.
+        Migration(version: 40, name: "create deductions", statements: [
+            """
+            CREATE TABLE deductions ({id}, place_id BIGINT NOT NULL REFERENCES places (id), kind TEXT NOT NULL,
+              reference TEXT NOT NULL, amount_cents BIGINT NOT NULL, reason TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX deductions_place ON deductions (place_id)",
+        ]),
+        // A deduction may be taken over several payouts when one is not enough.
+        Migration(version: 41, name: "create deduction_applications", statements: [
+            """
+            CREATE TABLE deduction_applications (deduction_id BIGINT NOT NULL REFERENCES deductions (id),
+              payout_id BIGINT NOT NULL REFERENCES payouts (id), amount_cents BIGINT NOT NULL, PRIMARY KEY (deduction_id, payout_id))
+            """,
+        ]),
+        // Invoices to funders (orders) and places (subscriptions). Numbers come from per-year counters taken in
+        // the invoice's own transaction, so a rolled-back invoice leaves no gap.
+        Migration(version: 42, name: "create invoices", statements: [
+            """
+            CREATE TABLE invoices ({id}, number TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, year BIGINT NOT NULL,
+              order_id BIGINT UNIQUE REFERENCES orders (id), funder_id BIGINT REFERENCES funders (id),
+              place_id BIGINT REFERENCES places (id), face_cents BIGINT NOT NULL, fee_cents BIGINT NOT NULL,
+              vat_cents BIGINT NOT NULL, issued_at BIGINT NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX invoices_subscription ON invoices (place_id, year) WHERE kind = 'subscription'",
+            "CREATE INDEX invoices_funder ON invoices (funder_id)",
+        ]),
+        Migration(version: 43, name: "add vat_cents to orders", statements: [
+            "ALTER TABLE orders ADD COLUMN vat_cents BIGINT NOT NULL DEFAULT 0",
+        ]),
+        Migration(version: 44, name: "add number to credit_notes", statements: [
+            "ALTER TABLE credit_notes ADD COLUMN number TEXT",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

@@ -20,8 +20,68 @@ public struct PayoutRunResult: Sendable, Equatable {
     public let total: Money
     /// Places with checks to pay that this run could not pay, and why.
     public var heldBack: [HeldBackPayout] = []
+    /// The batch of transfers this run prepared, if it paid anyone.
+    public var batch: Int64? = nil
     /// Files this run wrote, relative to the data directory (SEPA file and statements).
     public var files: [String] = []
+}
+
+/// The transfers of one payout run, handed to the bank as one SEPA file: prepared → exported → settled.
+public struct PayoutBatch: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        /// Payouts computed, the SEPA file written; nothing has left yet.
+        case prepared
+        /// The file was handed to the bank.
+        case exported
+        /// The bank executed the transfers on `settledOn`.
+        case settled
+    }
+
+    public let id: Int64
+    public let month: Month
+    public let state: State
+    public let payouts: Int
+    public let total: Money
+    public let createdAt: Date
+    public let exportedAt: Date?
+    public let settledOn: CivilDate?
+    /// The SEPA file, relative to the data directory; nil when the batch transfers nothing.
+    public let file: String?
+}
+
+/// A reversed check: what the place was credited is taken back.
+public struct Reversal: Sendable, Equatable {
+    public let serial: CheckSerial
+    public let place: PlaceID
+    public let amount: Money
+    /// True when the check had been paid: the amount is deducted from the place's next payouts.
+    public let deducted: Bool
+}
+
+/// A place's statement for one payout: every check paid, what was deducted, what was transferred.
+public struct Statement: Sendable {
+    public let period: String
+    public let state: PayoutBatch.State
+    public let lines: [StatementLine]
+    public let deductions: [(reason: String, amount: Money)]
+
+    public var gross: Money { lines.reduce(Money.zero) { $0 + $1.amount } }
+    public var net: Money { deductions.reduce(gross) { $0 - $1.amount } }
+
+    /// Every check, then totals by funder, deductions and what was transferred, as French CSV.
+    public var csv: String {
+        var rows = [["Numéro du chèque", "Date", "Service", "Financeur", "Montant (€)"]]
+        rows += lines.map { [$0.serial.grouped, CivilDate($0.redeemedAt).description, $0.category?.rawValue ?? "", $0.funder, $0.amount.plainDecimal] }
+        var byFunder: [String: Money] = [:]
+        for line in lines { byFunder[line.funder, default: .zero] += line.amount }
+        rows += byFunder.keys.sorted().map { ["Total " + $0, "", "", $0, byFunder[$0]!.plainDecimal] }
+        rows.append(["Total", "", "", "", gross.plainDecimal])
+        if !deductions.isEmpty {
+            rows += deductions.map { ["Retenue", "", $0.reason, "", (Money.zero - $0.amount).plainDecimal] }
+            rows.append(["Net versé", "", "", "", net.plainDecimal])
+        }
+        return FrenchCSV.render(rows)
+    }
 }
 
 /// The operator's own account, the debtor of the SEPA files.
@@ -65,15 +125,34 @@ extension Store {
             }
             var paid: [Int64] = []
             var held: [HeldBackPayout] = []
+            var batch: Int64?
             for payout in due {
+                // Locked: a reversal or a subscription of this place waits for the run, or comes before it.
+                _ = try await tx.placeState(payout.place, lock: true)
                 guard try await tx.bankDetails(of: payout.place) != nil else {
                     held.append(HeldBackPayout(place: payout.place, name: payout.name, checks: Int(payout.checks), amount: payout.amount,
                                                reason: "no verified bank details"))
                     continue
                 }
+                // What the place owes (reversed paid checks, its subscription) is taken from what it is owed, oldest
+                // first, as far as this payout goes; the rest waits for the next one.
+                var available = payout.amount
+                var applications: [(deduction: Int64, amount: Money)] = []
+                for deduction in try await tx.outstandingDeductions(of: payout.place) where available > .zero {
+                    let taken = min(deduction.remaining, available)
+                    applications.append((deduction.id, taken))
+                    available = available - taken
+                }
+                if batch == nil {
+                    batch = try await tx.insertReturningID("""
+                        INSERT INTO payout_batches (period, state, payouts, total_cents, created_at)
+                        VALUES (\(bind: month.description), \(bind: PayoutBatch.State.prepared.rawValue), 0, 0, \(bind: now.millis))
+                        """)
+                }
                 let id = try await tx.insertReturningID("""
-                    INSERT INTO payouts (place_id, period, checks, amount_cents, created_at)
-                    VALUES (\(bind: payout.place.rawValue), \(bind: month.description), \(bind: payout.checks), \(bind: payout.amount.cents), \(bind: now.millis))
+                    INSERT INTO payouts (place_id, period, checks, amount_cents, created_at, batch_id)
+                    VALUES (\(bind: payout.place.rawValue), \(bind: month.description), \(bind: payout.checks), \(bind: available.cents),
+                      \(bind: now.millis), \(bind: batch!))
                     """)
                 let moved = try await tx.sql.raw("""
                     UPDATE checks SET state = 'paid', payout_id = \(bind: id)
@@ -84,11 +163,34 @@ extension Store {
                 guard Int64(moved.count) == payout.checks else {
                     throw DomainError.invalid(field: "payout", reason: "checks of place \(payout.place) changed during the run")
                 }
-                try await tx.post(
-                    try .transfer(.payout, reference: Self.payoutReference(id: id, month: month), amount: payout.amount,
-                                  from: .placePayable(payout.place), to: .bank),
-                    actor: actor, at: now)
+                for application in applications {
+                    try await tx.sql.raw("""
+                        INSERT INTO deduction_applications (deduction_id, payout_id, amount_cents)
+                        VALUES (\(bind: application.deduction), \(bind: id), \(bind: application.amount.cents))
+                        """).run()
+                }
+                let reference = Self.payoutReference(id: id, month: month)
+                if available > .zero {
+                    try await tx.post(try .transfer(.payout, reference: reference, amount: available,
+                                                    from: .placePayable(payout.place), to: .payoutsInTransit),
+                                      actor: actor, at: now)
+                } else {
+                    try await tx.post(.event(.payout, reference: reference, reason: "nothing to transfer: \(payout.amount.cents) cents all deducted"),
+                                      actor: actor, at: now)
+                }
                 paid.append(id)
+            }
+            if let batch {
+                // A batch with nothing to transfer has no SEPA file and nothing to wait for.
+                try await tx.sql.raw("""
+                    UPDATE payout_batches SET payouts = (SELECT COUNT(*) FROM payouts WHERE batch_id = \(bind: batch)),
+                      total_cents = (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts WHERE batch_id = \(bind: batch))
+                    WHERE id = \(bind: batch)
+                    """).run()
+                try await tx.sql.raw("""
+                    UPDATE payout_batches SET state = 'settled', settled_on = \(bind: CivilDate(now).description), settled_at = \(bind: now.millis)
+                    WHERE id = \(bind: batch) AND total_cents = 0
+                    """).run()
             }
             guard let totals = try await tx.sql.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS payouts, CAST(COALESCE(SUM(checks), 0) AS BIGINT) AS checks,
@@ -99,11 +201,12 @@ extension Store {
                   total_cents = \(bind: try totals.int("total")) WHERE period = \(bind: month.description)
                 """).run()
             return (result: PayoutRunResult(month: month, ran: !paid.isEmpty, payouts: Int(try totals.int("payouts")),
-                                            checks: Int(try totals.int("checks")), total: Money(cents: try totals.int("total")), heldBack: held),
+                                            checks: Int(try totals.int("checks")), total: Money(cents: try totals.int("total")), heldBack: held,
+                                            batch: batch),
                     paid: paid)
         }
-        if !run.paid.isEmpty {
-            run.result.files = try await writePayoutFiles(for: month, payouts: run.paid, createdAt: now)
+        if let batch = run.result.batch {
+            run.result.files = try await writePayoutFiles(for: month, batch: batch, payouts: run.paid, createdAt: now)
         }
         return run.result
     }
@@ -111,14 +214,13 @@ extension Store {
     /// "PN-2026-03-12": the payout's reference, the SEPA EndToEndId the place finds on its bank statement.
     static func payoutReference(id: Int64, month: Month) -> String { "PN-\(month)-\(id)" }
 
-    /// A SEPA credit transfer document for some payouts of a month (those of one run: a file is handed to the
-    /// bank once, so a later run's file never repeats an earlier transfer), one transaction each.
-    public func sepaDocument(for month: Month, payouts: [Int64], createdAt: Date) async throws -> String? {
-        guard !payouts.isEmpty else { return nil }
+    /// The SEPA credit transfer document of a batch (the payouts of one run: a file is handed to the bank once,
+    /// so a later run's file never repeats an earlier transfer), one transaction per place paid something.
+    public func sepaDocument(for month: Month, batch: Int64, createdAt: Date) async throws -> String? {
         let rows = try await read { tx in
             try await tx.sql.raw("""
                 SELECT po.id, po.place_id, po.checks, po.amount_cents, pl.name FROM payouts po JOIN places pl ON pl.id = po.place_id
-                WHERE po.period = \(bind: month.description) AND po.id IN (\(binds: payouts.binds)) ORDER BY po.id
+                WHERE po.period = \(bind: month.description) AND po.batch_id = \(bind: batch) AND po.amount_cents > 0 ORDER BY po.id
                 """).all().asyncMap { row in
                 (id: try row.int("id"), checks: try row.int("checks"), amount: Money(cents: try row.int("amount_cents")),
                  name: try row.string("name"), bank: try await tx.bankDetails(of: PlaceID(try row.int("place_id"))))
@@ -133,22 +235,22 @@ extension Store {
                 creditor: .init(name: bank.holder, iban: bank.iban, bic: bank.bic),
                 remittance: "Pass numerique \(monthName) \(month.year) - \(row.checks) cheque\(row.checks > 1 ? "s" : "")")
         }
-        // The message identifier must be unique per file for the bank: a file's payouts are never in another file,
-        // so its first payout names it.
-        return SEPACreditTransfer.document(messageID: "PN-\(month)-\(payouts.min()!)", createdAt: createdAt, executionDate: CivilDate(createdAt).adding(days: 1),
+        // The message identifier must be unique per file for the bank: the batch names it.
+        return SEPACreditTransfer.document(messageID: "PN-\(month)-B\(batch)", createdAt: createdAt, executionDate: CivilDate(createdAt).adding(days: 1),
                                            debtor: configuration.operatorAccount.account, transfers: transfers)
     }
 
-    /// A place's statement for one payout: every check paid, with totals by funder. CSV for spreadsheets.
-    public func statement(payout: Int64, place: PlaceID) async throws -> (period: String, lines: [StatementLine])? {
+    /// A place's statement for one payout: every check paid, with totals by funder, and what was deducted.
+    public func statement(payout: Int64, place: PlaceID) async throws -> Statement? {
         try await read { tx in
-            guard let period = try await tx.sql.raw("""
-                SELECT period FROM payouts WHERE id = \(bind: payout) AND place_id = \(bind: place.rawValue)
-                """).first(decodingColumn: "period", as: String.self) else { return nil }
+            guard let row = try await tx.sql.raw("""
+                SELECT po.period, b.state FROM payouts po LEFT JOIN payout_batches b ON b.id = po.batch_id
+                WHERE po.id = \(bind: payout) AND po.place_id = \(bind: place.rawValue)
+                """).first() else { return nil }
             let lines = try await tx.sql.raw("""
                 SELECT c.id, c.redeemed_at, r.category, f.name AS funder, p.face_value_cents
                 FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN funders f ON f.id = p.funder_id
-                LEFT JOIN redemptions r ON r.check_id = c.id AND r.undone_at IS NULL
+                LEFT JOIN redemptions r ON r.check_id = c.id AND r.redeemed_at = c.redeemed_at AND r.place_id = c.place_id
                 WHERE c.payout_id = \(bind: payout) ORDER BY c.redeemed_at, c.id
                 """).all().compactMap { row -> StatementLine? in
                 guard let serial = CheckSerial(number: try row.int("id")) else { return nil }
@@ -156,18 +258,24 @@ extension Store {
                                      category: try row.optionalString("category").flatMap(ServiceCategory.init(code:)),
                                      funder: try row.string("funder"), amount: Money(cents: try row.int("face_value_cents")))
             }
-            return (period, lines)
+            let deductions = try await tx.sql.raw("""
+                SELECT d.reason, a.amount_cents FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
+                WHERE a.payout_id = \(bind: payout) ORDER BY d.id
+                """).all().map { (reason: try $0.string("reason"), amount: Money(cents: try $0.int("amount_cents"))) }
+            return Statement(period: try row.string("period"),
+                             state: try row.optionalString("state").flatMap(PayoutBatch.State.init(rawValue:)) ?? .settled,
+                             lines: lines, deductions: deductions)
         }
     }
 
-    /// Writes the run's SEPA file and each new payout's statement under `payouts/YYYY-MM/`.
-    func writePayoutFiles(for month: Month, payouts ids: [Int64], createdAt: Date) async throws -> [String] {
+    /// Writes the batch's SEPA file and each new payout's statement under `payouts/YYYY-MM/`.
+    func writePayoutFiles(for month: Month, batch: Int64, payouts ids: [Int64], createdAt: Date) async throws -> [String] {
         let folder = "payouts/\(month)"
         let directory = configuration.dataDirectory.appendingPathComponent(folder)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [String] = []
-        if let document = try await sepaDocument(for: month, payouts: ids, createdAt: createdAt) {
-            let name = "\(folder)/sepa-\(String(format: "%012lld", ids.min()!)).xml"
+        if let document = try await sepaDocument(for: month, batch: batch, createdAt: createdAt) {
+            let name = Self.sepaFileName(month: month, batch: batch)
             try Data(document.utf8).write(to: configuration.dataDirectory.appendingPathComponent(name), options: .atomic)
             written.append(name)
         }
@@ -180,17 +288,105 @@ extension Store {
             let url = configuration.dataDirectory.appendingPathComponent(name)
             guard !FileManager.default.fileExists(atPath: url.path),
                   let statement = try await statement(payout: payout.id, place: payout.place) else { continue }
-            try Data(StatementLine.csv(statement.lines).utf8).write(to: url, options: .atomic)
+            try Data(statement.csv.utf8).write(to: url, options: .atomic)
             written.append(name)
         }
         return written
     }
 
-    /// The SEPA files written for a month, oldest first (names relative to the data directory).
-    public func sepaFiles(for month: Month) -> [String] {
-        let folder = configuration.dataDirectory.appendingPathComponent("payouts/\(month)")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasPrefix("sepa-") && $0.hasSuffix(".xml") }.sorted().map { "payouts/\(month)/\($0)" }
+    static func sepaFileName(month: Month, batch: Int64) -> String { "payouts/\(month)/sepa-\(String(format: "%06lld", batch)).xml" }
+
+    /// The batches of transfers, newest first (of one month when given).
+    public func payoutBatches(month: Month? = nil) async throws -> [PayoutBatch] {
+        try await read { tx in
+            var query: SQLQueryString = "SELECT id, period, state, payouts, total_cents, created_at, exported_at, settled_on FROM payout_batches"
+            if let month { query = query + " WHERE period = \(bind: month.description)" }
+            return try await tx.sql.raw(query + " ORDER BY id DESC").all().compactMap { row in
+                guard let month = Month(try row.string("period")), let state = PayoutBatch.State(rawValue: try row.string("state")) else { return nil }
+                let id = try row.int("id"), total = Money(cents: try row.int("total_cents"))
+                return PayoutBatch(id: id, month: month, state: state, payouts: Int(try row.int("payouts")), total: total,
+                                   createdAt: Date(millis: try row.int("created_at")), exportedAt: try row.optionalInt("exported_at").map(Date.init(millis:)),
+                                   settledOn: try row.optionalString("settled_on").flatMap(CivilDate.init),
+                                   file: total > .zero ? Self.sepaFileName(month: month, batch: id) : nil)
+            }
+        }
+    }
+
+    /// The operator handed the batch's SEPA file to the bank: prepared → exported.
+    public func markExported(batch: Int64, actor: Actor) async throws {
+        let now = clock.now
+        try await transaction { tx in
+            let moved = try await tx.sql.raw("""
+                UPDATE payout_batches SET state = 'exported', exported_at = \(bind: now.millis)
+                WHERE id = \(bind: batch) AND state = 'prepared' RETURNING id
+                """).all()
+            guard moved.count == 1 else { throw try await tx.batchTransitionError(batch, to: .exported) }
+            try await tx.post(.event(.payoutExported, reference: "batch:\(batch)", reason: "SEPA file handed to the bank"), actor: actor, at: now)
+        }
+    }
+
+    /// The bank executed the batch's transfers on `bankDate`: exported → settled. The money leaves the operator's
+    /// account in the journal on that date.
+    public func settle(batch: Int64, bankDate: CivilDate, actor: Actor) async throws {
+        let now = clock.now
+        try await transaction { tx in
+            guard let row = try await tx.sql.raw("SELECT created_at, total_cents FROM payout_batches WHERE id = \(bind: batch)" + SQLQueryString(tx.forUpdate)).first()
+            else { throw DomainError.notFound("payout batch \(batch)") }
+            guard bankDate >= CivilDate(Date(millis: try row.int("created_at"))), bankDate <= CivilDate(now) else {
+                throw DomainError.invalid(field: "bankDate", reason: "the bank date must be between the batch's preparation and today")
+            }
+            let moved = try await tx.sql.raw("""
+                UPDATE payout_batches SET state = 'settled', settled_on = \(bind: bankDate.description), settled_at = \(bind: now.millis)
+                WHERE id = \(bind: batch) AND state = 'exported' RETURNING id
+                """).all()
+            guard moved.count == 1 else { throw try await tx.batchTransitionError(batch, to: .settled) }
+            try await tx.post(try .transfer(.payoutSettled, reference: "batch:\(batch):\(bankDate)", amount: Money(cents: try row.int("total_cents")),
+                                            from: .payoutsInTransit, to: .bank),
+                              actor: actor, at: now)
+        }
+    }
+
+    /// Reverses a validated check (fraud, error): it becomes voided and its value goes back to its programme. When
+    /// it was already paid, the amount is deducted from the place's next payouts. Nothing is deleted: the
+    /// redemption and the payout stay, and the journal gets a correcting entry with who and why.
+    public func reverse(_ serial: CheckSerial, reason: String, actor: Actor) async throws -> Reversal {
+        let reason = try requiredText(reason, field: "reason")
+        let now = clock.now
+        return try await transaction { tx in
+            guard let check = try await tx.sql.raw("""
+                SELECT c.state, c.place_id, c.programme_id, p.face_value_cents FROM checks c JOIN programmes p ON p.id = c.programme_id
+                WHERE c.id = \(bind: serial.number)
+                """).first() else { throw DomainError.notFound("check \(serial.grouped)") }
+            let state = try check.string("state")
+            guard state == CheckState.redeemed.rawValue || state == CheckState.paid.rawValue, let placeID = try check.optionalInt("place_id") else {
+                throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: state, to: CheckState.voided.rawValue)
+            }
+            let place = PlaceID(placeID)
+            // The place's row orders this with its payout runs, so a check is never paid and reversed at once.
+            _ = try await tx.placeState(place, lock: true)
+            let voided = try await tx.sql.raw("""
+                UPDATE checks SET state = 'voided', voided_at = \(bind: now.millis), void_reason = 'reversed'
+                WHERE id = \(bind: serial.number) AND state = \(bind: state) RETURNING id
+                """).all()
+            guard voided.count == 1 else {
+                throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: state, to: CheckState.voided.rawValue)
+            }
+            try await tx.sql.raw("UPDATE redemptions SET undone_at = \(bind: now.millis) WHERE check_id = \(bind: serial.number) AND undone_at IS NULL").run()
+            let amount = Money(cents: try check.int("face_value_cents"))
+            let paid = state == CheckState.paid.rawValue
+            if paid {
+                try await tx.sql.raw("""
+                    INSERT INTO deductions (place_id, kind, reference, amount_cents, reason, created_at)
+                    VALUES (\(bind: place.rawValue), 'reversal', \(bind: serial.grouped), \(bind: amount.cents),
+                      \(bind: "Chèque \(serial.grouped) annulé : \(reason)"), \(bind: now.millis))
+                    """).run()
+            }
+            var entry = try JournalEntry.transfer(.reversal, reference: "check:\(serial.grouped)", amount: amount,
+                                                  from: .placePayable(place), to: .programmeFunds(ProgrammeID(try check.int("programme_id"))))
+            entry.reason = reason
+            try await tx.post(entry, actor: actor, at: now)
+            return Reversal(serial: serial, place: place, amount: amount, deducted: paid)
+        }
     }
 
     /// Records bank details the operator checked, so that held-back payouts can go out.
@@ -220,16 +416,6 @@ public struct StatementLine: Sendable {
     public let funder: String
     public let amount: Money
 
-    /// Every check, then totals by funder and overall, as French CSV.
-    public static func csv(_ lines: [StatementLine]) -> String {
-        var rows = [["Numéro du chèque", "Date", "Service", "Financeur", "Montant (€)"]]
-        rows += lines.map { [$0.serial.grouped, CivilDate($0.redeemedAt).description, $0.category?.rawValue ?? "", $0.funder, $0.amount.plainDecimal] }
-        var byFunder: [String: Money] = [:]
-        for line in lines { byFunder[line.funder, default: .zero] += line.amount }
-        rows += byFunder.keys.sorted().map { ["Total " + $0, "", "", $0, byFunder[$0]!.plainDecimal] }
-        rows.append(["Total", "", "", "", lines.reduce(Money.zero) { $0 + $1.amount }.plainDecimal])
-        return FrenchCSV.render(rows)
-    }
 }
 
 extension Transaction {
@@ -238,6 +424,24 @@ extension Transaction {
         try await sql.raw("SELECT data FROM place_steps WHERE place_id = \(bind: place.rawValue) AND step = 'bank'")
             .first(decodingColumn: "data", as: String.self)
             .flatMap { try? JSONDecoder().decode(ApplicationData.Bank.self, from: Data($0.utf8)) }
+    }
+
+    /// A place's deductions not yet fully taken from its payouts, oldest first.
+    func outstandingDeductions(of place: PlaceID) async throws -> [(id: Int64, remaining: Money)] {
+        try await sql.raw("""
+            SELECT d.id, CAST(d.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM deduction_applications a WHERE a.deduction_id = d.id), 0) AS BIGINT) AS remaining
+            FROM deductions d WHERE d.place_id = \(bind: place.rawValue) ORDER BY d.id
+            """).all().compactMap { row in
+            let remaining = Money(cents: try row.int("remaining"))
+            return remaining > .zero ? (try row.int("id"), remaining) : nil
+        }
+    }
+
+    func batchTransitionError(_ batch: Int64, to target: PayoutBatch.State) async throws -> DomainError {
+        guard let state = try await sql.raw("SELECT state FROM payout_batches WHERE id = \(bind: batch)").first(decodingColumn: "state", as: String.self) else {
+            return .notFound("payout batch \(batch)")
+        }
+        return .invalidTransition(entity: "payout batch \(batch)", from: state, to: target.rawValue)
     }
 
     func payoutRun(_ month: Month) async throws -> PayoutRunResult {

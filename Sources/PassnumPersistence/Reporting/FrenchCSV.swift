@@ -6,8 +6,16 @@ public enum FrenchCSV {
     }
 
     public static func field(_ text: String) -> String {
-        let safe = text.first.map { "=+-@".contains($0) } == true ? "'" + text : text
+        // A cell starting with = + - @ would be run as a formula by spreadsheets; a plain negative amount is not one.
+        let safe = text.first.map { "=+-@".contains($0) } == true && !isPlainNumber(text) ? "'" + text : text
         guard safe.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
         return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// "-10,50", "12": digits with an optional minus and decimal comma, nothing else.
+    static func isPlainNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ",", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 }

@@ -79,8 +79,10 @@ public struct PayoutRow: Sendable {
     public let id: Int64
     public let period: String
     public let checks: Int
+    /// What was transferred: the checks' value less any deduction.
     public let amount: Money
     public let createdAt: Date
+    public let state: PayoutBatch.State
 }
 
 public struct PublicCheckStatus: Sendable {
@@ -360,10 +362,12 @@ extension Store {
     public func payouts(of place: PlaceID) async throws -> [PayoutRow] {
         try await read { tx in
             try await tx.sql.raw("""
-                SELECT id, period, checks, amount_cents, created_at FROM payouts WHERE place_id = \(bind: place.rawValue) ORDER BY period DESC
+                SELECT po.id, po.period, po.checks, po.amount_cents, po.created_at, b.state FROM payouts po
+                LEFT JOIN payout_batches b ON b.id = po.batch_id WHERE po.place_id = \(bind: place.rawValue) ORDER BY po.period DESC, po.id DESC
                 """).all().map {
                 PayoutRow(id: try $0.int("id"), period: try $0.string("period"), checks: Int(try $0.int("checks")),
-                          amount: Money(cents: try $0.int("amount_cents")), createdAt: Date(millis: try $0.int("created_at")))
+                          amount: Money(cents: try $0.int("amount_cents")), createdAt: Date(millis: try $0.int("created_at")),
+                          state: try $0.optionalString("state").flatMap(PayoutBatch.State.init(rawValue:)) ?? .settled)
             }
         }
     }
