@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", exact: "0.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
         // Business rules only: no web framework, no database.
@@ -33,21 +34,30 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Debian's libqrencode (libqrencode-dev), for the QR codes printed on the checks.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Print-ready booklets: a streaming PDF writer and the printers' CSV. Knows nothing of the database.
+        .target(name: "PassnumPrint", dependencies: ["CQRencode"]),
         // The Vapor application: configuration, HTTP routes, CLI commands.
         .target(
             name: "PassnumApp",
             dependencies: [
                 "PassnumDomain",
                 "PassnumPersistence",
+                "PassnumPrint",
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),
         .executableTarget(name: "passnum", dependencies: ["PassnumApp"]),
         .testTarget(name: "PassnumDomainTests", dependencies: ["PassnumDomain"]),
+        .testTarget(name: "PassnumPrintTests", dependencies: ["PassnumPrint"]),
         // The fixtures are read from the source tree (#filePath), not bundled.
-        .testTarget(name: "PassnumPersistenceTests", dependencies: ["PassnumPersistence", "PassnumDomain"], exclude: ["Fixtures"]),
+        .testTarget(name: "PassnumPersistenceTests", dependencies: ["PassnumPersistence", "PassnumDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    exclude: ["Fixtures"]),
         .testTarget(
             name: "PassnumAppTests",
             dependencies: ["PassnumApp", .product(name: "VaporTesting", package: "vapor")]

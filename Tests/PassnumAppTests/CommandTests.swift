@@ -68,6 +68,28 @@ struct CommandTests {
         }
     }
 
+    @Test("export then import round-trips the demo into a new data directory with the same content hash")
+    func exportImportDemo() async throws {
+        let archive = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-demo-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: archive) }
+        var original = ""
+        try await Self.run(["export", archive.path], prepare: { store in _ = try await DemoScenario(store: store).run() }) { store in
+            let check = try await store.export(to: archive.appendingPathExtension("check"))
+            try? FileManager.default.removeItem(at: archive.appendingPathExtension("check"))
+            original = check.contentHash
+        }
+        #expect(original.count == 64)
+        try await Self.run(["import", archive.path], then: { store in
+            let again = try await store.export(to: archive.appendingPathExtension("again"))
+            try? FileManager.default.removeItem(at: archive.appendingPathExtension("again"))
+            #expect(again.contentHash == original)
+            #expect(try await store.verify().isEmpty)
+            let checks = try await count(store, "SELECT COUNT(*) AS n FROM checks")
+            #expect(checks == 5000)
+        })
+        await #expect(throws: UsageError.self) { try await Self.run(["import", "/nonexistent/archive.zip"]) }
+    }
+
     func count(_ store: Store, _ query: String) async throws -> Int {
         try await store.read { tx in Int(try await tx.sql.raw(.init(query)).first(decodingColumn: "n", as: Int64.self) ?? -1) }
     }

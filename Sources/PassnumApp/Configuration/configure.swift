@@ -15,6 +15,8 @@ public func configure(_ app: Application, store: Store) throws {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(ImportPlacesCommand(), as: "import-places")
     app.asyncCommands.use(TickCommand(), as: "tick")
+    app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(ImportCommand(), as: "import")
     try routes(app)
 }
 

@@ -1,0 +1,2 @@
+// libqrencode from the system (Debian: libqrencode-dev), wrapped for Swift.
+#include <qrencode.h>
