@@ -16,6 +16,8 @@ struct BenchCommand: AsyncCommand {
         var validations: Int?
         @Option(name: "workers", help: "Concurrent validation workers (default 8)")
         var workers: Int?
+        @Option(name: "print", help: "Instead: print an order of this many booklets to PDF (SQLite), timed, with memory before and after")
+        var print: Int?
     }
 
     var help: String { "Measures issuance and validation throughput against the database's raw ceiling" }
@@ -26,6 +28,10 @@ struct BenchCommand: AsyncCommand {
         let workers = signature.workers ?? 8
         guard checks >= 10, checks % 10 == 0, validations >= 1, workers >= 1 else {
             throw UsageError("--checks must be a positive multiple of 10; --validations and --workers at least 1")
+        }
+        if let booklets = signature.print {
+            guard booklets >= 1 else { throw UsageError("--print takes a number of booklets") }
+            return try await printBench(booklets: booklets, context: context)
         }
         var kinds: [DatabaseKind] = [.sqlite]
         if signature.postgres != nil { kinds.append(.postgres) }
@@ -59,6 +65,35 @@ struct BenchCommand: AsyncCommand {
     }
 
     enum Measure: CaseIterable { case issuance, validation }
+
+    /// Prints an order of `booklets` booklets to a temporary PDF. Reports the printing time alone, the file's size,
+    /// and the process's peak memory before and after printing: what printing adds to it.
+    private func printBench(booklets: Int, context: CommandContext) async throws {
+        try await withScratchStore(.sqlite, postgres: nil, app: context.application) { store in
+            let order = try await store.printableOrder(try await Benchmark.fulfilledOrder(store, booklets: booklets))
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-bench-\(UUID().uuidString).pdf").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            let before = Self.peakMemoryKB()
+            var printed = (booklets: 0, checks: 0)
+            let seconds = try await Benchmark.time {
+                printed = try await BookletPrinting.write(order, store: store, publicBaseURL: "https://pass.example.fr", format: .pdf, to: handle)
+            }
+            try handle.close()
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            context.console.print("| booklets | checks | printing time | PDF size | peak memory before printing | peak memory after |")
+            context.console.print("|---:|---:|---:|---:|---:|---:|")
+            context.console.print("| \(printed.booklets) | \(printed.checks) | \(String(format: "%.2f", seconds)) s | \(size / 1_000_000) MB | \(before / 1024) MiB | \(Self.peakMemoryKB() / 1024) MiB |")
+        }
+    }
+
+    /// The process's peak resident memory so far, in KiB.
+    static func peakMemoryKB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss
+    }
 
     static func format(_ rate: Double) -> String { String(Int(rate.rounded())) }
 

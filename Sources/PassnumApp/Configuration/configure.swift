@@ -17,6 +17,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.asyncCommands.use(TickCommand(), as: "tick")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(PrintCommand(), as: "print")
     try routes(app)
 }
 

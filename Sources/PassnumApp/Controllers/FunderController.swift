@@ -120,6 +120,7 @@ enum FunderController {
         var cofunder3: String?
         var share3: String?
         var maxChecks: String?
+        var bookletText: String?
     }
 
     @Sendable static func programmes(_ request: Request) async throws -> Response {
@@ -186,6 +187,9 @@ enum FunderController {
                 field("Part du cofinanceur 3 (%)", name: "share3", value: form.share3, errors: errors, required: false)
             }
             field("Nombre maximum de chèques par personne (facultatif)", name: "maxChecks", value: form.maxChecks, errors: errors, required: false)
+            field("Texte imprimé sur les chèques (facultatif)", name: "bookletText", value: form.bookletText, errors: errors,
+                  hint: "Deux lignes au plus (\(ProgrammeTerms.maximumBookletText) caractères). Par exemple : « Offert par votre Département ».",
+                  required: false)
             h("button", ["type": "submit"]) { submit }
         }
     }
@@ -235,7 +239,8 @@ enum FunderController {
         guard errors.isEmpty, let face, let perBooklet, let from, let until, let grace else { return (nil, errors) }
         return (ProgrammeTerms(name: name, faceValue: face, checksPerBooklet: perBooklet, validFrom: from, validUntil: until,
                                graceDays: grace, perimeter: Perimeter(departements: departements, communes: communes),
-                               categories: categories, shares: shares, maxChecksPerBeneficiary: maximum), errors)
+                               categories: categories, shares: shares, maxChecksPerBeneficiary: maximum,
+                               bookletText: form.bookletText ?? ""), errors)
     }
 
     static let termFields = ["perimeter": "departements", "maxChecksPerBeneficiary": "maxChecks"]
@@ -269,7 +274,7 @@ enum FunderController {
             departements: terms.perimeter.departements.map(\.value).joined(separator: ", "),
             communes: terms.perimeter.communes.map(\.value).joined(separator: ", "), categories: terms.categories.map(\.code),
             cofunder1: share(0).0, share1: share(0).1, cofunder2: share(1).0, share2: share(1).1, cofunder3: share(2).0, share3: share(2).1,
-            maxChecks: terms.maxChecksPerBeneficiary.map(String.init))
+            maxChecks: terms.maxChecksPerBeneficiary.map(String.init), bookletText: terms.bookletText)
         return try await programmePage(request, programme: programme.id, form: form, errors: FormErrors())
     }
 
@@ -329,7 +334,7 @@ enum FunderController {
             Layout.notice(request)
             table(caption: "Mes commandes", headers: ["N°", "Programme", "Carnets", "Montant", "État", "Étape suivante"], rows: orders.map { order in
                 [.text(String(order.summary.id.rawValue)), .text(order.programmeName), .text(String(order.summary.booklets)),
-                 .text(money(order.summary.faceTotal + order.summary.fee)), .text(French.orderState(order.summary.state)), stepForm(request, order.summary)]
+                 .text(money(order.summary.amounts.total)), .text(French.orderState(order.summary.state)), stepForm(request, order.summary)]
             })
             h("h2") { "Nouvelle commande" }
             if programmes.isEmpty {
@@ -348,6 +353,12 @@ enum FunderController {
     }
 
     static func stepForm(_ request: Request, _ order: OrderSummary) -> Node {
+        if order.state == .fulfilled {
+            return h("ul", ["class": "links"]) {
+                h("li") { h("a", ["href": SiteURL.funderBookletsPDF(order.id.rawValue).path]) { "Carnets à imprimer (PDF)" } }
+                h("li") { h("a", ["href": SiteURL.funderBookletsCSV(order.id.rawValue).path]) { "Fichier pour un imprimeur (CSV)" } }
+            }
+        }
         guard let next = order.state.next else { return .text("—") }
         return h("form", ["method": "post", "action": SiteURL.funderOrderStep(order.id.rawValue).path, "class": "inline"]) {
             csrfField(request)
@@ -356,6 +367,38 @@ enum FunderController {
                 h("button", ["type": "submit", "name": "etape", "value": OrderState.cancelled.rawValue, "class": "secondary"]) { "Annuler" }
             }
         }
+    }
+
+    /// The order's booklets, ready to print: written to a temporary file, streamed, then deleted.
+    static func booklets(_ request: Request, format: BookletPrinting.Format) async throws -> Response {
+        let (_, funder) = try funder(request)
+        let order: PrintableOrder
+        do {
+            order = try await request.store.printableOrder(OrderID(try request.id()), funder: funder)
+        } catch DomainError.notFound {
+            throw Abort(.notFound)
+        } catch DomainError.invalidTransition {
+            return request.redirect(to: .funderOrders, notice: "Les carnets existent une fois la commande livrée.")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-print-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw Abort(.internalServerError)
+        }
+        do {
+            _ = try await BookletPrinting.write(order, store: request.store, publicBaseURL: request.application.webSettings.publicBaseURL,
+                                                format: format, to: handle)
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        let name = "carnets-commande-\(order.order).\(format == .pdf ? "pdf" : "csv")"
+        let response = try await request.fileio.asyncStreamFile(
+            at: path, mediaType: format == .pdf ? .pdf : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
+            onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
     }
 
     @Sendable static func createOrder(_ request: Request) async throws -> Response {

@@ -69,7 +69,8 @@ public struct DemoScenario: Sendable {
             perimeter: Perimeter(departements: [DepartementCode("33")!, DepartementCode("24")!]),
             categories: ServiceCategory.allCases.filter { $0 != .equipment },
             shares: [CoFundingShare(cofunder: "État", percent: 50), CoFundingShare(cofunder: "Département de la Gironde", percent: 50)],
-            minChecksPerBeneficiary: 2, maxChecksPerBeneficiary: 10))
+            minChecksPerBeneficiary: 2, maxChecksPerBeneficiary: 10,
+            bookletText: "Offert par le Département de la Gironde et l’État pour vous aider avec le numérique."))
         let prescribers = [
             try await store.createPrescriber(name: "CCAS de Bordeaux", commune: CommuneCode("33063")!),
             try await store.createPrescriber(name: "France Services de Libourne", commune: CommuneCode("33243")!),

@@ -79,7 +79,7 @@ enum French {
             "shares": "Parts des cofinanceurs", "validUntil": "Date de fin", "perimeter": "Territoire", "categories": "Services",
             "faceValue": "Valeur d’un chèque", "consentDate": "Date du consentement", "reason": "Motif", "postcode": "Code postal",
             "siret": "SIRET", "level": "Niveau", "answers": "Réponses", "bankDate": "Date des virements", "fee": "Frais de gestion",
-            "subscription": "Abonnement",
+            "subscription": "Abonnement", "bookletText": "Texte imprimé sur les chèques",
         ][field] ?? field
     }
 

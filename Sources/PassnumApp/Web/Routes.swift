@@ -67,6 +67,8 @@ func routes(_ app: Application) throws {
     get(.funderOrders, FunderController.orders)
     post(.funderOrders, FunderController.createOrder)
     post(.funderOrderStep(0), FunderController.moveOrder)
+    get(.funderBookletsPDF(0)) { try await FunderController.booklets($0, format: .pdf) }
+    get(.funderBookletsCSV(0)) { try await FunderController.booklets($0, format: .csv) }
     get(.funderStock, FunderController.stock)
     post(.funderStock, FunderController.allocate)
     get(.funderPlaces, FunderController.places)

@@ -15,7 +15,7 @@ enum SiteURL: Equatable {
     case invoice(Int64), creditNote(Int64), funderDocuments
     // Funder
     case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
-    case funderAffiliation(Int64)
+    case funderAffiliation(Int64), funderBookletsPDF(Int64), funderBookletsCSV(Int64)
     // Prescriber
     case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(Int64), prescriberDiagnostic(Int64)
     case prescriberHandOut(Int64), prescriberOpposition, prescriberHistory
@@ -65,6 +65,8 @@ enum SiteURL: Equatable {
         case .funderProgramme(let id): "/financeur/programmes/\(id)"
         case .funderOrders: "/financeur/commandes"
         case .funderOrderStep(let id): "/financeur/commandes/\(id)/etape"
+        case .funderBookletsPDF(let id): "/financeur/commandes/\(id)/carnets.pdf"
+        case .funderBookletsCSV(let id): "/financeur/commandes/\(id)/carnets.csv"
         case .funderStock: "/financeur/stock"
         case .funderPlaces: "/financeur/lieux"
         case .funderAffiliation(let id): "/financeur/lieux/\(id)/affiliation"
@@ -100,6 +102,8 @@ enum SiteURL: Equatable {
         case .resetPassword: .resetPassword(":token")
         case .operatorPlaceState: .operatorPlaceState(0)
         case .funderOrderStep: .funderOrderStep(0)
+        case .funderBookletsPDF: .funderBookletsPDF(0)
+        case .funderBookletsCSV: .funderBookletsCSV(0)
         case .funderProgramme: .funderProgramme(0)
         case .place: .place(0)
         case .operatorBank: .operatorBank(0)

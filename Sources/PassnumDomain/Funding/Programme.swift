@@ -26,6 +26,8 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
     public var shares: [CoFundingShare]
     public var minChecksPerBeneficiary: Int?
     public var maxChecksPerBeneficiary: Int?
+    /// The funder's own words printed on every check and booklet cover (personalisation), possibly empty.
+    public var bookletText: String
 
     public static let defaultFaceValue = Money(cents: 1000)
     public static let defaultChecksPerBooklet = 10
@@ -35,7 +37,7 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
         name: String, faceValue: Money = defaultFaceValue, checksPerBooklet: Int = defaultChecksPerBooklet,
         validFrom: CivilDate, validUntil: CivilDate, graceDays: Int = defaultGraceDays, perimeter: Perimeter,
         categories: [ServiceCategory] = ServiceCategory.allCases, shares: [CoFundingShare],
-        minChecksPerBeneficiary: Int? = nil, maxChecksPerBeneficiary: Int? = nil
+        minChecksPerBeneficiary: Int? = nil, maxChecksPerBeneficiary: Int? = nil, bookletText: String = ""
     ) {
         self.name = name
         self.faceValue = faceValue
@@ -48,7 +50,11 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
         self.shares = shares
         self.minChecksPerBeneficiary = minChecksPerBeneficiary
         self.maxChecksPerBeneficiary = maxChecksPerBeneficiary
+        self.bookletText = bookletText
     }
+
+    /// Room for two printed lines on a check.
+    public static let maximumBookletText = 160
 
     /// The last day a place may validate a distributed check: end of validity plus grace.
     public var lastRedemptionDay: CivilDate { validUntil.adding(days: graceDays) }
@@ -73,6 +79,9 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
             throw .invalid(field: "checksPerBooklet", reason: "must be between 1 and 100")
         }
         guard validFrom <= validUntil else { throw .invalid(field: "validUntil", reason: "must not be before the start") }
+        guard bookletText.count <= Self.maximumBookletText else {
+            throw .invalid(field: "bookletText", reason: "must be at most \(Self.maximumBookletText) characters")
+        }
         guard (0...366).contains(graceDays) else { throw .invalid(field: "graceDays", reason: "must be between 0 and 366") }
         guard !perimeter.departements.isEmpty else {
             throw .invalid(field: "perimeter", reason: "needs at least one département")

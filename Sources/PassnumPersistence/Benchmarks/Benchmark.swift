@@ -16,7 +16,7 @@ public enum Benchmark {
         public var perSecond: Double { Double(operations) / seconds }
     }
 
-    static func time(_ body: () async throws -> Void) async rethrows -> Double {
+    public static func time(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
         let elapsed = ContinuousClock.now - start
@@ -57,6 +57,13 @@ public enum Benchmark {
     }
 
     /// Fulfils one order of `checks` checks (booklets of 10): the whole issuance, booklets and journal included.
+    /// A fulfilled order of `booklets` booklets, for the print benchmark.
+    public static func fulfilledOrder(_ store: Store, booklets: Int) async throws -> OrderID {
+        let order = try await Setup.make(store).paidOrder(store, booklets: booklets)
+        try await store.moveOrder(order, to: .fulfilled)
+        return order
+    }
+
     public static func issuance(_ store: Store, checks: Int) async throws -> Result {
         let setup = try await Setup.make(store)
         let order = try await setup.paidOrder(store, booklets: checks / 10)

@@ -18,7 +18,7 @@ extension Store {
             try await tx.requireFunder(funder)
             let id = try await tx.insertReturningID("""
                 INSERT INTO programmes (funder_id, name, face_value_cents, checks_per_booklet, valid_from, valid_until,
-                  grace_days, departements, communes, categories, min_checks, max_checks, created_at)
+                  grace_days, departements, communes, categories, min_checks, max_checks, created_at, booklet_text)
                 VALUES (\(bind: funder.rawValue), \(bind: terms.name), \(bind: terms.faceValue.cents),
                   \(bind: Int64(terms.checksPerBooklet)), \(bind: terms.validFrom.description),
                   \(bind: terms.validUntil.description), \(bind: Int64(terms.graceDays)),
@@ -26,7 +26,7 @@ extension Store {
                   \(bind: ProgrammeColumns.join(terms.perimeter.communes.map(\.value))),
                   \(bind: ProgrammeColumns.join(terms.categories.map(\.code))),
                   \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), \(bind: terms.maxChecksPerBeneficiary.map(Int64.init)),
-                  \(bind: now))
+                  \(bind: now), \(bind: terms.bookletText.trimmingCharacters(in: .whitespacesAndNewlines)))
                 """)
             try await tx.insertShares(terms.shares, programme: id)
             return ProgrammeID(id)
@@ -52,7 +52,8 @@ extension Store {
                   departements = \(bind: ProgrammeColumns.join(terms.perimeter.departements.map(\.value))),
                   communes = \(bind: ProgrammeColumns.join(terms.perimeter.communes.map(\.value))),
                   categories = \(bind: ProgrammeColumns.join(terms.categories.map(\.code))),
-                  min_checks = \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), max_checks = \(bind: terms.maxChecksPerBeneficiary.map(Int64.init))
+                  min_checks = \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), max_checks = \(bind: terms.maxChecksPerBeneficiary.map(Int64.init)),
+                  booklet_text = \(bind: terms.bookletText.trimmingCharacters(in: .whitespacesAndNewlines))
                 WHERE id = \(bind: id.rawValue)
                 """).run()
             try await tx.sql.raw("DELETE FROM programme_shares WHERE programme_id = \(bind: id.rawValue)").run()
@@ -86,7 +87,7 @@ extension Store {
 enum ProgrammeColumns {
     static let select = """
         p.id AS programme_id, p.funder_id, p.name, p.face_value_cents, p.checks_per_booklet, p.valid_from,
-        p.valid_until, p.grace_days, p.departements, p.communes, p.categories, p.min_checks, p.max_checks, p.expired_at
+        p.valid_until, p.grace_days, p.departements, p.communes, p.categories, p.min_checks, p.max_checks, p.expired_at, p.booklet_text
         """
 
     static func join(_ values: [String]) -> String { values.joined(separator: "|") }
@@ -115,7 +116,7 @@ enum ProgrammeColumns {
             graceDays: Int(try row.int("grace_days")),
             perimeter: Perimeter(departements: departements, communes: communes), categories: categories, shares: [],
             minChecksPerBeneficiary: try row.optionalInt("min_checks").map(Int.init),
-            maxChecksPerBeneficiary: try row.optionalInt("max_checks").map(Int.init))
+            maxChecksPerBeneficiary: try row.optionalInt("max_checks").map(Int.init), bookletText: try row.string("booklet_text"))
         return Programme(
             id: ProgrammeID(try row.int("programme_id")), funder: FunderID(try row.int("funder_id")), terms: terms,
             expired: try row.optionalInt("expired_at") != nil)

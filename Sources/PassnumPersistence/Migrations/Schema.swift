@@ -302,6 +302,9 @@ enum Schema {
         Migration(version: 44, name: "add number to credit_notes", statements: [
             "ALTER TABLE credit_notes ADD COLUMN number TEXT",
         ]),
+        Migration(version: 45, name: "add booklet_text to programmes", statements: [
+            "ALTER TABLE programmes ADD COLUMN booklet_text TEXT NOT NULL DEFAULT ''",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

@@ -1,0 +1,59 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+/// What the printed booklets of an order say about it.
+public struct PrintableOrder: Sendable {
+    public let order: OrderID
+    public let funder: FunderID
+    public let funderName: String
+    public let programme: Programme
+    public let booklets: Int
+}
+
+/// One booklet to print: its number and its checks in order.
+public struct PrintableBooklet: Sendable {
+    public let id: Int64
+    public let checks: [CheckSerial]
+}
+
+extension Store {
+    /// A fulfilled order's print data. Throws notFound (or when `funder` is given and the order is not its own), or
+    /// invalidTransition when the order is not fulfilled yet (its checks do not exist).
+    public func printableOrder(_ id: OrderID, funder: FunderID? = nil) async throws -> PrintableOrder {
+        try await read { tx in
+            let order = try await tx.order(id)
+            let programme = try await tx.programme(order.programme)
+            guard funder == nil || funder == programme.funder else { throw DomainError.notFound("order \(id)") }
+            guard order.state == .fulfilled else {
+                throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: "printed")
+            }
+            let name = try await tx.sql.raw("SELECT name FROM funders WHERE id = \(bind: programme.funder.rawValue)")
+                .first(decodingColumn: "name", as: String.self) ?? ""
+            return PrintableOrder(order: id, funder: programme.funder, funderName: name, programme: programme, booklets: order.booklets)
+        }
+    }
+
+    /// The most recently fulfilled order (of one funder when given).
+    public func latestFulfilledOrder(funder: FunderID? = nil) async throws -> OrderID? {
+        try await read { tx in
+            var query: SQLQueryString = "SELECT o.id FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled'"
+            if let funder { query = query + " AND p.funder_id = \(bind: funder.rawValue)" }
+            return try await tx.sql.raw(query + " ORDER BY o.updated_at DESC, o.id DESC LIMIT 1").first(decodingColumn: "id", as: Int64.self).map(OrderID.init)
+        }
+    }
+
+    /// The order's booklets after booklet `after`, at most `limit`, each with its checks: read page by page so that
+    /// printing a large order never holds it whole in memory.
+    public func printableBooklets(order: OrderID, after: Int64, limit: Int) async throws -> [PrintableBooklet] {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT id, first_check_id, last_check_id FROM booklets WHERE order_id = \(bind: order.rawValue) AND id > \(bind: after)
+                ORDER BY id LIMIT \(bind: Int64(limit))
+                """).all().map { row in
+                let first = try row.int("first_check_id"), last = try row.int("last_check_id")
+                return PrintableBooklet(id: try row.int("id"), checks: (first...last).compactMap { CheckSerial(number: $0) })
+            }
+        }
+    }
+}
