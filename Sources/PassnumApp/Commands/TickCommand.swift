@@ -21,6 +21,7 @@ struct TickCommand: AsyncCommand {
         for note in notes {
             context.console.print("programme \(note.programme) expired: \(note.checks) checks, credit note \(note.number) of \(note.amount.plainDecimal) EUR to funder \(note.funder)")
         }
+        try await store.pruneRateLimits()
         for invoice in try await store.chargeSubscriptions(actor: Actor("tick")) {
             context.console.print("subscription invoice \(invoice.number) of \(invoice.amounts.total.plainDecimal) EUR to place \(invoice.place.map(String.init(describing:)) ?? "")")
         }

@@ -5,6 +5,7 @@ import Vapor
 public func configure(_ app: Application, store: Store) throws {
     app.store = store
     app.webSettings = .fromEnvironment()
+    app.apiLimits = .fromEnvironment()
     // Tests create many accounts: a low bcrypt cost keeps them fast. Everywhere else, bcrypt's default (12).
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
     app.http.server.configuration.hostname = "127.0.0.1"
@@ -18,6 +19,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(PrintCommand(), as: "print")
+    app.asyncCommands.use(ApiKeyCommand(), as: "api-key")
     try routes(app)
 }
 

@@ -62,12 +62,14 @@ enum Layout {
              ("Journal", .operatorJournal)]
         case .funderManager:
             [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
-             ("Stock", .funderStock), ("Lieux", .funderPlaces), ("Factures", .funderDocuments)]
+             ("Stock", .funderStock), ("Lieux", .funderPlaces), ("Factures", .funderDocuments),
+             ("Clés API", .apiKeys)]
         case .prescriberAgent:
-            [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory)]
+            [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory),
+             ("Clés API", .apiKeys)]
         case .placeManager:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts), ("Catalogue", .placeCatalogue),
-             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication)]
+             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication), ("Clés API", .apiKeys)]
         case .placeAgent:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts)]
         }

@@ -6,7 +6,13 @@ func routes(_ app: Application) throws {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(HTMLErrorMiddleware())
+    app.middleware.use(ApiProblemMiddleware())
     app.middleware.use(SessionMiddleware())
+
+    for route in ApiController.routes {
+        app.on(route.method, route.path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) },
+               body: .collect(maxSize: "64kb"), use: route.handler)
+    }
 
     func get(_ url: SiteURL, _ handler: @escaping @Sendable (Request) async throws -> Response) {
         app.on(.GET, url.pattern, use: handler)
@@ -54,6 +60,9 @@ func routes(_ app: Application) throws {
     get(.invoice(0), DocumentController.invoice)
     get(.creditNote(0), DocumentController.creditNote)
     get(.funderDocuments, DocumentController.funderDocuments)
+    get(.apiKeys, ApiKeyController.list)
+    post(.apiKeys, ApiKeyController.create)
+    post(.apiKeyRevocation(0), ApiKeyController.revoke)
     post(.operatorBank(0), OperatorController.recordBank)
     get(.operatorPlace(0), OperatorController.place)
     get(.operatorDocument(0, 0), OperatorController.document)

@@ -76,6 +76,8 @@ extension Request {
 /// does not match (double-submit cookie before sign-in, the session's own token after).
 struct SessionMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The partner API authenticates each request with its key: no session, no cookie, no form token.
+        guard !request.url.path.hasPrefix("/api/") else { return try await next.respond(to: request) }
         if let token = request.cookies[Cookies.session]?.string, !token.isEmpty {
             request.user = try await request.store.sessionUser(token: token)
         }

@@ -13,6 +13,8 @@ enum SiteURL: Equatable {
     case operatorBatchExported(Int64), operatorBatchSettled(Int64), operatorReversal, operatorFees, operatorBilling
     // Invoices and credit notes (operator, the funder or place they are for)
     case invoice(Int64), creditNote(Int64), funderDocuments
+    // Partner API keys (funder and place managers, prescriber agents)
+    case apiKeys, apiKeyRevocation(Int64)
     // Funder
     case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
     case funderAffiliation(Int64), funderBookletsPDF(Int64), funderBookletsCSV(Int64)
@@ -56,6 +58,8 @@ enum SiteURL: Equatable {
         case .invoice(let id): "/documents/factures/\(id)"
         case .creditNote(let id): "/documents/avoirs/\(id)"
         case .funderDocuments: "/financeur/factures"
+        case .apiKeys: "/cles-api"
+        case .apiKeyRevocation(let id): "/cles-api/\(id)/revocation"
         case .operatorBank(let id): "/operateur/lieux/\(id)/banque"
         case .operatorPlace(let id): "/operateur/lieux/\(id)"
         case .operatorDocument(let place, let document): "/operateur/lieux/\(place)/documents/\(document)"
@@ -112,6 +116,7 @@ enum SiteURL: Equatable {
         case .operatorBatchSettled: .operatorBatchSettled(0)
         case .invoice: .invoice(0)
         case .creditNote: .creditNote(0)
+        case .apiKeyRevocation: .apiKeyRevocation(0)
         case .placeStatement: .placeStatement(0)
         case .placeStatementCSV: .placeStatementCSV(0)
         case .operatorPlace: .operatorPlace(0)

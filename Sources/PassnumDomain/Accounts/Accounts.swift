@@ -83,3 +83,24 @@ public enum AccountRules {
         }
     }
 }
+
+/// What a partner API key may do. Each kind of organisation has its own scopes.
+public enum ApiScope: String, CaseIterable, Sendable, Codable {
+    /// A place: check status, validate checks, undo, list its validations and payouts.
+    case validate
+    /// A prescriber: read its stock of booklets.
+    case readStock = "read_stock"
+    /// A prescriber: hand checks out to its beneficiaries.
+    case handOut = "hand_out"
+    /// A funder: statistics by programme and the export of its checks' states.
+    case readStatistics = "read_statistics"
+
+    public static func allowed(for kind: OrganisationKind) -> [ApiScope] {
+        switch kind {
+        case .place: [.validate]
+        case .prescriber: [.readStock, .handOut]
+        case .funder: [.readStatistics]
+        case .operator: []
+        }
+    }
+}

@@ -48,6 +48,8 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
     case invoiceIssued = "invoice_issued"
     case payoutExported = "payout_exported"
     case settingsChanged = "settings_changed"
+    /// A partner API key created or revoked (keys act for an organisation, like a role).
+    case apiKeyChanged = "api_key_changed"
 }
 
 public struct JournalLine: Hashable, Sendable {

@@ -305,6 +305,20 @@ enum Schema {
         Migration(version: 45, name: "add booklet_text to programmes", statements: [
             "ALTER TABLE programmes ADD COLUMN booklet_text TEXT NOT NULL DEFAULT ''",
         ]),
+        // Partner API keys: only the SHA-256 of the key is kept; the key itself is shown once.
+        Migration(version: 46, name: "create api_keys", statements: [
+            """
+            CREATE TABLE api_keys ({id}, key_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, name TEXT NOT NULL,
+              organisation_kind TEXT NOT NULL, organisation_id BIGINT NOT NULL, scopes TEXT NOT NULL, created_by TEXT NOT NULL,
+              created_at BIGINT NOT NULL, last_used_at BIGINT, revoked_at BIGINT)
+            """,
+            "CREATE INDEX api_keys_organisation ON api_keys (organisation_kind, organisation_id)",
+        ]),
+        // Request counters per bucket (a key, a client address) and fixed window: in the database, so that the
+        // limits hold across several app servers.
+        Migration(version: 47, name: "create rate_limits", statements: [
+            "CREATE TABLE rate_limits (bucket TEXT NOT NULL, window_start BIGINT NOT NULL, hits BIGINT NOT NULL, PRIMARY KEY (bucket, window_start))",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

@@ -1,0 +1,241 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// The partner API, `/api/v1` (docs: the OpenAPI document at /api/v1/openapi.json). Handlers read the request,
+/// check the key's scope and the rate limits, call one store operation and answer JSON; refusals are problems.
+enum ApiController {
+    struct Route: Sendable {
+        let method: HTTPMethod
+        /// With `:serial` for a path parameter; the OpenAPI document writes it `{serial}`.
+        let path: String
+        let handler: @Sendable (Request) async throws -> Response
+    }
+
+    /// Every operation of the API: registered from this list, and a test checks that each is in the document.
+    static let routes: [Route] = [
+        Route(method: .GET, path: "/api/v1/openapi.json", handler: openAPI),
+        Route(method: .GET, path: "/api/v1/places", handler: places),
+        Route(method: .POST, path: "/api/v1/check-status", handler: checkStatus),
+        Route(method: .POST, path: "/api/v1/validations", handler: validate),
+        Route(method: .GET, path: "/api/v1/validations", handler: validations),
+        Route(method: .POST, path: "/api/v1/validations/:serial/undo", handler: undo),
+        Route(method: .GET, path: "/api/v1/payouts", handler: payouts),
+        Route(method: .GET, path: "/api/v1/stock", handler: stock),
+        Route(method: .POST, path: "/api/v1/hand-outs", handler: handOut),
+        Route(method: .GET, path: "/api/v1/statistics", handler: statistics),
+        Route(method: .GET, path: "/api/v1/check-states", handler: checkStates),
+    ]
+
+    // MARK: Public
+
+    @Sendable static func openAPI(_ request: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.json))
+    }
+
+    struct PlaceOut: Encodable {
+        let id: Int64, name: String, categories: [String], sites: [SiteOut], url: String
+        struct SiteOut: Encodable {
+            let name: String, address: String, postcode: String, communeCode: String?, communeName: String
+            let latitude: Double?, longitude: Double?
+        }
+    }
+
+    @Sendable static func places(_ request: Request) async throws -> Response {
+        let text = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
+        let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        var category: ServiceCategory?
+        if let code = request.query[String.self, at: "category"], !code.isEmpty {
+            guard let known = ServiceCategory(code: code) else {
+                throw Problem(.unprocessableEntity, "invalid-request", "Unknown category", detail: "use one of the codes listed in the document")
+            }
+            category = known
+        }
+        let found = PublicController.search(try await request.store.publicPlaces(), text: text, departement: departement, category: category)
+        let base = request.application.webSettings.publicBaseURL
+        return ApiJSON.response(["places": found.prefix(200).map { place, _ in
+            PlaceOut(id: place.id.rawValue, name: place.name, categories: place.categories.map(\.code),
+                     sites: place.sites.map { .init(name: $0.name, address: $0.address, postcode: $0.postcode, communeCode: $0.communeCode,
+                                                    communeName: $0.communeName, latitude: $0.latitude, longitude: $0.longitude) },
+                     url: base + SiteURL.place(place.id.rawValue).path)
+        }])
+    }
+
+    // MARK: Any key
+
+    struct CheckIn: Decodable { let serial: String; let code: String }
+
+    struct CheckStatusOut: Encodable {
+        let serial: String, state: String, faceValueCents: Int64, funder: String, programme: String, lastDay: String
+    }
+
+    /// The status of a check, from its serial and code (sent in the body, so that codes stay out of logs and URLs).
+    @Sendable static func checkStatus(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey()
+        try await request.rateLimit("check-status", key: key)
+        let body = try ApiJSON.body(CheckIn.self, of: request)
+        let serial: CheckSerial
+        switch CheckSerial.parse(body.serial) {
+        case .success(let parsed): serial = parsed
+        case .failure(.badCheckDigit): throw Problem(.unprocessableEntity, "bad-check-digit", "The serial number has a typo (its check digit does not match)")
+        case .failure: throw Problem(.unprocessableEntity, "malformed-serial", "A serial number has 12 digits")
+        }
+        // A wrong code and an unknown check get the same answer: nothing to learn by guessing.
+        guard let code = SecurityCode(typed: body.code), let status = try await request.store.publicStatus(serial: serial, code: code) else {
+            throw Problem(.notFound, "unknown-check", "No check has this serial number and security code")
+        }
+        return ApiJSON.response(CheckStatusOut(serial: serial.compact, state: status.state.rawValue, faceValueCents: status.faceValue.cents,
+                                               funder: status.funderName, programme: status.programmeName, lastDay: status.lastDay.description))
+    }
+
+    // MARK: Places (scope validate)
+
+    struct ValidationIn: Decodable {
+        let checks: [CheckIn]
+        let category: String
+        let serviceId: Int64?
+    }
+
+    struct ValidationOut: Encodable {
+        let accepted: Bool, totalCents: Int64, checks: [Item]
+        struct Item: Encodable { let serial: String; let amountCents: Int64 }
+    }
+
+    /// Validates 1 to 5 checks, all or nothing. `Idempotency-Key` is required: the same key with the same body gets
+    /// the same answer (and never redeems twice); with another body, 422.
+    @Sendable static func validate(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.validate)
+        try await request.rateLimit("validate", key: key)
+        guard let idempotencyKey = request.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces),
+              (1...200).contains(idempotencyKey.count) else {
+            throw Problem(.badRequest, "idempotency-key-required", "An Idempotency-Key header (1 to 200 characters) is required")
+        }
+        let body = try ApiJSON.body(ValidationIn.self, of: request)
+        guard let category = ServiceCategory(code: body.category) else {
+            throw Problem(.unprocessableEntity, "invalid-request", "Unknown category", detail: "use one of the codes listed in the document")
+        }
+        let outcome = try await request.store.validate(
+            ValidationRequest(place: PlaceID(key.organisation.id!), checks: body.checks.map { PresentedCheck(serial: $0.serial, code: $0.code) },
+                              category: category, key: idempotencyKey, service: body.serviceId),
+            actor: Actor("api key \(key.id)"))
+        guard outcome.accepted else {
+            var problem = Problem(.unprocessableEntity, "validation-refused", "The checks were not validated",
+                                  detail: "Nothing was validated: each refused check says why.")
+            problem.checks = outcome.items.map { .init(serial: $0.serial, reason: $0.refusal?.rawValue ?? "not_refused") }
+            throw problem
+        }
+        return ApiJSON.response(ValidationOut(accepted: true, totalCents: outcome.total.cents,
+                                              checks: outcome.items.map { .init(serial: $0.serial, amountCents: $0.amount?.cents ?? 0) }),
+                                status: .created)
+    }
+
+    @Sendable static func undo(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.validate)
+        guard let text = request.parameters.get("serial"), case .success(let serial) = CheckSerial.parse(text) else { throw Problem.notFound }
+        try await request.store.undoValidation(of: serial, at: PlaceID(key.organisation.id!), actor: Actor("api key \(key.id)"))
+        return ApiJSON.response(["serial": serial.compact, "state": CheckState.distributed.rawValue])
+    }
+
+    struct Page<Item: Encodable>: Encodable {
+        let items: [Item]
+        let nextCursor: String?
+    }
+
+    /// `limit` (1–100, default 50) and `cursor` (opaque, from the previous page) of a listing.
+    static func paging(_ request: Request) throws -> (limit: Int, cursor: Int64?) {
+        let limit = try request.query[String.self, at: "limit"].map { text -> Int in
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw Problem(.unprocessableEntity, "invalid-request", "limit must be between 1 and 100")
+            }
+            return value
+        } ?? 50
+        let cursor = try request.query[String.self, at: "cursor"].map { text -> Int64 in
+            guard let value = Int64(text), value > 0 else { throw Problem(.unprocessableEntity, "invalid-request", "cursor is not one this API gave") }
+            return value
+        }
+        return (limit, cursor)
+    }
+
+    struct ValidationRecordOut: Encodable {
+        let serial: String, validatedAt: Date, category: String?, amountCents: Int64, cancelled: Bool, checkState: String
+    }
+
+    @Sendable static func validations(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.validate)
+        let (limit, cursor) = try paging(request)
+        let records = try await request.store.validations(at: PlaceID(key.organisation.id!), before: cursor, limit: limit)
+        return ApiJSON.response(Page(items: records.map {
+            ValidationRecordOut(serial: $0.serial.compact, validatedAt: $0.validatedAt, category: $0.category?.code, amountCents: $0.amount.cents,
+                                cancelled: $0.cancelled, checkState: $0.checkState.rawValue)
+        }, nextCursor: records.count == limit ? records.last.map { String($0.id) } : nil))
+    }
+
+    struct PayoutOut: Encodable {
+        let id: Int64, month: String, checks: Int, amountCents: Int64, state: String, preparedAt: Date
+    }
+
+    @Sendable static func payouts(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.validate)
+        let payouts = try await request.store.payouts(of: PlaceID(key.organisation.id!))
+        return ApiJSON.response(["payouts": payouts.map {
+            PayoutOut(id: $0.id, month: $0.period, checks: $0.checks, amountCents: $0.amount.cents, state: $0.state.rawValue, preparedAt: $0.createdAt)
+        }])
+    }
+
+    // MARK: Prescribers (scopes read_stock, hand_out)
+
+    struct BookletOut: Encodable { let id: Int64, programme: String, availableChecks: Int, totalChecks: Int }
+
+    @Sendable static func stock(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.readStock)
+        let booklets = try await request.store.booklets(of: PrescriberID(key.organisation.id!))
+        return ApiJSON.response(["booklets": booklets.map {
+            BookletOut(id: $0.id.rawValue, programme: $0.programmeName, availableChecks: $0.available, totalChecks: $0.total)
+        }])
+    }
+
+    struct HandOutIn: Decodable { let bookletId: Int64; let beneficiaryId: Int64; let checks: Int? }
+
+    @Sendable static func handOut(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.handOut)
+        let body = try ApiJSON.body(HandOutIn.self, of: request)
+        let serials = try await request.store.handOut(booklet: BookletID(body.bookletId), checks: body.checks,
+                                                      to: BeneficiaryID(body.beneficiaryId), by: PrescriberID(key.organisation.id!))
+        return ApiJSON.response(["serials": serials.map(\.compact)], status: .created)
+    }
+
+    // MARK: Funders (scope read_statistics)
+
+    struct ProgrammeOut: Encodable {
+        let id: Int64, name: String, faceValueCents: Int64, checks: Int, checksByState: [String: Int], valueByStateCents: [String: Int64]
+    }
+
+    @Sendable static func statistics(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.readStatistics)
+        let statistics = try await request.store.programmeStatistics(of: FunderID(key.organisation.id!))
+        return ApiJSON.response(["programmes": statistics.map { programme in
+            ProgrammeOut(id: programme.programme.rawValue, name: programme.name, faceValueCents: programme.faceValue.cents, checks: programme.checks,
+                         checksByState: Dictionary(uniqueKeysWithValues: CheckState.allCases.map { ($0.rawValue, programme.checksByState[$0] ?? 0) }),
+                         valueByStateCents: Dictionary(uniqueKeysWithValues: CheckState.allCases.map {
+                             ($0.rawValue, programme.faceValue.cents * Int64(programme.checksByState[$0] ?? 0))
+                         }))
+        }])
+    }
+
+    struct CheckStateOut: Encodable {
+        let serial: String, programmeId: Int64, bookletId: Int64, state: String, distributedAt: Date?, redeemedAt: Date?, placeId: Int64?
+    }
+
+    @Sendable static func checkStates(_ request: Request) async throws -> Response {
+        let key = try await request.apiKey(.readStatistics)
+        let (limit, cursor) = try paging(request)
+        let records = try await request.store.checkStates(of: FunderID(key.organisation.id!), after: cursor, limit: limit)
+        return ApiJSON.response(Page(items: records.map {
+            CheckStateOut(serial: $0.serial.compact, programmeId: $0.programme.rawValue, bookletId: $0.booklet, state: $0.state.rawValue,
+                          distributedAt: $0.distributedAt, redeemedAt: $0.redeemedAt, placeId: $0.place?.rawValue)
+        }, nextCursor: records.count == limit ? records.last.map { String($0.serial.number) } : nil))
+    }
+}

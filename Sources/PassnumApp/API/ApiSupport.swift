@@ -1,0 +1,173 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// An API refusal, rendered as `application/problem+json` (RFC 9457). Each `type` is stable: integrators branch on it.
+struct Problem: Error, Sendable {
+    let status: HTTPResponseStatus
+    /// The last segment of the type URI `/api/v1/problems/{code}` (documented in the OpenAPI document).
+    let code: String
+    let title: String
+    var detail: String?
+    var retryAfter: Int?
+    /// Per-check reasons of a refused validation.
+    var checks: [CheckRefusal]?
+
+    struct CheckRefusal: Codable, Sendable {
+        let serial: String
+        let reason: String
+    }
+
+    init(_ status: HTTPResponseStatus, _ code: String, _ title: String, detail: String? = nil) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+    }
+
+    static let typePrefix = "/api/v1/problems/"
+
+    func response() -> Response {
+        struct Body: Encodable {
+            let type: String, title: String, status: Int
+            let detail: String?
+            let checks: [CheckRefusal]?
+        }
+        let response = ApiJSON.response(Body(type: Self.typePrefix + code, title: title, status: Int(status.code), detail: detail, checks: checks),
+                                        status: status)
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
+        if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+        return response
+    }
+
+    static let unauthorized = Problem(.unauthorized, "unauthorized", "A valid API key is required", detail: "Send it as Authorization: Bearer <key>.")
+    static func forbidden(_ scope: ApiScope) -> Problem {
+        Problem(.forbidden, "forbidden", "This key does not have the scope \(scope.rawValue)")
+    }
+    static let notFound = Problem(.notFound, "not-found", "Not found")
+
+    /// A business refusal, with a stable type per case.
+    static func from(_ error: DomainError) -> Problem {
+        switch error {
+        case .invalid(let field, let reason): Problem(.unprocessableEntity, "invalid-request", "Invalid \(field)", detail: reason)
+        case .notFound(let what): Problem(.notFound, "not-found", "Not found", detail: "\(what) not found")
+        case .invalidTransition: Problem(.conflict, "conflict", "Not possible in the current state", detail: error.description)
+        case .noQuota, .quotaExceeded: Problem(.conflict, "quota-exceeded", "Quota exceeded", detail: error.description)
+        case .insufficientStock: Problem(.conflict, "insufficient-stock", "Not enough checks in stock", detail: error.description)
+        case .programmeClosed: Problem(.conflict, "programme-closed", "The programme is closed for this", detail: error.description)
+        case .beneficiaryLimit: Problem(.conflict, "beneficiary-limit", "The beneficiary would exceed the programme's limit", detail: error.description)
+        case .monthNotOver: Problem(.conflict, "conflict", "Not possible yet", detail: error.description)
+        case .undoRefused(let reason): Problem(.conflict, reason.rawValue.replacingOccurrences(of: "_", with: "-"), "Cannot undo", detail: reason.description)
+        case .idempotencyKeyReused:
+            Problem(.unprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used with a different request")
+        }
+    }
+}
+
+/// Every error under /api/ becomes problem+json; the HTML error pages never answer an API client.
+struct ApiProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.url.path.hasPrefix("/api/") else { return try await next.respond(to: request) }
+        do {
+            return try await next.respond(to: request)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch let error as DomainError {
+            return Problem.from(error).response()
+        } catch let abort as any AbortError {
+            let code = switch abort.status {
+            case .notFound: "not-found"
+            case .payloadTooLarge: "payload-too-large"
+            default: "invalid-request"
+            }
+            return Problem(abort.status, code, abort.status.reasonPhrase).response()
+        } catch is DecodingError {
+            return Problem(.badRequest, "invalid-request", "The body is not the JSON this operation expects").response()
+        } catch {
+            request.logger.report(error: error)
+            return Problem(.internalServerError, "internal-error", "Internal error").response()
+        }
+    }
+}
+
+enum ApiJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(data: data))
+    }
+
+    /// The request's JSON body, decoded with snake_case keys; a malformed body is a 400 problem.
+    static func body<T: Decodable>(_ type: T.Type, of request: Request) throws -> T {
+        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
+            throw Problem(.badRequest, "invalid-request", "A JSON body is required")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw Problem(.badRequest, "invalid-request", "The body is not the JSON this operation expects", detail: "\(error)".prefix(300).description)
+        }
+    }
+}
+
+/// Limits of the API, per key and per client address, in requests per window. From PASSNUM_API_LIMITS
+/// ("KEY_LIMIT/ADDRESS_LIMIT/WINDOW_SECONDS", default "60/120/60").
+struct ApiLimits: Sendable {
+    var perKey = 60
+    var perAddress = 120
+    var windowSeconds = 60
+
+    static func fromEnvironment() -> ApiLimits {
+        let parts = (Environment.get("PASSNUM_API_LIMITS") ?? "").split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { return ApiLimits() }
+        return ApiLimits(perKey: parts[0], perAddress: parts[1], windowSeconds: parts[2])
+    }
+}
+
+extension Request {
+    /// The live API key of the request (Authorization: Bearer pn_…), with `scope`; else 401 or 403.
+    func apiKey(_ scope: ApiScope? = nil) async throws -> ApiKey {
+        guard let header = headers.first(name: .authorization), header.lowercased().hasPrefix("bearer "),
+              let key = try await store.authenticateApiKey(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        else { throw Problem.unauthorized }
+        if let scope, !key.allows(scope) { throw Problem.forbidden(scope) }
+        return key
+    }
+
+    /// Counts this request against the key's and the client address's limits for `operation`; 429 beyond either.
+    func rateLimit(_ operation: String, key: ApiKey) async throws {
+        let limits = application.apiLimits
+        let address = remoteAddress?.ipAddress ?? "unknown"
+        for (bucket, limit) in [("key:\(key.id):\(operation)", limits.perKey), ("address:\(address):\(operation)", limits.perAddress)] {
+            let decision = try await store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: limits.windowSeconds)
+            if !decision.allowed {
+                var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
+                                      detail: "At most \(limit) requests per \(limits.windowSeconds) s; retry after \(decision.retryAfterSeconds) s.")
+                problem.retryAfter = decision.retryAfterSeconds
+                throw problem
+            }
+        }
+    }
+}
+
+extension Application {
+    private struct ApiLimitsKey: StorageKey { typealias Value = ApiLimits }
+
+    var apiLimits: ApiLimits {
+        get { storage[ApiLimitsKey.self] ?? ApiLimits() }
+        set { storage[ApiLimitsKey.self] = newValue }
+    }
+}

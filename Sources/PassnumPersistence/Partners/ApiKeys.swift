@@ -1,0 +1,128 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+/// A partner API key, as its organisation's managers see it (never the key itself, which is shown once).
+public struct ApiKey: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    /// The key's first characters, to tell keys apart.
+    public let prefix: String
+    public let organisation: Organisation
+    public let scopes: [ApiScope]
+    public let createdBy: String
+    public let createdAt: Date
+    public let lastUsedAt: Date?
+    public let revokedAt: Date?
+
+    public func allows(_ scope: ApiScope) -> Bool { revokedAt == nil && scopes.contains(scope) }
+}
+
+/// Whether a request may go on, and if not, in how many seconds it may.
+public struct RateLimitDecision: Sendable, Equatable {
+    public let allowed: Bool
+    public let retryAfterSeconds: Int
+}
+
+extension Store {
+    /// Creates a key for an organisation with some of the scopes its kind allows. Returns the key once: only its
+    /// SHA-256 is kept. Journaled with who created it.
+    public func createApiKey(name: String, scopes: [ApiScope], organisation: Organisation, actor: Actor) async throws -> (key: ApiKey, secret: String) {
+        let name = try requiredText(name, field: "name", maximum: 80)
+        let scopes = ApiScope.allCases.filter(scopes.contains)
+        guard !scopes.isEmpty else { throw DomainError.invalid(field: "scopes", reason: "choose at least one scope") }
+        guard let organisationID = organisation.id, scopes.allSatisfy(ApiScope.allowed(for: organisation.kind).contains) else {
+            throw DomainError.invalid(field: "scopes", reason: "these scopes are not available to this organisation")
+        }
+        let secret = "pn_" + Self.randomToken()
+        let now = clock.now
+        let id = try await transaction { tx in
+            switch organisation.kind {
+            case .funder: try await tx.requireFunder(FunderID(organisationID))
+            case .prescriber: try await tx.requirePrescriber(PrescriberID(organisationID))
+            case .place: _ = try await tx.placeState(PlaceID(organisationID))
+            case .operator: break
+            }
+            let id = try await tx.insertReturningID("""
+                INSERT INTO api_keys (key_hash, prefix, name, organisation_kind, organisation_id, scopes, created_by, created_at)
+                VALUES (\(bind: Self.digest(secret)), \(bind: String(secret.prefix(10))), \(bind: name), \(bind: organisation.kind.rawValue),
+                  \(bind: organisationID), \(bind: scopes.map(\.rawValue).joined(separator: " ")), \(bind: actor.name), \(bind: now.millis))
+                """)
+            try await tx.post(.event(.apiKeyChanged, reference: "api_key:\(id)",
+                                     reason: "created for \(organisation) with scopes \(scopes.map(\.rawValue).joined(separator: " "))"),
+                              actor: actor, at: now)
+            return id
+        }
+        let key = try await apiKeys(of: organisation).first { $0.id == id }!
+        return (key, secret)
+    }
+
+    public func apiKeys(of organisation: Organisation) async throws -> [ApiKey] {
+        guard let id = organisation.id else { return [] }
+        return try await read { tx in
+            try await tx.sql.raw("""
+                SELECT * FROM api_keys WHERE organisation_kind = \(bind: organisation.kind.rawValue) AND organisation_id = \(bind: id) ORDER BY id DESC
+                """).all().map(Self.apiKey)
+        }
+    }
+
+    /// Revokes a key of the organisation: it stops working at once. Journaled.
+    public func revokeApiKey(_ id: Int64, of organisation: Organisation, actor: Actor) async throws {
+        let now = clock.now
+        try await transaction { tx in
+            let revoked = try await tx.sql.raw("""
+                UPDATE api_keys SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND organisation_kind = \(bind: organisation.kind.rawValue)
+                  AND organisation_id = \(bind: organisation.id ?? -1) AND revoked_at IS NULL RETURNING id
+                """).all()
+            guard revoked.count == 1 else { throw DomainError.notFound("API key \(id)") }
+            try await tx.post(.event(.apiKeyChanged, reference: "api_key:\(id)", reason: "revoked"), actor: actor, at: now)
+        }
+    }
+
+    /// The live key a request presents, or nil. Its last-used time is written at most once a minute, so that a
+    /// busy key does not turn every read into a write.
+    public func authenticateApiKey(_ secret: String) async throws -> ApiKey? {
+        guard secret.hasPrefix("pn_"), secret.count < 100 else { return nil }
+        let now = clock.now.millis
+        let found = try await read { tx in
+            try await tx.sql.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: Self.digest(secret)) AND revoked_at IS NULL").first().map(Self.apiKey)
+        }
+        guard let found else { return nil }
+        if (found.lastUsedAt?.millis ?? 0) < now - 60_000 {
+            try await transaction { tx in
+                try await tx.sql.raw("UPDATE api_keys SET last_used_at = \(bind: now) WHERE id = \(bind: found.id)").run()
+            }
+        }
+        return found
+    }
+
+    /// Counts a request in `bucket` for the current window of `windowSeconds`; refused beyond `limit`. The
+    /// counter lives in the database, so the limit holds across every app server sharing it.
+    public func hitRateLimit(bucket: String, limit: Int, windowSeconds: Int) async throws -> RateLimitDecision {
+        let now = clock.now.millis
+        let window = Int64(windowSeconds) * 1000
+        let start = now - now % window
+        let hits = try await transaction { tx in
+            let hits = try await tx.sql.raw("""
+                INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: start), 1)
+                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
+                """).first(decodingColumn: "hits", as: Int64.self) ?? 1
+            if hits == 1 {
+                // The first hit of a window clears windows long gone, so the table stays small.
+                try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
+            }
+            return hits
+        }
+        return RateLimitDecision(allowed: hits <= Int64(limit), retryAfterSeconds: max(1, Int((start + window - now + 999) / 1000)))
+    }
+
+    static func apiKey(_ row: any SQLRow) throws -> ApiKey {
+        ApiKey(id: try row.int("id"), name: try row.string("name"), prefix: try row.string("prefix"),
+               organisation: Organisation(kind: OrganisationKind(rawValue: try row.string("organisation_kind")) ?? .operator,
+                                          id: try row.int("organisation_id")),
+               scopes: try row.string("scopes").split(separator: " ").compactMap { ApiScope(rawValue: String($0)) },
+               createdBy: try row.string("created_by"), createdAt: Date(millis: try row.int("created_at")),
+               lastUsedAt: try row.optionalInt("last_used_at").map(Date.init(millis:)),
+               revokedAt: try row.optionalInt("revoked_at").map(Date.init(millis:)))
+    }
+}

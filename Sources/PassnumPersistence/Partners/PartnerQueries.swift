@@ -1,0 +1,103 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+/// One validation made at a place, for the partner API's list.
+public struct ValidationRecord: Sendable {
+    public let id: Int64
+    public let serial: CheckSerial
+    public let validatedAt: Date
+    public let category: ServiceCategory?
+    public let amount: Money
+    /// Undone the same day, or reversed by the operator.
+    public let cancelled: Bool
+    public let checkState: CheckState
+}
+
+/// One check of a funder, for the export of check states (no personal data).
+public struct CheckStateRecord: Sendable {
+    public let serial: CheckSerial
+    public let programme: ProgrammeID
+    public let booklet: Int64
+    public let state: CheckState
+    public let distributedAt: Date?
+    public let redeemedAt: Date?
+    public let place: PlaceID?
+}
+
+/// A programme's checks counted by state, and their face value.
+public struct ProgrammeStatistics: Sendable {
+    public let programme: ProgrammeID
+    public let name: String
+    public let faceValue: Money
+    public let checksByState: [CheckState: Int]
+    public var checks: Int { checksByState.values.reduce(0, +) }
+}
+
+extension Store {
+    /// A place's validations, newest first, `limit` after the cursor (a validation id from the previous page).
+    public func validations(at place: PlaceID, before cursor: Int64?, limit: Int) async throws -> [ValidationRecord] {
+        try await read { tx in
+            var query: SQLQueryString = """
+                SELECT r.id, r.check_id, r.redeemed_at, r.category, r.undone_at, c.state, p.face_value_cents
+                FROM redemptions r JOIN checks c ON c.id = r.check_id JOIN programmes p ON p.id = c.programme_id
+                WHERE r.place_id = \(bind: place.rawValue)
+                """
+            if let cursor { query = query + " AND r.id < \(bind: cursor)" }
+            return try await tx.sql.raw(query + " ORDER BY r.id DESC LIMIT \(bind: Int64(limit))").all().compactMap { row in
+                guard let serial = CheckSerial(number: try row.int("check_id")), let state = CheckState(rawValue: try row.string("state")) else { return nil }
+                return ValidationRecord(id: try row.int("id"), serial: serial, validatedAt: Date(millis: try row.int("redeemed_at")),
+                                        category: try row.optionalString("category").flatMap(ServiceCategory.init(code:)),
+                                        amount: Money(cents: try row.int("face_value_cents")), cancelled: try row.optionalInt("undone_at") != nil,
+                                        checkState: state)
+            }
+        }
+    }
+
+    /// A funder's checks in serial order, `limit` after the cursor (a serial's sequence number from the previous page).
+    public func checkStates(of funder: FunderID, after cursor: Int64?, limit: Int) async throws -> [CheckStateRecord] {
+        try await read { tx in
+            // Per programme, so that the primary key drives the scan and the page stops at `limit`.
+            var query: SQLQueryString = """
+                SELECT c.id, c.programme_id, c.booklet_id, c.state, c.distributed_at, c.redeemed_at, c.place_id
+                FROM checks c WHERE c.programme_id IN (SELECT id FROM programmes WHERE funder_id = \(bind: funder.rawValue))
+                """
+            if let cursor { query = query + " AND c.id > \(bind: cursor)" }
+            return try await tx.sql.raw(query + " ORDER BY c.id LIMIT \(bind: Int64(limit))").all().compactMap { row in
+                guard let serial = CheckSerial(number: try row.int("id")), let state = CheckState(rawValue: try row.string("state")) else { return nil }
+                return CheckStateRecord(serial: serial, programme: ProgrammeID(try row.int("programme_id")), booklet: try row.int("booklet_id"),
+                                        state: state, distributedAt: try row.optionalInt("distributed_at").map(Date.init(millis:)),
+                                        redeemedAt: try row.optionalInt("redeemed_at").map(Date.init(millis:)),
+                                        place: try row.optionalInt("place_id").map(PlaceID.init))
+            }
+        }
+    }
+
+    /// Each programme of a funder with its checks counted by state.
+    public func programmeStatistics(of funder: FunderID) async throws -> [ProgrammeStatistics] {
+        try await read { tx in
+            let programmes = try await tx.sql.raw("""
+                SELECT id, name, face_value_cents FROM programmes WHERE funder_id = \(bind: funder.rawValue) ORDER BY id
+                """).all()
+            var counts: [Int64: [CheckState: Int]] = [:]
+            for row in try await tx.sql.raw("""
+                SELECT c.programme_id, c.state, CAST(COUNT(*) AS BIGINT) AS n FROM checks c
+                WHERE c.programme_id IN (SELECT id FROM programmes WHERE funder_id = \(bind: funder.rawValue)) GROUP BY c.programme_id, c.state
+                """).all() {
+                guard let state = CheckState(rawValue: try row.string("state")) else { continue }
+                counts[try row.int("programme_id"), default: [:]][state] = Int(try row.int("n"))
+            }
+            return try programmes.map { row in
+                let id = try row.int("id")
+                return ProgrammeStatistics(programme: ProgrammeID(id), name: try row.string("name"),
+                                           faceValue: Money(cents: try row.int("face_value_cents")), checksByState: counts[id] ?? [:])
+            }
+        }
+    }
+
+    /// Drops rate-limit windows older than an hour (run by `passnum tick`).
+    public func pruneRateLimits() async throws {
+        let cutoff = clock.now.millis - 3_600_000
+        try await transaction { tx in try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: cutoff)").run() }
+    }
+}
