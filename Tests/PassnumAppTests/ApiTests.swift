@@ -210,6 +210,7 @@ struct ApiTests {
                 second.apiLimits = world.app.apiLimits
                 let key = try await Self.key(world, .place(world.placeA), [.validate])
                 let body = Self.checkJSON(world, world.serialsA[5])
+                second.apiLimits = ApiLimits(perKey: 3, perAddress: 3, windowSeconds: 60)
                 for app in [world.app, second, world.app] {
                     #expect(try await Self.call(app, .POST, "/api/v1/check-status", key: key, body: body).status == .ok)
                 }
@@ -222,6 +223,11 @@ struct ApiTests {
                 world.app.apiLimits = ApiLimits(perKey: 100, perAddress: 3, windowSeconds: 60)
                 let other = try await Self.key(world, .place(world.placeA), [.validate])
                 #expect(try await Self.call(world.app, .POST, "/api/v1/check-status", key: other, body: body).status == .tooManyRequests)
+                // Failed authentications count against the address as well.
+                for attempt in 1...4 {
+                    let status = try await Self.call(second, .GET, "/api/v1/payouts", key: "pn_guess\(attempt)").status
+                    #expect(status == (attempt <= 3 ? .unauthorized : .tooManyRequests))
+                }
                 world.clock.advance(seconds: Double(retry))
                 #expect(try await Self.call(second, .POST, "/api/v1/check-status", key: key, body: body).status == .ok)
             } catch {

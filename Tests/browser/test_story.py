@@ -111,6 +111,14 @@ def test_story(server, browser, axe):
     submit(browser, "Rembourser les lieux pour mars 2026")
     assert "lieux remboursés pour mars 2026" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "operateur-remboursements-faits")
+    submit(browser, "Remis à la banque")
+    assert "remis à la banque" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    check_page(browser, axe, "operateur-virements-remis")
+    go(browser, server, "/operateur/factures")
+    assert "F-2026-" in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, axe, "operateur-factures")
+    go(browser, server, "/operateur/frais")
+    check_page(browser, axe, "operateur-frais")
     go(browser, server, "/operateur/journal")
     assert "Anomalie" not in browser.find_element(By.TAG_NAME, "main").text
     check_page(browser, axe, "operateur-journal")
@@ -128,5 +136,16 @@ def test_story(server, browser, axe):
     sign_in(browser, server, "financeur@demo.passnum.fr")
     assert card(browser, "chèques utilisés") == used_before + 2
     check_page(browser, axe, "financeur-tableau-de-bord-apres")
+    go(browser, server, "/financeur/factures")
+    check_page(browser, axe, "financeur-factures")
+    click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "F-2026-"))
+    assert "Facture n° F-2026-" in browser.find_element(By.TAG_NAME, "h1").text
+    check_page(browser, axe, "financeur-facture")
+    go(browser, server, "/cles-api")
+    fill(browser, "name", "Tableau de bord du Département")
+    browser.find_element(By.ID, "scope-read_statistics").click()
+    submit(browser, "Créer la clé")
+    assert "Copiez cette clé maintenant" in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, axe, "financeur-cles-api")
     sign_out(browser)
     assert len(visited) >= 20

@@ -74,8 +74,7 @@ enum ApiController {
 
     /// The status of a check, from its serial and code (sent in the body, so that codes stay out of logs and URLs).
     @Sendable static func checkStatus(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey()
-        try await request.rateLimit("check-status", key: key)
+        _ = try await request.apiKey(nil, operation: "check-status")
         let body = try ApiJSON.body(CheckIn.self, of: request)
         let serial: CheckSerial
         switch CheckSerial.parse(body.serial) {
@@ -107,8 +106,7 @@ enum ApiController {
     /// Validates 1 to 5 checks, all or nothing. `Idempotency-Key` is required: the same key with the same body gets
     /// the same answer (and never redeems twice); with another body, 422.
     @Sendable static func validate(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.validate)
-        try await request.rateLimit("validate", key: key)
+        let key = try await request.apiKey(.validate, operation: "validate")
         guard let idempotencyKey = request.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces),
               (1...200).contains(idempotencyKey.count) else {
             throw Problem(.badRequest, "idempotency-key-required", "An Idempotency-Key header (1 to 200 characters) is required")
@@ -133,7 +131,7 @@ enum ApiController {
     }
 
     @Sendable static func undo(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.validate)
+        let key = try await request.apiKey(.validate, operation: "undo")
         guard let text = request.parameters.get("serial"), case .success(let serial) = CheckSerial.parse(text) else { throw Problem.notFound }
         try await request.store.undoValidation(of: serial, at: PlaceID(key.organisation.id!), actor: Actor("api key \(key.id)"))
         return ApiJSON.response(["serial": serial.compact, "state": CheckState.distributed.rawValue])
@@ -164,7 +162,7 @@ enum ApiController {
     }
 
     @Sendable static func validations(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.validate)
+        let key = try await request.apiKey(.validate, operation: "list-validations")
         let (limit, cursor) = try paging(request)
         let records = try await request.store.validations(at: PlaceID(key.organisation.id!), before: cursor, limit: limit)
         return ApiJSON.response(Page(items: records.map {
@@ -178,7 +176,7 @@ enum ApiController {
     }
 
     @Sendable static func payouts(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.validate)
+        let key = try await request.apiKey(.validate, operation: "payouts")
         let payouts = try await request.store.payouts(of: PlaceID(key.organisation.id!))
         return ApiJSON.response(["payouts": payouts.map {
             PayoutOut(id: $0.id, month: $0.period, checks: $0.checks, amountCents: $0.amount.cents, state: $0.state.rawValue, preparedAt: $0.createdAt)
@@ -190,7 +188,7 @@ enum ApiController {
     struct BookletOut: Encodable { let id: Int64, programme: String, availableChecks: Int, totalChecks: Int }
 
     @Sendable static func stock(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.readStock)
+        let key = try await request.apiKey(.readStock, operation: "stock")
         let booklets = try await request.store.booklets(of: PrescriberID(key.organisation.id!))
         return ApiJSON.response(["booklets": booklets.map {
             BookletOut(id: $0.id.rawValue, programme: $0.programmeName, availableChecks: $0.available, totalChecks: $0.total)
@@ -200,7 +198,7 @@ enum ApiController {
     struct HandOutIn: Decodable { let bookletId: Int64; let beneficiaryId: Int64; let checks: Int? }
 
     @Sendable static func handOut(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.handOut)
+        let key = try await request.apiKey(.handOut, operation: "hand-out")
         let body = try ApiJSON.body(HandOutIn.self, of: request)
         let serials = try await request.store.handOut(booklet: BookletID(body.bookletId), checks: body.checks,
                                                       to: BeneficiaryID(body.beneficiaryId), by: PrescriberID(key.organisation.id!))
@@ -214,7 +212,7 @@ enum ApiController {
     }
 
     @Sendable static func statistics(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.readStatistics)
+        let key = try await request.apiKey(.readStatistics, operation: "statistics")
         let statistics = try await request.store.programmeStatistics(of: FunderID(key.organisation.id!))
         return ApiJSON.response(["programmes": statistics.map { programme in
             ProgrammeOut(id: programme.programme.rawValue, name: programme.name, faceValueCents: programme.faceValue.cents, checks: programme.checks,
@@ -230,7 +228,7 @@ enum ApiController {
     }
 
     @Sendable static func checkStates(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.readStatistics)
+        let key = try await request.apiKey(.readStatistics, operation: "check-states")
         let (limit, cursor) = try paging(request)
         let records = try await request.store.checkStates(of: FunderID(key.organisation.id!), after: cursor, limit: limit)
         return ApiJSON.response(Page(items: records.map {

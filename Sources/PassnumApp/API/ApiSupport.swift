@@ -123,43 +123,64 @@ enum ApiJSON {
     }
 }
 
-/// Limits of the API, per key and per client address, in requests per window. From PASSNUM_API_LIMITS
-/// ("KEY_LIMIT/ADDRESS_LIMIT/WINDOW_SECONDS", default "60/120/60").
+/// Limits of the API, per key and per client address, in requests per window and operation. From
+/// PASSNUM_API_LIMITS ("KEY_LIMIT/ADDRESS_LIMIT/WINDOW_SECONDS", default "60/120/60"). Behind a reverse proxy, list
+/// its addresses in PASSNUM_TRUSTED_PROXIES (comma-separated): the client is then read from X-Forwarded-For.
 struct ApiLimits: Sendable {
     var perKey = 60
     var perAddress = 120
     var windowSeconds = 60
+    var trustedProxies: Set<String> = []
 
     static func fromEnvironment() -> ApiLimits {
+        var limits = ApiLimits()
         let parts = (Environment.get("PASSNUM_API_LIMITS") ?? "").split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { return ApiLimits() }
-        return ApiLimits(perKey: parts[0], perAddress: parts[1], windowSeconds: parts[2])
+        if parts.count == 3, parts.allSatisfy({ $0 > 0 }) {
+            (limits.perKey, limits.perAddress, limits.windowSeconds) = (parts[0], parts[1], parts[2])
+        }
+        limits.trustedProxies = Set((Environment.get("PASSNUM_TRUSTED_PROXIES") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty })
+        return limits
     }
 }
 
 extension Request {
-    /// The live API key of the request (Authorization: Bearer pn_…), with `scope`; else 401 or 403.
-    func apiKey(_ scope: ApiScope? = nil) async throws -> ApiKey {
+    /// The live API key of the request (Authorization: Bearer pn_…), with `scope`, counted against the rate limits of
+    /// `operation` for the key and the client address; else 401, 403 or 429. Failed authentications count against
+    /// the address too.
+    func apiKey(_ scope: ApiScope?, operation: String) async throws -> ApiKey {
         guard let header = headers.first(name: .authorization), header.lowercased().hasPrefix("bearer "),
               let key = try await store.authenticateApiKey(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        else { throw Problem.unauthorized }
+        else {
+            try await count("address:\(clientAddress):unauthorized", limit: application.apiLimits.perAddress)
+            throw Problem.unauthorized
+        }
         if let scope, !key.allows(scope) { throw Problem.forbidden(scope) }
+        try await count("key:\(key.id):\(operation)", limit: application.apiLimits.perKey)
+        try await count("address:\(clientAddress):\(operation)", limit: application.apiLimits.perAddress)
         return key
     }
 
-    /// Counts this request against the key's and the client address's limits for `operation`; 429 beyond either.
-    func rateLimit(_ operation: String, key: ApiKey) async throws {
+    private func count(_ bucket: String, limit: Int) async throws {
         let limits = application.apiLimits
-        let address = remoteAddress?.ipAddress ?? "unknown"
-        for (bucket, limit) in [("key:\(key.id):\(operation)", limits.perKey), ("address:\(address):\(operation)", limits.perAddress)] {
-            let decision = try await store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: limits.windowSeconds)
-            if !decision.allowed {
-                var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
-                                      detail: "At most \(limit) requests per \(limits.windowSeconds) s; retry after \(decision.retryAfterSeconds) s.")
-                problem.retryAfter = decision.retryAfterSeconds
-                throw problem
-            }
+        let decision = try await store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: limits.windowSeconds)
+        guard decision.allowed else {
+            var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
+                                  detail: "At most \(limit) requests per \(limits.windowSeconds) s; retry after \(decision.retryAfterSeconds) s.")
+            problem.retryAfter = decision.retryAfterSeconds
+            throw problem
         }
+    }
+
+    /// The client's address: the connection's peer, or behind a trusted proxy the last address X-Forwarded-For
+    /// gives that is not itself a trusted proxy (earlier entries can be forged by the client).
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = application.apiLimits.trustedProxies
+        guard trusted.contains(peer) else { return peer }
+        let forwarded = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        return forwarded.last { !trusted.contains($0) } ?? peer
     }
 }
 

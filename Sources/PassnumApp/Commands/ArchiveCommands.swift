@@ -52,6 +52,10 @@ struct ImportCommand: AsyncCommand {
         let rows = manifest.tables.reduce(0) { $0 + $1.rows }
         context.console.print("imported \(manifest.tables.count) tables (\(rows) rows) and \(manifest.files.count) files, exported from \(manifest.database) on \(manifest.createdAt)")
         context.console.print("content hash \(manifest.contentHash)")
-        context.console.print("run passnum verify to check the ledger")
+        // The archive's hashes prove it is what was exported; verify proves what was exported was sound.
+        let violations = try await context.application.store.verify()
+        for violation in violations { context.console.print("FAIL \(violation)") }
+        if let first = violations.first { throw VerifyFailed(violation: first) }
+        context.console.print("verify: every invariant holds")
     }
 }

@@ -39,7 +39,8 @@ struct PrintCommand: AsyncCommand {
             }
         }
         let url = URL(fileURLWithPath: out)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+        // It holds every check's security code: readable by its owner only.
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]), let handle = try? FileHandle(forWritingTo: url) else {
             throw UsageError("cannot write \(out)")
         }
         defer { try? handle.close() }

@@ -48,7 +48,7 @@ enum DocumentController {
                           invoice.amounts.face))
             if invoice.amounts.fee > .zero { lines.append(("Frais de gestion (hors taxes)", invoice.amounts.fee)) }
         case .subscription:
-            lines.append(("Abonnement annuel \(Calendar.current.component(.year, from: invoice.issuedAt)) (hors taxes)", invoice.amounts.fee))
+            lines.append(("Abonnement annuel \(CivilDate(invoice.issuedAt).year) (hors taxes)", invoice.amounts.fee))
         }
         return lines
     }

@@ -380,8 +380,10 @@ enum FunderController {
         } catch DomainError.invalidTransition {
             return request.redirect(to: .funderOrders, notice: "Les carnets existent une fois la commande livrée.")
         }
+        // Every serial and security code of the order: readable by this process only, removed once sent.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-print-\(UUID().uuidString)").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path) else {
             throw Abort(.internalServerError)
         }
         do {
@@ -394,9 +396,15 @@ enum FunderController {
             throw error
         }
         let name = "carnets-commande-\(order.order).\(format == .pdf ? "pdf" : "csv")"
-        let response = try await request.fileio.asyncStreamFile(
-            at: path, mediaType: format == .pdf ? .pdf : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
-            onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        let response: Response
+        do {
+            response = try await request.fileio.asyncStreamFile(
+                at: path, mediaType: format == .pdf ? .pdf : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
+                onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         return response
     }

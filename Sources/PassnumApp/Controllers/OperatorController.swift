@@ -286,10 +286,7 @@ enum OperatorController {
     @Sendable static func sepa(_ request: Request) async throws -> Response {
         _ = try request.requireUser(.operatorAdmin)
         // Only a file the payout run wrote: found from the batch's record, never from a name in the request.
-        let id = try request.id()
-        guard let batch = try await request.store.payoutBatches().first(where: { $0.id == id }), let file = batch.file,
-              let document = try? Data(contentsOf: request.store.configuration.dataDirectory.appendingPathComponent(file))
-        else { throw Abort(.notFound) }
+        guard let (batch, document) = try await request.store.sepaFile(batch: try request.id()) else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"virements-\(batch.month)-\(batch.id).xml\"")

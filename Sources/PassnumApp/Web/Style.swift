@@ -52,7 +52,9 @@ enum Style {
     @media (max-width:40em){html{font-size:100%}header .logout{margin-left:0}}
     dl.document{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
     dl.document dt{font-weight:bold}
-    dl.document dd{margin:0}
+    dl.document dd{margin:0;overflow-wrap:anywhere}
+    code.secret{overflow-wrap:anywhere;word-break:break-all}
+    @media (max-width:40em){dl.document{grid-template-columns:1fr}dl.document dd{margin-bottom:.5rem}}
     @media print{header,footer,.skip,.noprint{display:none}body{font-size:11pt}}
     """
 

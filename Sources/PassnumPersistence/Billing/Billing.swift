@@ -84,11 +84,11 @@ extension Store {
         var issued: [Invoice] = []
         for place in places {
             let invoice: Invoice? = try await transaction { tx in
-                // Claimed inside the transaction: a concurrent tick that got there first makes this one do nothing.
+                // Checked under the place's lock: a concurrent tick that got there first makes this one do nothing.
+                _ = try await tx.placeState(place, lock: true)
                 guard try await tx.sql.raw("""
                     SELECT id FROM invoices WHERE kind = 'subscription' AND place_id = \(bind: place.rawValue) AND year = \(bind: Int64(year))
                     """).first() == nil else { return nil }
-                _ = try await tx.placeState(place, lock: true)
                 let amounts = InvoiceAmounts(face: .zero, fee: schedule.placeSubscription)
                 let id = try await tx.issueInvoice(kind: .subscription, amounts: amounts, order: nil, funder: nil, place: place, at: now, actor: actor)
                 let number = try await tx.invoice(id).number

@@ -78,8 +78,11 @@ extension Store {
     /// Writes the whole state to `url` (a ZIP archive), from one consistent snapshot of the database.
     @discardableResult
     public func export(to url: URL, includeSecret: Bool = true) async throws -> ExportManifest {
+        // Personal data and the secret: nobody else on the machine may read the staging files or the archive.
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: staging.appendingPathComponent("tables"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: staging.appendingPathComponent("tables"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }
 
         let tables = try await snapshot { tx in
@@ -109,6 +112,7 @@ extension Store {
 
         try? FileManager.default.removeItem(at: url)
         let archive = try Archive(url: url, accessMode: .create)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)  // before anything is in it
         for table in tables {
             try archive.addEntry(with: table.file, relativeTo: staging, compressionMethod: .deflate)
         }
@@ -146,16 +150,23 @@ extension Store {
 
         // Every entry is extracted and checked before anything is written.
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: staging) }
+        // The archive must hold exactly this schema's tables, and files only where the data directory keeps them.
+        let expectedTables = try await read { tx in try await tx.tablesInDependencyOrder() }
+        guard Set(manifest.tables.map(\.name)) == Set(expectedTables), manifest.tables.count == expectedTables.count else {
+            throw ArchiveError.incompatible("its tables are not this schema's tables")
+        }
+        for file in manifest.files where !Self.isDataFilePath(file.path) { throw ArchiveError.corrupted("\(file.path) is not a data file's path") }
         for item in manifest.tables.map({ ($0.file, $0.sha256) }) + (manifest.files + (manifest.secret.map { [$0] } ?? [])).map({ ($0.archivePath, $0.sha256) }) {
-            guard Self.isSafeRelativePath(item.0), let entry = archive[item.0] else { throw ArchiveError.corrupted("\(item.0) is missing or not a safe path") }
+            guard Self.isSafeRelativePath(item.0), let entry = archive[item.0], entry.type == .file else {
+                throw ArchiveError.corrupted("\(item.0) is missing, not a file or not a safe path")
+            }
             let destination = staging.appendingPathComponent(item.0)
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             _ = try archive.extract(entry, to: destination)
             guard try Self.sizeAndHash(of: destination).sha256 == item.1 else { throw ArchiveError.corrupted("\(item.0) does not match its SHA-256") }
         }
-        for file in manifest.files where !Self.isSafeRelativePath(file.path) { throw ArchiveError.corrupted("\(file.path) is not a safe path") }
 
         // The installation secret: the archive's, or the one already here, must be the one the data was made with.
         let archivedFingerprint = try Self.archivedSetting("secret_fingerprint", in: manifest, staging: staging)
@@ -178,19 +189,27 @@ extension Store {
         for file in restoredFiles where FileManager.default.fileExists(atPath: configuration.dataDirectory.appendingPathComponent(file.path).path) {
             throw ArchiveError.incompatible("\(file.path) already exists in the data directory: import into a new data directory")
         }
-        try await transaction { tx in
-            try await tx.requireEmpty()
-            for name in Self.seededTables { try await tx.sql.raw("DELETE FROM \(ident: name)").run() }
-            for table in manifest.tables where table.name != Self.migrationsTable {
-                try await tx.restoreTable(table, from: staging.appendingPathComponent(table.file))
+        let written = WrittenFiles()
+        do {
+            try await transaction { tx in
+                try await tx.requireEmpty()
+                for name in Self.seededTables { try await tx.sql.raw("DELETE FROM \(ident: name)").run() }
+                for table in manifest.tables where table.name != Self.migrationsTable {
+                    try await tx.restoreTable(table, from: staging.appendingPathComponent(table.file))
+                }
+                try await tx.resetIdentities(manifest.tables)
+                // Written inside the transaction: if a file cannot be written, no row is restored either.
+                for file in restoredFiles {
+                    let destination = self.configuration.dataDirectory.appendingPathComponent(file.path)
+                    try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try FileManager.default.copyItem(at: staging.appendingPathComponent(file.archivePath), to: destination)
+                    written.add(destination)
+                }
             }
-            try await tx.resetIdentities(manifest.tables)
-            // Written inside the transaction: if a file cannot be written, no row is restored either.
-            for file in restoredFiles {
-                let destination = self.configuration.dataDirectory.appendingPathComponent(file.path)
-                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try FileManager.default.copyItem(at: staging.appendingPathComponent(file.archivePath), to: destination)
-            }
+        } catch {
+            // Nothing of a failed import stays behind: the rows rolled back, the files go too.
+            for url in written.urls { try? FileManager.default.removeItem(at: url) }
+            throw error
         }
         if let newSecret {
             let path = configuration.dataDirectory.appendingPathComponent(StoreConfiguration.secretFileName)
@@ -206,6 +225,7 @@ extension Store {
         let pooled = databases.database(logger: logger, on: eventLoopGroup.any())!
         return try await pooled.withConnection { connection in
             let sql = connection as! any SQLDatabase
+            if kind == .sqlite { try await sql.raw("PRAGMA busy_timeout = 10000").run() }
             try await sql.raw(kind == .postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN").run()
             do {
                 let result = try await body(Transaction(sql: sql, kind: kind))
@@ -237,7 +257,13 @@ extension Store {
     }
 
     static func isSafeRelativePath(_ path: String) -> Bool {
-        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains { $0 == ".." || $0 == "." || $0.isEmpty }
+        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
+    }
+
+    /// A path `dataFiles()` could have exported: safe, no hidden segment, not the secret nor a database file.
+    static func isDataFilePath(_ path: String) -> Bool {
+        isSafeRelativePath(path) && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+            && path != StoreConfiguration.secretFileName && !path.hasPrefix(StoreConfiguration.sqliteFileName)
     }
 
     static func sizeAndHash(of url: URL) throws -> (size: Int64, sha256: String) {
@@ -283,13 +309,14 @@ extension Transaction {
                     .map { try $0.string("parent") })
             }
         case .postgres:
-            for row in try await sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").all() {
-                references[try row.string("table_name")] = []
+            // The catalog, not information_schema: the latter only shows constraints of tables the role owns.
+            for row in try await sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").all() {
+                references[try row.string("tablename"), default: []] = []
             }
             for row in try await sql.raw("""
-                SELECT DISTINCT tc.table_name AS child, ccu.table_name AS parent FROM information_schema.table_constraints tc
-                JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name AND ccu.constraint_schema = tc.constraint_schema
-                WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()
+                SELECT DISTINCT child.relname AS child, parent.relname AS parent FROM pg_constraint c
+                JOIN pg_class child ON child.oid = c.conrelid JOIN pg_class parent ON parent.oid = c.confrelid
+                WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
                 """).all() {
                 references[try row.string("child"), default: []].insert(try row.string("parent"))
             }
@@ -322,11 +349,11 @@ extension Transaction {
                 ORDER BY ordinal_position
                 """).all().map { ExportManifest.Column(name: try $0.string("column_name"), type: type(try $0.string("data_type"))) }
             let key = try await sql.raw("""
-                SELECT kcu.column_name FROM information_schema.table_constraints tc
-                JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.constraint_schema = tc.constraint_schema
-                WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema() AND tc.table_name = \(bind: table)
-                ORDER BY kcu.ordinal_position
-                """).all().map { try $0.string("column_name") }
+                SELECT a.attname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indisprimary AND t.relname = \(bind: table) AND t.relnamespace = current_schema()::regnamespace
+                ORDER BY array_position(i.indkey::int2[], a.attnum)
+                """).all().map { try $0.string("attname") }
             return (columns, key)
         }
     }
@@ -337,15 +364,19 @@ extension Transaction {
         let key = primaryKey.isEmpty ? columns.map(\.name) : primaryKey
         let file = "tables/\(name).jsonl"
         let url = staging.appendingPathComponent(file)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var hasher = SHA256()
         var rows = 0
         var last: [ArchiveCell]?
         let selected = SQLQueryString(columns.map { "\"\($0.name)\"" }.joined(separator: ", "))
-        let keyList = SQLQueryString(key.map { "\"\($0)\"" }.joined(separator: ", "))
         let keyTypes = key.map { column in columns.first { $0.name == column }!.type }
+        // Text keys sort by bytes on both databases (PostgreSQL's default collation follows the locale), so that the
+        // files, and the content hash, are the same whichever database they come from.
+        let keyList = SQLQueryString(zip(key, keyTypes).map { name, type in
+            "\"\(name)\"" + (type == "text" && kind == .postgres ? " COLLATE \"C\"" : "")
+        }.joined(separator: ", "))
         while true {
             var query: SQLQueryString = "SELECT \(selected) FROM \(ident: name)"
             if let last {
@@ -418,6 +449,16 @@ extension Transaction {
                 """).run()
         }
     }
+}
+
+/// The files an import has written so far, to remove them if it fails.
+private final class WrittenFiles: @unchecked Sendable {
+    // @unchecked: `urls` is only touched under `lock`.
+    private let lock = NSLock()
+    private var list: [URL] = []
+
+    func add(_ url: URL) { lock.withLock { list.append(url) } }
+    var urls: [URL] { lock.withLock { list } }
 }
 
 /// One value of a row, typed by its column.

@@ -312,6 +312,19 @@ extension Store {
         }
     }
 
+    /// A batch's SEPA file, written again from the database if it is missing from the data directory (a run whose
+    /// files could not be written, a restored archive): the same payouts, the same message identifier. Nil when
+    /// the batch does not exist or transfers nothing.
+    public func sepaFile(batch id: Int64) async throws -> (batch: PayoutBatch, data: Data)? {
+        guard let batch = try await payoutBatches().first(where: { $0.id == id }), let file = batch.file else { return nil }
+        let url = configuration.dataDirectory.appendingPathComponent(file)
+        if let data = try? Data(contentsOf: url) { return (batch, data) }
+        guard let document = try await sepaDocument(for: batch.month, batch: id, createdAt: batch.createdAt) else { return nil }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(document.utf8).write(to: url, options: .atomic)
+        return (batch, Data(document.utf8))
+    }
+
     /// The operator handed the batch's SEPA file to the bank: prepared → exported.
     public func markExported(batch: Int64, actor: Actor) async throws {
         let now = clock.now
@@ -325,8 +338,8 @@ extension Store {
         }
     }
 
-    /// The bank executed the batch's transfers on `bankDate`: exported → settled. The money leaves the operator's
-    /// account in the journal on that date.
+    /// The bank executed the batch's transfers on `bankDate`: exported → settled. Only then does the money leave the
+    /// operator's account in the journal (an entry dated now, the bank date in its reference and on the batch).
     public func settle(batch: Int64, bankDate: CivilDate, actor: Actor) async throws {
         let now = clock.now
         try await transaction { tx in

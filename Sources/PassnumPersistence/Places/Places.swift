@@ -136,9 +136,13 @@ extension Store {
 }
 
 extension Transaction {
+    /// The place's state; with `lock`, its row stays locked until commit (PostgreSQL) so that operations on one place
+    /// (payout runs, reversals, subscriptions, decisions) take turns. FOR NO KEY UPDATE, not FOR UPDATE: inserts that
+    /// reference the place (validations) only take a key-share lock, which this does not block, so a payout run
+    /// never holds validations up nor deadlocks with them.
     func placeState(_ place: PlaceID, lock: Bool = false) async throws -> PlaceState {
         let query: SQLQueryString = "SELECT state FROM places WHERE id = \(bind: place.rawValue)"
-        guard let row = try await sql.raw(lock ? query + SQLQueryString(forUpdate) : query).first() else {
+        guard let row = try await sql.raw(lock && kind == .postgres ? query + " FOR NO KEY UPDATE" : query).first() else {
             throw DomainError.notFound("place \(place)")
         }
         guard let state = PlaceState(rawValue: try row.string("state")) else {
