@@ -170,7 +170,7 @@ enum OperatorController {
         let preview = try await store.payoutPreview(for: month)
         let runs = try await store.payoutRuns()
         let batches = try await store.payoutBatches()
-        let total = preview.reduce(Money.zero) { $0 + $1.amount }
+        let total = preview.reduce(Money.zero) { $0 + max(.zero, $1.amount - $1.owed) }
         let done = runs.contains { $0.month == month }
         return Layout.response(Layout.page(title: "Remboursements", request: request) {
             h("h1") { "Remboursements mensuels" }
@@ -180,13 +180,15 @@ enum OperatorController {
                 h("button", ["type": "submit", "class": "secondary"]) { "Voir" }
             }
             h("h2") { "Aperçu pour " + French.month(month) }
-            table(caption: "Chèques utilisés en \(French.month(month)) et pas encore remboursés", headers: ["Lieu", "Chèques", "Montant", "Virement"],
+            table(caption: "Chèques utilisés en \(French.month(month)) et pas encore remboursés",
+                  headers: ["Lieu", "Chèques", "Montant", "Retenues", "À virer", "Virement"],
                   rows: preview.map { row in
-                      [.text(row.place.name), .text(String(row.checks)), .text(money(row.amount)),
+                      [.text(row.place.name), .text(String(row.checks)), .text(money(row.amount)), .text(money(min(row.owed, row.amount))),
+                       .text(money(max(.zero, row.amount - row.owed))),
                        row.hasBankDetails ? .text("prêt") : h("a", ["href": SiteURL.operatorPlace(row.place.id).path]) { "retenu : pas de coordonnées bancaires vérifiées" }]
                   },
                   empty: "aucun chèque à rembourser.")
-            h("p") { "Total : " + money(total) }
+            h("p") { "Total à virer : " + money(total) }
             if done {
                 h("p") { "Les remboursements de " + French.month(month) + " ont déjà été faits." }
             } else {

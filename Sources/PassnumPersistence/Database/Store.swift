@@ -179,17 +179,18 @@ public final class Store: Sendable {
     }
 
     private func runTransaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+        // SQLite: waits for another process (a CLI command next to the server) instead of failing at once, and takes
+        // the write lock at the start.
+        try await onOneConnection(begin: kind == .sqlite ? ["PRAGMA busy_timeout = 10000", "BEGIN IMMEDIATE"] : ["BEGIN"], body)
+    }
+
+    /// Runs `body` on one pooled connection between the `begin` statements and COMMIT, or ROLLBACK if it throws.
+    func onOneConnection<T: Sendable>(begin: [String], _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let kind = self.kind
         let pooled = databases.database(logger: logger, on: eventLoopGroup.any())!
         return try await pooled.withConnection { connection in
             let sql = connection as! any SQLDatabase
-            if kind == .sqlite {
-                // Waits for another process (a CLI command next to the server) instead of failing at once.
-                try await sql.raw("PRAGMA busy_timeout = 10000").run()
-                try await sql.raw("BEGIN IMMEDIATE").run()
-            } else {
-                try await sql.raw("BEGIN").run()
-            }
+            for statement in begin { try await sql.raw(SQLQueryString(statement)).run() }
             do {
                 let result = try await body(Transaction(sql: sql, kind: kind))
                 try await sql.raw("COMMIT").run()

@@ -221,21 +221,7 @@ extension Store {
 
     /// Runs `body` in a read-only transaction that sees one consistent state of the database.
     func snapshot<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
-        let kind = self.kind
-        let pooled = databases.database(logger: logger, on: eventLoopGroup.any())!
-        return try await pooled.withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            if kind == .sqlite { try await sql.raw("PRAGMA busy_timeout = 10000").run() }
-            try await sql.raw(kind == .postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN").run()
-            do {
-                let result = try await body(Transaction(sql: sql, kind: kind))
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        try await onOneConnection(begin: kind == .sqlite ? ["PRAGMA busy_timeout = 10000", "BEGIN"] : ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"], body)
     }
 
     /// Files of the data directory to export, relative to it: uploaded documents, payout files… not the database

@@ -159,19 +159,23 @@ extension Store {
         }
     }
 
-    /// What a payout run for `month` would pay each place, without paying anything.
-    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow, checks: Int, amount: Money, hasBankDetails: Bool)] {
+    /// What a payout run for `month` would pay each place, without paying anything: the checks' value, and what
+    /// it still owes (deductions), which the run takes from it.
+    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow, checks: Int, amount: Money, owed: Money, hasBankDetails: Bool)] {
         let (start, end) = month.interval
         return try await read { tx in
             try await tx.sql.raw("""
                 SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount,
-                  CAST((SELECT COUNT(*) FROM place_steps s WHERE s.place_id = pl.id AND s.step = 'bank') AS BIGINT) AS bank
+                  CAST((SELECT COUNT(*) FROM place_steps s WHERE s.place_id = pl.id AND s.step = 'bank') AS BIGINT) AS bank,
+                  CAST((SELECT COALESCE(SUM(d.amount_cents), 0) FROM deductions d WHERE d.place_id = pl.id)
+                    - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
+                       WHERE d.place_id = pl.id) AS BIGINT) AS owed
                 FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
                 WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
                 GROUP BY pl.id, pl.name ORDER BY pl.name
                 """).all().map {
                 (NamedRow(id: try $0.int("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount")),
-                 try $0.int("bank") > 0)
+                 Money(cents: try $0.int("owed")), try $0.int("bank") > 0)
             }
         }
     }
