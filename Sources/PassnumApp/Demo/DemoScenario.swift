@@ -115,6 +115,8 @@ public struct DemoScenario: Sendable {
             places.append(place)
         }
 
+        // The operator's management fee: 2 % of the face value, with VAT on the fee only (on the invoices).
+        try await store.setFeeSchedule(FeeSchedule(managementFee: .rate(basisPoints: 200)), actor: Actor("demo"), reason: "tarif de la démonstration")
         // 500 booklets in two orders, carried from draft to fulfilled.
         for booklets in [300, 200] {
             let order = try await store.createOrder(programme: programme, booklets: booklets)
