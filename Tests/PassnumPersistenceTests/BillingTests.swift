@@ -220,3 +220,38 @@ struct BillingTests {
         }
     }
 }
+
+@Suite("Payout runs under concurrency")
+struct PayoutConcurrencyTests {
+    @Test("A payout run, reversals of the month's checks and new validations at the same time all go through, and the ledger stays true",
+          arguments: TestDatabase.allCases)
+    func concurrentRunReversalsAndValidations(database: TestDatabase) async throws {
+        try await withStore(database, connections: 8) { store, clock in
+            let territory = try await Territory.make(store, booklets: 4)
+            let second = try await territory.place(store)
+            var serials: [CheckSerial] = []
+            for _ in 0..<3 { serials += try await territory.handOut(store) }
+            for (index, serial) in serials.prefix(16).enumerated() {
+                #expect(try await store.validate(territory.request(store, [serial], at: index % 2 == 0 ? territory.place : second)).accepted)
+            }
+            clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 9))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await store.runPayouts(for: Month("2026-03")!) }
+                for serial in serials.prefix(4) {
+                    group.addTask { _ = try await store.reverse(serial, reason: "erreur", actor: Actor("operateur")) }
+                }
+                for (index, serial) in serials[16...].enumerated() {
+                    group.addTask {
+                        _ = try await store.validate(territory.request(store, [serial], at: index % 2 == 0 ? territory.place : second))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await expectInvariantsHold(store)
+            // Every March check is either reversed or paid, whichever came first; reversed paid ones are owed back.
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM checks WHERE state = 'redeemed' AND redeemed_at < \(CivilDate("2026-04-01")!.start.millis)") == 0)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM checks WHERE state = 'voided'") == 4)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM checks WHERE state = 'redeemed'") == 14)
+        }
+    }
+}

@@ -91,7 +91,7 @@ public struct OperatorAccount: Sendable, Equatable {
     /// From PASSNUM_OPERATOR_NAME, PASSNUM_OPERATOR_IBAN and PASSNUM_OPERATOR_BIC; the defaults are a demo account.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OperatorAccount {
         OperatorAccount(account: .init(
-            name: environment["PASSNUM_OPERATOR_NAME"] ?? "Operateur Pass numerique",
+            name: environment["PASSNUM_OPERATOR_NAME"] ?? "Opérateur Pass numérique",
             iban: environment["PASSNUM_OPERATOR_IBAN"] ?? "FR7630006000011234567890189",
             bic: environment["PASSNUM_OPERATOR_BIC"] ?? "AGRIFRPP"))
     }
@@ -115,20 +115,27 @@ extension Store {
                 """).run()
             _ = try await tx.sql.raw("SELECT period FROM payout_runs WHERE period = \(bind: month.description)" + SQLQueryString(tx.forUpdate)).all()
 
-            let due = try await tx.sql.raw("""
-                SELECT c.place_id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
-                FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
+            let places = try await tx.sql.raw("""
+                SELECT DISTINCT c.place_id FROM checks c
                 WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
-                GROUP BY c.place_id, pl.name ORDER BY c.place_id
-                """).all().map {
-                (place: PlaceID(try $0.int("place_id")), name: try $0.string("name"), checks: try $0.int("checks"), amount: Money(cents: try $0.int("amount")))
-            }
+                ORDER BY c.place_id
+                """).all().map { PlaceID(try $0.int("place_id")) }
             var paid: [Int64] = []
             var held: [HeldBackPayout] = []
             var batch: Int64?
-            for payout in due {
-                // Locked: a reversal or a subscription of this place waits for the run, or comes before it.
-                _ = try await tx.placeState(payout.place, lock: true)
+            for place in places {
+                // Locked, in id order: a reversal or a subscription of this place waits for the run, or comes before
+                // it; what the place is due is read after the lock, so a reversal just committed is taken into account.
+                _ = try await tx.placeState(place, lock: true)
+                guard let payout = try await tx.sql.raw("""
+                    SELECT pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
+                    FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
+                    WHERE c.place_id = \(bind: place.rawValue) AND c.state = 'redeemed'
+                      AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
+                    GROUP BY pl.name
+                    """).first().map({
+                    (place: place, name: try $0.string("name"), checks: try $0.int("checks"), amount: Money(cents: try $0.int("amount")))
+                }) else { continue }
                 guard try await tx.bankDetails(of: payout.place) != nil else {
                     held.append(HeldBackPayout(place: payout.place, name: payout.name, checks: Int(payout.checks), amount: payout.amount,
                                                reason: "no verified bank details"))
@@ -366,17 +373,25 @@ extension Store {
         let reason = try requiredText(reason, field: "reason")
         let now = clock.now
         return try await transaction { tx in
-            guard let check = try await tx.sql.raw("""
-                SELECT c.state, c.place_id, c.programme_id, p.face_value_cents FROM checks c JOIN programmes p ON p.id = c.programme_id
-                WHERE c.id = \(bind: serial.number)
-                """).first() else { throw DomainError.notFound("check \(serial.grouped)") }
-            let state = try check.string("state")
-            guard state == CheckState.redeemed.rawValue || state == CheckState.paid.rawValue, let placeID = try check.optionalInt("place_id") else {
-                throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: state, to: CheckState.voided.rawValue)
+            func check() async throws -> (any SQLRow) {
+                guard let row = try await tx.sql.raw("""
+                    SELECT c.state, c.place_id, c.programme_id, p.face_value_cents FROM checks c JOIN programmes p ON p.id = c.programme_id
+                    WHERE c.id = \(bind: serial.number)
+                    """).first() else { throw DomainError.notFound("check \(serial.grouped)") }
+                return row
+            }
+            guard let placeID = try await check().optionalInt("place_id") else {
+                throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: try await check().string("state"), to: CheckState.voided.rawValue)
             }
             let place = PlaceID(placeID)
-            // The place's row orders this with its payout runs, so a check is never paid and reversed at once.
+            // The place's row orders this with its payout runs, so a check is never paid and reversed at once; its state
+            // is read after the lock, so a payout that just committed is seen.
             _ = try await tx.placeState(place, lock: true)
+            let check = try await check()
+            let state = try check.string("state")
+            guard state == CheckState.redeemed.rawValue || state == CheckState.paid.rawValue else {
+                throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: state, to: CheckState.voided.rawValue)
+            }
             let voided = try await tx.sql.raw("""
                 UPDATE checks SET state = 'voided', voided_at = \(bind: now.millis), void_reason = 'reversed'
                 WHERE id = \(bind: serial.number) AND state = \(bind: state) RETURNING id
