@@ -116,13 +116,10 @@ extension Store {
     /// A funder's invoices, or a place's, newest first.
     public func invoices(funder: FunderID? = nil, place: PlaceID? = nil) async throws -> [Invoice] {
         try await read { tx in
-            var query: SQLQueryString = "SELECT id FROM invoices WHERE 1 = 1"
-            if let funder { query = query + " AND funder_id = \(bind: funder.rawValue)" }
-            if let place { query = query + " AND place_id = \(bind: place.rawValue)" }
-            let ids = try await tx.sql.raw(query + " ORDER BY id DESC").all().map { try $0.int("id") }
-            var invoices: [Invoice] = []
-            for id in ids { invoices.append(try await tx.invoice(id)) }
-            return invoices
+            var filter: SQLQueryString = "1 = 1"
+            if let funder { filter = filter + " AND i.funder_id = \(bind: funder.rawValue)" }
+            if let place { filter = filter + " AND i.place_id = \(bind: place.rawValue)" }
+            return try await tx.invoices(where: filter)
         }
     }
 
@@ -195,16 +192,24 @@ extension Transaction {
     }
 
     func invoice(_ id: Int64) async throws -> Invoice {
-        guard let row = try await sql.raw("""
-            SELECT i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.issued_at, COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet
+        guard let invoice = try await invoices(where: "i.id = \(bind: id)").first else { throw DomainError.notFound("invoice \(id)") }
+        return invoice
+    }
+
+    /// Invoices matching `filter` (on `invoices i`), newest first, in one query.
+    func invoices(where filter: SQLQueryString) async throws -> [Invoice] {
+        try await sql.raw("""
+            SELECT i.id, i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.issued_at,
+              COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet
             FROM invoices i LEFT JOIN funders f ON f.id = i.funder_id LEFT JOIN places pl ON pl.id = i.place_id
               LEFT JOIN orders o ON o.id = i.order_id LEFT JOIN programmes p ON p.id = o.programme_id
-            WHERE i.id = \(bind: id)
-            """).first()
-        else { throw DomainError.notFound("invoice \(id)") }
+            """ + " WHERE " + filter + " ORDER BY i.id DESC").all().map(Self.invoice)
+    }
+
+    static func invoice(_ row: any SQLRow) throws -> Invoice {
         let booklets = try row.optionalInt("booklets") ?? 0
         return Invoice(
-            id: id, number: try row.string("number"), kind: Invoice.Kind(rawValue: try row.string("kind")) ?? .order,
+            id: try row.int("id"), number: try row.string("number"), kind: Invoice.Kind(rawValue: try row.string("kind")) ?? .order,
             order: try row.optionalInt("order_id").map(OrderID.init), funder: try row.optionalInt("funder_id").map(FunderID.init),
             place: try row.optionalInt("place_id").map(PlaceID.init), customer: try row.optionalString("customer") ?? "",
             amounts: InvoiceAmounts(face: Money(cents: try row.int("face_cents")), fee: Money(cents: try row.int("fee_cents")),

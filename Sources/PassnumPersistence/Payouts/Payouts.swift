@@ -471,14 +471,4 @@ extension Transaction {
         }
         return .invalidTransition(entity: "payout batch \(batch)", from: state, to: target.rawValue)
     }
-
-    func payoutRun(_ month: Month) async throws -> PayoutRunResult {
-        guard let row = try await sql.raw("""
-            SELECT payouts, checks, total_cents FROM payout_runs WHERE period = \(bind: month.description)
-            """).first()
-        else { throw DomainError.notFound("payout run \(month)") }
-        return PayoutRunResult(
-            month: month, ran: false, payouts: Int(try row.int("payouts")), checks: Int(try row.int("checks")),
-            total: Money(cents: try row.int("total_cents")))
-    }
 }
