@@ -206,3 +206,17 @@ struct FeeRulesTests {
         #expect(DecimalText.text(250, decimals: 2) == "2,5" && DecimalText.text(1000, decimals: 2) == "10")
     }
 }
+
+@Suite("Deductions")
+struct DeductionRulesTests {
+    @Test("A payout takes what the place owes oldest first, never goes below zero, and leaves the rest for later")
+    func take() {
+        let owed: [(id: Int64, remaining: Money)] = [(1, .euros(10)), (2, .euros(25)), (3, .euros(5))]
+        let partial = Deductions.take(owed, from: .euros(20))
+        #expect(partial.taken.map(\.id) == [1, 2] && partial.taken.map(\.amount) == [.euros(10), .euros(10)] && partial.net == .zero)
+        let whole = Deductions.take(owed, from: .euros(100))
+        #expect(whole.taken.map(\.amount) == [.euros(10), .euros(25), .euros(5)] && whole.net == .euros(60))
+        let nothing = Deductions.take([], from: .euros(30))
+        #expect(nothing.taken.isEmpty && nothing.net == .euros(30))
+    }
+}

@@ -132,7 +132,7 @@ enum ApiController {
 
     @Sendable static func undo(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "undo")
-        guard let text = request.parameters.get("serial"), case .success(let serial) = CheckSerial.parse(text) else { throw Problem.notFound }
+        guard let serial = request.parameters.get("serial").flatMap(CheckSerial.init) else { throw Problem.notFound }
         try await request.store.undoValidation(of: serial, at: PlaceID(key.organisation.id!), actor: Actor("api key \(key.id)"))
         return ApiJSON.response(["serial": serial.compact, "state": CheckState.distributed.rawValue])
     }

@@ -153,21 +153,21 @@ extension Request {
         guard let header = headers.first(name: .authorization), header.lowercased().hasPrefix("bearer "),
               let key = try await store.authenticateApiKey(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
         else {
-            try await count("address:\(clientAddress):unauthorized", limit: application.apiLimits.perAddress)
+            try await count([("address:\(clientAddress):unauthorized", application.apiLimits.perAddress)])
             throw Problem.unauthorized
         }
         if let scope, !key.allows(scope) { throw Problem.forbidden(scope) }
-        try await count("key:\(key.id):\(operation)", limit: application.apiLimits.perKey)
-        try await count("address:\(clientAddress):\(operation)", limit: application.apiLimits.perAddress)
+        try await count([("key:\(key.id):\(operation)", application.apiLimits.perKey),
+                         ("address:\(clientAddress):\(operation)", application.apiLimits.perAddress)])
         return key
     }
 
-    private func count(_ bucket: String, limit: Int) async throws {
+    private func count(_ buckets: [(bucket: String, limit: Int)]) async throws {
         let limits = application.apiLimits
-        let decision = try await store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: limits.windowSeconds)
-        guard decision.allowed else {
+        let decision = try await store.hitRateLimits(buckets, windowSeconds: limits.windowSeconds)
+        if let refused = decision.refused {
             var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
-                                  detail: "At most \(limit) requests per \(limits.windowSeconds) s; retry after \(decision.retryAfterSeconds) s.")
+                                  detail: "At most \(refused.limit) requests per \(limits.windowSeconds) s; retry after \(decision.retryAfterSeconds) s.")
             problem.retryAfter = decision.retryAfterSeconds
             throw problem
         }

@@ -6,8 +6,6 @@ import Vapor
 /// API keys of an organisation, managed by its manager (a prescriber's agents manage their structure's keys):
 /// create (the key is shown once), see when each was last used, revoke.
 enum ApiKeyController {
-    static let roles: [Role] = [.funderManager, .placeManager, .prescriberAgent]
-
     static let scopeLabels: [ApiScope: String] = [
         .validate: "Vérifier et valider des chèques, voir les validations et les remboursements",
         .readStock: "Voir le stock de carnets",
@@ -15,10 +13,9 @@ enum ApiKeyController {
         .readStatistics: "Voir les statistiques et l’état des chèques",
     ]
 
+    /// Managers of a funder or a place, and a prescriber structure's agents (it has no manager role).
     static func user(_ request: Request) throws -> SessionUser {
-        guard let user = request.user else { throw Abort(.unauthorized) }
-        guard roles.contains(user.role) else { throw Abort(.forbidden) }
-        return user
+        try request.requireUser(.funderManager, .placeManager, .prescriberAgent)
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {

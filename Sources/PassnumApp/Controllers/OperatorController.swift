@@ -170,7 +170,9 @@ enum OperatorController {
         let preview = try await store.payoutPreview(for: month)
         let runs = try await store.payoutRuns()
         let batches = try await store.payoutBatches()
-        let total = preview.reduce(Money.zero) { $0 + max(.zero, $1.amount - $1.owed) }
+        // What the run would take from what each place owes, and transfer: the same rule as the run.
+        let split = preview.map { Deductions.take([(id: 0, remaining: $0.owed)], from: $0.amount) }
+        let total = split.reduce(Money.zero) { $0 + $1.net }
         let done = runs.contains { $0.month == month }
         return Layout.response(Layout.page(title: "Remboursements", request: request) {
             h("h1") { "Remboursements mensuels" }
@@ -182,9 +184,9 @@ enum OperatorController {
             h("h2") { "Aperçu pour " + French.month(month) }
             table(caption: "Chèques utilisés en \(French.month(month)) et pas encore remboursés",
                   headers: ["Lieu", "Chèques", "Montant", "Retenues", "À virer", "Virement"],
-                  rows: preview.map { row in
-                      [.text(row.place.name), .text(String(row.checks)), .text(money(row.amount)), .text(money(min(row.owed, row.amount))),
-                       .text(money(max(.zero, row.amount - row.owed))),
+                  rows: zip(preview, split).map { row, split in
+                      [.text(row.place.name), .text(String(row.checks)), .text(money(row.amount)), .text(money(row.amount - split.net)),
+                       .text(money(split.net)),
                        row.hasBankDetails ? .text("prêt") : h("a", ["href": SiteURL.operatorPlace(row.place.id).path]) { "retenu : pas de coordonnées bancaires vérifiées" }]
                   },
                   empty: "aucun chèque à rembourser.")
@@ -328,7 +330,7 @@ enum OperatorController {
     @Sendable static func reverse(_ request: Request) async throws -> Response {
         let user = try request.requireUser(.operatorAdmin)
         let form = try request.content.decode(ReversalForm.self)
-        guard let serial = form.serial.flatMap(CheckSerial.parse).flatMap({ try? $0.get() }) else {
+        guard let serial = form.serial.flatMap(CheckSerial.init) else {
             return request.redirect(to: .operatorPayouts, notice: "Non annulé : ce numéro de chèque n’est pas valable.")
         }
         do {
@@ -389,7 +391,8 @@ enum OperatorController {
         var fee = ManagementFee.none
         switch form.kind {
         case "rate":
-            if let basisPoints = DecimalText.scaled(form.value ?? "", decimals: 2), basisPoints <= 10_000 { fee = .rate(basisPoints: basisPoints) }
+            // The range is the domain's rule (FeeSchedule.validate); here only what is not a number.
+            if let basisPoints = DecimalText.scaled(form.value ?? "", decimals: 2) { fee = .rate(basisPoints: basisPoints) }
             else { errors.add("value", "Indiquez un pourcentage entre 0 et 100, par exemple 2,5.") }
         case "fixed":
             if let amount = Money(euros: form.value ?? "") { fee = .fixed(amount) }

@@ -175,8 +175,6 @@ enum PlaceController {
         let (_, place) = try place(request)
         let id = try request.id()
         guard let statement = try await request.store.statement(payout: id, place: place) else { throw Abort(.notFound) }
-        var byFunder: [String: Money] = [:]
-        for line in statement.lines { byFunder[line.funder, default: .zero] += line.amount }
         return Layout.response(Layout.page(title: "Relevé", request: request) {
             h("h1") { "Relevé de remboursement – " + (Month(statement.period).map(French.month) ?? statement.period) }
             h("p") {
@@ -187,7 +185,7 @@ enum PlaceController {
                 table(caption: "Retenues", headers: ["Motif", "Montant"], rows: statement.deductions.map { [.text($0.reason), .text(money($0.amount))] })
             }
             h("p") { h("strong") { "Virement : " + money(statement.net) + " – " + payoutState(statement.state) } }
-            table(caption: "Par financeur", headers: ["Financeur", "Montant"], rows: byFunder.keys.sorted().map { [.text($0), .text(money(byFunder[$0]!))] })
+            table(caption: "Par financeur", headers: ["Financeur", "Montant"], rows: statement.totalsByFunder.map { [.text($0.funder), .text(money($0.amount))] })
             table(caption: "Chèques remboursés", headers: ["Numéro", "Utilisé le", "Service", "Financeur", "Montant"], rows: statement.lines.map {
                 [.text($0.serial.grouped), .text(French.date(CivilDate($0.redeemedAt))), .text($0.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""),
                  .text($0.funder), .text(money($0.amount))]

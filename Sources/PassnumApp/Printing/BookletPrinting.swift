@@ -22,7 +22,7 @@ enum BookletPrinting {
             for booklet in page {
                 let printed = PrintedBooklet(number: String(booklet.id), checks: booklet.checks.map { serial in
                     let code = store.secret.securityCode(for: serial)
-                    return PrintedCheck(serial: serial.grouped, code: code.grouped, url: "\(base)/c/\(serial.compact)-\(code.canonical)")
+                    return PrintedCheck(serial: serial.grouped, code: code.grouped, url: base + SiteURL.qr("\(serial.compact)-\(code.canonical)").path)
                 })
                 if pdf != nil { try pdf!.add(printed) } else { try output.write(contentsOf: Data(PrinterCSV.rows(design: design, booklet: printed).utf8)) }
                 checks += printed.checks.count

@@ -1,7 +1,7 @@
 /// The operator's fees (DESIGN.md, "Money"): a management fee on each order, as a rate of its face value or a
 /// fixed amount, and a yearly subscription for each qualified place (zero by default). Fees carry VAT; the
 /// checks themselves do not.
-public enum ManagementFee: Hashable, Sendable, CustomStringConvertible {
+public enum ManagementFee: Hashable, Sendable {
     case none
     /// A rate of the order's face value in basis points: 250 is 2.5 %.
     case rate(basisPoints: Int64)
@@ -32,14 +32,6 @@ public enum ManagementFee: Hashable, Sendable, CustomStringConvertible {
         case ("rate", let value?) where (0...10_000).contains(value): self = .rate(basisPoints: value)
         case ("fixed", let value?) where value >= 0: self = .fixed(Money(cents: value))
         default: return nil
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .none: "no management fee"
-        case .rate(let basisPoints): "\(basisPoints / 100).\(basisPoints % 100 < 10 ? "0" : "")\(basisPoints % 100) % of the face value"
-        case .fixed(let amount): "\(amount.plainDecimal) EUR per order"
         }
     }
 }

@@ -5,6 +5,9 @@ public enum CheckState: String, CaseIterable, Sendable, Codable {
     /// The states in which the check still represents money the funder may see used.
     public static let outstanding: [CheckState] = [.issued, .allocated, .distributed]
 
+    /// The states from which the operator may reverse a validation (fraud, error).
+    public static let reversible: [CheckState] = [.redeemed, .paid]
+
     /// The only moves a check may make. No state is skipped and none goes backwards except
     /// `allocated → issued` (return to the funder) and `redeemed → distributed` (same-day undo). A redeemed or
     /// paid check found fraudulent or validated in error is reversed by the operator: it becomes voided.

@@ -56,7 +56,6 @@ public enum Benchmark {
         }
     }
 
-    /// Fulfils one order of `checks` checks (booklets of 10): the whole issuance, booklets and journal included.
     /// A fulfilled order of `booklets` booklets, for the print benchmark.
     public static func fulfilledOrder(_ store: Store, booklets: Int) async throws -> OrderID {
         let order = try await Setup.make(store).paidOrder(store, booklets: booklets)
@@ -64,6 +63,7 @@ public enum Benchmark {
         return order
     }
 
+    /// Fulfils one order of `checks` checks (booklets of 10): the whole issuance, booklets and journal included.
     public static func issuance(_ store: Store, checks: Int) async throws -> Result {
         let setup = try await Setup.make(store)
         let order = try await setup.paidOrder(store, booklets: checks / 10)

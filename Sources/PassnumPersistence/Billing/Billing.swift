@@ -90,8 +90,9 @@ extension Store {
                     SELECT id FROM invoices WHERE kind = 'subscription' AND place_id = \(bind: place.rawValue) AND year = \(bind: Int64(year))
                     """).first() == nil else { return nil }
                 let amounts = InvoiceAmounts(face: .zero, fee: schedule.placeSubscription)
-                let id = try await tx.issueInvoice(kind: .subscription, amounts: amounts, order: nil, funder: nil, place: place, at: now, actor: actor)
-                let number = try await tx.invoice(id).number
+                let invoice = try await tx.invoice(
+                    try await tx.issueInvoice(kind: .subscription, amounts: amounts, order: nil, funder: nil, place: place, at: now, actor: actor))
+                let number = invoice.number
                 try await tx.sql.raw("""
                     INSERT INTO deductions (place_id, kind, reference, amount_cents, reason, created_at)
                     VALUES (\(bind: place.rawValue), 'subscription', \(bind: number), \(bind: amounts.total.cents),
@@ -102,7 +103,7 @@ extension Store {
                     .credit(.feeRevenue, amounts.fee),
                     .credit(.vatPayable, amounts.vat),
                 ]), actor: actor, at: now)
-                return try await tx.invoice(id)
+                return invoice
             }
             if let invoice { issued.append(invoice) }
         }

@@ -5,10 +5,8 @@ import SQLKit
 /// What the printed booklets of an order say about it.
 public struct PrintableOrder: Sendable {
     public let order: OrderID
-    public let funder: FunderID
     public let funderName: String
     public let programme: Programme
-    public let booklets: Int
 }
 
 /// One booklet to print: its number and its checks in order.
@@ -30,16 +28,15 @@ extension Store {
             }
             let name = try await tx.sql.raw("SELECT name FROM funders WHERE id = \(bind: programme.funder.rawValue)")
                 .first(decodingColumn: "name", as: String.self) ?? ""
-            return PrintableOrder(order: id, funder: programme.funder, funderName: name, programme: programme, booklets: order.booklets)
+            return PrintableOrder(order: id, funderName: name, programme: programme)
         }
     }
 
-    /// The most recently fulfilled order (of one funder when given).
-    public func latestFulfilledOrder(funder: FunderID? = nil) async throws -> OrderID? {
+    /// The most recently fulfilled order.
+    public func latestFulfilledOrder() async throws -> OrderID? {
         try await read { tx in
-            var query: SQLQueryString = "SELECT o.id FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled'"
-            if let funder { query = query + " AND p.funder_id = \(bind: funder.rawValue)" }
-            return try await tx.sql.raw(query + " ORDER BY o.updated_at DESC, o.id DESC LIMIT 1").first(decodingColumn: "id", as: Int64.self).map(OrderID.init)
+            try await tx.sql.raw("SELECT id FROM orders WHERE state = 'fulfilled' ORDER BY updated_at DESC, id DESC LIMIT 1")
+                .first(decodingColumn: "id", as: Int64.self).map(OrderID.init)
         }
     }
 

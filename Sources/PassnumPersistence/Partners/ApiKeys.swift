@@ -18,12 +18,6 @@ public struct ApiKey: Sendable, Equatable {
     public func allows(_ scope: ApiScope) -> Bool { revokedAt == nil && scopes.contains(scope) }
 }
 
-/// Whether a request may go on, and if not, in how many seconds it may.
-public struct RateLimitDecision: Sendable, Equatable {
-    public let allowed: Bool
-    public let retryAfterSeconds: Int
-}
-
 extension Store {
     /// Creates a key for an organisation with some of the scopes its kind allows. Returns the key once: only its
     /// SHA-256 is kept. Journaled with who created it.
@@ -36,7 +30,7 @@ extension Store {
         }
         let secret = "pn_" + Self.randomToken()
         let now = clock.now
-        let id = try await transaction { tx in
+        let key = try await transaction { tx in
             switch organisation.kind {
             case .funder: try await tx.requireFunder(FunderID(organisationID))
             case .prescriber: try await tx.requirePrescriber(PrescriberID(organisationID))
@@ -51,9 +45,9 @@ extension Store {
             try await tx.post(.event(.apiKeyChanged, reference: "api_key:\(id)",
                                      reason: "created for \(organisation) with scopes \(scopes.map(\.rawValue).joined(separator: " "))"),
                               actor: actor, at: now)
-            return id
+            guard let row = try await tx.sql.raw("SELECT * FROM api_keys WHERE id = \(bind: id)").first() else { throw DomainError.notFound("API key \(id)") }
+            return try Self.apiKey(row)
         }
-        let key = try await apiKeys(of: organisation).first { $0.id == id }!
         return (key, secret)
     }
 
@@ -96,24 +90,28 @@ extension Store {
         return found
     }
 
-    /// Counts a request in `bucket` for the current window of `windowSeconds`; refused beyond `limit`. The
-    /// counter lives in the database, so the limit holds across every app server sharing it.
-    public func hitRateLimit(bucket: String, limit: Int, windowSeconds: Int) async throws -> RateLimitDecision {
+    /// Counts a request in each bucket, in order, for the current window of `windowSeconds`, in one transaction; the
+    /// first bucket over its limit refuses it (the buckets after it are not counted). The counters live in the
+    /// database, so the limits hold across every app server sharing it.
+    public func hitRateLimits(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int) async throws -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
         let now = clock.now.millis
         let window = Int64(windowSeconds) * 1000
         let start = now - now % window
-        let hits = try await transaction { tx in
-            let hits = try await tx.sql.raw("""
-                INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: start), 1)
-                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
-                """).first(decodingColumn: "hits", as: Int64.self) ?? 1
-            if hits == 1 {
-                // The first hit of a window clears windows long gone, so the table stays small.
-                try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
+        let refused = try await transaction { tx -> (bucket: String, limit: Int)? in
+            for (bucket, limit) in buckets {
+                let hits = try await tx.sql.raw("""
+                    INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: start), 1)
+                    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
+                    """).first(decodingColumn: "hits", as: Int64.self) ?? 1
+                if hits == 1 {
+                    // The first hit of a window clears the bucket's windows long gone, so the table stays small.
+                    try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
+                }
+                if hits > Int64(limit) { return (bucket, limit) }
             }
-            return hits
+            return nil
         }
-        return RateLimitDecision(allowed: hits <= Int64(limit), retryAfterSeconds: max(1, Int((start + window - now + 999) / 1000)))
+        return (refused, max(1, Int((start + window - now + 999) / 1000)))
     }
 
     static func apiKey(_ row: any SQLRow) throws -> ApiKey {

@@ -68,13 +68,18 @@ public struct Statement: Sendable {
     public var gross: Money { lines.reduce(Money.zero) { $0 + $1.amount } }
     public var net: Money { deductions.reduce(gross) { $0 - $1.amount } }
 
+    /// The checks' value by funder, sorted by funder name.
+    public var totalsByFunder: [(funder: String, amount: Money)] {
+        var byFunder: [String: Money] = [:]
+        for line in lines { byFunder[line.funder, default: .zero] += line.amount }
+        return byFunder.keys.sorted().map { ($0, byFunder[$0]!) }
+    }
+
     /// Every check, then totals by funder, deductions and what was transferred, as French CSV.
     public var csv: String {
         var rows = [["Numéro du chèque", "Date", "Service", "Financeur", "Montant (€)"]]
         rows += lines.map { [$0.serial.grouped, CivilDate($0.redeemedAt).description, $0.category?.rawValue ?? "", $0.funder, $0.amount.plainDecimal] }
-        var byFunder: [String: Money] = [:]
-        for line in lines { byFunder[line.funder, default: .zero] += line.amount }
-        rows += byFunder.keys.sorted().map { ["Total " + $0, "", "", $0, byFunder[$0]!.plainDecimal] }
+        rows += totalsByFunder.map { ["Total " + $0.funder, "", "", $0.funder, $0.amount.plainDecimal] }
         rows.append(["Total", "", "", "", gross.plainDecimal])
         if !deductions.isEmpty {
             rows += deductions.map { ["Retenue", "", $0.reason, "", (Money.zero - $0.amount).plainDecimal] }
@@ -123,6 +128,7 @@ extension Store {
             var paid: [Int64] = []
             var held: [HeldBackPayout] = []
             var batch: Int64?
+            var batchTotal = Money.zero
             for place in places {
                 // Locked, in id order: a reversal or a subscription of this place waits for the run, or comes before
                 // it; what the place is due is read after the lock, so a reversal just committed is taken into account.
@@ -141,15 +147,7 @@ extension Store {
                                                reason: "no verified bank details"))
                     continue
                 }
-                // What the place owes (reversed paid checks, its subscription) is taken from what it is owed, oldest
-                // first, as far as this payout goes; the rest waits for the next one.
-                var available = payout.amount
-                var applications: [(deduction: Int64, amount: Money)] = []
-                for deduction in try await tx.outstandingDeductions(of: payout.place) where available > .zero {
-                    let taken = min(deduction.remaining, available)
-                    applications.append((deduction.id, taken))
-                    available = available - taken
-                }
+                let (applications, available) = Deductions.take(try await tx.outstandingDeductions(of: payout.place), from: payout.amount)
                 if batch == nil {
                     batch = try await tx.insertReturningID("""
                         INSERT INTO payout_batches (period, state, payouts, total_cents, created_at)
@@ -173,7 +171,7 @@ extension Store {
                 for application in applications {
                     try await tx.sql.raw("""
                         INSERT INTO deduction_applications (deduction_id, payout_id, amount_cents)
-                        VALUES (\(bind: application.deduction), \(bind: id), \(bind: application.amount.cents))
+                        VALUES (\(bind: application.id), \(bind: id), \(bind: application.amount.cents))
                         """).run()
                 }
                 let reference = Self.payoutReference(id: id, month: month)
@@ -186,17 +184,16 @@ extension Store {
                                       actor: actor, at: now)
                 }
                 paid.append(id)
+                batchTotal += available
             }
             if let batch {
-                // A batch with nothing to transfer has no SEPA file and nothing to wait for.
+                // A batch with nothing to transfer has no SEPA file and nothing to wait for: settled at once.
+                let settled = batchTotal == .zero
                 try await tx.sql.raw("""
-                    UPDATE payout_batches SET payouts = (SELECT COUNT(*) FROM payouts WHERE batch_id = \(bind: batch)),
-                      total_cents = (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts WHERE batch_id = \(bind: batch))
+                    UPDATE payout_batches SET payouts = \(bind: Int64(paid.count)), total_cents = \(bind: batchTotal.cents),
+                      state = \(bind: (settled ? PayoutBatch.State.settled : .prepared).rawValue),
+                      settled_on = \(bind: settled ? CivilDate(now).description : nil), settled_at = \(bind: settled ? now.millis : nil)
                     WHERE id = \(bind: batch)
-                    """).run()
-                try await tx.sql.raw("""
-                    UPDATE payout_batches SET state = 'settled', settled_on = \(bind: CivilDate(now).description), settled_at = \(bind: now.millis)
-                    WHERE id = \(bind: batch) AND total_cents = 0
                     """).run()
             }
             guard let totals = try await tx.sql.raw("""
@@ -389,7 +386,7 @@ extension Store {
             _ = try await tx.placeState(place, lock: true)
             let check = try await check()
             let state = try check.string("state")
-            guard state == CheckState.redeemed.rawValue || state == CheckState.paid.rawValue else {
+            guard let current = CheckState(rawValue: state), CheckState.reversible.contains(current) else {
                 throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: state, to: CheckState.voided.rawValue)
             }
             let voided = try await tx.sql.raw("""
@@ -401,7 +398,7 @@ extension Store {
             }
             try await tx.sql.raw("UPDATE redemptions SET undone_at = \(bind: now.millis) WHERE check_id = \(bind: serial.number) AND undone_at IS NULL").run()
             let amount = Money(cents: try check.int("face_value_cents"))
-            let paid = state == CheckState.paid.rawValue
+            let paid = current == .paid
             if paid {
                 try await tx.sql.raw("""
                     INSERT INTO deductions (place_id, kind, reference, amount_cents, reason, created_at)
@@ -443,7 +440,6 @@ public struct StatementLine: Sendable {
     public let category: ServiceCategory?
     public let funder: String
     public let amount: Money
-
 }
 
 extension Transaction {

@@ -1,0 +1,16 @@
+/// What a place owes the operator (a reversed paid check, its subscription) is taken from what a payout owes it:
+/// oldest deduction first, as far as the payout goes; what is left waits for the next payout. A payout never
+/// goes below zero.
+public enum Deductions {
+    /// How much of each outstanding deduction (oldest first) a payout of `gross` takes, and what it then transfers.
+    public static func take(_ outstanding: [(id: Int64, remaining: Money)], from gross: Money) -> (taken: [(id: Int64, amount: Money)], net: Money) {
+        var net = gross
+        var taken: [(id: Int64, amount: Money)] = []
+        for deduction in outstanding where net > .zero && deduction.remaining > .zero {
+            let amount = min(deduction.remaining, net)
+            taken.append((deduction.id, amount))
+            net = net - amount
+        }
+        return (taken, net)
+    }
+}
