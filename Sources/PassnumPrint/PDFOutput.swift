@@ -67,6 +67,8 @@ struct PDFObjectWriter {
     /// UInt64 rather than an optional keeps the table at 8 bytes per object.
     private var offsets: [UInt64] = []
     private static let unwritten = UInt64.max
+    /// The first object written twice, reported by `finish` (a trap here would stop the whole server).
+    private var writtenTwice: Int?
 
     /// Large enough that writes are few, small enough to stay out of the way.
     static let flushThreshold = 256 * 1024
@@ -103,7 +105,7 @@ struct PDFObjectWriter {
     }
 
     private mutating func begin(_ id: Int) {
-        precondition(offsets[id - 1] == Self.unwritten, "PDF object \(id) written twice")
+        if offsets[id - 1] != Self.unwritten { writtenTwice = writtenTwice ?? id }
         offsets[id - 1] = position
         buffer.append("\(id) 0 obj\n")
     }
@@ -122,11 +124,14 @@ struct PDFObjectWriter {
 
     /// Writes the cross-reference table and the trailer, and flushes.
     mutating func finish(root: Int, info: Int) throws {
+        // Every reserved number is written once by construction; otherwise the file would be corrupt.
+        if let id = writtenTwice { throw PrintError.inconsistentObjects("object \(id) written twice") }
+        if let index = offsets.firstIndex(of: Self.unwritten) {
+            throw PrintError.inconsistentObjects("object \(index + 1) reserved but never written")
+        }
         let xref = position
         buffer.append("xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n")
-        for (index, offset) in offsets.enumerated() {
-            // Every reserved number is written by construction; a gap would make a corrupt file.
-            precondition(offset != Self.unwritten, "PDF object \(index + 1) reserved but never written")
+        for offset in offsets {
             let digits = String(offset)
             buffer.append(String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n \n")
             if buffer.bytes.count >= Self.flushThreshold { try flush() }

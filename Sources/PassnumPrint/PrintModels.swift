@@ -65,6 +65,8 @@ public enum PrintError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyBooklet(number: String)
     /// `add` or `finish` was called after `finish`.
     case documentFinished
+    /// The writer numbered its PDF objects inconsistently (a bug, never the data's fault): no corrupt file is kept.
+    case inconsistentObjects(String)
 
     public var description: String {
         switch self {
@@ -73,6 +75,7 @@ public enum PrintError: Error, Sendable, Equatable, CustomStringConvertible {
         case .qrEncodingFailed(_, let code): "Le QR code n'a pas pu être créé (erreur \(code))."
         case .emptyBooklet(let number): "Le carnet \(number) ne contient aucun chèque."
         case .documentFinished: "Le document PDF est déjà terminé."
+        case .inconsistentObjects(let detail): "Le document PDF n'a pas pu être écrit correctement (\(detail))."
         }
     }
 }

@@ -24,8 +24,9 @@ public struct QRCode: Sendable, Equatable {
     /// The quiet zone ISO/IEC 18004 asks for around the symbol, in modules.
     public static let quietZone = 4
 
+    /// Whether a module is dark; outside the symbol (the quiet zone) every module is light.
     public func isDark(x: Int, y: Int) -> Bool {
-        precondition((0..<size).contains(x) && (0..<size).contains(y), "module (\(x), \(y)) outside a \(size)×\(size) symbol")
+        guard (0..<size).contains(x), (0..<size).contains(y) else { return false }
         return modules[y * size + x]
     }
 

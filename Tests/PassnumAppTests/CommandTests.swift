@@ -94,6 +94,17 @@ struct CommandTests {
         try await store.read { tx in Int(try await tx.sql.raw(.init(query)).first(decodingColumn: "n", as: Int64.self) ?? -1) }
     }
 
+    @Test("A real server is told apart from other commands, whatever options come first, so its required settings are never skipped")
+    func servingIsDetected() {
+        for arguments in [["passnum"], ["passnum", "serve"], ["passnum", "--port", "8080"], ["passnum", "--env", "production", "serve"],
+                          ["passnum", "-e", "prod"], ["passnum", "--log", "info", "serve", "--port", "9000"]] {
+            #expect(PassnumMain.servesHTTP(arguments), "\(arguments)")
+        }
+        for arguments in [["passnum", "verify"], ["passnum", "--env", "production", "demo"], ["passnum", "routes"], ["passnum", "user", "add"]] {
+            #expect(!PassnumMain.servesHTTP(arguments), "\(arguments)")
+        }
+    }
+
     @Test("Global options are taken out of the arguments before Vapor reads them")
     func globalOptions() throws {
         var arguments = ["passnum", "serve", "--data-dir", "/srv/passnum", "--port", "9000"]

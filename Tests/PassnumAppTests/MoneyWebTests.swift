@@ -14,8 +14,9 @@ struct MoneyWebTests {
             let store = world.store
             let checks = world.serialsA.prefix(3).map { PresentedCheck(serial: $0.grouped, code: store.secret.securityCode(for: $0).grouped) }
             #expect(try await store.validate(ValidationRequest(place: world.placeA, checks: checks, category: .everydayTools, key: "k1")).accepted)
-            try await store.recordBankDetails(ApplicationData.Bank(holder: "Lieu A", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"),
-                                              place: world.placeA, actor: Actor("test"))
+            let change = try await store.proposeBankDetails(ApplicationData.Bank(holder: "Lieu A", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"),
+                                                            place: world.placeA, reason: "RIB", actor: Actor("test", organisation: .place(world.placeA)))
+            try await store.decideBankDetails(change: change.id, verify: true, reason: nil, actor: Actor("test-operator", organisation: .operator))
             world.clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 10))
             var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
             try await admin.get("/operateur/remboursements?mois=2026-03")
@@ -63,8 +64,8 @@ struct MoneyWebTests {
             #expect(try await admin.post("/operateur/frais", [("kind", "rate"), ("value", "2,5"), ("subscription", "0")]).status == .seeOther)
             #expect(try await admin.get("/operateur/frais").body.string.contains("value=\"2,5\""))
 
-            let order = try await world.store.createOrder(programme: world.programmeA, booklets: 4)
-            for state in [OrderState.quoted, .signed, .invoiced] { try await world.store.moveOrder(order, to: state) }
+            let order = try await world.store.createOrder(programme: world.programmeA, booklets: 4, actor: .system)
+            try await world.store.carry(order, to: .invoiced)
             var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
             let list = try await funder.get("/financeur/factures").body.string
             #expect(list.contains("F-2026-00003") && list.contains("F-2026-00001") && !list.contains("F-2026-00002"))

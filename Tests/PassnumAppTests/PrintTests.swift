@@ -34,9 +34,9 @@ struct PrintTests {
             name: "Pass numérique Nord 2026", validFrom: CivilDate("2026-03-01")!, validUntil: CivilDate("2026-06-30")!,
             perimeter: Perimeter(departements: [DepartementCode("59")!]), shares: [CoFundingShare(cofunder: "État", percent: 100)],
             bookletText: "Offert par le Département, avec l’État"))
-        let order = try await store.createOrder(programme: programme, booklets: 2)
-        for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] { try await store.moveOrder(order, to: state) }
-        return (order, try await store.createOrder(programme: programme, booklets: 1))
+        let order = try await store.createOrder(programme: programme, booklets: 2, actor: .system)
+        try await store.carry(order, to: .fulfilled)
+        return (order, try await store.createOrder(programme: programme, booklets: 1, actor: .system))
     }
 
     static func expectedURLs(_ store: Store, base: String = "http://127.0.0.1:8080") async throws -> [String] {
@@ -101,7 +101,7 @@ struct PrintTests {
             let csv = try await funder.get("/financeur/commandes/\(world.orderA)/carnets.csv")
             #expect(csv.status == .ok && csv.body.string.split(separator: "\r\n").count == 21)
             #expect(try await funder.get("/financeur/commandes/\(world.orderB)/carnets.pdf").status == .notFound)
-            let draft = try await world.store.createOrder(programme: world.programmeA, booklets: 1)
+            let draft = try await world.store.createOrder(programme: world.programmeA, booklets: 1, actor: .system)
             #expect(try await funder.get("/financeur/commandes/\(draft)/carnets.pdf").status == .seeOther)
             var place = try await Browser.signedIn(world.app, as: world.a[.placeManager]!)
             #expect(try await place.get("/financeur/commandes/\(world.orderA)/carnets.pdf").status == .forbidden)

@@ -22,6 +22,10 @@ struct WebWorld {
     var orderA = OrderID(0), orderB = OrderID(0)
     var serialsA: [CheckSerial] = []
     var serviceB: Int64 = 0
+    var invoiceB: Int64 = 0
+    /// Place B's API key and its pending bank details change: real records the isolation matrix aims at.
+    var apiKeyB: Int64 = 0
+    var bankChangeB: Int64 = 0
 
     static let password = "mot-de-passe-de-test"
 
@@ -56,14 +60,14 @@ struct WebWorld {
                 name: "Programme secret \(side.uppercased())", validFrom: CivilDate("2026-03-01")!, validUntil: CivilDate("2026-06-30")!,
                 perimeter: Perimeter(departements: [DepartementCode("59")!]), shares: [CoFundingShare(cofunder: "État", percent: 100)]))
             let prescriber = try await store.createPrescriber(name: "Prescripteur \(side.uppercased())", commune: CommuneCode("59350")!)
-            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 10)
+            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 10, actor: .system)
             let place = try await store.createPlace(NewPlace(name: "Lieu \(side.uppercased())", commune: CommuneCode("59350")!, postcode: "59000"))
             try await store.changePlaceState(place, to: .qualified)
             try await store.requestAffiliation(place: place, funder: funder)
             try await store.decideAffiliation(place: place, funder: funder, approve: true)
-            let order = try await store.createOrder(programme: programme, booklets: 2)
-            for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] { try await store.moveOrder(order, to: state) }
-            let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1)[0]
+            let order = try await store.createOrder(programme: programme, booklets: 2, actor: .system)
+            try await store.carry(order, to: .fulfilled)
+            let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1, actor: .system)[0]
             let person = try await store.createBeneficiary(NewBeneficiary(
                 firstName: "Personne", lastName: "Secrète \(side.uppercased())", birthYear: 1950, commune: CommuneCode("59350")!,
                 consentDate: CivilDate("2026-03-02")!), prescriber: prescriber)
@@ -79,8 +83,13 @@ struct WebWorld {
                 (a, funderA, programmeA, prescriberA, placeA, beneficiaryA, orderA, serialsA) = (users, funder, programme, prescriber, place, person, order, serials)
             } else {
                 (b, funderB, programmeB, prescriberB, placeB, beneficiaryB, orderB) = (users, funder, programme, prescriber, place, person, order)
+                invoiceB = try await store.invoices(funder: funder).first?.id ?? 0
                 serviceB = try await store.addService(NewService(category: .everydayTools, title: "Service secret B", description: "B",
                                                                  durationMinutes: 60, priceChecks: 1), place: place)
+                let placeStaff = Actor(users[.placeManager] ?? "", organisation: .place(place))
+                apiKeyB = try await store.createApiKey(name: "Caisse B", scopes: [.validate], organisation: .place(place), actor: placeStaff).key.id
+                bankChangeB = try await store.proposeBankDetails(ApplicationData.Bank(holder: "Lieu B", iban: "FR7630001007941234567890185", bic: "AGRIFRPP"),
+                                                                 place: place, reason: "compte de B", actor: placeStaff).id
             }
         }
     }
@@ -155,5 +164,62 @@ struct Browser {
         let response = try await browser.post("/connexion", [("email", email), ("password", WebWorld.password)])
         #expect(response.status == .seeOther, "sign-in of \(email) failed: \(response.body.string.prefix(300))")
         return browser
+    }
+}
+
+extension Store {
+    /// Carries an order to `target` playing both parties: the funder's steps as its funder, the operator's as the
+    /// operator, one payment of the invoice total.
+    func carry(_ order: OrderID, to target: OrderState) async throws {
+        let funder = try await programme(try await self.order(order).programme).funder
+        try await carryOrder(order, to: target, funder: Actor("funder \(funder)", organisation: .funder(funder)), operator: .system)
+    }
+}
+
+extension WebWorld {
+    /// What a route's path parameter is an id of, told by the path segment before it, and organisation B's record
+    /// of that kind (or an id that exists nowhere). `directory` is true where the record is not B's own data but
+    /// a directory entry anyone of the role may act on (a place asks any funder to accept it).
+    func foreignValue(after segment: String, parameter: String) -> (value: String, directory: Bool)? {
+        switch (segment, parameter) {
+        case ("commandes", "id"): (String(orderB.rawValue), false)
+        case ("lieux", "id"): (String(placeB.rawValue), false)
+        case ("programmes", "id"): (String(programmeB.rawValue), false)
+        case ("beneficiaires", "id"): (String(beneficiaryB.rawValue), false)
+        case ("catalogue", "id"): (String(serviceB), false)
+        case ("factures", "id"): (String(invoiceB), false)
+        case ("financeurs", "id"): (String(funderB.rawValue), true)
+        case ("cles-api", "id"): (String(apiKeyB), false)
+        case ("banque", "id"): (String(bankChangeB), false)
+        case ("avoirs", "id"), ("virements", "id"), ("releves", "id"), ("documents", "document"):
+            ("999999", false)
+        case ("c", "code"): ("00000000000-AAAAAAAAAAAAA", false)
+        case ("mot-de-passe", "token"): ("jeton-inconnu", false)
+        case ("candidature", "step"): ("organisation", false)
+        default: nil
+        }
+    }
+
+    /// The route's path with its parameters filled by `foreignValue`, or nil (and a recorded issue) when a
+    /// parameter is of a kind the table above does not know yet.
+    func foreignPath(_ route: Vapor.Route) -> (path: String, directory: Bool)? {
+        var segments: [String] = []
+        var directory = false
+        for component in route.path {
+            switch component {
+            case .constant(let text): segments.append(text)
+            case .parameter(let name):
+                guard let value = foreignValue(after: segments.last ?? "", parameter: name) else {
+                    Issue.record("\(route): add the kind of :\(name) after \"\(segments.last ?? "")\" to WebWorld.foreignValue")
+                    return nil
+                }
+                segments.append(value.value)
+                directory = directory || value.directory
+            default:
+                Issue.record("\(route): unexpected path component \(component)")
+                return nil
+            }
+        }
+        return ("/" + segments.joined(separator: "/"), directory)
     }
 }

@@ -15,21 +15,21 @@ struct BillingTests {
             #expect(first.map(\.number) == ["F-2026-00001"] && first[0].amounts == InvoiceAmounts(face: .euros(100), fee: .zero, vat: .zero))
 
             try await store.setFeeSchedule(FeeSchedule(managementFee: .rate(basisPoints: 250)), actor: Actor("operateur"), reason: "vote du 3 mars")
-            let order = try await store.createOrder(programme: territory.programme, booklets: 7)
+            let order = try await store.createOrder(programme: territory.programme, booklets: 7, actor: .system)
             let summary = try await store.order(order)
             // 70 checks = 700 €; 2.5 % = 17.50 €; VAT 20 % of that = 3.50 €.
             #expect(summary.amounts == InvoiceAmounts(face: .euros(700), fee: Money(cents: 1750), vat: Money(cents: 350)))
-            for state in [OrderState.quoted, .signed, .invoiced] { try await store.moveOrder(order, to: state) }
+            try await store.carry(order, to: .invoiced)
             try await store.setFeeSchedule(FeeSchedule(managementFee: .fixed(.euros(50))), actor: Actor("operateur"))
-            let fixed = try await store.createOrder(programme: territory.programme, booklets: 1)
+            let fixed = try await store.createOrder(programme: territory.programme, booklets: 1, actor: .system)
             #expect(try await store.order(fixed).amounts == InvoiceAmounts(face: .euros(100), fee: .euros(50), vat: .euros(10)))
-            for state in [OrderState.quoted, .signed, .invoiced] { try await store.moveOrder(fixed, to: state) }
+            try await store.carry(fixed, to: .invoiced)
 
             let invoices = try await store.invoices(funder: territory.funder)
             #expect(invoices.map(\.number) == ["F-2026-00003", "F-2026-00002", "F-2026-00001"])
             #expect(invoices[1].amounts.total == Money(cents: 72_100) && invoices[1].order == order && invoices[1].checks == 70)
             // Paying journals face value, fee and VAT on their own accounts; the invariants see the fee.
-            try await store.moveOrder(order, to: .paid)
+            try await store.carry(order, to: .paid)
             try await expectInvariantsHold(store)
             let vat = try await store.read { tx in
                 try await tx.sql.raw("SELECT CAST(SUM(credit_cents) AS BIGINT) AS v FROM journal_lines WHERE account = 'vat_payable'").first(decodingColumn: "v", as: Int64.self)
@@ -38,8 +38,8 @@ struct BillingTests {
 
             // A new year starts a new sequence.
             clock.set(CivilDate("2027-01-04")!.start.addingTimeInterval(3600 * 10))
-            let nextYear = try await store.createOrder(programme: territory.programme, booklets: 1)
-            for state in [OrderState.quoted, .signed, .invoiced] { try await store.moveOrder(nextYear, to: state) }
+            let nextYear = try await store.createOrder(programme: territory.programme, booklets: 1, actor: .system)
+            try await store.carry(nextYear, to: .invoiced)
             #expect(try await store.invoices(funder: territory.funder).first?.number == "F-2027-00001")
             // The fee change is in the journal, with who and why.
             let reasons = try await store.read { tx in
@@ -60,16 +60,15 @@ struct BillingTests {
             let territory = try await Territory.make(store, booklets: 1)
             var orders: [OrderID] = []
             for _ in 0..<12 {
-                let order = try await store.createOrder(programme: territory.programme, booklets: 1)
-                try await store.moveOrder(order, to: .quoted)
-                try await store.moveOrder(order, to: .signed)
+                let order = try await store.createOrder(programme: territory.programme, booklets: 1, actor: .system)
+                try await store.carry(order, to: .signed)
                 orders.append(order)
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Each order is invoiced twice at once: one move wins, the other is refused and rolls back.
                 for order in orders {
-                    group.addTask { _ = try? await store.moveOrder(order, to: .invoiced) }
-                    group.addTask { _ = try? await store.moveOrder(order, to: .invoiced) }
+                    group.addTask { _ = try? await store.moveOrder(order, to: .invoiced, actor: .system) }
+                    group.addTask { _ = try? await store.moveOrder(order, to: .invoiced, actor: .system) }
                 }
                 try await group.waitForAll()
             }

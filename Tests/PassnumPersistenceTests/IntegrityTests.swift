@@ -51,12 +51,15 @@ struct IntegrityTests {
             let entries = try await count(store, "SELECT COUNT(*) AS n FROM journal_transactions")
             #expect(entries > 5)
             let old = try await count(store, "SELECT MIN(id) + 1 AS n FROM journal_transactions")
+            let actor = try await store.read { tx in
+                try await tx.sql.raw("SELECT actor FROM journal_transactions WHERE id = \(bind: Int64(old))").first(decodingColumn: "actor", as: String.self)
+            } ?? ""
             try await tamper(store, "UPDATE journal_transactions SET actor = 'quelqu''un d''autre' WHERE id = \(old)")
             var violations = try await store.verify()
             #expect(violations.map(\.invariant) == [.tamperEvidentJournal])
             #expect(violations.first?.detail.hasPrefix("journal entry \(old) ") == true, "\(violations)")
             // Putting the original value back mends the link: the chain is checked, not stored verdicts.
-            try await tamper(store, "UPDATE journal_transactions SET actor = 'system' WHERE id = \(old)")
+            try await tamper(store, "UPDATE journal_transactions SET actor = '\(actor.replacingOccurrences(of: "'", with: "''"))' WHERE id = \(old)")
             #expect(try await store.verify().isEmpty)
             let last = try await count(store, "SELECT MAX(id) AS n FROM journal_transactions")
             try await tamper(store, "DELETE FROM journal_lines WHERE transaction_id = \(last)")

@@ -30,13 +30,13 @@ struct LifecycleTests {
     func orderTransitions(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in
             let territory = try await Territory.make(store, booklets: 1)
-            let order = try await store.createOrder(programme: territory.programme, booklets: 2)
+            let order = try await store.createOrder(programme: territory.programme, booklets: 2, actor: .system)
             await #expect(throws: DomainError.invalidTransition(entity: "order \(order)", from: "draft", to: "paid")) {
-                try await store.moveOrder(order, to: .paid)
+                try await store.moveOrder(order, to: .paid, actor: .system)
             }
-            await #expect(throws: DomainError.self) { try await store.moveOrder(territory.order, to: .fulfilled) }
-            try await store.moveOrder(order, to: .cancelled)
-            await #expect(throws: DomainError.self) { try await store.moveOrder(order, to: .quoted) }
+            await #expect(throws: DomainError.self) { try await store.moveOrder(territory.order, to: .fulfilled, actor: .system) }
+            try await store.moveOrder(order, to: .cancelled, actor: .system)
+            await #expect(throws: DomainError.self) { try await store.moveOrder(order, to: .quoted, actor: .system) }
             #expect(try await store.overview().checks == 10)
             try await expectInvariantsHold(store)
         }
@@ -59,19 +59,19 @@ struct LifecycleTests {
     func allocationWithinQuota(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in
             let territory = try await Territory.make(store, booklets: 10, quota: 3)
-            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2)
+            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2, actor: .system)
             #expect(booklets.count == 2)
             #expect(try await store.overview().checksByState[.allocated] == 20)
             await #expect(throws: DomainError.quotaExceeded(quota: 3, held: 2, requested: 2)) {
-                try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2)
+                try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2, actor: .system)
             }
             let other = try await store.createPrescriber(name: "France Services Tourcoing", commune: CommuneCode("59599")!)
             await #expect(throws: DomainError.noQuota(programme: territory.programme, prescriber: other)) {
-                try await store.allocate(programme: territory.programme, prescriber: other, booklets: 1)
+                try await store.allocate(programme: territory.programme, prescriber: other, booklets: 1, actor: .system)
             }
-            try await store.setQuota(programme: territory.programme, prescriber: other, booklets: 50)
+            try await store.setQuota(programme: territory.programme, prescriber: other, booklets: 50, actor: .system)
             await #expect(throws: DomainError.insufficientStock(available: 8, requested: 9)) {
-                try await store.allocate(programme: territory.programme, prescriber: other, booklets: 9)
+                try await store.allocate(programme: territory.programme, prescriber: other, booklets: 9, actor: .system)
             }
             try await expectInvariantsHold(store)
         }
@@ -81,7 +81,7 @@ struct LifecycleTests {
     func returnBooklets(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in
             let territory = try await Territory.make(store, booklets: 3)
-            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2)
+            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2, actor: .system)
             try await store.handOut(booklet: booklets[1], checks: 1, to: territory.beneficiary, by: territory.prescriber)
             await #expect(throws: DomainError.self) { try await store.returnBooklets([booklets[1]], from: territory.prescriber) }
             try await store.returnBooklets([booklets[0]], from: territory.prescriber)
@@ -101,7 +101,7 @@ struct LifecycleTests {
             let territory = try await Territory.make(store, booklets: 3, terms: terms)
             let whole = try await territory.handOut(store)
             #expect(whole.count == 10)
-            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)[0]
             await #expect(throws: DomainError.beneficiaryLimit(maximum: 12, held: 10, requested: 3)) {
                 try await store.handOut(booklet: booklet, checks: 3, to: territory.beneficiary, by: territory.prescriber)
             }
@@ -124,7 +124,7 @@ struct LifecycleTests {
     func handOutStops(database: TestDatabase) async throws {
         try await withStore(database) { store, clock in
             let territory = try await Territory.make(store, booklets: 3)
-            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)[0]
             // The programme ends on 2026-06-30: hand-outs stop on 2026-06-15.
             clock.set(CivilDate("2026-06-14")!.start.addingTimeInterval(3600 * 20))
             #expect(try await store.handOut(booklet: booklet, checks: 1, to: territory.beneficiary, by: territory.prescriber).count == 1)
@@ -132,10 +132,10 @@ struct LifecycleTests {
             await #expect(throws: DomainError.programmeClosed(programme: territory.programme, since: CivilDate("2026-06-15")!)) {
                 try await store.handOut(booklet: booklet, checks: 1, to: territory.beneficiary, by: territory.prescriber)
             }
-            #expect(try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1).count == 1)
+            #expect(try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system).count == 1)
             clock.set(CivilDate("2026-07-01")!.start.addingTimeInterval(3600))
             await #expect(throws: DomainError.programmeClosed(programme: territory.programme, since: CivilDate("2026-07-01")!)) {
-                try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)
+                try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)
             }
         }
     }
@@ -147,9 +147,9 @@ struct LifecycleTests {
             let serials = try await territory.handOut(store)
             let outcome = try await store.validate(territory.request(store, [serials[0]]))
             #expect(outcome.accepted)
-            await #expect(throws: DomainError.self) { try await store.oppose([serials[1], serials[0]], reason: .stolen) }
+            await #expect(throws: DomainError.self) { try await store.oppose([serials[1], serials[0]], reason: .stolen, actor: .system) }
             #expect(try await store.overview().checksByState[.voided] == nil)
-            try await store.oppose([serials[1]], reason: .lost)
+            try await store.oppose([serials[1]], reason: .lost, actor: .system)
             let booklet = BookletID(try await store.read { tx in
                 try await tx.sql.raw("SELECT booklet_id FROM checks WHERE id = \(bind: serials[2].number)").first(decodingColumn: "booklet_id", as: Int64.self)!
             })
@@ -208,7 +208,7 @@ struct ProgrammeEditTests {
             let saved = try await store.programme(programme)
             #expect(saved.terms.name == "Pass numérique Nord 2026" && saved.terms.faceValue == Money(cents: 2000))
             #expect(saved.terms.shares == terms.shares)
-            _ = try await store.createOrder(programme: programme, booklets: 1)
+            _ = try await store.createOrder(programme: programme, booklets: 1, actor: .system)
             terms.faceValue = Money(cents: 500)
             await #expect(throws: DomainError.invalidTransition(entity: "programme \(programme)", from: "ordered", to: "edited")) {
                 try await store.updateProgramme(programme, of: funder, terms: terms)

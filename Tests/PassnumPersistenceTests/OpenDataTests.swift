@@ -41,6 +41,11 @@ struct OpenDataTests {
         }
     }
 
+    @Test("Every pattern of the standard compiles, so none is silently skipped")
+    func everyPatternCompiles() {
+        #expect(OpenData.compiledPatterns.count == OpenDataSchema.patterns.count)
+    }
+
     @Test("The standard's own example file passes the checks")
     func exampleFilePasses() throws {
         let url = Self.standards.appendingPathComponent("lamednum-standard-mediation-num-v1.0.2.example.csv")

@@ -39,8 +39,8 @@ struct PayoutAndExpiryTests {
             let territory = try await Territory.make(store, booklets: 3)
             let serials = try await territory.handOut(store)
             #expect(try await store.validate(territory.request(store, Array(serials.prefix(4)))).accepted)
-            try await store.oppose([serials[4]], reason: .lost)
-            _ = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)
+            try await store.oppose([serials[4]], reason: .lost, actor: .system)
+            _ = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)
             // The last day of grace: nothing expires yet, a distributed check can still be used.
             clock.set(CivilDate("2026-07-31")!.start.addingTimeInterval(3600 * 12))
             #expect(try await store.expireProgrammes().isEmpty)

@@ -44,11 +44,16 @@ struct PayoutFilesTests {
             // Nothing changes until the bank details are recorded; then only the held-back place is paid.
             let again = try await store.runPayouts(for: Month("2026-03")!)
             #expect(!again.ran && again.files.isEmpty && again.heldBack.count == 1 && again.payouts == 1)
+            let operatorA = Actor("operateur-a", organisation: .operator), operatorB = Actor("operateur-b", organisation: .operator)
             await #expect(throws: DomainError.self) {
-                try await store.recordBankDetails(ApplicationData.Bank(holder: "Clic", iban: "FR7630006000011234567890188", bic: "AGRIFRPP"),
-                                                  place: unbanked, actor: Actor("operateur"))
+                try await store.proposeBankDetails(ApplicationData.Bank(holder: "Clic", iban: "FR7630006000011234567890188", bic: "AGRIFRPP"),
+                                                   place: unbanked, reason: "RIB reçu", actor: operatorA)
             }
-            try await store.recordBankDetails(Territory.bank("Club Clic & Co"), place: unbanked, actor: Actor("operateur"))
+            let change = try await store.proposeBankDetails(Territory.bank("Club Clic & Co"), place: unbanked, reason: "RIB reçu", actor: operatorA)
+            // Recorded by one operator admin, not yet verified by a second: still held back.
+            let pending = try await store.runPayouts(for: Month("2026-03")!)
+            #expect(!pending.ran && pending.heldBack.count == 1)
+            try await store.decideBankDetails(change: change.id, verify: true, reason: nil, actor: operatorB)
             let last = try await store.runPayouts(for: Month("2026-03")!)
             #expect(last.ran && last.heldBack.isEmpty && last.payouts == 2 && last.checks == 4 && last.total == Money(cents: 4000))
             // The second file pays only the place held back the first time: no transfer is ever in two files.

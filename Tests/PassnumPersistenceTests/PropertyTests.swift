@@ -43,7 +43,7 @@ struct PropertyTests {
             short.validUntil = CivilDate("2026-03-20")!
             short.graceDays = 5
             let shortProgramme = try await store.createProgramme(funder: territory.funder, terms: short)
-            try await store.setQuota(programme: shortProgramme, prescriber: territory.prescriber, booklets: 1000)
+            try await store.setQuota(programme: shortProgramme, prescriber: territory.prescriber, booklets: 1000, actor: .system)
             // One booklet already in a person's hands, so that even a short run validates checks.
             _ = try await territory.handOut(store)
             let places = [
@@ -72,14 +72,12 @@ struct PropertyTests {
                 case 0..<6:
                     let programme = programmes[pick(2)]
                     name = "order for programme \(programme)"
-                    let order = try await store.createOrder(programme: programme, booklets: 1 + pick(3))
-                    for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled].prefix(1 + pick(5)) {
-                        try await store.moveOrder(order, to: state)
-                    }
+                    let order = try await store.createOrder(programme: programme, booklets: 1 + pick(3), actor: .system)
+                    try await store.carry(order, to: [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled][pick(5)])
                 case 6..<18:
                     let programme = programmes[pick(2)]
                     name = "allocate in programme \(programme)"
-                    try await store.allocate(programme: programme, prescriber: territory.prescriber, booklets: 1 + pick(2))
+                    try await store.allocate(programme: programme, prescriber: territory.prescriber, booklets: 1 + pick(2), actor: .system)
                 case 18..<21:
                     let booklets = try await ids("SELECT id FROM booklets WHERE prescriber_id IS NOT NULL ORDER BY id")
                     name = "return a booklet"
@@ -124,7 +122,7 @@ struct PropertyTests {
                 case 72..<76:
                     let checks = try await ids("SELECT id FROM checks ORDER BY id")
                     name = "oppose"
-                    if !checks.isEmpty { try await store.oppose([CheckSerial(number: checks[pick(checks.count)])!], reason: .lost) }
+                    if !checks.isEmpty { try await store.oppose([CheckSerial(number: checks[pick(checks.count)])!], reason: .lost, actor: .system) }
                 case 76..<90:
                     let hours = pick(10) < 7 ? 1 + pick(12) : 24 * (1 + pick(10))
                     name = "advance \(hours) h"

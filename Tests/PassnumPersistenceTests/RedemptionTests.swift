@@ -53,7 +53,7 @@ struct RedemptionTests {
             return ValidationRequest(place: territory.place, checks: [PresentedCheck(serial: serials[0].compact, code: other.canonical)],
                                      category: .everydayTools, key: "k")
         case .notDistributed:
-            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)[0]
             let id = try await store.read { tx in
                 try await tx.sql.raw("SELECT MIN(id) AS id FROM checks WHERE booklet_id = \(bind: booklet.rawValue)").first(decodingColumn: "id", as: Int64.self)!
             }
@@ -62,7 +62,7 @@ struct RedemptionTests {
             #expect(try await store.validate(territory.request(store, [serials[0]])).accepted)
             return territory.request(store, [serials[0]])
         case .voided:
-            try await store.oppose([serials[0]], reason: .stolen)
+            try await store.oppose([serials[0]], reason: .stolen, actor: .system)
             return territory.request(store, [serials[0]])
         case .expired:
             clock.set(CivilDate("2026-08-01")!.start.addingTimeInterval(3600 * 10))
@@ -124,7 +124,7 @@ struct RedemptionTests {
     func refusalIsRemembered(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in
             let territory = try await Territory.make(store, booklets: 2)
-            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1)[0]
+            let booklet = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)[0]
             let first = try await store.read { tx in
                 try await tx.sql.raw("SELECT MIN(id) AS id FROM checks WHERE booklet_id = \(bind: booklet.rawValue)").first(decodingColumn: "id", as: Int64.self)!
             }

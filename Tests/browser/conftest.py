@@ -48,7 +48,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self, now):
-        env = dict(os.environ, PASSNUM_FAKE_NOW=now, PASSNUM_PUBLIC_URL=self.url)
+        # passnum serve (without --demo) refuses to start without the operator's account and the public address.
+        env = dict(os.environ, PASSNUM_FAKE_NOW=now, PASSNUM_PUBLIC_URL=self.url, PASSNUM_OPERATOR_NAME="Opérateur Pass numérique",
+                   PASSNUM_OPERATOR_IBAN="FR7630006000011234567890189", PASSNUM_OPERATOR_BIC="AGRIFRPP")
         env.pop("DATABASE_URL", None)
         return env
 

@@ -98,10 +98,19 @@ def test_place_application(server, browser, axe):
     Select(browser.find_element(By.CSS_SELECTOR, "select[name=state]")).select_by_visible_text("Habiliter")
     submit(browser, "Enregistrer")
     assert "Habilité" in notice(browser)
+    # The bank step is the place's proposal: an operator admin verifies it before anything is paid (four eyes).
+    go(browser, server, "/operateur/candidatures")
+    click(browser, browser.find_element(By.LINK_TEXT, PLACE))
+    Select(browser.find_element(By.NAME, "decision")).select_by_visible_text("Vérifié : payer sur ce compte")
+    submit(browser, "Enregistrer la décision")
+    assert "Coordonnées vérifiées" in notice(browser)
     sign_out(browser)
 
     # The place asks to accept the département's checks; the funder accepts.
     sign_in(browser, server, MANAGER)
+    go(browser, server, "/lieu/banque")
+    check_page(browser, axe, "lieu-banque")
+    assert "FR76 3000 6000 0112 3456 7890 189" in browser.find_element(By.TAG_NAME, "main").text
     go(browser, server, "/lieu/financeurs")
     click(browser, browser.find_element(By.XPATH, "//button[@aria-label='Demander à accepter les chèques de Département de la Gironde']"))
     assert "Demande envoyée" in notice(browser)

@@ -1,6 +1,8 @@
 """The whole story in a browser: a funder orders and allocates, a prescriber runs a diagnostic and hands out a
 booklet, a place validates two checks and is refused a third already used, the operator runs the payout, the
 funder sees the numbers change. Every page is screenshot and checked with axe-core."""
+import re
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -15,7 +17,8 @@ def test_story(server, browser, axe):
         go(browser, server, path)
         check_page(browser, axe, name)
 
-    # The funder orders 3 booklets, carries the order to fulfilment and allocates 2 booklets.
+    # The funder orders 3 booklets; the operator quotes; the funder signs the quote; the operator invoices,
+    # records the bank transfer (in two parts) and fulfils; the funder allocates 2 booklets.
     sign_in(browser, server, "financeur@demo.passnum.fr")
     check_page(browser, axe, "financeur-tableau-de-bord")
     used_before = card(browser, "chèques utilisés")
@@ -24,10 +27,46 @@ def test_story(server, browser, axe):
     go(browser, server, "/financeur/commandes")
     fill(browser, "booklets", "3")
     submit(browser, "Créer la commande")
-    for step in ["Devis fait", "Devis signé", "Facturée", "Payée", "Carnets émis"]:
-        submit(browser, "Passer à : " + step)
-        assert step in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "En attente du devis de l’opérateur" in browser.find_element(By.TAG_NAME, "main").text
+    sign_out(browser)
+
+    sign_in(browser, server, "operateur@demo.passnum.fr")
+    go(browser, server, "/operateur/commandes")
+    check_page(browser, axe, "operateur-commandes")
+    click(browser, browser.find_elements(By.XPATH, "//table//a[starts-with(normalize-space(), 'Commande n°')]")[0])
+    order_page = browser.current_url
+    submit(browser, "Faire le devis")
+    assert "Devis fait" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    sign_out(browser)
+
+    sign_in(browser, server, "financeur@demo.passnum.fr")
+    go(browser, server, "/financeur/commandes")
+    submit(browser, "Accepter le devis")
+    assert "Devis signé" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "financeur-commandes")
+    sign_out(browser)
+
+    sign_in(browser, server, "operateur@demo.passnum.fr")
+    browser.get(order_page)
+    submit(browser, "Faire la facture")
+    total = browser.find_element(By.XPATH, "//dt[.='Total à payer']/following-sibling::dd[1]").text
+    total = re.sub(r"[^0-9,]", "", total)
+    fill(browser, "amount", "100")
+    fill(browser, "bankReference", "VIR GIRONDE 0001")
+    submit(browser, "Noter le paiement")
+    assert "attend le reste" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    euros, cents = total.split(",")
+    rest = int(euros) * 100 + int(cents) - 100 * 100
+    fill(browser, "amount", f"{rest // 100},{rest % 100:02d}")
+    fill(browser, "bankReference", "VIR GIRONDE 0002")
+    submit(browser, "Noter le paiement")
+    assert "la commande est payée" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    check_page(browser, axe, "operateur-commande")
+    submit(browser, "Émettre les carnets")
+    assert "Carnets émis" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    sign_out(browser)
+
+    sign_in(browser, server, "financeur@demo.passnum.fr")
     go(browser, server, "/financeur/stock")
     Select(browser.find_element(By.NAME, "prescriber")).select_by_visible_text("CCAS de Bordeaux")
     fill(browser, "booklets", "2")
@@ -120,7 +159,9 @@ def test_story(server, browser, axe):
     go(browser, server, "/operateur/frais")
     check_page(browser, axe, "operateur-frais")
     go(browser, server, "/operateur/journal")
-    assert "Anomalie" not in browser.find_element(By.TAG_NAME, "main").text
+    submit(browser, "Vérifier maintenant")
+    journal = browser.find_element(By.TAG_NAME, "main").text
+    assert "tout est correct" in journal and "Anomalie" not in journal
     check_page(browser, axe, "operateur-journal")
     sign_out(browser)
 

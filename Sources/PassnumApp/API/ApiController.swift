@@ -10,13 +10,15 @@ enum ApiController {
         let method: HTTPMethod
         /// With `:serial` for a path parameter; the OpenAPI document writes it `{serial}`.
         let path: String
+        /// `.public` for the document and the place search; `.apiKey` for the rest (the handler checks the scope).
+        var access: Access = .apiKey
         let handler: @Sendable (Request) async throws -> Response
     }
 
     /// Every operation of the API: registered from this list, and a test checks that each is in the document.
     static let routes: [Route] = [
-        Route(method: .GET, path: "/api/v1/openapi.json", handler: openAPI),
-        Route(method: .GET, path: "/api/v1/places", handler: places),
+        Route(method: .GET, path: "/api/v1/openapi.json", access: .public, handler: openAPI),
+        Route(method: .GET, path: "/api/v1/places", access: .public, handler: places),
         Route(method: .POST, path: "/api/v1/check-status", handler: checkStatus),
         Route(method: .POST, path: "/api/v1/validations", handler: validate),
         Route(method: .GET, path: "/api/v1/validations", handler: validations),
@@ -45,6 +47,7 @@ enum ApiController {
     }
 
     @Sendable static func places(_ request: Request) async throws -> Response {
+        try await request.limitPublicRead(.finder)
         let text = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
         let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         var category: ServiceCategory?
@@ -116,7 +119,7 @@ enum ApiController {
             throw Problem(.unprocessableEntity, "invalid-request", "Unknown category", detail: "use one of the codes listed in the document")
         }
         let outcome = try await request.store.validate(
-            ValidationRequest(place: PlaceID(key.organisation.id!), checks: body.checks.map { PresentedCheck(serial: $0.serial, code: $0.code) },
+            ValidationRequest(place: try own(key.organisation.place), checks: body.checks.map { PresentedCheck(serial: $0.serial, code: $0.code) },
                               category: category, key: idempotencyKey, service: body.serviceId),
             actor: Actor("api key \(key.id)"))
         guard outcome.accepted else {
@@ -133,7 +136,7 @@ enum ApiController {
     @Sendable static func undo(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "undo")
         guard let serial = request.parameters.get("serial").flatMap(CheckSerial.init) else { throw Problem.notFound }
-        try await request.store.undoValidation(of: serial, at: PlaceID(key.organisation.id!), actor: Actor("api key \(key.id)"))
+        try await request.store.undoValidation(of: serial, at: try own(key.organisation.place), actor: Actor("api key \(key.id)"))
         return ApiJSON.response(["serial": serial.compact, "state": CheckState.distributed.rawValue])
     }
 
@@ -164,7 +167,7 @@ enum ApiController {
     @Sendable static func validations(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "list-validations")
         let (limit, cursor) = try paging(request)
-        let records = try await request.store.validations(at: PlaceID(key.organisation.id!), before: cursor, limit: limit)
+        let records = try await request.store.validations(at: try own(key.organisation.place), before: cursor, limit: limit)
         return ApiJSON.response(Page(items: records.map {
             ValidationRecordOut(serial: $0.serial.compact, validatedAt: $0.validatedAt, category: $0.category?.code, amountCents: $0.amount.cents,
                                 cancelled: $0.cancelled, checkState: $0.checkState.rawValue)
@@ -177,7 +180,7 @@ enum ApiController {
 
     @Sendable static func payouts(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "payouts")
-        let payouts = try await request.store.payouts(of: PlaceID(key.organisation.id!))
+        let payouts = try await request.store.payouts(of: try own(key.organisation.place))
         return ApiJSON.response(["payouts": payouts.map {
             PayoutOut(id: $0.id, month: $0.period, checks: $0.checks, amountCents: $0.amount.cents, state: $0.state.rawValue, preparedAt: $0.createdAt)
         }])
@@ -189,7 +192,7 @@ enum ApiController {
 
     @Sendable static func stock(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.readStock, operation: "stock")
-        let booklets = try await request.store.booklets(of: PrescriberID(key.organisation.id!))
+        let booklets = try await request.store.booklets(of: try own(key.organisation.prescriber))
         return ApiJSON.response(["booklets": booklets.map {
             BookletOut(id: $0.id.rawValue, programme: $0.programmeName, availableChecks: $0.available, totalChecks: $0.total)
         }])
@@ -201,7 +204,7 @@ enum ApiController {
         let key = try await request.apiKey(.handOut, operation: "hand-out")
         let body = try ApiJSON.body(HandOutIn.self, of: request)
         let serials = try await request.store.handOut(booklet: BookletID(body.bookletId), checks: body.checks,
-                                                      to: BeneficiaryID(body.beneficiaryId), by: PrescriberID(key.organisation.id!))
+                                                      to: BeneficiaryID(body.beneficiaryId), by: try own(key.organisation.prescriber))
         return ApiJSON.response(["serials": serials.map(\.compact)], status: .created)
     }
 
@@ -213,7 +216,7 @@ enum ApiController {
 
     @Sendable static func statistics(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.readStatistics, operation: "statistics")
-        let statistics = try await request.store.programmeStatistics(of: FunderID(key.organisation.id!))
+        let statistics = try await request.store.programmeStatistics(of: try own(key.organisation.funder))
         return ApiJSON.response(["programmes": statistics.map { programme in
             ProgrammeOut(id: programme.programme.rawValue, name: programme.name, faceValueCents: programme.faceValue.cents, checks: programme.checks,
                          checksByState: Dictionary(uniqueKeysWithValues: CheckState.allCases.map { ($0.rawValue, programme.checksByState[$0] ?? 0) }),
@@ -230,10 +233,18 @@ enum ApiController {
     @Sendable static func checkStates(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.readStatistics, operation: "check-states")
         let (limit, cursor) = try paging(request)
-        let records = try await request.store.checkStates(of: FunderID(key.organisation.id!), after: cursor, limit: limit)
+        let records = try await request.store.checkStates(of: try own(key.organisation.funder), after: cursor, limit: limit)
         return ApiJSON.response(Page(items: records.map {
             CheckStateOut(serial: $0.serial.compact, programmeId: $0.programme.rawValue, bookletId: $0.booklet, state: $0.state.rawValue,
                           distributedAt: $0.distributedAt, redeemedAt: $0.redeemedAt, placeId: $0.place?.rawValue)
         }, nextCursor: records.count == limit ? records.last.map { String($0.serial.number) } : nil))
+    }
+}
+
+extension ApiController {
+    /// The key's organisation, of the kind the operation is for: a key of another kind is refused, never a crash.
+    static func own<ID>(_ id: ID?) throws -> ID {
+        guard let id else { throw Problem(.forbidden, "forbidden", "This key's organisation cannot use this operation") }
+        return id
     }
 }

@@ -59,6 +59,7 @@ struct Problem: Error, Sendable {
         case .beneficiaryLimit: Problem(.conflict, "beneficiary-limit", "The beneficiary would exceed the programme's limit", detail: error.description)
         case .monthNotOver: Problem(.conflict, "conflict", "Not possible yet", detail: error.description)
         case .undoRefused(let reason): Problem(.conflict, reason.rawValue.replacingOccurrences(of: "_", with: "-"), "Cannot undo", detail: reason.description)
+        case .notAllowed: Problem(.forbidden, "forbidden", "Forbidden", detail: error.description)
         case .idempotencyKeyReused:
             Problem(.unprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used with a different request")
         }
@@ -171,6 +172,16 @@ extension Request {
             problem.retryAfter = decision.retryAfterSeconds
             throw problem
         }
+    }
+
+    /// The web pages' per client address limit of `kind` for a public read of the API (same cost, same allowance):
+    /// over it, a `rate-limited` problem with Retry-After.
+    func limitPublicRead(_ kind: PublicLimits.Kind) async throws {
+        guard let over = try await countPublic(kind) else { return }
+        var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
+                              detail: "At most \(over.limit) requests per \(application.publicLimits.windowSeconds) s from one address; retry after \(over.retryAfter) s.")
+        problem.retryAfter = over.retryAfter
+        throw problem
     }
 
     /// The client's address: the connection's peer, or behind a trusted proxy the last address X-Forwarded-For

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "passnum partner API",
   "version": "1.0.0",
-  "description": "The Pass numérique platform's API for places' booking software, prescribers' case-management tools and funders' reporting tools.\n\nAuthentication: an API key created by the organisation's manager in the web interface (Clés API), sent as `Authorization: Bearer pn_…`. Each key has scopes: `validate` (places), `read_stock` and `hand_out` (prescribers), `read_statistics` (funders).\n\nAmounts are integer euro cents. Times are ISO 8601 UTC; days are `YYYY-MM-DD`.\n\nErrors are `application/problem+json` (RFC 9457). `type` is `/api/v1/problems/{code}`, stable for each reason:\n\n- `unauthorized`: 401: no key, an unknown key or a revoked key.\n- `forbidden`: 403: the key lacks the operation's scope.\n- `not-found`: 404: no such record in the key's organisation, or no such path.\n- `invalid-request`: 400 or 422: the body, a parameter or a field is not acceptable; `detail` says which.\n- `idempotency-key-required`: 400: POST /validations needs an Idempotency-Key header.\n- `idempotency-key-reused`: 422: this Idempotency-Key was already used with a different body.\n- `validation-refused`: 422: nothing was validated; `checks` gives each check's reason.\n- `bad-check-digit`: 422: the serial number has a typo.\n- `malformed-serial`: 422: a serial number has 12 digits.\n- `unknown-check`: 404: no check has this serial number and security code.\n- `rate-limited`: 429: too many requests for this key or this client address; wait `Retry-After` seconds.\n- `not-redeemed-here`: 409: the check is not currently validated by this place.\n- `not-today`: 409: a validation can only be undone on the day it was made.\n- `already-paid`: 409: the check is already in a payout.\n- `conflict`: 409: not possible in the record's current state.\n- `quota-exceeded`: 409: the prescriber's quota would be exceeded.\n- `insufficient-stock`: 409: not enough checks left in the booklet.\n- `programme-closed`: 409: the programme is closed for this (hand-outs stop 15 days before its end).\n- `beneficiary-limit`: 409: the beneficiary would exceed the programme's maximum number of checks.\n- `payload-too-large`: 413: the body is larger than 64 KB.\n- `internal-error`: 500: an internal error (a bug: please report it).\n\nRate limits: check status and validation count per key and per client address (default 60 and 120 requests a minute); beyond, 429 with `Retry-After`. They hold across all app servers."
+  "description": "The Pass numérique platform's API for places' booking software, prescribers' case-management tools and funders' reporting tools.\n\nAuthentication: an API key created by the organisation's manager in the web interface (Clés API), sent as `Authorization: Bearer pn_…`. Each key has scopes: `validate` (places), `read_stock` and `hand_out` (prescribers), `read_statistics` (funders).\n\nAmounts are integer euro cents. Times are ISO 8601 UTC; days are `YYYY-MM-DD`.\n\nErrors are `application/problem+json` (RFC 9457). `type` is `/api/v1/problems/{code}`, stable for each reason:\n\n- `unauthorized`: 401: no key, an unknown key or a revoked key.\n- `forbidden`: 403: the key lacks the operation's scope.\n- `not-found`: 404: no such record in the key's organisation, or no such path.\n- `invalid-request`: 400 or 422: the body, a parameter or a field is not acceptable; `detail` says which.\n- `idempotency-key-required`: 400: POST /validations needs an Idempotency-Key header.\n- `idempotency-key-reused`: 422: this Idempotency-Key was already used with a different body.\n- `validation-refused`: 422: nothing was validated; `checks` gives each check's reason.\n- `bad-check-digit`: 422: the serial number has a typo.\n- `malformed-serial`: 422: a serial number has 12 digits.\n- `unknown-check`: 404: no check has this serial number and security code.\n- `rate-limited`: 429: too many requests for this key or this client address; wait `Retry-After` seconds.\n- `not-redeemed-here`: 409: the check is not currently validated by this place.\n- `not-today`: 409: a validation can only be undone on the day it was made.\n- `already-paid`: 409: the check is already in a payout.\n- `conflict`: 409: not possible in the record's current state.\n- `quota-exceeded`: 409: the prescriber's quota would be exceeded.\n- `insufficient-stock`: 409: not enough checks left in the booklet.\n- `programme-closed`: 409: the programme is closed for this (hand-outs stop 15 days before its end).\n- `beneficiary-limit`: 409: the beneficiary would exceed the programme's maximum number of checks.\n- `payload-too-large`: 413: the body is larger than 64 KB.\n- `internal-error`: 500: an internal error (a bug: please report it).\n\nRate limits: check status and validation count per key and per client address (default 60 and 120 requests a minute); the place search counts per client address, with the web site's place finder (default 120 requests a minute). Beyond, 429 with `Retry-After`. They hold across all app servers."
  },
  "servers": [
   {
@@ -130,6 +130,25 @@ enum OpenAPIDocument {
      },
      "422": {
       "description": "Unacceptable input (see the problem types).",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "Rate limited (`rate-limited`).",
+      "headers": {
+       "Retry-After": {
+        "description": "Seconds to wait.",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/problem+json": {
         "schema": {

@@ -4,12 +4,16 @@ import Vapor
 
 /// The `passnum` executable: global options, opening the store, then Vapor's command line.
 public enum PassnumMain {
-    public static func run(_ arguments: [String] = CommandLine.arguments) async -> Int32 {
+    public static func run(_ arguments: [String] = CommandLine.arguments,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
         var arguments = arguments
         do {
             let dataDirectory = try takeOption("--data-dir", from: &arguments)
-            let demoBeforeServe = arguments.dropFirst().first == "serve" && takeFlag("--demo", from: &arguments)
-            let configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory)
+            let serving = servesHTTP(arguments)
+            let demoBeforeServe = serving && takeFlag("--demo", from: &arguments)
+            var configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory, environment: environment)
+            // Checked before anything opens: a real server without the operator's account or public address stops here.
+            configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
 
             var environment = try Environment.detect(arguments: arguments)
             try LoggingSystem.bootstrap(from: &environment)
@@ -63,6 +67,19 @@ public enum PassnumMain {
         let value = arguments[index + 1]
         arguments.removeSubrange(index...(index + 1))
         return value
+    }
+
+    /// Whether Vapor will run its HTTP server: the command is `serve`, or there is none (Vapor's default command).
+    /// Options before the command are skipped with their values (`--env production serve`, `--port 8080`).
+    static func servesHTTP(_ arguments: [String]) -> Bool {
+        let optionsWithValues: Set<String> = ["--env", "-e", "--hostname", "-H", "--port", "-p", "--bind", "-b", "--log"]
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard argument.hasPrefix("-") else { return argument == "serve" }
+            index += optionsWithValues.contains(argument) ? 2 : 1
+        }
+        return true
     }
 
     static func takeFlag(_ name: String, from arguments: inout [String]) -> Bool {

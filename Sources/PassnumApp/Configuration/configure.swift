@@ -6,6 +6,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.store = store
     app.webSettings = .fromEnvironment()
     app.apiLimits = .fromEnvironment()
+    app.publicLimits = .fromEnvironment()
     // Tests create many accounts: a low bcrypt cost keeps them fast. Everywhere else, bcrypt's default (12).
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
     app.http.server.configuration.hostname = "127.0.0.1"

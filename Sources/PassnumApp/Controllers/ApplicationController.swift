@@ -40,6 +40,7 @@ enum ApplicationController {
     }
 
     @Sendable static func signUp(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.signup)
         let form = try request.content.decode(SignUpForm.self)
         var errors = FormErrors()
         if (form.placeName ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.add("placeName", "Indiquez le nom du lieu.") }
@@ -81,6 +82,9 @@ enum ApplicationController {
         .services: "Les services proposés", .hours: "Les horaires", .bank: "Les coordonnées bancaires", .documents: "Les justificatifs",
     ]
 
+    /// The step's title; a step added without one shows its code rather than stopping the page.
+    static func title(_ step: ApplicationStep) -> String { titles[step] ?? step.rawValue }
+
     @Sendable static func overview(_ request: Request) async throws -> Response {
         let (_, place) = try manager(request)
         let application = try await request.store.application(of: place)
@@ -91,14 +95,14 @@ enum ApplicationController {
             h("ol") {
                 for step in ApplicationStep.allCases {
                     h("li") {
-                        h("a", ["href": SiteURL.placeStep(step.rawValue).path]) { titles[step]! }
+                        h("a", ["href": SiteURL.placeStep(step.rawValue).path]) { title(step) }
                         application.steps[step] == nil ? " – à faire" : " – fait"
                     }
                 }
             }
             if application.state == .draft {
                 if let next = application.nextStep {
-                    h("p") { h("a", ["href": SiteURL.placeStep(next.rawValue).path]) { "Continuer : " + titles[next]! } }
+                    h("p") { h("a", ["href": SiteURL.placeStep(next.rawValue).path]) { "Continuer : " + title(next) } }
                 } else {
                     h("form", ["method": "post", "action": SiteURL.placeSubmit.path]) {
                         csrfField(request)
@@ -143,9 +147,9 @@ enum ApplicationController {
 
     static func stepPage(_ request: Request, step: ApplicationStep, application: PlaceApplication, form: StepForm, errors: FormErrors) -> Node {
         let locked = application.steps[step] != nil || application.state != .draft
-        return Layout.page(title: titles[step]!, request: request) {
+        return Layout.page(title: title(step), request: request) {
             h("p") { h("a", ["href": SiteURL.placeApplication.path]) { "Retour à ma demande" } }
-            h("h1") { "Étape \(step.number) sur \(ApplicationStep.allCases.count) : " + titles[step]! }
+            h("h1") { "Étape \(step.number) sur \(ApplicationStep.allCases.count) : " + title(step) }
             Layout.notice(request)
             if locked {
                 h("p", ["role": "status"]) { "Cette étape est envoyée : elle ne peut plus être modifiée." }
@@ -307,7 +311,7 @@ enum ApplicationController {
     }
 
     @Sendable static func submitStep(_ request: Request) async throws -> Response {
-        let (_, place) = try manager(request)
+        let (user, place) = try manager(request)
         guard let step = request.parameters.get("step").flatMap(ApplicationStep.init(rawValue:)) else { throw Abort(.notFound) }
         let form = try request.content.decode(StepForm.self)
         var errors = FormErrors()
@@ -353,7 +357,8 @@ enum ApplicationController {
                 }
                 if bic == nil { errors.add("bic", "Ce n’est pas un BIC : 8 ou 11 lettres et chiffres.") }
                 if errors.isEmpty, case .success(let iban) = iban, let bic {
-                    try await request.store.submitStep(step, ApplicationData.Bank(holder: text(form.holder), iban: iban, bic: bic), place: place)
+                    try await request.store.submitStep(step, ApplicationData.Bank(holder: text(form.holder), iban: iban, bic: bic), place: place,
+                                                       actor: Actor(user.email, organisation: .place(place)))
                 }
             case .documents:
                 try await request.store.submitStep(step, [String: String](), place: place)
@@ -372,9 +377,9 @@ enum ApplicationController {
         }
         let application = try await request.store.application(of: place)
         if let next = application.nextStep {
-            return request.redirect(to: .placeStep(next.rawValue), notice: "Étape « \(titles[step]!) » enregistrée.")
+            return request.redirect(to: .placeStep(next.rawValue), notice: "Étape « \(title(step)) » enregistrée.")
         }
-        return request.redirect(to: .placeApplication, notice: "Étape « \(titles[step]!) » enregistrée. Vous pouvez envoyer votre demande.")
+        return request.redirect(to: .placeApplication, notice: "Étape « \(title(step)) » enregistrée. Vous pouvez envoyer votre demande.")
     }
 
     static func text(_ value: String?) -> String { (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }

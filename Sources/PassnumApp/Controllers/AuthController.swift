@@ -12,6 +12,11 @@ enum AuthController {
     }
 
     static let wrongCredentials = "Adresse e-mail ou mot de passe incorrect."
+    /// Said after too many failures at one address from one connection, whether or not an account uses it: this
+    /// answer does not tell whether an account exists.
+    static let locked = "Trop d’essais : la connexion avec cette adresse est bloquée pour quelques minutes (15 au plus). Vous pouvez aussi changer de mot de passe."
+    static let tooManyFromAddress = "Trop d’essais depuis votre connexion. Réessayez dans quelques minutes."
+    static let slowedDown = "Beaucoup d’essais avec cette adresse en ce moment. Réessayez dans quelques secondes."
 
     @Sendable static func showLogin(_ request: Request) async throws -> Response {
         if let user = request.user { return request.redirect(to: home(for: user.role).path) }
@@ -46,25 +51,27 @@ enum AuthController {
             return Layout.response(loginPage(request, form: form, errors: errors), status: .unprocessableEntity)
         }
         let store = request.store
-        guard let candidate = try await store.loginCandidate(email: email) else {
-            // Same work and same answer as a wrong password: an attacker cannot tell which addresses exist.
-            _ = try? await request.password.async.verify(password, created: dummyHash)
-            errors.add("email", wrongCredentials)
-            return Layout.response(loginPage(request, form: form, errors: errors), status: .unprocessableEntity)
+        let address = request.clientAddress
+        // Claimed before any password is checked, with the same counters whether or not an account uses the
+        // address: parallel guesses cannot pass the limits, and the answers do not tell which addresses exist.
+        let attempt: Int
+        switch try await store.claimLoginAttempt(email: email, client: address, perClient: request.application.publicLimits.loginFailuresPerAddress) {
+        case .allowed(let number): attempt = number
+        case .tooManyFromClient(let retryAfter): return refusal(request, form: form, message: tooManyFromAddress, retryAfter: retryAfter)
+        case .locked(let retryAfter): return refusal(request, form: form, message: locked, retryAfter: retryAfter)
+        case .slowedDown(let retryAfter): return refusal(request, form: form, message: slowedDown, retryAfter: retryAfter)
         }
-        if let until = candidate.lockedUntil, until > store.clock.now {
-            errors.add("email", "Trop d’essais : ce compte est bloqué jusqu’à \(French.dateTime(until)). Vous pouvez aussi changer de mot de passe.")
-            return Layout.response(loginPage(request, form: form, errors: errors), status: .tooManyRequests)
+        guard let candidate = try await store.loginCandidate(email: email) else {
+            // The same bcrypt work as for an account.
+            _ = try? await request.password.async.verify(password, created: dummyHash)
+            return try await refuse(request, form: form, attempt: attempt)
         }
         guard try await request.password.async.verify(password, created: candidate.passwordHash) else {
-            let failures = try await store.recordLoginFailure(user: candidate.id)
-            let pause = AccountRules.slowdown(afterFailures: failures)
-            if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
-            errors.add("email", wrongCredentials)
-            return Layout.response(loginPage(request, form: form, errors: errors), status: .unprocessableEntity)
+            return try await refuse(request, form: form, attempt: attempt)
         }
+        try await store.loginSucceeded(email: email, client: address)
         let token = try await store.openSession(user: candidate.id)
-        let user = try await store.sessionUser(token: token)
+        let user = try await store.sessionUser(token: token, timeouts: request.application.webSettings.sessionTimeouts)
         let target = safeNext(form.suite) ?? home(for: user?.role ?? .placeAgent).path
         let response = request.redirect(to: target)
         response.cookies[Cookies.session] = Cookies.value(
@@ -72,9 +79,38 @@ enum AuthController {
         return response
     }
 
-    /// Only paths of this site: never another host.
+    /// A wrong password, answered more slowly after a few in a row.
+    private static func refuse(_ request: Request, form: LoginForm, attempt: Int) async throws -> Response {
+        let pause = AccountRules.slowdown(afterFailures: attempt)
+        if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
+        var errors = FormErrors()
+        errors.add("email", wrongCredentials)
+        return Layout.response(loginPage(request, form: form, errors: errors), status: .unprocessableEntity)
+    }
+
+    private static func refusal(_ request: Request, form: LoginForm, message: String, retryAfter: Int) -> Response {
+        var errors = FormErrors()
+        errors.add("email", message)
+        let response = Layout.response(loginPage(request, form: form, errors: errors), status: .tooManyRequests)
+        response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter))
+        return response
+    }
+
+    /// Where to go after signing in: only a path of this site, never another host (nor a scheme: it starts with one
+    /// slash). Browsers read `\\` as `/` and drop tabs and line breaks, and a proxy may decode `%2F`: so the text as
+    /// sent and once decoded must both start with one slash and hold no backslash, no control character and no
+    /// encoded slash or backslash, whatever its case.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return nil }
+        guard let next, next.utf8.count < 500, let decoded = next.removingPercentEncoding,
+              next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else { return nil }
+        for text in [next, decoded] {
+            let lowered = text.lowercased()
+            guard text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"),
+                  !lowered.contains("%2f"), !lowered.contains("%5c"),
+                  text.unicodeScalars.allSatisfy({ !($0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}") })
+            else { return nil }
+        }
         return next
     }
 
@@ -131,10 +167,22 @@ enum AuthController {
             errors.add("email", "Indiquez une adresse e-mail complète, par exemple nom@exemple.fr.")
             return Layout.response(forgotPage(request, email: email, errors: errors), status: .unprocessableEntity)
         }
-        if let token = try await request.store.createPasswordReset(email: email) {
-            // No mail server is configured: the operator reads the link in the server log and passes it on.
+        try await request.limitPublic(.reset)
+        if let token = try await request.store.createPasswordReset(email: email), let to = AccountRules.normalisedEmail(email) {
+            // The link goes to the address only: never to the log, where it would open any account, the operator's too.
             let link = request.application.webSettings.publicBaseURL + SiteURL.resetPassword(token).path
-            request.logger.notice("password reset link for \(email): \(link)")
+            do {
+                try await request.application.mailer.send(MailMessage(to: to, subject: "Pass numérique : choisir un nouveau mot de passe", body: """
+                    Bonjour,
+
+                    Pour choisir un nouveau mot de passe, ouvrez ce lien. Il est valable une heure et ne sert qu’une fois :
+                    \(link)
+
+                    Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+                    """))
+            } catch {
+                request.logger.error("the password reset mail could not be sent: \(error)")
+            }
         }
         return request.redirect(to: .forgotPassword, notice: "Si un compte utilise cette adresse, un lien vient d’être envoyé. Il est valable une heure.")
     }

@@ -204,9 +204,9 @@ enum FunderController {
         let perBooklet = Int(form.checksPerBooklet ?? "")
         if perBooklet == nil { errors.add("checksPerBooklet", "Indiquez un nombre entier, par exemple 10.") }
         let from = CivilDate(form.validFrom ?? "")
-        if from == nil { errors.add("validFrom", "Indiquez une date au format AAAA-MM-JJ.") }
+        if from == nil { errors.add("validFrom", "Indiquez une date entre 2000 et 2100, au format AAAA-MM-JJ.") }
         let until = CivilDate(form.validUntil ?? "")
-        if until == nil { errors.add("validUntil", "Indiquez une date au format AAAA-MM-JJ.") }
+        if until == nil { errors.add("validUntil", "Indiquez une date entre 2000 et 2100, au format AAAA-MM-JJ.") }
         let grace = Int(form.graceDays ?? "")
         if grace == nil { errors.add("graceDays", "Indiquez un nombre de jours, par exemple 31.") }
         let departementTexts = (form.departements ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map(String.init)
@@ -359,12 +359,25 @@ enum FunderController {
                 h("li") { h("a", ["href": SiteURL.funderBookletsCSV(order.id.rawValue).path]) { "Fichier pour un imprimeur (CSV)" } }
             }
         }
-        guard let next = order.state.next else { return .text("—") }
-        return h("form", ["method": "post", "action": SiteURL.funderOrderStep(order.id.rawValue).path, "class": "inline"]) {
-            csrfField(request)
-            h("button", ["type": "submit", "name": "etape", "value": next.rawValue]) { "Passer à : " + French.orderState(next) }
-            if order.state.canMove(to: .cancelled) {
-                h("button", ["type": "submit", "name": "etape", "value": OrderState.cancelled.rawValue, "class": "secondary"]) { "Annuler" }
+        // The funder accepts the quote and may cancel before the invoice; every other step is the operator's.
+        let moves = [OrderState.signed, .cancelled].filter { order.state.movers(to: $0).contains(.funder) }
+        let waiting: String? = switch order.state {
+        case .draft: "En attente du devis de l’opérateur."
+        case .signed: "En attente de la facture de l’opérateur."
+        case .invoiced: "Facture à payer : la commande est payée quand l’opérateur a reçu tout le virement."
+        case .paid: "En attente des carnets, émis par l’opérateur."
+        case .quoted, .fulfilled, .cancelled: nil
+        }
+        guard !moves.isEmpty else { return .text(waiting ?? "—") }
+        return group {
+            if let waiting { h("p") { waiting } }
+            h("form", ["method": "post", "action": SiteURL.funderOrderStep(order.id.rawValue).path, "class": "inline"]) {
+                csrfField(request)
+                for move in moves {
+                    h("button", ["type": "submit", "name": "etape", "value": move.rawValue, "class": move == .cancelled ? "secondary" : nil]) {
+                        move == .signed ? "Accepter le devis" : "Annuler la commande"
+                    }
+                }
             }
         }
     }
@@ -410,16 +423,15 @@ enum FunderController {
     }
 
     @Sendable static func createOrder(_ request: Request) async throws -> Response {
-        let (_, funder) = try funder(request)
+        let (user, funder) = try funder(request)
         let form = try request.content.decode(OrderForm.self)
         var errors = FormErrors()
         let programme = Int64(form.programme ?? "").map(ProgrammeID.init)
         let booklets = Int(form.booklets ?? "")
         if booklets == nil { errors.add("booklets", "Indiquez un nombre de carnets, par exemple 100.") }
         if let programme, let booklets {
-            _ = try await ownProgramme(programme, request: request, funder: funder)
             do {
-                _ = try await request.store.createOrder(programme: programme, booklets: booklets)
+                _ = try await request.store.createOrder(programme: programme, booklets: booklets, actor: Actor(user))
                 return request.redirect(to: .funderOrders, notice: "Commande créée.")
             } catch let error as DomainError {
                 errors.add(error)
@@ -435,10 +447,13 @@ enum FunderController {
     @Sendable static func moveOrder(_ request: Request) async throws -> Response {
         let (user, funder) = try funder(request)
         let order = OrderID(try request.id())
+        // Another funder's order is not found, whatever the form says (the store checks again when it moves it).
         guard try await request.store.funder(ofOrder: order) == funder else { throw Abort(.notFound) }
         guard let target = try request.content.decode(StepForm.self).etape.flatMap(OrderState.init(rawValue:)) else { throw Abort(.badRequest) }
         do {
-            try await request.store.moveOrder(order, to: target, actor: Actor(user.email))
+            try await request.store.moveOrder(order, to: target, actor: Actor(user))
+        } catch DomainError.notFound {
+            throw Abort(.notFound)
         } catch let error as DomainError {
             return request.redirect(to: .funderOrders, notice: "Non fait : " + French.message(for: error))
         }
@@ -489,7 +504,7 @@ enum FunderController {
     }
 
     @Sendable static func allocate(_ request: Request) async throws -> Response {
-        let (_, funder) = try funder(request)
+        let (user, funder) = try funder(request)
         let form = try request.content.decode(AllocationForm.self)
         var errors = FormErrors()
         let programme = Int64(form.programme ?? "").map(ProgrammeID.init)
@@ -501,10 +516,10 @@ enum FunderController {
         if let booklets {
             do {
                 if form.action == "quota" {
-                    try await request.store.setQuota(programme: programme, prescriber: prescriber, booklets: booklets)
+                    try await request.store.setQuota(programme: programme, prescriber: prescriber, booklets: booklets, actor: Actor(user))
                     return request.redirect(to: .funderStock, notice: "Quota enregistré : \(booklets) carnets.")
                 }
-                try await request.store.allocate(programme: programme, prescriber: prescriber, booklets: booklets)
+                try await request.store.allocate(programme: programme, prescriber: prescriber, booklets: booklets, actor: Actor(user))
                 return request.redirect(to: .funderStock, notice: "\(booklets) carnet(s) attribué(s).")
             } catch let error as DomainError {
                 errors.add(error)

@@ -113,6 +113,7 @@ enum OperatorController {
         let application: PlaceApplication
         do { application = try await store.application(of: id) } catch DomainError.notFound { throw Abort(.notFound) }
         let decisions = try await store.decisions(of: id)
+        let bankChanges = try await store.bankDetailsChanges(of: id)
         let row = try await store.places().first { $0.id == id }
         return Layout.response(Layout.page(title: application.name, request: request) {
             h("p") { h("a", ["href": SiteURL.operatorApplications.path]) { "Retour aux demandes" } }
@@ -120,7 +121,7 @@ enum OperatorController {
             Layout.notice(request)
             h("p", ["role": "status"]) { "État : " + French.placeState(application.state) }
             for step in ApplicationStep.allCases {
-                h("h2") { ApplicationController.titles[step]! }
+                h("h2") { ApplicationController.title(step) }
                 if application.steps[step] == nil {
                     h("p") { "Pas encore rempli." }
                 } else if step == .documents {
@@ -135,14 +136,7 @@ enum OperatorController {
             }
             h("h2") { "Décision" }
             if let row { stateForm(request, row) }
-            h("h2") { "Coordonnées bancaires vérifiées" }
-            h("form", ["method": "post", "action": SiteURL.operatorBank(id.rawValue).path, "novalidate": ""]) {
-                csrfField(request)
-                field("Titulaire", name: "holder", id: "banque-titulaire")
-                field("IBAN", name: "iban", id: "banque-iban")
-                field("BIC", name: "bic", id: "banque-bic")
-                h("button", ["type": "submit", "class": "secondary"]) { "Enregistrer les coordonnées" }
-            }
+            BankDetailsController.operatorSection(request, place: id, changes: bankChanges)
             table(caption: "Décisions prises", headers: ["Date", "De", "À", "Par", "Motif"], rows: decisions.map {
                 [.text(French.dateTime($0.at)), .text(French.placeState($0.from)), .text(French.placeState($0.to)), .text($0.actor), .text($0.reason ?? "")]
             })
@@ -166,7 +160,13 @@ enum OperatorController {
         _ = try request.requireUser(.operatorAdmin)
         let store = request.store
         let lastMonth = CivilDate(store.clock.now).calendarMonth.previous
-        let month = request.query[String.self, at: "mois"].flatMap(Month.init) ?? lastMonth
+        let month: Month
+        if let text = request.query[String.self, at: "mois"], !text.isEmpty {
+            guard let typed = Month(text) else { throw BadInput.month }
+            month = typed
+        } else {
+            month = lastMonth
+        }
         let preview = try await store.payoutPreview(for: month)
         let runs = try await store.payoutRuns()
         let batches = try await store.payoutBatches()
@@ -231,7 +231,7 @@ enum OperatorController {
 
     @Sendable static func runPayouts(_ request: Request) async throws -> Response {
         let user = try request.requireUser(.operatorAdmin)
-        guard let month = try request.content.decode(MonthForm.self).mois.flatMap(Month.init) else { throw Abort(.badRequest) }
+        guard let month = try request.content.decode(MonthForm.self).mois.flatMap(Month.init) else { throw BadInput.month }
         do {
             let result = try await request.store.runPayouts(for: month, actor: Actor(user.email))
             var text = result.ran
@@ -289,8 +289,23 @@ enum OperatorController {
 
     @Sendable static func sepa(_ request: Request) async throws -> Response {
         _ = try request.requireUser(.operatorAdmin)
-        // Only a file the payout run wrote: found from the batch's record, never from a name in the request.
-        guard let (batch, document) = try await request.store.sepaFile(batch: try request.id()) else { throw Abort(.notFound) }
+        // Only a file the payout run wrote: found from the batch's record, never from a name in the request; and only
+        // with the SHA-256 its run recorded, so a file changed on disk never reaches the bank.
+        let found: (batch: PayoutBatch, data: Data)?
+        do {
+            found = try await request.store.sepaFile(batch: try request.id())
+        } catch let error as PayoutFileError {
+            request.logger.error("refused to hand out a payout file: \(error)")
+            return Layout.response(Layout.page(title: "Fichier refusé", request: request) {
+                h("h1") { "Fichier de virements refusé" }
+                h("p", ["role": "alert"]) {
+                    "Ce fichier a été modifié depuis sa création : il ne doit pas être remis à la banque. Prévenez l’équipe technique. "
+                        + "Une fois le fichier modifié supprimé, il sera recréé à l’identique."
+                }
+                h("p") { h("a", ["href": SiteURL.operatorPayouts.path]) { "Retour aux remboursements" } }
+            }, status: .conflict)
+        }
+        guard let (batch, document) = found else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"virements-\(batch.month)-\(batch.id).xml\"")
@@ -428,55 +443,52 @@ enum OperatorController {
         })
     }
 
-    struct BankForm: Content {
-        var holder: String?
-        var iban: String?
-        var bic: String?
-    }
-
-    @Sendable static func recordBank(_ request: Request) async throws -> Response {
-        let user = try request.requireUser(.operatorAdmin)
-        let place = PlaceID(try request.id())
-        let form = try request.content.decode(BankForm.self)
-        do {
-            try await request.store.recordBankDetails(ApplicationData.Bank(holder: form.holder ?? "", iban: form.iban ?? "", bic: form.bic ?? ""),
-                                                      place: place, actor: Actor(user.email))
-        } catch DomainError.notFound {
-            throw Abort(.notFound)
-        } catch is DomainError {
-            return request.redirect(to: .operatorPlace(place.rawValue), notice: "Non enregistré : vérifiez le titulaire, l’IBAN et le BIC.")
-        }
-        return request.redirect(to: .operatorPlace(place.rawValue), notice: "Coordonnées bancaires enregistrées.")
-    }
-
     // MARK: Journal and verify
+
+    /// Runs the whole verification now and records it; the journal page shows the result.
+    @Sendable static func runVerify(_ request: Request) async throws -> Response {
+        let user = try request.requireUser(.operatorAdmin)
+        let run = try await request.store.verifyAndRecord(actor: Actor(user.email))
+        return request.redirect(to: .operatorJournal, notice: run.holds
+            ? "Contrôle fait : tout est correct."
+            : "Contrôle fait : \(run.violations.count) anomalie(s). Voir le détail ci-dessous.")
+    }
 
     @Sendable static func journal(_ request: Request) async throws -> Response {
         _ = try request.requireUser(.operatorAdmin)
         let store = request.store
         let entries = try await store.journal(limit: 200)
-        let violations = try await store.verify()
-        let kinds = ["order_payment": "Paiement de commande", "redemption": "Validation", "redemption_undo": "Annulation",
-                     "payout": "Remboursement", "credit_note": "Avoir", "place_decision": "Décision sur un lieu",
-                     "affiliation_decision": "Décision d’un financeur", "account_created": "Compte créé",
-                     "payout_settled": "Virements faits", "reversal": "Chèque annulé après validation", "subscription": "Abonnement d’un lieu",
-                     "invoice_issued": "Facture", "payout_exported": "Virements remis à la banque", "settings_changed": "Frais modifiés"]
+        // The last recorded run, not a new one: a whole verification on every visit would load the database.
+        let lastRun = try await store.lastVerifyRun()
         return Layout.response(Layout.page(title: "Journal", request: request) {
             h("h1") { "Journal et contrôles" }
+            Layout.notice(request)
             h("h2") { "Contrôle des comptes" }
-            h("ul") {
-                for invariant in LedgerInvariant.allCases {
-                    if let violation = violations.first(where: { $0.invariant == invariant }) {
-                        h("li", ["class": "refused"]) { "Anomalie – \(invariant): \(violation.detail)" }
-                    } else {
-                        h("li", ["class": "ok"]) { "Correct – \(invariant)" }
+            if let lastRun {
+                h("p", ["role": "status"]) {
+                    "Dernier contrôle le \(French.dateTime(lastRun.finishedAt)) par \(lastRun.actor) : "
+                        + (lastRun.holds ? "tout est correct." : "\(lastRun.violations.count) anomalie(s).")
+                }
+                h("ul") {
+                    for invariant in LedgerInvariant.allCases {
+                        if let violation = lastRun.violations.first(where: { $0.invariant == invariant }) {
+                            h("li", ["class": "refused"]) { "Anomalie – \(invariant): \(violation.detail)" }
+                        } else {
+                            h("li", ["class": "ok"]) { "Correct – \(invariant)" }
+                        }
                     }
                 }
+            } else {
+                h("p", ["role": "status"]) { "Les comptes n’ont pas encore été contrôlés." }
+            }
+            h("form", ["method": "post", "action": SiteURL.operatorVerify.path]) {
+                csrfField(request)
+                h("button", ["type": "submit", "class": "secondary"]) { "Vérifier maintenant" }
             }
             h("h2") { "Dernières écritures" }
             table(caption: "200 dernières écritures du journal", headers: ["N°", "Date", "Opération", "Référence", "Par", "Montant"],
                   rows: entries.map {
-                      [.text(String($0.id)), .text(French.dateTime($0.occurredAt)), .text(kinds[$0.kind] ?? $0.kind),
+                      [.text(String($0.id)), .text(French.dateTime($0.occurredAt)), .text(EntryKind(rawValue: $0.kind).map(French.entryKind) ?? $0.kind),
                        .text($0.reference.count > 60 ? String($0.reference.prefix(60)) + "…" : $0.reference), .text($0.actor), .text(money($0.amount))]
                   })
         })

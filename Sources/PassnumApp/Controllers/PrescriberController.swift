@@ -226,7 +226,7 @@ enum PrescriberController {
     }
 
     @Sendable static func oppose(_ request: Request) async throws -> Response {
-        let (_, prescriber) = try prescriber(request)
+        let (user, prescriber) = try prescriber(request)
         let form = try request.content.decode(OppositionForm.self)
         var errors = FormErrors()
         let reason = OppositionReason(rawValue: form.reason ?? "") ?? .lost
@@ -240,7 +240,7 @@ enum PrescriberController {
                 break
             }
             do {
-                try await request.store.oppose([serial], reason: reason)
+                try await request.store.oppose([serial], reason: reason, actor: Actor(user))
                 return request.redirect(to: .prescriberOpposition, notice: "Le chèque \(serial.grouped) est déclaré \(reason == .lost ? "perdu" : "volé").")
             } catch is DomainError {
                 errors.add("serial", "Ce chèque a déjà été utilisé, expiré ou déclaré : il ne peut plus être bloqué.")

@@ -6,6 +6,7 @@ import Vapor
 /// Pages for everyone, without an account: home, check a check, find a place.
 enum PublicController {
     @Sendable static func home(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.home)
         let o = try await request.store.overview()
         return Layout.response(Layout.page(title: "Accueil", request: request) {
             h("h1") { "Pass numérique" }
@@ -56,6 +57,7 @@ enum PublicController {
     }
 
     @Sendable static func check(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.check)
         let form = try request.content.decode(CheckForm.self)
         var errors = FormErrors()
         let serial: CheckSerial?
@@ -105,6 +107,7 @@ enum PublicController {
     /// Places that accept the checks, filtered by postcode, commune or département and service; nearest first
     /// when the search names a place whose coordinates are known.
     @Sendable static func places(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.finder)
         let text = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
         let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         let category = request.query[String.self, at: "categorie"].flatMap(ServiceCategory.init(code:))
@@ -170,11 +173,14 @@ enum PublicController {
         let radians = Double.pi / 180
         let dLat = (lat2 - lat1) * radians, dLon = (lon2 - lon1) * radians
         let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * radians) * cos(lat2 * radians) * sin(dLon / 2) * sin(dLon / 2)
-        return 6371 * 2 * atan2(sqrt(a), sqrt(1 - a))
+        // Rounding can put `a` a hair above 1 for antipodes: sqrt(1 - a) would be NaN, and Int(NaN) traps in the page.
+        let bounded = min(1, max(0, a))
+        return 6371 * 2 * atan2(sqrt(bounded), sqrt(1 - bounded))
     }
 
     /// A place's public page: services, opening hours, accessibility, how to come.
     @Sendable static func place(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.finder)
         guard let place = try await request.store.publicPlaces(only: PlaceID(try request.id())).first else { throw Abort(.notFound) }
         let hours = place.openingHours.flatMap { try? OpeningHours($0) }
         return Layout.response(Layout.page(title: place.name, request: request) {
@@ -226,6 +232,7 @@ enum PublicController {
     // MARK: Open data
 
     @Sendable static func openDataCSV(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.opendata)
         let body = OpenData.csv(try await request.store.openDataRecords())
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
@@ -234,6 +241,7 @@ enum PublicController {
     }
 
     @Sendable static func openDataJSON(_ request: Request) async throws -> Response {
+        try await request.limitPublic(.opendata)
         let body = try OpenData.json(try await request.store.openDataRecords())
         var headers = HTTPHeaders()
         headers.contentType = .json

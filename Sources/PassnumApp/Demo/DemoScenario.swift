@@ -15,7 +15,7 @@ public struct DemoScenario: Sendable {
         public var undone = 0
         public var payout: PayoutRunResult?
         public var violations: [InvariantViolation] = []
-        /// One account per role: (role, email). They all share `DemoScenario.password`.
+        /// One account per role, two operator admins: (role, email). They all share `DemoScenario.password`.
         public var logins: [(role: Role, email: String)] = []
 
         public var summary: String {
@@ -45,6 +45,10 @@ public struct DemoScenario: Sendable {
 
     /// The demo accounts' password: printed by `passnum demo`, never to be used outside a demo.
     public static let password = "demo-passnum-2026"
+    static let operatorEmail = "operateur@demo.passnum.fr"
+    /// A second operator admin: a bank details change typed by one admin is verified by another (four eyes).
+    static let secondOperatorEmail = "operateur2@demo.passnum.fr"
+    static let funderEmail = "financeur@demo.passnum.fr"
 
     public init(store: Store, seed: UInt64 = 2019, hashPassword: @escaping @Sendable (String) throws -> String = { try Bcrypt.hash($0) }) {
         self.store = store
@@ -101,11 +105,18 @@ public struct DemoScenario: Sendable {
             try await store.submitStep(.services, ApplicationData.Services(
                 categories: [.administrativeProcedures, .everydayTools, .safeUse], accessibility: index == 0 ? ["Surdité"] : []), place: place)
             try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00"), place: place)
-            try await store.submitStep(.bank, ApplicationData.Bank(holder: spec.name, iban: Self.demoIBAN(index), bic: "AGRIFRPP"), place: place)
+            try await store.submitStep(.bank, ApplicationData.Bank(holder: spec.name, iban: Self.demoIBAN(index), bic: "AGRIFRPP"), place: place,
+                                       actor: Actor(email, organisation: .place(place)))
             try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("%PDF-1.4\n% statuts de démonstration\n".utf8))
             try await store.submitStep(.documents, [String: String](), place: place)
             try await store.submitApplication(place: place, actor: Actor(email))
-            try await store.changePlaceState(place, to: .qualified, actor: Actor("operateur@demo.passnum.fr"))
+            try await store.changePlaceState(place, to: .qualified, actor: Actor(Self.operatorEmail, organisation: .operator))
+            // The bank step was the place's proposal: the operator verifies it with the application (four eyes: the place
+            // proposed, the operator checked).
+            for change in try await store.bankDetailsChanges(of: place) where change.state == .pending {
+                try await store.decideBankDetails(change: change.id, verify: true, reason: "RIB joint à la demande",
+                                                  actor: Actor(Self.operatorEmail, organisation: .operator))
+            }
             try await store.addService(NewService(category: .everydayTools, title: "Atelier « Mon smartphone »",
                                                   description: "Apprendre à se servir de son téléphone : appels, photos, messages.",
                                                   durationMinutes: 90, priceChecks: 1), place: place)
@@ -117,19 +128,20 @@ public struct DemoScenario: Sendable {
 
         // The operator's management fee: 2 % of the face value, with VAT on the fee only (on the invoices).
         try await store.setFeeSchedule(FeeSchedule(managementFee: .rate(basisPoints: 200)), actor: Actor("demo"), reason: "tarif de la démonstration")
-        // 500 booklets in two orders, carried from draft to fulfilled.
+        // 500 booklets in two orders, carried from draft to fulfilled: the funder orders and signs the quotes, the
+        // operator quotes, invoices, records the bank transfers and fulfils.
+        let funderManager = Actor(Self.funderEmail, organisation: .funder(funder))
+        let operatorAdmin = Actor(Self.operatorEmail, organisation: .operator)
         for booklets in [300, 200] {
-            let order = try await store.createOrder(programme: programme, booklets: booklets)
-            for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] {
-                try await store.moveOrder(order, to: state, actor: Actor("demo"))
-            }
+            let order = try await store.createOrder(programme: programme, booklets: booklets, actor: funderManager)
+            try await store.carryOrder(order, to: .fulfilled, funder: funderManager, operator: operatorAdmin, bankReference: "VIR-GIRONDE")
         }
 
         // Stock to prescribers, then 200 booklets handed out over the first month.
         var stock: [(PrescriberID, BookletID)] = []
         for (prescriber, count) in zip(prescribers, [110, 80, 60]) {
-            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 150)
-            stock += try await store.allocate(programme: programme, prescriber: prescriber, booklets: count).map { (prescriber, $0) }
+            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 150, actor: .system)
+            stock += try await store.allocate(programme: programme, prescriber: prescriber, booklets: count, actor: .system).map { (prescriber, $0) }
         }
         var handed: [(serial: CheckSerial, place: Int)] = []
         let firstMonthSeconds = Double(currentMonth.previous.firstDay.start.timeIntervalSince(clock.now))
@@ -195,15 +207,16 @@ public struct DemoScenario: Sendable {
         report.payout = try await store.runPayouts(for: currentMonth.previous, actor: Actor("demo"))
 
         let accounts: [(Role, String, String, Organisation)] = [
-            (.operatorAdmin, "operateur@demo.passnum.fr", "Camille Opérateur", .operator),
-            (.funderManager, "financeur@demo.passnum.fr", "Dominique Financeur", .funder(funder)),
+            (.operatorAdmin, Self.operatorEmail, "Camille Opérateur", .operator),
+            (.operatorAdmin, Self.secondOperatorEmail, "Alex Contrôleur", .operator),
+            (.funderManager, Self.funderEmail, "Dominique Financeur", .funder(funder)),
             (.prescriberAgent, "prescripteur@demo.passnum.fr", "Sacha Prescripteur", .prescriber(prescribers[0])),
             (.placeAgent, "agent@demo.passnum.fr", "Charlie Agent", .place(places[0])),
         ]
         for (role, email, name, organisation) in accounts {
             try await store.createUser(email: email, name: name, passwordHash: hash, role: role, organisation: organisation)
         }
-        report.logins = [(.operatorAdmin, "operateur@demo.passnum.fr"), (.funderManager, "financeur@demo.passnum.fr"),
+        report.logins = [(.operatorAdmin, Self.operatorEmail), (.operatorAdmin, Self.secondOperatorEmail), (.funderManager, Self.funderEmail),
                          (.prescriberAgent, "prescripteur@demo.passnum.fr"), (.placeManager, "lieu@demo.passnum.fr"),
                          (.placeAgent, "agent@demo.passnum.fr")]
         report.overview = try await store.overview()

@@ -35,17 +35,33 @@ struct HTMLErrorMiddleware: AsyncMiddleware {
         case let error as DomainError:
             status = .unprocessableEntity
             message = French.message(for: error)
+        case let bad as BadInput:
+            status = .badRequest
+            message = bad.message
         default:
             status = .internalServerError
             message = "Une erreur est survenue. Réessayez plus tard."
             request.logger.report(error: error)
         }
-        return Layout.response(Layout.page(title: "Erreur", request: request) {
+        let response = Layout.response(Layout.page(title: "Erreur", request: request) {
             h("h1") { status == .notFound ? "Page introuvable" : "Impossible de continuer" }
             h("p", ["role": "alert"]) { message }
             h("p") { h("a", ["href": SiteURL.home.path]) { "Retour à l’accueil" } }
         }, status: status)
+        // A refusal for too many requests says when to come back (see `Request.limitPublic`).
+        if let retryAfter = (error as? any AbortError)?.headers.first(name: .retryAfter) {
+            response.headers.replaceOrAdd(name: .retryAfter, value: retryAfter)
+        }
+        return response
     }
+}
+
+/// A value of the address (query string, path) that is out of bounds: a 400 page that says, in French, what to send.
+struct BadInput: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+
+    static let month = BadInput("Ce mois n’est pas valable : indiquez un mois entre \(Month.earliest) et \(Month.latest), au format AAAA-MM.")
 }
 
 enum ErrorPage {
@@ -69,6 +85,7 @@ enum French {
         case .monthNotOver(let month): "Le mois \(month) n’est pas terminé."
         case .undoRefused(let reason): undo(reason)
         case .idempotencyKeyReused: "Cette demande a déjà été envoyée avec d’autres chèques. Rechargez la page."
+        case .notAllowed: "Vous n’avez pas le droit de faire cette action."
         }
     }
 
@@ -80,6 +97,8 @@ enum French {
             "faceValue": "Valeur d’un chèque", "consentDate": "Date du consentement", "reason": "Motif", "postcode": "Code postal",
             "siret": "SIRET", "level": "Niveau", "answers": "Réponses", "bankDate": "Date des virements", "fee": "Frais de gestion",
             "subscription": "Abonnement", "bookletText": "Texte imprimé sur les chèques",
+            "holder": "Titulaire du compte", "iban": "IBAN", "bic": "BIC",
+            "amount": "Montant", "valueDate": "Date de valeur", "bankReference": "Référence du virement",
         ][field] ?? field
     }
 
@@ -94,6 +113,10 @@ enum French {
         if reason.hasPrefix("the bank date must be") { return "elle doit être entre la préparation des virements et aujourd’hui." }
         if reason.hasPrefix("the rate must be") { return "le pourcentage doit être entre 0 et 100." }
         if reason.hasPrefix("the fixed fee must be") || reason.hasPrefix("the subscription must be") { return "montant trop élevé." }
+        if reason == "must be more than zero" { return "le montant doit être plus grand que zéro." }
+        if reason == "is too large" { return "montant trop élevé." }
+        if reason == "cannot be in the future" { return "cette date n’est pas encore passée." }
+        if reason == "is required" { return "à remplir." }
         return "valeur refusée."
     }
 
@@ -140,7 +163,7 @@ enum French {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = CivilDate.timeZone
         let c = calendar.dateComponents([.hour, .minute], from: instant)
-        return "\(date(CivilDate(instant))) à \(c.hour!) h \(String(format: "%02d", c.minute!))"
+        return "\(date(CivilDate(instant))) à \(c.hour ?? 0) h \(String(format: "%02d", c.minute ?? 0))"
     }
 
     static func state(_ state: CheckState) -> String {
@@ -164,6 +187,32 @@ enum French {
         case .rejected: "Refusé"
         case .suspended: "Suspendu"
         case .disqualified: "Retiré"
+        }
+    }
+
+    /// Every kind of journal entry, as the operator's journal page names it.
+    static func entryKind(_ kind: EntryKind) -> String {
+        switch kind {
+        case .paymentReceived: "Paiement reçu"
+        case .orderPayment: "Commande payée"
+        case .redemption: "Validation"
+        case .redemptionUndo: "Annulation"
+        case .payout: "Remboursement"
+        case .creditNote: "Avoir"
+        case .payoutSettled: "Virements faits"
+        case .reversal: "Chèque annulé après validation"
+        case .subscription: "Abonnement d’un lieu"
+        case .placeDecision: "Décision sur un lieu"
+        case .affiliationDecision: "Décision d’un financeur"
+        case .accountCreated: "Compte créé"
+        case .invoiceIssued: "Facture"
+        case .payoutExported: "Virements remis à la banque"
+        case .settingsChanged: "Frais modifiés"
+        case .apiKeyChanged: "Clé API créée ou retirée"
+        case .orderMoved: "Étape d’une commande"
+        case .bankDetailsProposed: "Coordonnées bancaires proposées"
+        case .bankDetailsDecided: "Décision sur des coordonnées bancaires"
+        case .payoutFileWritten: "Fichier de virements écrit"
         }
     }
 

@@ -58,7 +58,8 @@ enum Layout {
     static func navigation(for role: Role) -> [(String, SiteURL)] {
         switch role {
         case .operatorAdmin:
-            [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Remboursements", .operatorPayouts), ("Factures", .operatorBilling),
+            [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Commandes", .operatorOrders), ("Remboursements", .operatorPayouts),
+             ("Factures", .operatorBilling), ("Banque", .operatorBankChanges),
              ("Journal", .operatorJournal)]
         case .funderManager:
             [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
@@ -69,7 +70,7 @@ enum Layout {
              ("Clés API", .apiKeys)]
         case .placeManager:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts), ("Catalogue", .placeCatalogue),
-             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication), ("Clés API", .apiKeys)]
+             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication), ("Coordonnées bancaires", .placeBank), ("Clés API", .apiKeys)]
         case .placeAgent:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts)]
         }

@@ -11,6 +11,10 @@ enum SiteURL: Equatable {
     case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
     case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64), operatorSEPA(Int64), operatorBank(Int64)
     case operatorBatchExported(Int64), operatorBatchSettled(Int64), operatorReversal, operatorFees, operatorBilling
+    case operatorOrders, operatorOrder(Int64), operatorOrderStep(Int64), operatorOrderPayment(Int64)
+    case operatorVerify
+    // Bank details (four eyes): the operator's list of changes to decide, a decision, the place's own page
+    case operatorBankChanges, operatorBankDecision(Int64), placeBank
     // Invoices and credit notes (operator, the funder or place they are for)
     case invoice(Int64), creditNote(Int64), funderDocuments
     // Partner API keys (funder and place managers, prescriber agents)
@@ -48,6 +52,11 @@ enum SiteURL: Equatable {
         case .operatorPayouts: "/operateur/remboursements"
         case .operatorExpiry: "/operateur/expiration"
         case .operatorJournal: "/operateur/journal"
+        case .operatorOrders: "/operateur/commandes"
+        case .operatorOrder(let id): "/operateur/commandes/\(id)"
+        case .operatorOrderStep(let id): "/operateur/commandes/\(id)/etape"
+        case .operatorOrderPayment(let id): "/operateur/commandes/\(id)/paiements"
+        case .operatorVerify: "/operateur/journal/verification"
         case .operatorApplications: "/operateur/candidatures"
         case .operatorSEPA(let id): "/operateur/virements/\(id)"
         case .operatorBatchExported(let id): "/operateur/virements/\(id)/transmis"
@@ -61,6 +70,9 @@ enum SiteURL: Equatable {
         case .apiKeys: "/cles-api"
         case .apiKeyRevocation(let id): "/cles-api/\(id)/revocation"
         case .operatorBank(let id): "/operateur/lieux/\(id)/banque"
+        case .operatorBankChanges: "/operateur/banque"
+        case .operatorBankDecision(let id): "/operateur/banque/\(id)/decision"
+        case .placeBank: "/lieu/banque"
         case .operatorPlace(let id): "/operateur/lieux/\(id)"
         case .operatorDocument(let place, let document): "/operateur/lieux/\(place)/documents/\(document)"
         case .funderHome: "/financeur"
@@ -106,11 +118,15 @@ enum SiteURL: Equatable {
         case .resetPassword: .resetPassword(":token")
         case .operatorPlaceState: .operatorPlaceState(0)
         case .funderOrderStep: .funderOrderStep(0)
+        case .operatorOrder: .operatorOrder(0)
+        case .operatorOrderStep: .operatorOrderStep(0)
+        case .operatorOrderPayment: .operatorOrderPayment(0)
         case .funderBookletsPDF: .funderBookletsPDF(0)
         case .funderBookletsCSV: .funderBookletsCSV(0)
         case .funderProgramme: .funderProgramme(0)
         case .place: .place(0)
         case .operatorBank: .operatorBank(0)
+        case .operatorBankDecision: .operatorBankDecision(0)
         case .operatorSEPA: .operatorSEPA(0)
         case .operatorBatchExported: .operatorBatchExported(0)
         case .operatorBatchSettled: .operatorBatchSettled(0)

@@ -51,17 +51,25 @@ public enum AccountRules {
     public static let minimumPasswordLength = 10
     public static let maximumPasswordLength = 128
 
-    /// Failed logins in a row before the account is locked for `lockout`.
+    /// Sign-in attempts at one address from one client address in a window of `lockout` before that client must
+    /// wait for the window to end. Counted the same way whether or not an account uses the address.
     public static let failuresBeforeLockout = 5
     public static let lockout: TimeInterval = 15 * 60
-    /// Failed logins in a row after which each attempt is answered more slowly.
+    /// Attempts at one address in the same window after which each attempt is answered more slowly.
     public static let failuresBeforeSlowdown = 2
+    /// Attempts at one address per hour from every client together, after which only one password check per
+    /// `ceilingPace` is allowed: guessing from many client addresses is slowed down, the owner is never locked out long.
+    public static let attemptsPerEmailPerHour = 100
+    public static let ceilingPace: TimeInterval = 10
 
     /// The pause before answering a login attempt after `failures` failures in a row: nothing for the first
     /// ones, then one more second each time, at most 5 seconds.
     public static func slowdown(afterFailures failures: Int) -> TimeInterval {
         failures <= failuresBeforeSlowdown ? 0 : min(Double(failures - failuresBeforeSlowdown), 5)
     }
+
+    /// Failed sign-ins from one client address, across addresses, before it must wait for the end of the 15 minutes.
+    public static let failuresPerAddress = 30
 
     /// A lower-cased, trimmed email address, or nil when it is not one.
     public static func normalisedEmail(_ text: String) -> String? {
@@ -81,6 +89,34 @@ public enum AccountRules {
         guard password.count <= maximumPasswordLength else {
             throw .invalid(field: "password", reason: "must be at most \(maximumPasswordLength) characters")
         }
+    }
+}
+
+/// How long a session may go unused before it ends, by role; every session also ends 12 hours after sign-in.
+/// Operator admins can move money: their sessions end sooner.
+public struct SessionTimeouts: Sendable, Equatable {
+    public var operatorAdmin: TimeInterval
+    public var others: TimeInterval
+
+    public static let standard = SessionTimeouts(operatorAdmin: 30 * 60, others: 120 * 60)
+    /// Bounds of a setting, in minutes: at least one minute, at most the 12 hours a session lasts anyway.
+    public static let minutes = 1...720
+
+    public init(operatorAdmin: TimeInterval, others: TimeInterval) {
+        self.operatorAdmin = operatorAdmin
+        self.others = others
+    }
+
+    public func idle(for role: Role) -> TimeInterval { role == .operatorAdmin ? operatorAdmin : others }
+
+    /// "30" (every role) or "30/120" (operator admins / other roles), in minutes; nil when malformed or out of bounds.
+    public static func parse(minutes text: String) -> SessionTimeouts? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(parts.count), let first = parts[0], let last = parts[parts.count - 1],
+              minutes.contains(first), minutes.contains(last)
+        else { return nil }
+        return SessionTimeouts(operatorAdmin: TimeInterval(first * 60), others: TimeInterval(last * 60))
     }
 }
 

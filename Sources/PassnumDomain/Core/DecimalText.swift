@@ -10,11 +10,15 @@ public enum DecimalText {
               parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0])
         else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
-        guard fraction.count <= decimals, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard (0...6).contains(decimals), fraction.count <= decimals, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         fraction += String(repeating: "0", count: decimals - fraction.count)
         var scale: Int64 = 1
         for _ in 0..<decimals { scale *= 10 }
-        return whole * scale + (fraction.isEmpty ? 0 : Int64(fraction)!)
+        // At most 12 digits times 10^6 fits in Int64; the checked operations keep that a refusal, not a trap, if the
+        // limits above ever change.
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
+        let (value, carry) = scaled.addingReportingOverflow(Int64(fraction) ?? 0)
+        return overflow || carry ? nil : value
     }
 
     /// The inverse of `scaled` for non-negative values, as people write it: 250 with 2 decimals is "2,5".

@@ -23,6 +23,8 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     case undoRefused(UndoRefusal)
     /// The same idempotency key was used with a different request.
     case idempotencyKeyReused
+    /// The acting organisation may not do this (segregation of duties, or another organisation's record).
+    case notAllowed(action: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .monthNotOver(month): "month \(month) is not over yet"
         case let .undoRefused(reason): "cannot undo: \(reason.description)"
         case .idempotencyKeyReused: "this idempotency key was already used for a different request"
+        case .notAllowed(let action): "not allowed: \(action)"
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An order of booklets: draft → quoted → signed → invoiced → paid → fulfilled. It can be cancelled
 /// until it is invoiced; after that money is involved and it must be carried through.
 public enum OrderState: String, CaseIterable, Sendable, Codable {
@@ -19,5 +21,47 @@ public enum OrderState: String, CaseIterable, Sendable, Codable {
         return next == target
     }
 
+    /// Segregation of duties: who may make the move from this state to `target`. The funder orders, accepts
+    /// the quote and may cancel before the invoice; the operator quotes, invoices, and fulfils. Nobody moves
+    /// an order to *paid*: it gets there when the payments the operator records reach the invoice total, so
+    /// no single person creates money in the journal.
+    public func movers(to target: OrderState) -> Set<OrganisationKind> {
+        guard canMove(to: target) else { return [] }
+        switch target {
+        case .quoted, .invoiced, .fulfilled: return [.operator]
+        case .signed: return [.funder]
+        case .cancelled: return [.funder, .operator]
+        case .paid, .draft: return []
+        }
+    }
+
+    /// Whether a payment received can be recorded for an order in this state.
+    public var awaitsPayment: Bool { self == .invoiced }
+
     public static let maximumBooklets = 200_000
+}
+
+/// A payment received from a funder for an order, as the operator reads it on the bank statement.
+public struct OrderPayment: Sendable, Equatable {
+    public let amount: Money
+    public let valueDate: CivilDate
+    public let bankReference: String
+
+    public static let maximumReferenceLength = 140
+
+    /// Checks what the operator typed: a positive amount, a value date that is not in the future, and the
+    /// bank's reference in printable characters.
+    public init(amount: Money, valueDate: CivilDate, bankReference: String, today: CivilDate) throws(DomainError) {
+        guard amount.cents > 0 else { throw .invalid(field: "amount", reason: "must be more than zero") }
+        guard amount.cents <= 1_000_000_000_00 else { throw .invalid(field: "amount", reason: "is too large") }
+        guard valueDate <= today else { throw .invalid(field: "valueDate", reason: "cannot be in the future") }
+        let reference = bankReference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reference.isEmpty else { throw .invalid(field: "bankReference", reason: "is required") }
+        guard reference.count <= Self.maximumReferenceLength,
+              reference.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) })
+        else { throw .invalid(field: "bankReference", reason: "must be at most \(Self.maximumReferenceLength) printable characters") }
+        self.amount = amount
+        self.valueDate = valueDate
+        self.bankReference = reference
+    }
 }

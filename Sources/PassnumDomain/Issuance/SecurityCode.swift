@@ -77,9 +77,9 @@ public struct SecurityCode: Hashable, Sendable, CustomStringConvertible {
 public enum Crockford {
     public static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
-    /// The first `characters` × 5 bits of `bytes`, most significant bit first.
+    /// The first `characters` × 5 bits of `bytes`, most significant bit first (as many characters as the bytes hold).
     public static func encode(_ bytes: [UInt8], characters: Int) -> String {
-        precondition(characters * 5 <= bytes.count * 8)
+        let characters = max(0, min(characters, bytes.count * 8 / 5))
         var output = ""
         output.reserveCapacity(characters)
         for index in 0..<characters {

@@ -14,6 +14,9 @@ public enum Account: Hashable, Sendable {
     case vatPayable
     /// Payouts sent to the bank and not yet settled (liability): the place is paid, the money not yet gone.
     case payoutsInTransit
+    /// Money a funder paid that is not yet applied to a paid order (liability): a part payment waiting for the
+    /// rest of the invoice, or what was paid beyond it.
+    case funderAdvances(FunderID)
 
     public var code: String {
         switch self {
@@ -24,11 +27,15 @@ public enum Account: Hashable, Sendable {
         case .feeRevenue: "fee_revenue"
         case .vatPayable: "vat_payable"
         case .payoutsInTransit: "payouts_in_transit"
+        case .funderAdvances: "funder_advances"
         }
     }
 }
 
 public enum EntryKind: String, Sendable, Codable, CaseIterable {
+    /// A payment received from a funder, recorded by the operator from the bank statement.
+    case paymentReceived = "payment_received"
+    /// An order's payments reached its invoice total: the money is applied to the programme, the fee and VAT.
     case orderPayment = "order_payment"
     case redemption
     case redemptionUndo = "redemption_undo"
@@ -50,6 +57,14 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
     case settingsChanged = "settings_changed"
     /// A partner API key created or revoked (keys act for an organisation, like a role).
     case apiKeyChanged = "api_key_changed"
+    /// An order moved one step (quoted, signed, invoiced, fulfilled, cancelled), by whom.
+    case orderMoved = "order_moved"
+    /// New bank details for a place proposed (pending a second person's decision), with the old and new IBAN masked.
+    case bankDetailsProposed = "bank_details_proposed"
+    /// Proposed bank details verified or rejected by an operator admin other than the proposer.
+    case bankDetailsDecided = "bank_details_decided"
+    /// A payout batch's SEPA file written: its SHA-256 in the reference, checked before every download.
+    case payoutFileWritten = "payout_file_written"
 }
 
 public struct JournalLine: Hashable, Sendable {
@@ -125,7 +140,7 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .balancedTransactions: "every journal transaction balances"
         case .programmeConservation: "per programme, checks issued = redeemed + outstanding + voided + expired"
         case .placePayable: "per place, payable balance = face value of redeemed checks not yet paid"
-        case .funderMoney: "per funder, money received = orders paid (face value + fees); credit notes = expired checks"
+        case .funderMoney: "per funder, money received = payments recorded; paid orders (face value + fees) = money applied, never more than received; credit notes = expired checks"
         case .redeemedAtMostOnce: "a check is redeemed at most once"
         case .tamperEvidentJournal: "the journal's chain of hashes is unbroken"
         }

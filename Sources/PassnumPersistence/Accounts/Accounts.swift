@@ -16,8 +16,18 @@ public struct SessionUser: Sendable, Equatable {
 public struct LoginCandidate: Sendable {
     public let id: Int64
     public let passwordHash: String
-    public let failedLogins: Int
-    public let lockedUntil: Date?
+}
+
+/// What the sign-in limits allow one attempt to do, decided before any password is checked.
+public enum LoginClaim: Sendable, Equatable {
+    /// The password may be checked; `attempt` is its number for this address from this client in the window.
+    case allowed(attempt: Int)
+    /// Too many attempts from this client address, whatever the addresses tried.
+    case tooManyFromClient(retryAfter: Int)
+    /// Too many failures for this address from this client: wait for the window to end.
+    case locked(retryAfter: Int)
+    /// Past the ceiling for this address from every client: one check per pace, never a long lock.
+    case slowedDown(retryAfter: Int)
 }
 
 extension Store {
@@ -62,26 +72,61 @@ extension Store {
     public func loginCandidate(email: String) async throws -> LoginCandidate? {
         guard let email = AccountRules.normalisedEmail(email) else { return nil }
         return try await read { tx in
-            try await tx.sql.raw("SELECT id, password_hash, failed_logins, locked_until FROM users WHERE email = \(bind: email)").first()
-                .map { LoginCandidate(id: try $0.int("id"), passwordHash: try $0.string("password_hash"),
-                                      failedLogins: Int(try $0.int("failed_logins")),
-                                      lockedUntil: try $0.optionalInt("locked_until").map(Date.init(millis:))) }
+            try await tx.sql.raw("SELECT id, password_hash FROM users WHERE email = \(bind: email)").first()
+                .map { LoginCandidate(id: try $0.int("id"), passwordHash: try $0.string("password_hash")) }
         }
     }
 
-    /// Counts a failed login; locks the account once there were too many in a row. Returns the failures.
-    @discardableResult
-    public func recordLoginFailure(user: Int64) async throws -> Int {
-        let now = clock.now
+    /// The prefix of every sign-in counter of an address: the digest, never the address itself.
+    static func loginBuckets(email: String) -> String {
+        "login-email:" + digest(AccountRules.normalisedEmail(email) ?? email.lowercased()) + ":"
+    }
+
+    /// Claims one password check before it runs, in one transaction, with the same counters whether or not an
+    /// account uses `email` (so the answers never tell). Every counter is an atomic upsert that returns its count,
+    /// so parallel guesses cannot pass a limit. In order, the first one over refuses and the later ones are not
+    /// counted:
+    /// 1. `login-address:<client>`: attempts from one client address, across addresses (`perClient` per 15 minutes);
+    /// 2. `login-email:<digest>:client:<client>`: attempts at this address from this client (5 per 15 minutes) —
+    ///    the "lock", which failures from other clients cannot trigger for this one;
+    /// 3. `login-email:<digest>:all`: attempts at this address from every client, per hour; past the ceiling only
+    ///    `login-email:<digest>:pace` applies, one check per `AccountRules.ceilingPace`: slower, never locked out (an
+    ///    attempt slowed down is not counted in 2).
+    public func claimLoginAttempt(email: String, client: String, perClient: Int = AccountRules.failuresPerAddress) async throws -> LoginClaim {
+        let prefix = Self.loginBuckets(email: email)
+        let window = Int(AccountRules.lockout)
+        let now = clock.now.millis
         return try await transaction { tx in
-            let failures = Int(try await tx.sql.raw("""
-                UPDATE users SET failed_logins = failed_logins + 1 WHERE id = \(bind: user) RETURNING failed_logins
-                """).first(decodingColumn: "failed_logins", as: Int64.self) ?? 0)
-            if failures >= AccountRules.failuresBeforeLockout {
-                let until = now.addingTimeInterval(AccountRules.lockout).millis
-                try await tx.sql.raw("UPDATE users SET locked_until = \(bind: until), failed_logins = 0 WHERE id = \(bind: user)").run()
+            let fromClient = try await tx.hitRateLimit("login-address:" + client, windowSeconds: window, now: now)
+            if fromClient.hits > perClient { return .tooManyFromClient(retryAfter: fromClient.retryAfter) }
+            let pair = try await tx.hitRateLimit(prefix + "client:" + client, windowSeconds: window, now: now)
+            if pair.hits > AccountRules.failuresBeforeLockout { return .locked(retryAfter: pair.retryAfter) }
+            let all = try await tx.hitRateLimit(prefix + "all", windowSeconds: 3600, now: now)
+            if all.hits > AccountRules.attemptsPerEmailPerHour {
+                let pace = try await tx.hitRateLimit(prefix + "pace", windowSeconds: Int(AccountRules.ceilingPace), now: now)
+                if pace.hits > 1 {
+                    // Not checked, so not a failure of this client: slowing down must not lead to its lock.
+                    try await tx.sql.raw("""
+                        UPDATE rate_limits SET hits = hits - 1 WHERE bucket = \(bind: prefix + "client:" + client) AND hits > 0
+                        """).run()
+                    return .slowedDown(retryAfter: pace.retryAfter)
+                }
             }
-            return failures
+            return .allowed(attempt: pair.hits)
+        }
+    }
+
+    /// After the right password: gives the client its attempt back (only failures use up its allowance) and clears
+    /// this client's failures at this address.
+    public func loginSucceeded(email: String, client: String) async throws {
+        let window = Int64(AccountRules.lockout) * 1000
+        let now = clock.now.millis
+        try await transaction { tx in
+            try await tx.sql.raw("""
+                UPDATE rate_limits SET hits = hits - 1
+                WHERE bucket = \(bind: "login-address:" + client) AND window_start = \(bind: now - now % window) AND hits > 0
+                """).run()
+            try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: Self.loginBuckets(email: email) + "client:" + client)").run()
         }
     }
 
@@ -90,33 +135,48 @@ extension Store {
         let token = Self.randomToken()
         let now = clock.now
         try await transaction { tx in
-            try await tx.sql.raw("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(bind: user)").run()
             try await tx.sql.raw("""
-                INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+                INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
                 VALUES (\(bind: Self.digest(token)), \(bind: user), \(bind: Self.randomToken()), \(bind: now.millis),
-                  \(bind: now.addingTimeInterval(Self.sessionLifetime).millis))
+                  \(bind: now.addingTimeInterval(Self.sessionLifetime).millis), \(bind: now.millis))
                 """).run()
         }
         return token
     }
 
-    /// The user of a session cookie, or nil when the session is unknown or over.
-    public func sessionUser(token: String) async throws -> SessionUser? {
+    /// The user of a session cookie, or nil when the session is unknown, over (12 hours after sign-in) or unused
+    /// for longer than its role's idle time. Use is recorded at most once a minute, not a write per request.
+    public func sessionUser(token: String, timeouts: SessionTimeouts = .standard) async throws -> SessionUser? {
         let now = clock.now.millis
-        return try await read { tx in
+        let digest = Self.digest(token)
+        let found = try await read { tx -> (user: SessionUser, lastSeen: Int64)? in
             guard let row = try await tx.sql.raw("""
-                SELECT u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, s.csrf_token
+                SELECT u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, s.csrf_token,
+                  COALESCE(s.last_seen_at, s.created_at) AS last_seen
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: Self.digest(token)) AND s.expires_at > \(bind: now)
+                WHERE s.token_hash = \(bind: digest) AND s.expires_at > \(bind: now)
                 """).first(),
                 let role = Role(rawValue: try row.string("role")),
                 let kind = OrganisationKind(rawValue: try row.string("organisation_kind"))
             else { return nil }
-            return SessionUser(
+            let user = SessionUser(
                 id: try row.int("id"), email: try row.string("email"), name: try row.string("name"), role: role,
                 organisation: Organisation(kind: kind, id: try row.optionalInt("organisation_id")),
                 csrfToken: try row.string("csrf_token"))
+            return (user, try row.int("last_seen"))
         }
+        guard let found else { return nil }
+        let idle = Int64(timeouts.idle(for: found.user.role) * 1000)
+        guard now - found.lastSeen <= idle else {
+            try await transaction { tx in try await tx.sql.raw("DELETE FROM sessions WHERE token_hash = \(bind: digest)").run() }
+            return nil
+        }
+        if now - found.lastSeen >= 60_000 {
+            try await transaction { tx in
+                try await tx.sql.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE token_hash = \(bind: digest)").run()
+            }
+        }
+        return found.user
     }
 
     public func closeSession(token: String) async throws {
@@ -158,9 +218,13 @@ extension Store {
                 WHERE token_hash = \(bind: Self.digest(token)) AND used_at IS NULL AND expires_at > \(bind: now) RETURNING user_id
                 """).first(decodingColumn: "user_id", as: Int64.self)
             else { throw DomainError.invalid(field: "token", reason: "this link is unknown, already used or expired") }
-            try await tx.sql.raw("""
-                UPDATE users SET password_hash = \(bind: passwordHash), failed_logins = 0, locked_until = NULL WHERE id = \(bind: user)
-                """).run()
+            guard let email = try await tx.sql.raw("""
+                UPDATE users SET password_hash = \(bind: passwordHash) WHERE id = \(bind: user) RETURNING email
+                """).first(decodingColumn: "email", as: String.self)
+            else { throw DomainError.notFound("user \(user)") }
+            // A new password makes every guess so far worthless: the address's counters start again, for every client.
+            // (The prefix is hexadecimal: nothing in it is a LIKE wildcard.)
+            try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket LIKE \(bind: Self.loginBuckets(email: email) + "%")").run()
             try await tx.sql.raw("DELETE FROM sessions WHERE user_id = \(bind: user)").run()
         }
     }

@@ -38,7 +38,7 @@ public enum Benchmark {
                 name: "Bench", validFrom: today.adding(days: -10), validUntil: today.adding(days: 300),
                 perimeter: Perimeter(departements: [DepartementCode("59")!]), shares: [CoFundingShare(cofunder: "État", percent: 100)]))
             let prescriber = try await store.createPrescriber(name: "Bench prescriber", commune: CommuneCode("59350")!)
-            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 1_000_000)
+            try await store.setQuota(programme: programme, prescriber: prescriber, booklets: 1_000_000, actor: .system)
             let place = try await store.createPlace(NewPlace(name: "Bench place", commune: CommuneCode("59350")!, postcode: "59000"))
             try await store.changePlaceState(place, to: .qualified)
             try await store.requestAffiliation(place: place, funder: funder)
@@ -50,8 +50,9 @@ public enum Benchmark {
         }
 
         func paidOrder(_ store: Store, booklets: Int) async throws -> OrderID {
-            let order = try await store.createOrder(programme: programme, booklets: booklets)
-            for state in [OrderState.quoted, .signed, .invoiced, .paid] { try await store.moveOrder(order, to: state) }
+            let funder = Actor("bench funder", organisation: .funder(try await store.programme(programme).funder))
+            let order = try await store.createOrder(programme: programme, booklets: booklets, actor: funder)
+            try await store.carryOrder(order, to: .paid, funder: funder, operator: .system)
             return order
         }
     }
@@ -59,7 +60,7 @@ public enum Benchmark {
     /// A fulfilled order of `booklets` booklets, for the print benchmark.
     public static func fulfilledOrder(_ store: Store, booklets: Int) async throws -> OrderID {
         let order = try await Setup.make(store).paidOrder(store, booklets: booklets)
-        try await store.moveOrder(order, to: .fulfilled)
+        try await store.moveOrder(order, to: .fulfilled, actor: .system)
         return order
     }
 
@@ -67,7 +68,7 @@ public enum Benchmark {
     public static func issuance(_ store: Store, checks: Int) async throws -> Result {
         let setup = try await Setup.make(store)
         let order = try await setup.paidOrder(store, booklets: checks / 10)
-        let seconds = try await time { try await store.moveOrder(order, to: .fulfilled) }
+        let seconds = try await time { try await store.moveOrder(order, to: .fulfilled, actor: .system) }
         return Result(name: "issuance (fulfil one order)", operations: checks, seconds: seconds)
     }
 
@@ -112,8 +113,8 @@ public enum Benchmark {
         let setup = try await Setup.make(store)
         let booklets = (count + 9) / 10
         let order = try await setup.paidOrder(store, booklets: booklets)
-        try await store.moveOrder(order, to: .fulfilled)
-        let allocated = try await store.allocate(programme: setup.programme, prescriber: setup.prescriber, booklets: booklets)
+        try await store.moveOrder(order, to: .fulfilled, actor: .system)
+        let allocated = try await store.allocate(programme: setup.programme, prescriber: setup.prescriber, booklets: booklets, actor: .system)
         var serials: [CheckSerial] = []
         for booklet in allocated {
             serials += try await store.handOut(booklet: booklet, to: setup.beneficiary, by: setup.prescriber)

@@ -41,3 +41,18 @@ func requiredText(_ text: String, field: String, maximum: Int = 200) throws(Doma
 extension Array where Element == Int64 {
     var binds: [any Encodable & Sendable] { map { $0 as any Encodable & Sendable } }
 }
+
+/// A value read from the database that does not parse: a bug or a tampered row, never the user's fault, so
+/// it is not a `DomainError` (the web layer answers 500 and logs it).
+struct CorruptValue: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "unreadable value in column \(column)" }
+}
+
+extension Optional {
+    /// The value read from `column`, or `CorruptValue`.
+    func orThrow(_ column: String) throws -> Wrapped {
+        guard let self else { throw CorruptValue(column: column) }
+        return self
+    }
+}

@@ -43,12 +43,24 @@ public final class ManualClock: PassnumClock, @unchecked Sendable {
     public func advance(seconds: TimeInterval) { lock.withLock { current += seconds } }
 }
 
-/// Who performs an operation, as written in the journal.
+/// Who performs an operation: the name written in the journal, and the organisation they act for. Operations
+/// that check duties or ownership refuse an actor without an organisation, so a caller that forgets to say
+/// who acts gets a refusal, never someone else's rights.
 public struct Actor: Sendable, Hashable, CustomStringConvertible {
     public var name: String
-    public init(_ name: String) { self.name = name }
-    public static let system = Actor("system")
+    public var organisation: Organisation?
+    public init(_ name: String, organisation: Organisation? = nil) {
+        self.name = name
+        self.organisation = organisation
+    }
+    /// The operator's own processes (command line, scheduled tasks, the demo).
+    public static let system = Actor("system", organisation: .operator)
     public var description: String { name }
+
+    /// Acting for `funder`, or for the operator; anyone else does not see the record (`notFound(record)`).
+    func requireFunderOrOperator(_ funder: FunderID, else record: @autoclosure () -> String) throws(DomainError) {
+        guard organisation == .operator || organisation == .funder(funder) else { throw .notFound(record()) }
+    }
 }
 
 /// A database transaction in progress, handed to the business operations.
@@ -143,12 +155,17 @@ public final class Store: Sendable {
     }
 
     var database: any SQLDatabase {
-        databases.database(logger: logger, on: eventLoopGroup.any()) as! any SQLDatabase
+        get throws {
+            guard let database = databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase else {
+                throw StoreError.notConfigured
+            }
+            return database
+        }
     }
 
     /// Runs `body` without a transaction, for reads.
     public func read<T: Sendable>(_ body: @Sendable (Transaction) async throws -> T) async throws -> T {
-        try await body(Transaction(sql: database, kind: kind))
+        try await body(Transaction(sql: try database, kind: kind))
     }
 
     /// Runs `body` in one database transaction: everything it writes is committed together, or nothing is.
@@ -187,9 +204,9 @@ public final class Store: Sendable {
     /// Runs `body` on one pooled connection between the `begin` statements and COMMIT, or ROLLBACK if it throws.
     func onOneConnection<T: Sendable>(begin: [String], _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let kind = self.kind
-        let pooled = databases.database(logger: logger, on: eventLoopGroup.any())!
+        guard let pooled = databases.database(logger: logger, on: eventLoopGroup.any()) else { throw StoreError.notConfigured }
         return try await pooled.withConnection { connection in
-            let sql = connection as! any SQLDatabase
+            guard let sql = connection as? any SQLDatabase else { throw StoreError.notConfigured }
             for statement in begin { try await sql.raw(SQLQueryString(statement)).run() }
             do {
                 let result = try await body(Transaction(sql: sql, kind: kind))
@@ -209,7 +226,10 @@ public final class Store: Sendable {
 
     private func checkReachable() async throws {
         do {
-            _ = try await database.raw("SELECT 1 AS one").all()
+            _ = try await (try database).raw("SELECT 1 AS one").all()
+            // Write-ahead logging: a long read (verify, export) on its snapshot no longer holds writers back. The
+            // mode is stored in the file, so every connection and every later start uses it.
+            if kind == .sqlite { _ = try await (try database).raw("PRAGMA journal_mode = WAL").all() }
         } catch {
             throw StoreError.databaseUnreachable(location: configuration.location.description, reason: Self.explain(error))
         }

@@ -77,6 +77,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case dataDirectoryNotWritable(path: String, reason: String)
     case databaseUnreachable(location: String, reason: String)
     case secretUnreadable(path: String, reason: String)
+    /// The database driver was not set up as `Store.open` does: a programming error, never the user's.
+    case notConfigured
 
     public var description: String {
         switch self {
@@ -87,6 +89,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "cannot reach the database (\(location)): \(reason)"
         case let .secretUnreadable(path, reason):
             "the installation secret \(path) cannot be read (\(reason)); restore it from your backup: without it no check can be validated"
+        case .notConfigured: "the database is not configured (internal error)"
         }
     }
 }

@@ -6,13 +6,14 @@ extension Store {
     /// Moves `count` booklets of the funder's stock to a prescriber, within the prescriber's quota.
     /// Returns the booklets allocated, lowest numbers first.
     @discardableResult
-    public func allocate(programme: ProgrammeID, prescriber: PrescriberID, booklets count: Int) async throws -> [BookletID] {
+    public func allocate(programme: ProgrammeID, prescriber: PrescriberID, booklets count: Int, actor: Actor) async throws -> [BookletID] {
         guard (1...100_000).contains(count) else {
             throw DomainError.invalid(field: "booklets", reason: "must be between 1 and 100 000")
         }
         let now = clock.now
         return try await transaction { tx in
             let programme = try await tx.programme(programme)
+            try actor.requireFunderOrOperator(programme.funder, else: "programme \(programme.id)")
             try tx.requireOpen(programme, today: CivilDate(now))
             // Locking the quota row serialises allocations to one prescriber on PostgreSQL.
             guard let quota = try await tx.sql.raw("""

@@ -8,12 +8,26 @@ public enum OppositionReason: String, Sendable, CaseIterable {
 
 extension Store {
     /// Opposes checks that are not redeemed yet: they become voided and can never be validated.
-    /// All or nothing: if one of them cannot be voided, none is.
-    public func oppose(_ serials: [CheckSerial], reason: OppositionReason) async throws {
+    /// All or nothing: if one of them cannot be voided, none is. A prescriber opposes only checks of the
+    /// booklets it holds or handed out (others are "not found"); the operator any check.
+    public func oppose(_ serials: [CheckSerial], reason: OppositionReason, actor: Actor) async throws {
         guard !serials.isEmpty else { throw DomainError.invalid(field: "checks", reason: "no check given") }
         let ids = Array(Set(serials.map(\.number))).sorted()
         let now = clock.now.millis
         try await transaction { tx in
+            switch actor.organisation {
+            case .some(.operator): break
+            case .some(let organisation) where organisation.prescriber != nil:
+                if let foreign = try await tx.sql.raw("""
+                    SELECT c.id FROM checks c JOIN booklets b ON b.id = c.booklet_id
+                    WHERE c.id IN (\(binds: ids.binds)) AND (b.prescriber_id IS NULL OR b.prescriber_id <> \(bind: organisation.prescriber?.rawValue))
+                    ORDER BY c.id LIMIT 1
+                    """).first(decodingColumn: "id", as: Int64.self) {
+                    throw DomainError.notFound("check \(CheckSerial(number: foreign)?.grouped ?? String(foreign))")
+                }
+            default:
+                throw DomainError.notAllowed(action: "only a prescriber holding the check, or the operator, opposes it")
+            }
             let voided = try await tx.sql.raw("""
                 UPDATE checks SET state = 'voided', voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
                 WHERE id IN (\(binds: ids.binds)) AND state IN ('issued', 'allocated', 'distributed') RETURNING id

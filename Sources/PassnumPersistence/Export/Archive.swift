@@ -310,7 +310,7 @@ extension Transaction {
         var ordered: [String] = []
         var placed: Set<String> = []
         while ordered.count < references.count {
-            let ready = references.keys.filter { !placed.contains($0) && references[$0]!.subtracting([$0]).isSubset(of: placed) }.sorted()
+            let ready = references.keys.filter { !placed.contains($0) && (references[$0] ?? []).subtracting([$0]).isSubset(of: placed) }.sorted()
             guard !ready.isEmpty else { throw ArchiveError.incompatible("the tables reference each other in a cycle") }
             ordered += ready
             placed.formUnion(ready)

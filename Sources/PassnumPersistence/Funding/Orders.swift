@@ -15,10 +15,39 @@ public struct OrderSummary: Sendable, Equatable {
     public var amounts: InvoiceAmounts { InvoiceAmounts(face: faceTotal, fee: fee, vat: vat) }
 }
 
+/// A payment received for an order, as recorded by the operator.
+public struct RecordedPayment: Sendable, Equatable {
+    public let amount: Money
+    public let valueDate: CivilDate
+    public let bankReference: String
+    public let recordedBy: String
+    public let recordedAt: Date
+}
+
+/// An order as the operator's list shows it.
+public struct OrderListing: Sendable {
+    public let summary: OrderSummary
+    public let funder: String
+    public let programme: String
+    public let received: Money
+}
+
 extension Store {
+    /// The most recent orders of every funder, with what was received for each: one query.
+    public func latestOrders(limit: Int = 200) async throws -> [OrderListing] {
+        try await read { tx in try await tx.orderListings("ORDER BY o.id DESC LIMIT \(bind: Int64(max(1, min(limit, 1000))))") }
+    }
+
+    /// An order with its funder's and programme's names and what was received, for the operator's order page.
+    public func orderListing(_ id: OrderID) async throws -> OrderListing {
+        guard let listing = try await read({ tx in try await tx.orderListings("WHERE o.id = \(bind: id.rawValue)").first })
+        else { throw DomainError.notFound("order \(id)") }
+        return listing
+    }
+
     /// A new order in draft: `booklets` booklets of the programme, at face value, plus the management fee in
-    /// force and its VAT.
-    public func createOrder(programme: ProgrammeID, booklets: Int) async throws -> OrderID {
+    /// force and its VAT. Made by the programme's funder (or the operator's own processes).
+    public func createOrder(programme: ProgrammeID, booklets: Int, actor: Actor) async throws -> OrderID {
         guard (1...OrderState.maximumBooklets).contains(booklets) else {
             throw DomainError.invalid(field: "booklets", reason: "must be between 1 and \(OrderState.maximumBooklets)")
         }
@@ -26,16 +55,19 @@ extension Store {
         return try await transaction { tx in
             // Locked: a concurrent edit of the programme's terms waits for this first order, or wins before it.
             let programme = try await tx.programme(programme, lock: true)
+            try actor.requireFunderOrOperator(programme.funder, else: "programme \(programme.id)")
             guard !programme.expired else {
                 throw DomainError.programmeClosed(programme: programme.id, since: programme.terms.expiryDay)
             }
             let faceTotal = programme.terms.faceValue * Int64(booklets * programme.terms.checksPerBooklet)
             let amounts = InvoiceAmounts(face: faceTotal, fee: try await tx.feeSchedule().managementFee.amount(on: faceTotal))
-            return OrderID(try await tx.insertReturningID("""
+            let id = OrderID(try await tx.insertReturningID("""
                 INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, created_at, updated_at)
                 VALUES (\(bind: programme.id.rawValue), \(bind: Int64(booklets)), \(bind: faceTotal.cents), \(bind: amounts.fee.cents),
                   \(bind: amounts.vat.cents), \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now))
                 """))
+            try await tx.post(.event(.orderMoved, reference: "order:\(id):draft", reason: nil), actor: actor, at: Date(millis: now))
+            return id
         }
     }
 
@@ -43,61 +75,188 @@ extension Store {
         try await read { tx in try await tx.order(id) }
     }
 
-    /// Moves an order one step: draft → quoted → signed → invoiced → paid → fulfilled, or cancels it.
-    /// Invoicing issues the numbered invoice; payment writes the journal entry; fulfilment issues the booklets
-    /// and checks.
+    /// Moves an order one step, by the party whose duty it is (`OrderState.movers`): the funder accepts the
+    /// quote or cancels; the operator quotes, invoices and fulfils. A funder acting on another funder's order
+    /// gets `notFound`. Invoicing issues the numbered invoice; fulfilment issues the booklets and checks.
+    /// Nothing moves an order to *paid*: `recordPayment` does, once the payments reach the invoice total.
     @discardableResult
-    public func moveOrder(_ id: OrderID, to target: OrderState, actor: Actor = .system) async throws -> OrderSummary {
+    public func moveOrder(_ id: OrderID, to target: OrderState, actor: Actor) async throws -> OrderSummary {
         let now = clock.now
         return try await transaction { tx in
             let order = try await tx.order(id)
+            let funder = try await tx.programme(order.programme).funder
+            let party = try tx.party(of: actor, forOrderOf: funder, order: id)
             guard order.state.canMove(to: target) else {
                 throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: target.rawValue)
             }
-            // The state guard in the WHERE clause makes concurrent moves of one order safe on PostgreSQL.
-            let moved = try await tx.sql.raw("""
-                UPDATE orders SET state = \(bind: target.rawValue), updated_at = \(bind: now.millis)
-                WHERE id = \(bind: id.rawValue) AND state = \(bind: order.state.rawValue) RETURNING id
-                """).all()
-            guard moved.count == 1 else {
-                throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: target.rawValue)
+            guard order.state.movers(to: target).contains(party) else {
+                throw DomainError.notAllowed(action: "a \(party.rawValue) cannot move an order from \(order.state.rawValue) to \(target.rawValue)")
             }
+            try await tx.setOrderState(order, to: target, at: now)
             switch target {
             case .invoiced:
-                let programme = try await tx.programme(order.programme)
-                _ = try await tx.issueInvoice(kind: .order, amounts: order.amounts, order: id, funder: programme.funder, place: nil,
-                                              at: now, actor: actor)
-            case .paid:
-                let programme = try await tx.programme(order.programme)
-                let entry = try JournalEntry(kind: .orderPayment, reference: "order:\(id)", lines: [
-                    .debit(.bank, order.amounts.total),
-                    .credit(.programmeFunds(programme.id), order.faceTotal),
-                    .credit(.feeRevenue, order.fee),
-                    .credit(.vatPayable, order.vat),
-                ])
-                try await tx.post(entry, actor: actor, at: now)
+                _ = try await tx.issueInvoice(kind: .order, amounts: order.amounts, order: id, funder: funder, place: nil, at: now, actor: actor)
             case .fulfilled:
                 try await tx.issue(order: order)
             default:
                 break
             }
+            try await tx.post(.event(.orderMoved, reference: "order:\(id):\(target.rawValue)", reason: nil), actor: actor, at: now)
             return try await tx.order(id)
+        }
+    }
+
+    /// Records a payment the operator sees on the bank statement for an invoiced order. The money goes to the
+    /// funder's advances; once the order's payments reach the invoice total, the order is paid and the total
+    /// is applied to the programme's funds, the fee and the VAT. What is paid beyond the total stays in the
+    /// funder's advances, visible in the journal. Only the operator records payments.
+    @discardableResult
+    public func recordPayment(_ id: OrderID, _ payment: OrderPayment, actor: Actor) async throws -> OrderSummary {
+        let now = clock.now
+        return try await transaction { tx in
+            guard actor.organisation == .operator else {
+                throw DomainError.notAllowed(action: "only the operator records payments received")
+            }
+            // Locked: two payments recorded at once both count, and only one of them pays the order.
+            guard let locked = try await tx.sql.raw("SELECT state FROM orders WHERE id = \(bind: id.rawValue)" + SQLQueryString(tx.forUpdate)).first()
+            else { throw DomainError.notFound("order \(id)") }
+            let order = try await tx.order(id)
+            guard try locked.string("state") == OrderState.invoiced.rawValue else {
+                throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: OrderState.paid.rawValue)
+            }
+            let funder = try await tx.programme(order.programme).funder
+            try await tx.sql.raw("""
+                INSERT INTO order_payments (order_id, funder_id, amount_cents, value_date, bank_reference, recorded_by, recorded_at)
+                VALUES (\(bind: id.rawValue), \(bind: funder.rawValue), \(bind: payment.amount.cents), \(bind: payment.valueDate.description),
+                  \(bind: payment.bankReference), \(bind: actor.name), \(bind: now.millis))
+                """).run()
+            var received = try JournalEntry.transfer(.paymentReceived, reference: "order:\(id)", amount: payment.amount,
+                                                     from: .bank, to: .funderAdvances(funder))
+            received.reason = "bank reference \(payment.bankReference), value date \(payment.valueDate)"
+            try await tx.post(received, actor: actor, at: now)
+            let paid = try await tx.paymentsTotal(of: id)
+            if paid >= order.amounts.total {
+                try await tx.setOrderState(order, to: .paid, at: now)
+                try await tx.post(try JournalEntry(kind: .orderPayment, reference: "order:\(id)", lines: [
+                    .debit(.funderAdvances(funder), order.amounts.total),
+                    .credit(.programmeFunds(order.programme), order.faceTotal),
+                    .credit(.feeRevenue, order.fee),
+                    .credit(.vatPayable, order.vat),
+                ]), actor: actor, at: now)
+            }
+            return try await tx.order(id)
+        }
+    }
+
+    /// Carries an order from its state to `target` one step at a time, each step by the party whose duty it is
+    /// (the same checks apply: `funder` must be the order's funder, `operator` the operator), the payment being one
+    /// transfer of the invoice total. For the demo, the benchmarks and the tests, which play both parties.
+    public func carryOrder(_ id: OrderID, to target: OrderState, funder: Actor, operator: Actor,
+                           bankReference: String = "VIR-DEMO") async throws {
+        var order = try await self.order(id)
+        while order.state != target, let next = order.state.next {
+            if next == .paid {
+                let payment = try OrderPayment(amount: order.amounts.total - (try await read { tx in try await tx.paymentsTotal(of: id) }),
+                                               valueDate: CivilDate(clock.now), bankReference: "\(bankReference)-\(id)", today: CivilDate(clock.now))
+                order = try await recordPayment(id, payment, actor: `operator`)
+            } else {
+                order = try await moveOrder(id, to: next, actor: order.state.movers(to: next).contains(.funder) ? funder : `operator`)
+            }
+        }
+    }
+
+    /// The payments recorded for an order, oldest first.
+    public func payments(of id: OrderID) async throws -> [RecordedPayment] {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT amount_cents, value_date, bank_reference, recorded_by, recorded_at FROM order_payments
+                WHERE order_id = \(bind: id.rawValue) ORDER BY id
+                """).all().map { row in
+                RecordedPayment(amount: Money(cents: try row.int("amount_cents")),
+                                valueDate: try CivilDate(try row.string("value_date")).orThrow("value_date"),
+                                bankReference: try row.string("bank_reference"), recordedBy: try row.string("recorded_by"),
+                                recordedAt: Date(millis: try row.int("recorded_at")))
+            }
         }
     }
 }
 
 extension Transaction {
+    /// Orders with their funder's and programme's names and the payments received, `clause` after the joins.
+    func orderListings(_ clause: SQLQueryString) async throws -> [OrderListing] {
+        try await sql.raw("""
+            SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.state,
+              f.name AS funder_name, p.name AS programme_name,
+              (SELECT CAST(COALESCE(SUM(op.amount_cents), 0) AS BIGINT) FROM order_payments op WHERE op.order_id = o.id) AS received
+            FROM orders o JOIN programmes p ON p.id = o.programme_id JOIN funders f ON f.id = p.funder_id
+            """ + " " + clause).all().map { row in
+            OrderListing(summary: try Self.orderSummary(row), funder: try row.string("funder_name"),
+                         programme: try row.string("programme_name"), received: Money(cents: try row.int("received")))
+        }
+    }
+
     func order(_ id: OrderID) async throws -> OrderSummary {
         guard let row = try await sql.raw("""
             SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, state FROM orders WHERE id = \(bind: id.rawValue)
             """).first()
         else { throw DomainError.notFound("order \(id)") }
-        guard let state = OrderState(rawValue: try row.string("state")) else {
-            throw DomainError.invalid(field: "state", reason: "unreadable order state in the database")
-        }
-        return OrderSummary(
-            id: id, programme: ProgrammeID(try row.int("programme_id")), booklets: Int(try row.int("booklets")),
+        return try Self.orderSummary(row)
+    }
+
+    static func orderSummary(_ row: any SQLRow) throws -> OrderSummary {
+        OrderSummary(
+            id: OrderID(try row.int("id")), programme: ProgrammeID(try row.int("programme_id")), booklets: Int(try row.int("booklets")),
             faceTotal: Money(cents: try row.int("face_total_cents")), fee: Money(cents: try row.int("fee_cents")),
-            vat: Money(cents: try row.int("vat_cents")), state: state)
+            vat: Money(cents: try row.int("vat_cents")), state: try OrderState(rawValue: try row.string("state")).orThrow("state"))
+    }
+
+    /// Which side the actor is on for an order of `funder`: the operator, or that funder. Anyone else does not
+    /// see the order at all.
+    func party(of actor: Actor, forOrderOf funder: FunderID, order: OrderID) throws -> OrganisationKind {
+        switch actor.organisation {
+        case .some(.operator): return .operator
+        case .some(let organisation) where organisation == .funder(funder): return .funder
+        default: throw DomainError.notFound("order \(order)")
+        }
+    }
+
+    /// The state guard in the WHERE clause makes concurrent moves of one order safe on PostgreSQL.
+    func setOrderState(_ order: OrderSummary, to target: OrderState, at now: Date) async throws {
+        let moved = try await sql.raw("""
+            UPDATE orders SET state = \(bind: target.rawValue), updated_at = \(bind: now.millis)
+            WHERE id = \(bind: order.id.rawValue) AND state = \(bind: order.state.rawValue) RETURNING id
+            """).all()
+        guard moved.count == 1 else {
+            throw DomainError.invalidTransition(entity: "order \(order.id)", from: order.state.rawValue, to: target.rawValue)
+        }
+    }
+
+    func paymentsTotal(of id: OrderID) async throws -> Money {
+        Money(cents: try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS v FROM order_payments WHERE order_id = \(bind: id.rawValue)
+            """).first(decodingColumn: "v", as: Int64.self) ?? 0)
+    }
+}
+
+/// Orders paid before payments were recorded took the money in one `order_payment` entry debiting the bank. Migration
+/// 48 records each as one payment of what that entry received, so that `verify` finds the money the journal holds.
+enum OrderPaymentsMigration {
+    @Sendable static func recordEarlierPayments(_ tx: Transaction) async throws {
+        let rows = try await tx.sql.raw("""
+            SELECT t.id AS entry, t.actor, t.occurred_at, o.id AS order_id, p.funder_id, l.debit_cents
+            FROM journal_transactions t JOIN journal_lines l ON l.transaction_id = t.id AND l.account = 'bank'
+            JOIN orders o ON t.reference = 'order:' || o.id JOIN programmes p ON p.id = o.programme_id
+            WHERE t.kind = 'order_payment' AND l.debit_cents > 0 ORDER BY t.id
+            """).all()
+        for row in rows {
+            let occurredAt = try row.int("occurred_at")
+            try await tx.sql.raw("""
+                INSERT INTO order_payments (order_id, funder_id, amount_cents, value_date, bank_reference, recorded_by, recorded_at)
+                VALUES (\(bind: try row.int("order_id")), \(bind: try row.int("funder_id")), \(bind: try row.int("debit_cents")),
+                  \(bind: CivilDate(Date(millis: occurredAt)).description),
+                  \(bind: "paid before payments were recorded (journal entry \(try row.int("entry")))"), \(bind: try row.string("actor")),
+                  \(bind: occurredAt))
+                """).run()
+        }
     }
 }

@@ -66,12 +66,12 @@ extension Store {
     }
 
     /// Sets how many booklets of a programme a prescriber may hold at once.
-    public func setQuota(programme: ProgrammeID, prescriber: PrescriberID, booklets: Int) async throws {
+    public func setQuota(programme: ProgrammeID, prescriber: PrescriberID, booklets: Int, actor: Actor) async throws {
         guard (0...1_000_000).contains(booklets) else {
             throw DomainError.invalid(field: "booklets", reason: "must be between 0 and 1 000 000")
         }
         try await transaction { tx in
-            _ = try await tx.programme(programme)
+            try actor.requireFunderOrOperator(try await tx.programme(programme).funder, else: "programme \(programme)")
             try await tx.requirePrescriber(prescriber)
             try await tx.sql.raw("""
                 INSERT INTO prescriber_quotas (programme_id, prescriber_id, max_booklets)

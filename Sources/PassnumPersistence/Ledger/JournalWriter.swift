@@ -110,7 +110,7 @@ extension Account {
         case .bank, .feeRevenue, .vatPayable, .payoutsInTransit: (nil, nil, nil)
         case .programmeFunds(let programme): (programme.rawValue, nil, nil)
         case .placePayable(let place): (nil, place.rawValue, nil)
-        case .funderRefunds(let funder): (nil, nil, funder.rawValue)
+        case .funderRefunds(let funder), .funderAdvances(let funder): (nil, nil, funder.rawValue)
         }
     }
 }

@@ -5,8 +5,12 @@ import SQLKit
 extension Store {
     /// Checks the five invariants of DESIGN.md over the whole database with aggregate queries, and the journal's
     /// chain of hashes. Returns the first violation of each, in order; empty when everything holds.
+    ///
+    /// Every query reads the same snapshot (one read-only REPEATABLE READ transaction on PostgreSQL, one read
+    /// transaction on SQLite): a validation committed between two queries would otherwise be half seen and reported as
+    /// a violation.
     public func verify() async throws -> [InvariantViolation] {
-        try await read { tx in
+        try await snapshot { tx in
             var violations: [InvariantViolation] = []
             for check in [Transaction.verifyBalanced, Transaction.verifyProgrammes, Transaction.verifyPlaces,
                           Transaction.verifyFunders, Transaction.verifyRedeemedOnce, Transaction.verifyChain] {
@@ -159,24 +163,57 @@ extension Transaction {
         return nil
     }
 
-    /// Invariant 4: per funder, money received = face value + fees of its paid orders (and the checks of
-    /// fulfilled orders exist); credit notes = face value of its expired checks.
+    /// Invariant 4: per funder, money received = the payments recorded, and what was applied to paid orders =
+    /// their face value + fees + VAT, never more than was received (and the checks of fulfilled orders exist);
+    /// credit notes = face value of its expired checks.
     func verifyFunders() async throws -> InvariantViolation? {
-        let received = try await integers("""
+        // Orders paid before payments were recorded took the money from the bank in their `order_payment` entry
+        // (migration 48 recorded each as one payment): that money was received and applied at once.
+        let paidAtOnce = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(l.debit_cents) AS BIGINT) AS v
             FROM journal_lines l JOIN journal_transactions t ON t.id = l.transaction_id
             JOIN orders o ON t.reference = 'order:' || o.id JOIN programmes p ON p.id = o.programme_id
             WHERE t.kind = 'order_payment' AND l.account = 'bank' GROUP BY p.funder_id
             """)
+        let received = try await integers("""
+            SELECT l.funder_id AS k, CAST(SUM(l.credit_cents) - SUM(l.debit_cents) AS BIGINT) AS v
+            FROM journal_lines l JOIN journal_transactions t ON t.id = l.transaction_id
+            WHERE t.kind = 'payment_received' AND l.account = 'funder_advances' GROUP BY l.funder_id
+            """).merging(paidAtOnce, uniquingKeysWith: +)
+        let recorded = try await integers("""
+            SELECT funder_id AS k, CAST(SUM(amount_cents) AS BIGINT) AS v FROM order_payments GROUP BY funder_id
+            """)
+        for funder in Set(received.keys).union(recorded.keys).sorted() where (received[funder] ?? 0) != (recorded[funder] ?? 0) {
+            return InvariantViolation(.funderMoney, """
+                funder \(funder): the journal received \(Money(cents: received[funder] ?? 0)) but the payments recorded \
+                amount to \(Money(cents: recorded[funder] ?? 0))
+                """)
+        }
+        let applied = try await integers("""
+            SELECT l.funder_id AS k, CAST(SUM(l.debit_cents) AS BIGINT) AS v
+            FROM journal_lines l JOIN journal_transactions t ON t.id = l.transaction_id
+            WHERE t.kind = 'order_payment' AND l.account = 'funder_advances' GROUP BY l.funder_id
+            """).merging(paidAtOnce, uniquingKeysWith: +)
         let billed = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents + o.fee_cents + o.vat_cents) AS BIGINT) AS v
             FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state IN ('paid', 'fulfilled') GROUP BY p.funder_id
             """)
-        for funder in Set(received.keys).union(billed.keys).sorted() where (received[funder] ?? 0) != (billed[funder] ?? 0) {
-            return InvariantViolation(.funderMoney, """
-                funder \(funder): received \(Money(cents: received[funder] ?? 0)) but its paid orders amount to \
-                \(Money(cents: billed[funder] ?? 0))
-                """)
+        for funder in Set(applied.keys).union(billed.keys).sorted() {
+            let journal = applied[funder] ?? 0, orders = billed[funder] ?? 0, money = recorded[funder] ?? 0
+            if journal != orders || orders > money {
+                return InvariantViolation(.funderMoney, """
+                    funder \(funder): its paid orders amount to \(Money(cents: orders)), the journal applied \
+                    \(Money(cents: journal)) and it paid \(Money(cents: money))
+                    """)
+            }
+        }
+        if let row = try await sql.raw("""
+            SELECT o.id FROM orders o WHERE o.state IN ('paid', 'fulfilled')
+              AND o.face_total_cents + o.fee_cents + o.vat_cents >
+                (SELECT COALESCE(SUM(amount_cents), 0) FROM order_payments op WHERE op.order_id = o.id)
+            ORDER BY o.id LIMIT 1
+            """).first() {
+            return InvariantViolation(.funderMoney, "order \(try row.int("id")) is paid but its recorded payments do not reach its total")
         }
         let fulfilled = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents) AS BIGINT) AS v

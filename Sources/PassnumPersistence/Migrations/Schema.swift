@@ -11,6 +11,8 @@ enum Schema {
         let version: Int
         let name: String
         let statements: [String]
+        /// Data moved in Swift after the statements, in the same transaction, when plain SQL cannot (JSON columns).
+        var backfill: (@Sendable (Transaction) async throws -> Void)? = nil
     }
 
     static let migrations: [Migration] = [
@@ -319,6 +321,57 @@ enum Schema {
         Migration(version: 47, name: "create rate_limits", statements: [
             "CREATE TABLE rate_limits (bucket TEXT NOT NULL, window_start BIGINT NOT NULL, hits BIGINT NOT NULL, PRIMARY KEY (bucket, window_start))",
         ]),
+        // Payments received for orders, as the operator reads them on the bank statement (segregation of duties:
+        // the funder signs, the operator records the money; an order is paid when its payments reach the total).
+        Migration(version: 48, name: "create order_payments", statements: [
+            """
+            CREATE TABLE order_payments ({id}, order_id BIGINT NOT NULL REFERENCES orders(id), funder_id BIGINT NOT NULL REFERENCES funders(id),
+              amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), value_date TEXT NOT NULL, bank_reference TEXT NOT NULL,
+              recorded_by TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX order_payments_order ON order_payments (order_id)",
+        ], backfill: OrderPaymentsMigration.recordEarlierPayments),
+        // A place's bank details as a history of changes, each proposed by one person and verified or rejected by an
+        // operator admin who is someone else (four eyes); payouts pay the latest verified change. At most one change
+        // is pending per place. The details recorded before this migration (the application's bank step, one
+        // person's entry) become pending changes: an operator admin verifies them once before they are paid again.
+        Migration(version: 49, name: "create bank_detail_changes", statements: [
+            """
+            CREATE TABLE bank_detail_changes ({id}, place_id BIGINT NOT NULL REFERENCES places (id), holder TEXT NOT NULL,
+              iban TEXT NOT NULL, bic TEXT NOT NULL, previous_iban TEXT, reason TEXT NOT NULL, proposed_by TEXT NOT NULL,
+              proposer_kind TEXT NOT NULL, proposed_at BIGINT NOT NULL, state TEXT NOT NULL, decided_by TEXT, decided_at BIGINT,
+              decision_reason TEXT)
+            """,
+            "CREATE INDEX bank_detail_changes_place ON bank_detail_changes (place_id, state)",
+            "CREATE UNIQUE INDEX bank_detail_changes_pending ON bank_detail_changes (place_id) WHERE state = 'pending'",
+        ], backfill: BankDetailsMigration.proposeRecordedDetails),
+        // What each payout pays to, copied in the run's transaction: the SEPA file is written from these, never from
+        // details changed later. Payouts made before this migration get the details recorded at migration time.
+        Migration(version: 50, name: "add creditor to payouts", statements: [
+            "ALTER TABLE payouts ADD COLUMN creditor_name TEXT",
+            "ALTER TABLE payouts ADD COLUMN creditor_iban TEXT",
+            "ALTER TABLE payouts ADD COLUMN creditor_bic TEXT",
+        ], backfill: BankDetailsMigration.copyCreditorsToPayouts),
+        // A batch's SEPA file: the debtor account it was written with and its SHA-256, so that a download is checked and
+        // a missing file is written again byte for byte.
+        Migration(version: 51, name: "add debtor and sepa_sha256 to payout_batches", statements: [
+            "ALTER TABLE payout_batches ADD COLUMN debtor_name TEXT",
+            "ALTER TABLE payout_batches ADD COLUMN debtor_iban TEXT",
+            "ALTER TABLE payout_batches ADD COLUMN debtor_bic TEXT",
+            "ALTER TABLE payout_batches ADD COLUMN sepa_sha256 TEXT",
+        ]),
+        // Sessions also end after an idle time: when each was last used, written at most once a minute.
+        Migration(version: 52, name: "add last_seen_at to sessions", statements: [
+            "ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT",
+        ]),
+        // Each run of `verify` (web, CLI, scheduler): the journal page shows the last one instead of running the whole
+        // verification on every visit.
+        Migration(version: 53, name: "create verify_runs", statements: [
+            """
+            CREATE TABLE verify_runs ({id}, started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL,
+              outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'violation')), violations TEXT NOT NULL, actor TEXT NOT NULL)
+            """,
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {
@@ -349,6 +402,7 @@ enum Schema {
                 for statement in migration.statements {
                     try await tx.sql.raw(SQLQueryString(ddl(statement, for: tx.kind))).run()
                 }
+                try await migration.backfill?(tx)
                 try await tx.sql.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Date().millis))

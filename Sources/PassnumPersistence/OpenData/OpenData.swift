@@ -13,7 +13,7 @@ public enum OpenData {
     /// programmes does not include the Pass numérique in v1.0.2).
     public static let passNumeriqueSentence = "Ce lieu accepte les chèques Pass numérique."
 
-    static let compiledPatterns: [String: NSRegularExpression] = OpenDataSchema.patterns.mapValues { try! NSRegularExpression(pattern: $0) }
+    static let compiledPatterns: [String: NSRegularExpression] = OpenDataSchema.patterns.compactMapValues { try? NSRegularExpression(pattern: $0) }
 
     /// The problems of one record against the standard (required fields, patterns, numbers, dates), plus
     /// what passnum needs to import it (readable opening hours).

@@ -95,23 +95,15 @@ extension Store {
     /// database, so the limits hold across every app server sharing it.
     public func hitRateLimits(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int) async throws -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
         let now = clock.now.millis
-        let window = Int64(windowSeconds) * 1000
-        let start = now - now % window
-        let refused = try await transaction { tx -> (bucket: String, limit: Int)? in
+        return try await transaction { tx in
+            var retryAfter = windowSeconds
             for (bucket, limit) in buckets {
-                let hits = try await tx.sql.raw("""
-                    INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: start), 1)
-                    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
-                    """).first(decodingColumn: "hits", as: Int64.self) ?? 1
-                if hits == 1 {
-                    // The first hit of a window clears the bucket's windows long gone, so the table stays small.
-                    try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
-                }
-                if hits > Int64(limit) { return (bucket, limit) }
+                let hit = try await tx.hitRateLimit(bucket, windowSeconds: windowSeconds, now: now)
+                retryAfter = hit.retryAfter
+                if hit.hits > limit { return ((bucket, limit), retryAfter) }
             }
-            return nil
+            return (nil, retryAfter)
         }
-        return (refused, max(1, Int((start + window - now + 999) / 1000)))
     }
 
     static func apiKey(_ row: any SQLRow) throws -> ApiKey {
@@ -122,5 +114,23 @@ extension Store {
                createdBy: try row.string("created_by"), createdAt: Date(millis: try row.int("created_at")),
                lastUsedAt: try row.optionalInt("last_used_at").map(Date.init(millis:)),
                revokedAt: try row.optionalInt("revoked_at").map(Date.init(millis:)))
+    }
+}
+
+extension Transaction {
+    /// One more hit in `bucket`'s fixed window of `windowSeconds` (an atomic upsert): the window's hits, and the seconds
+    /// until it ends. The first hit of a window drops the bucket's older windows, so the table stays small
+    /// (`passnum tick` drops the rest, `pruneRateLimits`).
+    func hitRateLimit(_ bucket: String, windowSeconds: Int, now: Int64) async throws -> (hits: Int, retryAfter: Int) {
+        let window = Int64(windowSeconds) * 1000
+        let start = now - now % window
+        let hits = try await sql.raw("""
+            INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: start), 1)
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
+            """).first(decodingColumn: "hits", as: Int64.self) ?? 1
+        if hits == 1 {
+            try await sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
+        }
+        return (Int(hits), max(1, Int((start + window - now + 999) / 1000)))
     }
 }

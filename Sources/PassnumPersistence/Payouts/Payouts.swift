@@ -72,7 +72,7 @@ public struct Statement: Sendable {
     public var totalsByFunder: [(funder: String, amount: Money)] {
         var byFunder: [String: Money] = [:]
         for line in lines { byFunder[line.funder, default: .zero] += line.amount }
-        return byFunder.keys.sorted().map { ($0, byFunder[$0]!) }
+        return byFunder.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// Every check, then totals by funder, deductions and what was transferred, as French CSV.
@@ -93,12 +93,66 @@ public struct Statement: Sendable {
 public struct OperatorAccount: Sendable, Equatable {
     public var account: SEPACreditTransfer.Account
 
-    /// From PASSNUM_OPERATOR_NAME, PASSNUM_OPERATOR_IBAN and PASSNUM_OPERATOR_BIC; the defaults are a demo account.
+    public init(account: SEPACreditTransfer.Account) { self.account = account }
+
+    /// The demo's and the tests' account: never a real one. `passnum serve` outside `--demo` refuses to start on it.
+    public static let demo = OperatorAccount(account: .init(name: "Opérateur Pass numérique", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"))
+
+    public static let nameVariable = "PASSNUM_OPERATOR_NAME"
+    public static let ibanVariable = "PASSNUM_OPERATOR_IBAN"
+    public static let bicVariable = "PASSNUM_OPERATOR_BIC"
+
+    /// From PASSNUM_OPERATOR_NAME, PASSNUM_OPERATOR_IBAN and PASSNUM_OPERATOR_BIC, each missing one from the demo account
+    /// (tests, the demo, commands that pay nobody). A value that is set but not valid is ignored here; `settings` says why.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OperatorAccount {
-        OperatorAccount(account: .init(
-            name: environment["PASSNUM_OPERATOR_NAME"] ?? "Opérateur Pass numérique",
-            iban: environment["PASSNUM_OPERATOR_IBAN"] ?? "FR7630006000011234567890189",
-            bic: environment["PASSNUM_OPERATOR_BIC"] ?? "AGRIFRPP"))
+        (try? settings(environment, required: false)) ?? .demo
+    }
+
+    /// The account from the environment, checked: a name, an IBAN (mod 97-10) and a BIC. When `required`, a missing
+    /// variable is an error too, never a silent demo default. Every problem is listed, by variable name.
+    public static func settings(_ environment: [String: String], required: Bool) throws(SettingsError) -> OperatorAccount {
+        func value(_ name: String) -> String? {
+            environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var problems: [String] = []
+        var account = demo.account
+        if let name = value(nameVariable) {
+            if name.count > 70 { problems.append("\(nameVariable) must be at most 70 characters (the SEPA limit)") } else { account.name = name }
+        } else if required {
+            problems.append("\(nameVariable) is not set (the operator's name, debtor of the payout files)")
+        }
+        if let iban = value(ibanVariable) {
+            // The value itself is never repeated: an IBAN does not belong in a log.
+            if case .success(let checked) = IBAN.check(iban) { account.iban = checked } else { problems.append("\(ibanVariable) is not a valid IBAN") }
+        } else if required {
+            problems.append("\(ibanVariable) is not set (the operator's own IBAN, debited by the payout files)")
+        }
+        if let bic = value(bicVariable) {
+            if let checked = BIC.check(bic) { account.bic = checked } else { problems.append("\(bicVariable) is not a valid BIC (8 or 11 characters)") }
+        } else if required {
+            problems.append("\(bicVariable) is not set (the BIC of the operator's bank)")
+        }
+        guard problems.isEmpty else { throw SettingsError(problems: problems) }
+        return OperatorAccount(account: account)
+    }
+}
+
+/// Settings that are missing or wrong, each naming its environment variable.
+public struct SettingsError: Error, Equatable, CustomStringConvertible {
+    public var problems: [String]
+    public init(problems: [String]) { self.problems = problems }
+    public var description: String { problems.joined(separator: "; ") }
+}
+
+/// A batch's SEPA file on disk is not the one the payout run recorded.
+public enum PayoutFileError: Error, Equatable, CustomStringConvertible {
+    case hashMismatch(batch: Int64, recorded: String, found: String)
+
+    public var description: String {
+        switch self {
+        case let .hashMismatch(batch, recorded, found):
+            "the SEPA file of payout batch \(batch) has SHA-256 \(found), not the \(recorded) recorded when it was written: it was changed"
+        }
     }
 }
 
@@ -112,6 +166,7 @@ extension Store {
         let now = clock.now
         guard month.next.firstDay <= CivilDate(now) else { throw DomainError.monthNotOver(month) }
         let (start, end) = month.interval
+        let debtor = configuration.operatorAccount.account
         var run = try await transaction { tx in
             // The month's row is a lock: concurrent runs of one month take turns.
             try await tx.sql.raw("""
@@ -142,7 +197,7 @@ extension Store {
                     """).first().map({
                     (place: place, name: try $0.string("name"), checks: try $0.int("checks"), amount: Money(cents: try $0.int("amount")))
                 }) else { continue }
-                guard try await tx.bankDetails(of: payout.place) != nil else {
+                guard let bank = try await tx.bankDetails(of: payout.place) else {
                     held.append(HeldBackPayout(place: payout.place, name: payout.name, checks: Int(payout.checks), amount: payout.amount,
                                                reason: "no verified bank details"))
                     continue
@@ -150,14 +205,15 @@ extension Store {
                 let (applications, available) = Deductions.take(try await tx.outstandingDeductions(of: payout.place), from: payout.amount)
                 if batch == nil {
                     batch = try await tx.insertReturningID("""
-                        INSERT INTO payout_batches (period, state, payouts, total_cents, created_at)
-                        VALUES (\(bind: month.description), \(bind: PayoutBatch.State.prepared.rawValue), 0, 0, \(bind: now.millis))
+                        INSERT INTO payout_batches (period, state, payouts, total_cents, created_at, debtor_name, debtor_iban, debtor_bic)
+                        VALUES (\(bind: month.description), \(bind: PayoutBatch.State.prepared.rawValue), 0, 0, \(bind: now.millis),
+                          \(bind: debtor.name), \(bind: debtor.iban), \(bind: debtor.bic))
                         """)
                 }
                 let id = try await tx.insertReturningID("""
-                    INSERT INTO payouts (place_id, period, checks, amount_cents, created_at, batch_id)
+                    INSERT INTO payouts (place_id, period, checks, amount_cents, created_at, batch_id, creditor_name, creditor_iban, creditor_bic)
                     VALUES (\(bind: payout.place.rawValue), \(bind: month.description), \(bind: payout.checks), \(bind: available.cents),
-                      \(bind: now.millis), \(bind: batch!))
+                      \(bind: now.millis), \(bind: batch), \(bind: bank.holder), \(bind: bank.iban), \(bind: bank.bic))
                     """)
                 let moved = try await tx.sql.raw("""
                     UPDATE checks SET state = 'paid', payout_id = \(bind: id)
@@ -186,6 +242,7 @@ extension Store {
                 paid.append(id)
                 batchTotal += available
             }
+            var document: String?
             if let batch {
                 // A batch with nothing to transfer has no SEPA file and nothing to wait for: settled at once.
                 let settled = batchTotal == .zero
@@ -195,6 +252,16 @@ extension Store {
                       settled_on = \(bind: settled ? CivilDate(now).description : nil), settled_at = \(bind: settled ? now.millis : nil)
                     WHERE id = \(bind: batch)
                     """).run()
+                // The file is decided here, from the rows just written, and its hash committed with them: whatever happens
+                // to the file later, a download is checked against this hash and a lost file is written again identical.
+                if let written = try await tx.sepaDocument(batch: batch, fallbackDebtor: debtor) {
+                    let hash = sha256Hex(Data(written.utf8))
+                    try await tx.sql.raw("UPDATE payout_batches SET sepa_sha256 = \(bind: hash) WHERE id = \(bind: batch)").run()
+                    try await tx.post(.event(.payoutFileWritten, reference: "batch:\(batch):sha256:\(hash)",
+                                             reason: "SEPA file \(Self.sepaFileName(month: month, batch: batch))"),
+                                      actor: actor, at: now)
+                    document = written
+                }
             }
             guard let totals = try await tx.sql.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS payouts, CAST(COALESCE(SUM(checks), 0) AS BIGINT) AS checks,
@@ -207,42 +274,16 @@ extension Store {
             return (result: PayoutRunResult(month: month, ran: !paid.isEmpty, payouts: Int(try totals.int("payouts")),
                                             checks: Int(try totals.int("checks")), total: Money(cents: try totals.int("total")), heldBack: held,
                                             batch: batch),
-                    paid: paid)
+                    paid: paid, document: document)
         }
         if let batch = run.result.batch {
-            run.result.files = try await writePayoutFiles(for: month, batch: batch, payouts: run.paid, createdAt: now)
+            run.result.files = try await writePayoutFiles(for: month, batch: batch, payouts: run.paid, document: run.document)
         }
         return run.result
     }
 
     /// "PN-2026-03-12": the payout's reference, the SEPA EndToEndId the place finds on its bank statement.
     static func payoutReference(id: Int64, month: Month) -> String { "PN-\(month)-\(id)" }
-
-    /// The SEPA credit transfer document of a batch (the payouts of one run: a file is handed to the bank once,
-    /// so a later run's file never repeats an earlier transfer), one transaction per place paid something.
-    public func sepaDocument(for month: Month, batch: Int64, createdAt: Date) async throws -> String? {
-        let rows = try await read { tx in
-            try await tx.sql.raw("""
-                SELECT po.id, po.place_id, po.checks, po.amount_cents, pl.name FROM payouts po JOIN places pl ON pl.id = po.place_id
-                WHERE po.period = \(bind: month.description) AND po.batch_id = \(bind: batch) AND po.amount_cents > 0 ORDER BY po.id
-                """).all().asyncMap { row in
-                (id: try row.int("id"), checks: try row.int("checks"), amount: Money(cents: try row.int("amount_cents")),
-                 name: try row.string("name"), bank: try await tx.bankDetails(of: PlaceID(try row.int("place_id"))))
-            }
-        }
-        guard !rows.isEmpty else { return nil }
-        let monthName = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"][month.month - 1]
-        let transfers = rows.compactMap { row -> SEPACreditTransfer.Transfer? in
-            guard let bank = row.bank else { return nil }
-            return SEPACreditTransfer.Transfer(
-                endToEndID: Self.payoutReference(id: row.id, month: month), amount: row.amount,
-                creditor: .init(name: bank.holder, iban: bank.iban, bic: bank.bic),
-                remittance: "Pass numerique \(monthName) \(month.year) - \(row.checks) cheque\(row.checks > 1 ? "s" : "")")
-        }
-        // The message identifier must be unique per file for the bank: the batch names it.
-        return SEPACreditTransfer.document(messageID: "PN-\(month)-B\(batch)", createdAt: createdAt, executionDate: CivilDate(createdAt).adding(days: 1),
-                                           debtor: configuration.operatorAccount.account, transfers: transfers)
-    }
 
     /// A place's statement for one payout: every check paid, with totals by funder, and what was deducted.
     public func statement(payout: Int64, place: PlaceID) async throws -> Statement? {
@@ -272,13 +313,13 @@ extension Store {
         }
     }
 
-    /// Writes the batch's SEPA file and each new payout's statement under `payouts/YYYY-MM/`.
-    func writePayoutFiles(for month: Month, batch: Int64, payouts ids: [Int64], createdAt: Date) async throws -> [String] {
+    /// Writes the batch's SEPA file (the document the run recorded) and each new payout's statement under `payouts/YYYY-MM/`.
+    func writePayoutFiles(for month: Month, batch: Int64, payouts ids: [Int64], document: String?) async throws -> [String] {
         let folder = "payouts/\(month)"
         let directory = configuration.dataDirectory.appendingPathComponent(folder)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [String] = []
-        if let document = try await sepaDocument(for: month, batch: batch, createdAt: createdAt) {
+        if let document {
             let name = Self.sepaFileName(month: month, batch: batch)
             try Data(document.utf8).write(to: configuration.dataDirectory.appendingPathComponent(name), options: .atomic)
             written.append(name)
@@ -316,17 +357,36 @@ extension Store {
         }
     }
 
-    /// A batch's SEPA file, written again from the database if it is missing from the data directory (a run whose
-    /// files could not be written, a restored archive): the same payouts, the same message identifier. Nil when
-    /// the batch does not exist or transfers nothing.
+    /// A batch's SEPA file, checked against the SHA-256 recorded by its run (`PayoutFileError.hashMismatch` when it
+    /// differs: never hand a changed file to the bank). A missing file (a run whose files could not be written, a
+    /// restored archive) is written again from the payouts' stored creditors and the batch's debtor: byte for byte
+    /// the recorded file. Nil when the batch does not exist or transfers nothing.
     public func sepaFile(batch id: Int64) async throws -> (batch: PayoutBatch, data: Data)? {
         guard let batch = try await payoutBatches().first(where: { $0.id == id }), let file = batch.file else { return nil }
+        // Batches written before hashes were recorded have none to check against.
+        let recorded = try await sepaFileHash(batch: id)
+        func checked(_ data: Data) throws -> Data {
+            if let recorded, sha256Hex(data) != recorded {
+                throw PayoutFileError.hashMismatch(batch: id, recorded: recorded, found: sha256Hex(data))
+            }
+            return data
+        }
         let url = configuration.dataDirectory.appendingPathComponent(file)
-        if let data = try? Data(contentsOf: url) { return (batch, data) }
-        guard let document = try await sepaDocument(for: batch.month, batch: id, createdAt: batch.createdAt) else { return nil }
+        if let found = try? Data(contentsOf: url) { return (batch, try checked(found)) }
+        let debtor = configuration.operatorAccount.account
+        guard let document = try await read({ tx in try await tx.sepaDocument(batch: id, fallbackDebtor: debtor) }) else { return nil }
+        // Checked before writing: a file that would not match is never put where the operator takes files from.
+        let data = try checked(Data(document.utf8))
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(document.utf8).write(to: url, options: .atomic)
-        return (batch, Data(document.utf8))
+        try data.write(to: url, options: .atomic)
+        return (batch, data)
+    }
+
+    /// The SHA-256 recorded for a batch's SEPA file when its run committed, nil for a batch without a file.
+    public func sepaFileHash(batch id: Int64) async throws -> String? {
+        try await read { tx in
+            try await tx.sql.raw("SELECT sepa_sha256 FROM payout_batches WHERE id = \(bind: id)").first().flatMap { try $0.optionalString("sepa_sha256") }
+        }
     }
 
     /// The operator handed the batch's SEPA file to the bank: prepared → exported.
@@ -413,24 +473,6 @@ extension Store {
             return Reversal(serial: serial, place: place, amount: amount, deducted: paid)
         }
     }
-
-    /// Records bank details the operator checked, so that held-back payouts can go out.
-    public func recordBankDetails(_ bank: ApplicationData.Bank, place: PlaceID, actor: Actor) async throws {
-        guard case .success(let iban) = IBAN.check(bank.iban), let bic = BIC.check(bank.bic) else {
-            throw DomainError.invalid(field: "bank", reason: "the IBAN or BIC is not valid")
-        }
-        let holder = try requiredText(bank.holder, field: "holder")
-        let json = String(decoding: try JSONEncoder.sorted.encode(ApplicationData.Bank(holder: holder, iban: iban, bic: bic)), as: UTF8.self)
-        let now = clock.now
-        try await transaction { tx in
-            _ = try await tx.placeState(place, lock: true)
-            try await tx.sql.raw("DELETE FROM place_steps WHERE place_id = \(bind: place.rawValue) AND step = 'bank'").run()
-            try await tx.sql.raw("""
-                INSERT INTO place_steps (place_id, step, data, submitted_at) VALUES (\(bind: place.rawValue), 'bank', \(bind: json), \(bind: now.millis))
-                """).run()
-            try await tx.post(.event(.placeDecision, reference: "place:\(place):bank-details", reason: "bank details recorded"), actor: actor, at: now)
-        }
-    }
 }
 
 /// One check on a place's statement.
@@ -443,11 +485,40 @@ public struct StatementLine: Sendable {
 }
 
 extension Transaction {
-    /// The place's bank details, when its bank step (IBAN checked with mod 97-10, BIC) is recorded.
-    func bankDetails(of place: PlaceID) async throws -> ApplicationData.Bank? {
-        try await sql.raw("SELECT data FROM place_steps WHERE place_id = \(bind: place.rawValue) AND step = 'bank'")
-            .first(decodingColumn: "data", as: String.self)
-            .flatMap { try? JSONDecoder().decode(ApplicationData.Bank.self, from: Data($0.utf8)) }
+    /// The SEPA credit transfer document of a batch (the payouts of one run: a file is handed to the bank once, so a
+    /// later run's file never repeats an earlier transfer), one transaction per place paid something. Written only
+    /// from what the run stored (each payout's creditor, the batch's debtor and instant), so writing it again at any
+    /// time gives the same bytes, whatever the bank details or settings have become since.
+    func sepaDocument(batch: Int64, fallbackDebtor: SEPACreditTransfer.Account) async throws -> String? {
+        guard let header = try await sql.raw("""
+            SELECT period, created_at, debtor_name, debtor_iban, debtor_bic FROM payout_batches WHERE id = \(bind: batch)
+            """).first(), let month = Month(try header.string("period")) else { return nil }
+        let rows = try await sql.raw("""
+            SELECT id, checks, amount_cents, creditor_name, creditor_iban, creditor_bic FROM payouts
+            WHERE batch_id = \(bind: batch) AND amount_cents > 0 ORDER BY id
+            """).all()
+        guard !rows.isEmpty else { return nil }
+        let monthName = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"][month.month - 1]
+        let transfers = try rows.map { row in
+            let id = try row.int("id"), checks = try row.int("checks")
+            guard let name = try row.optionalString("creditor_name"), let iban = try row.optionalString("creditor_iban"),
+                  let bic = try row.optionalString("creditor_bic") else {
+                throw DomainError.notFound("the bank details paid by payout \(id)")
+            }
+            return SEPACreditTransfer.Transfer(
+                endToEndID: Store.payoutReference(id: id, month: month), amount: Money(cents: try row.int("amount_cents")),
+                creditor: .init(name: name, iban: iban, bic: bic),
+                remittance: "Pass numerique \(monthName) \(month.year) - \(checks) cheque\(checks > 1 ? "s" : "")")
+        }
+        // Batches from before the debtor was stored (migration 51) take the account configured now.
+        let debtor = SEPACreditTransfer.Account(
+            name: try header.optionalString("debtor_name") ?? fallbackDebtor.name,
+            iban: try header.optionalString("debtor_iban") ?? fallbackDebtor.iban,
+            bic: try header.optionalString("debtor_bic") ?? fallbackDebtor.bic)
+        let createdAt = Date(millis: try header.int("created_at"))
+        // The message identifier must be unique per file for the bank: the batch names it.
+        return SEPACreditTransfer.document(messageID: "PN-\(month)-B\(batch)", createdAt: createdAt, executionDate: CivilDate(createdAt).adding(days: 1),
+                                           debtor: debtor, transfers: transfers)
     }
 
     /// A place's deductions not yet fully taken from its payouts, oldest first.

@@ -71,8 +71,9 @@ extension Store {
         }
     }
 
-    /// Submits one step of a draft application. A submitted step is locked.
-    public func submitStep<T: Encodable & Sendable>(_ step: ApplicationStep, _ data: T, place: PlaceID) async throws {
+    /// Submits one step of a draft application. A submitted step is locked. The bank step is also the place's first
+    /// bank details proposal, by `actor` (the place's manager): paid only once an operator admin verifies it.
+    public func submitStep<T: Encodable & Sendable>(_ step: ApplicationStep, _ data: T, place: PlaceID, actor: Actor? = nil) async throws {
         let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
         let now = clock.now.millis
         try await transaction { tx in
@@ -103,6 +104,9 @@ extension Store {
                     """).run()
             case is ApplicationData.Hours:
                 break
+            case let bank as ApplicationData.Bank:
+                _ = try await tx.proposeBankDetails(bank, place: place, reason: "bank step of the place's application",
+                                                    actor: actor ?? Actor("place \(place)", organisation: .place(place)), at: Date(millis: now))
             default:
                 if step == .documents {
                     let count = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM place_documents WHERE place_id = \(bind: place.rawValue)")

@@ -8,7 +8,8 @@ public struct NewPlace: Sendable {
     public var siret: String?
     public var commune: CommuneCode
     public var postcode: String
-    /// Bank details checked by the operator; without them the place's payouts are held back.
+    /// Bank details given by the place: a pending proposal until an operator admin verifies it (`decideBankDetails`);
+    /// until then the place's payouts are held back.
     public var bank: ApplicationData.Bank?
 
     public init(name: String, siret: String? = nil, commune: CommuneCode, postcode: String, bank: ApplicationData.Bank? = nil) {
@@ -47,10 +48,12 @@ extension Store {
                 VALUES (\(bind: name), \(bind: place.siret), \(bind: place.commune.value), \(bind: place.postcode),
                   \(bind: PlaceState.submitted.rawValue), \(bind: now), \(bind: now))
                 """)
-            if let bankJSON {
+            if let bankJSON, let bank = place.bank {
                 try await tx.sql.raw("""
                     INSERT INTO place_steps (place_id, step, data, submitted_at) VALUES (\(bind: id), 'bank', \(bind: bankJSON), \(bind: now))
                     """).run()
+                _ = try await tx.proposeBankDetails(bank, place: PlaceID(id), reason: "given with the place's record",
+                                                    actor: Actor("place \(id)", organisation: .place(PlaceID(id))), at: Date(millis: now))
             }
             return PlaceID(id)
         }

@@ -240,7 +240,7 @@ extension Transaction {
             WHERE id IN (\(binds: ids.binds)) AND state = 'distributed' RETURNING id
             """).all().map { try $0.int("id") })
         if redeemed.count != ids.count {
-            for index in items.indices where !redeemed.contains(screened[index].serial!.number) {
+            for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {
                 items[index].refusal = .alreadyRedeemed
             }
             throw Refused(outcome: Self.refusedOutcome(items))
@@ -253,7 +253,7 @@ extension Transaction {
             """).run()
         let lines = byProgramme.sorted { $0.key < $1.key }.map { JournalLine.debit(.programmeFunds($0.key), $0.value) }
             + [.credit(.placePayable(request.place), total)]
-        let reference = "checks:" + screened.map { $0.serial!.compact }.joined(separator: ",")
+        let reference = "checks:" + screened.compactMap { $0.serial?.compact }.joined(separator: ",")
         try await post(try JournalEntry(kind: .redemption, reference: reference, lines: lines), actor: actor, at: now)
         return ValidationOutcome(accepted: true, items: items, total: total)
     }

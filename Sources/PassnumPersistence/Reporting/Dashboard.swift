@@ -80,7 +80,7 @@ extension Store {
                     shares[part.cofunder, default: .zero] += part.amount
                 }
             }
-            board.byShare = shareOrder.map { FunderDashboard.Line(label: $0, checks: 0, amount: shares[$0]!) }
+            board.byShare = shareOrder.map { FunderDashboard.Line(label: $0, checks: 0, amount: shares[$0] ?? .zero) }
             board.byPrescriber = try await lines("""
                 SELECT pr.name AS label, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
                 FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN booklets b ON b.id = c.booklet_id

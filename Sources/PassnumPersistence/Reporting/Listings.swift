@@ -166,7 +166,7 @@ extension Store {
         return try await read { tx in
             try await tx.sql.raw("""
                 SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount,
-                  CAST((SELECT COUNT(*) FROM place_steps s WHERE s.place_id = pl.id AND s.step = 'bank') AS BIGINT) AS bank,
+                  CAST((SELECT COUNT(*) FROM bank_detail_changes b WHERE b.place_id = pl.id AND b.state = 'verified') AS BIGINT) AS bank,
                   CAST((SELECT COALESCE(SUM(d.amount_cents), 0) FROM deductions d WHERE d.place_id = pl.id)
                     - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
                        WHERE d.place_id = pl.id) AS BIGINT) AS owed

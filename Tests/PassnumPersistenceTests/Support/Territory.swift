@@ -24,26 +24,25 @@ struct Territory {
         let funder = try await store.createFunder(name: "Département du Nord")
         let programme = try await store.createProgramme(funder: funder, terms: terms)
         let prescriber = try await store.createPrescriber(name: "CCAS de Lille", commune: CommuneCode("59350")!)
-        try await store.setQuota(programme: programme, prescriber: prescriber, booklets: quota)
+        try await store.setQuota(programme: programme, prescriber: prescriber, booklets: quota, actor: .system)
         let place = try await store.createPlace(NewPlace(name: "Médiathèque de Lille", commune: CommuneCode("59350")!, postcode: "59000",
                                                          bank: Territory.bank("Médiathèque de Lille")))
+        try await Territory.verifyBank(store, place)
         try await store.changePlaceState(place, to: .qualified)
         try await store.requestAffiliation(place: place, funder: funder)
         try await store.decideAffiliation(place: place, funder: funder, approve: true)
         let beneficiary = try await store.createBeneficiary(NewBeneficiary(
             firstName: "Marie", lastName: "Martin", birthYear: 1950, commune: CommuneCode("59350")!,
             consentDate: CivilDate(store.clock.now)), prescriber: prescriber)
-        let order = try await store.createOrder(programme: programme, booklets: booklets)
-        for state in [OrderState.quoted, .signed, .invoiced, .paid, .fulfilled] {
-            try await store.moveOrder(order, to: state)
-        }
+        let order = try await store.createOrder(programme: programme, booklets: booklets, actor: .system)
+        try await store.carry(order, to: .fulfilled)
         return Territory(funder: funder, programme: programme, prescriber: prescriber, place: place,
                          beneficiary: beneficiary, order: order, terms: terms)
     }
 
     /// Allocates one booklet to the prescriber and hands `checks` of its checks (all when nil) to the beneficiary.
     func handOut(_ store: Store, checks: Int? = nil) async throws -> [CheckSerial] {
-        let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1)[0]
+        let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1, actor: .system)[0]
         return try await store.handOut(booklet: booklet, checks: checks, to: beneficiary, by: prescriber)
     }
 
@@ -51,6 +50,7 @@ struct Territory {
     func place(_ store: Store, commune: String = "59350", postcode: String = "59000", affiliated: Bool = true) async throws -> PlaceID {
         let place = try await store.createPlace(NewPlace(name: "Centre social", commune: CommuneCode(commune)!, postcode: postcode,
                                                          bank: Territory.bank("Centre social")))
+        try await Territory.verifyBank(store, place)
         try await store.changePlaceState(place, to: .qualified)
         if affiliated {
             try await store.requestAffiliation(place: place, funder: funder)
@@ -58,6 +58,15 @@ struct Territory {
         }
         return place
     }
+
+    /// The place's pending bank details verified by an operator admin (the place proposed them with its record).
+    static func verifyBank(_ store: Store, _ place: PlaceID) async throws {
+        for change in try await store.bankDetailsChanges(of: place) where change.state == .pending {
+            try await store.decideBankDetails(change: change.id, verify: true, reason: nil, actor: Territory.verifier)
+        }
+    }
+
+    static let verifier = Actor("verificateur@operateur.fr", organisation: .operator)
 
     static func bank(_ holder: String) -> ApplicationData.Bank {
         ApplicationData.Bank(holder: holder, iban: "FR7630006000011234567890189", bic: "AGRIFRPP")

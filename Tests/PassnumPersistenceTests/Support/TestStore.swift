@@ -78,3 +78,12 @@ func count(_ store: Store, _ query: String) async throws -> Int {
         Int(try await tx.sql.raw(.init(query)).first(decodingColumn: "n", as: Int64.self) ?? -1)
     }
 }
+
+extension Store {
+    /// Carries an order to `target` playing both parties: the funder's steps as its funder, the operator's as the
+    /// operator, one payment of the invoice total.
+    func carry(_ order: OrderID, to target: OrderState) async throws {
+        let funder = try await programme(try await self.order(order).programme).funder
+        try await carryOrder(order, to: target, funder: Actor("funder \(funder)", organisation: .funder(funder)), operator: .system)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+
+@Suite("Verify reads one snapshot and records its runs")
+struct VerifySnapshotTests {
+    @Test("Verify never reports a violation while validations and undos commit around it", arguments: TestDatabase.allCases)
+    func consistentUnderLoad(_ database: TestDatabase) async throws {
+        try await withStore(database, connections: 8) { store, _ in
+            let territory = try await Territory.make(store, booklets: 6)
+            var serials: [CheckSerial] = []
+            for _ in 0..<6 { serials += try await territory.handOut(store) }
+            let checks = serials
+            let done = Flag()
+            // Writers: each check validated, every third one undone then validated again, six at a time.
+            let writers = Task {
+                defer { done.set() }
+                for chunk in stride(from: 0, to: checks.count, by: 6).map({ Array(checks.enumerated())[$0..<min($0 + 6, checks.count)] }) {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for (index, serial) in chunk {
+                            group.addTask {
+                                _ = try await store.validate(territory.request(store, [serial]))
+                                if index % 3 == 0 {
+                                    try await store.undoValidation(of: serial, at: territory.place)
+                                    _ = try await store.validate(territory.request(store, [serial]))
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+            }
+            // The reader: verify over and over until the writers are done (one at a time: on SQLite each holds the
+            // file's read lock, which a writer's commit waits for).
+            var runs = 0
+            var found: [InvariantViolation] = []
+            while true {
+                let finished = done.value
+                found += try await store.verify()
+                runs += 1
+                if finished { break }
+            }
+            try await writers.value
+            #expect(found.isEmpty, "\(found.prefix(3))")
+            #expect(runs >= 2)
+            // The writers did commit: every check ends redeemed.
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM checks WHERE state = 'redeemed'") == checks.count)
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    /// Set once, read from any task.
+    final class Flag: @unchecked Sendable {
+        // @unchecked: `raised` is only read and written under `lock`.
+        private let lock = NSLock()
+        private var raised = false
+        func set() { lock.withLock { raised = true } }
+        var value: Bool { lock.withLock { raised } }
+    }
+
+    @Test("Each run is recorded with who ran it, when, and what it found; the last one is read back", arguments: TestDatabase.allCases)
+    func recordedRuns(_ database: TestDatabase) async throws {
+        try await withStore(database) { store, clock in
+            #expect(try await store.lastVerifyRun() == nil)
+            _ = try await Territory.make(store, booklets: 1)
+            let first = try await store.verifyAndRecord(actor: Actor("cli"))
+            #expect(first.holds && first.actor == "cli")
+            #expect(try await store.lastVerifyRun()?.id == first.id)
+
+            // A tampered journal line: the next run records the violation, its text intact.
+            clock.advance(seconds: 3600)
+            try await tamper(store, "UPDATE journal_lines SET debit_cents = debit_cents + 1 WHERE id = (SELECT MIN(id) FROM journal_lines WHERE debit_cents > 0)")
+            let second = try await store.verifyAndRecord(actor: Actor("operateur@exemple.fr"))
+            #expect(!second.holds)
+            #expect(second.violations.contains { $0.invariant == .balancedTransactions })
+            let last = try #require(try await store.lastVerifyRun())
+            #expect(last.id == second.id && last.id > first.id)
+            #expect(last.actor == "operateur@exemple.fr")
+            #expect(last.finishedAt == clock.now && last.startedAt == clock.now)
+            #expect(last.violations.map(\.invariant) == second.violations.map(\.invariant))
+            #expect(last.violations.map(\.detail) == second.violations.map(\.detail))
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM verify_runs WHERE outcome = 'violation'") == 1)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM verify_runs WHERE outcome = 'ok'") == 1)
+        }
+    }
+
+    @Test("A violation's text survives the round trip through the table, tabs and newlines included")
+    func violationsText() {
+        let violations = [InvariantViolation(.placePayable, "place 3:\tline\nbreak"), InvariantViolation(.tamperEvidentJournal, "lane 2")]
+        let back = Store.violations(from: Store.violationsText(violations))
+        #expect(back.map(\.invariant) == [.placePayable, .tamperEvidentJournal])
+        #expect(back.map(\.detail) == ["place 3: line break", "lane 2"])
+        #expect(Store.violations(from: "").isEmpty)
+    }
+}
