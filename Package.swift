@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", exact: "0.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        // Tests only: the pages' HTML pinned by snapshot files.
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", exact: "1.19.7"),
     ],
     targets: [
         // Business rules only: no web framework, no database.
@@ -50,7 +52,9 @@ let package = Package(
                 "PassnumPersistence",
                 "PassnumPrint",
                 .product(name: "Vapor", package: "vapor"),
-            ]
+            ],
+            // The partner API's OpenAPI document, served as is (Bundle.module; the bundle sits beside the binary).
+            resources: [.copy("API/openapi.json")]
         ),
         .executableTarget(name: "passnum", dependencies: ["PassnumApp"]),
         .testTarget(name: "PassnumDomainTests", dependencies: ["PassnumDomain"]),
@@ -60,7 +64,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(
             name: "PassnumAppTests",
-            dependencies: ["PassnumApp", .product(name: "VaporTesting", package: "vapor")]
+            dependencies: ["PassnumApp", .product(name: "VaporTesting", package: "vapor"),
+                           .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+            exclude: ["__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v6]

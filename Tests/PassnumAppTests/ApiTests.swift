@@ -40,7 +40,7 @@ struct ApiTests {
 
     @Test("Every route of the API is in the OpenAPI document, and every documented operation is a route")
     func documented() async throws {
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let document = try Self.openAPIDocument()
         #expect(document["openapi"] as? String == "3.0.3")
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
@@ -58,6 +58,60 @@ struct ApiTests {
             let unknown = try await Self.call(world.app, .GET, "/api/v1/nothing")
             #expect(unknown.status == .notFound)
             #expect(try Self.problem(unknown) == "not-found")
+        }
+    }
+
+    /// The document as the server reads it: the resource file, through `Bundle.module`.
+    static func openAPIDocument() throws -> [String: Any] {
+        let text = try #require(OpenAPIDocument.json, "openapi.json is not in the PassnumApp resource bundle")
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// The node a local reference (`#/components/schemas/Problem`) points at, if any (RFC 6901 escapes included).
+    static func resolve(_ reference: String, in document: [String: Any]) -> Any? {
+        guard reference.hasPrefix("#/") else { return nil }
+        var node: Any = document
+        for token in reference.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false) {
+            let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            guard let next = (node as? [String: Any])?[key] else { return nil }
+            node = next
+        }
+        return node
+    }
+
+    @Test("The OpenAPI document is JSON, every $ref resolves inside it, every shared component is used, and operations refer to the shared problem responses")
+    func documentDescribedOnce() throws {
+        let document = try Self.openAPIDocument()
+        var references: [String] = []
+        func collect(_ node: Any) {
+            if let object = node as? [String: Any] {
+                if let reference = object["$ref"] as? String { references.append(reference) }
+                object.values.forEach(collect)
+            } else if let array = node as? [Any] {
+                array.forEach(collect)
+            }
+        }
+        collect(document)
+        #expect(!references.isEmpty)
+        for reference in Set(references) {
+            #expect(Self.resolve(reference, in: document) != nil, "unresolved \(reference)")
+        }
+        let components = try #require(document["components"] as? [String: [String: Any]])
+        for (kind, entries) in components where kind != "securitySchemes" {
+            for name in entries.keys {
+                #expect(references.contains("#/components/\(kind)/\(name)"), "unused component \(kind)/\(name)")
+            }
+        }
+        // Every problem an operation documents is one of components.responses, never written inline again.
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let responses = try #require(operation["responses"] as? [String: [String: Any]], "\(method) \(path)")
+                for (status, response) in responses where (Int(status) ?? 0) >= 400 {
+                    let reference = response["$ref"] as? String ?? ""
+                    #expect(response.count == 1 && reference.hasPrefix("#/components/responses/"), "\(method) \(path) \(status)")
+                }
+            }
         }
     }
 

@@ -33,3 +33,12 @@ struct HTMLTests {
         #expect(h("br").rendered == "<br>")
     }
 }
+
+@Suite("French formatting")
+struct FrenchFormattingTests {
+    @Test("Months are abbreviated the French way (Foundation's fr_FR), not by cutting letters")
+    func shortMonths() throws {
+        let labels = try (1...12).map { French.shortMonth(try #require(Month(year: 2026, month: $0))) }
+        #expect(labels == ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."])
+    }
+}

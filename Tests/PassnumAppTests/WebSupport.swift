@@ -38,7 +38,9 @@ struct WebWorld {
             let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
             var logger = Logger(label: "test")
             logger.logLevel = .warning
-            let store = try await Store.open(StoreConfiguration(dataDirectory: directory), clock: clock,
+            var configuration = StoreConfiguration(dataDirectory: directory)
+            configuration.statementFile = StatementWording.csv
+            let store = try await Store.open(configuration, clock: clock,
                                              eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
             app.lifecycle.use(StoreLifecycle(store: store))
             try configure(app, store: store)

@@ -150,7 +150,8 @@ struct BillingTests {
             let aprilPayout = try await store.payouts(of: territory.place)[0]
             let aprilStatement = try #require(try await store.statement(payout: aprilPayout.id, place: territory.place))
             #expect(aprilStatement.gross == .euros(20) && aprilStatement.net == .zero && aprilStatement.deductions.count == 2)
-            #expect(aprilStatement.csv.contains("Retenue;;Chèque \(serials[0].grouped) annulé : chèques volés;;-10,00\r\n"))
+            #expect(aprilStatement.deductions[0] == StatementDeduction(kind: .reversal, reference: serials[0].grouped, detail: "chèques volés",
+                                                                       amount: .euros(10)))
             try await expectInvariantsHold(store)
             // May: 3 checks (30 €) less the 10 € still owed.
             #expect(try await store.validate(territory.request(store, Array(serials[7...9]))).accepted)
@@ -183,6 +184,10 @@ struct BillingTests {
             clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 9))
             let run = try await store.runPayouts(for: Month("2026-03")!)
             #expect(run.total == Money(cents: 2000 - 1440))
+            let payout = try await store.payouts(of: territory.place)[0]
+            let statement = try #require(try await store.statement(payout: payout.id, place: territory.place))
+            #expect(statement.deductions == [StatementDeduction(kind: .subscription, reference: "F-2026-00002", detail: "2026",
+                                                                amount: Money(cents: 1440))])
             try await expectInvariantsHold(store)
             clock.set(CivilDate("2027-01-02")!.start)
             #expect(try await store.chargeSubscriptions().map(\.number) == ["F-2027-00001"])

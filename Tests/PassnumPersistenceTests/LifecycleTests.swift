@@ -153,7 +153,12 @@ struct LifecycleTests {
             let booklet = BookletID(try await store.read { tx in
                 try await tx.sql.raw("SELECT booklet_id FROM checks WHERE id = \(bind: serials[2].number)").first(decodingColumn: "booklet_id", as: Int64.self)!
             })
-            #expect(try await store.opposeBooklet(booklet, reason: .stolen) == 8)
+            // Only the prescriber holding the booklet (or the operator) opposes it or its checks; another does not see it.
+            let other = Actor("autre", organisation: .prescriber(try await store.createPrescriber(name: "Autre CCAS", commune: CommuneCode("59350")!)))
+            await #expect(throws: DomainError.notFound("booklet \(booklet)")) { try await store.opposeBooklet(booklet, reason: .stolen, actor: other) }
+            await #expect(throws: DomainError.self) { try await store.oppose([serials[2]], reason: .stolen, actor: other) }
+            await #expect(throws: DomainError.self) { try await store.opposeBooklet(booklet, reason: .stolen, actor: Actor("oubli")) }
+            #expect(try await store.opposeBooklet(booklet, reason: .stolen, actor: Actor("ccas", organisation: .prescriber(territory.prescriber))) == 8)
             let overview = try await store.overview()
             #expect(overview.checksByState[.voided] == 9)
             #expect(overview.checksByState[.redeemed] == 1)

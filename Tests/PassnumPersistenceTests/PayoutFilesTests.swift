@@ -34,11 +34,13 @@ struct PayoutFilesTests {
             #expect(parsed.numberOfTransactions == ["1", "1"] && parsed.controlSums == ["30.00", "30.00"])
             #expect(parsed.amounts == ["30.00"] && parsed.endToEndIDs.count == 1 && parsed.endToEndIDs[0].hasPrefix("PN-2026-03-"))
             #expect(parsed.remittances == ["Pass numerique mars 2026 - 3 cheques"])
-            let bytes = try Data(contentsOf: store.configuration.dataDirectory.appendingPathComponent(first.files[1]))
-            #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-            let statement = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-            #expect(statement.hasPrefix("Numéro du chèque;Date;Service;Financeur;Montant (€)\r\n"))
-            #expect(statement.contains("Total Département du Nord;;;Département du Nord;30,00\r\n") && statement.hasSuffix("Total;;;;30,00\r\n"))
+            // The statement file is the configured wording of the payout's statement (French in the app, see StatementWordingTests).
+            let statementFile = try String(contentsOf: store.configuration.dataDirectory.appendingPathComponent(first.files[1]), encoding: .utf8)
+            let paid = try await store.payouts(of: territory.place)[0]
+            let statement = try #require(try await store.statement(payout: paid.id, place: territory.place))
+            #expect(first.files[1] == "payouts/2026-03/releve-lieu-\(territory.place)-\(paid.id).csv")
+            #expect(statementFile == testStatementFile(statement) && statement.lines.count == 3 && statement.gross == Money(cents: 3000))
+            #expect(statement.totalsByFunder.map(\.funder) == ["Département du Nord"] && statement.totalsByFunder[0].amount == Money(cents: 3000))
             #expect(try await store.overview().checksByState[.redeemed] == 1)
 
             // Nothing changes until the bank details are recorded; then only the held-back place is paid.

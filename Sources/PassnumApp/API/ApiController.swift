@@ -17,7 +17,7 @@ enum ApiController {
 
     /// Every operation of the API: registered from this list, and a test checks that each is in the document.
     static let routes: [Route] = [
-        Route(method: .GET, path: "/api/v1/openapi.json", access: .public, handler: openAPI),
+        Route(method: .GET, path: "/api/v1/openapi.json", access: .public, handler: openAPI(OpenAPIDocument.json)),
         Route(method: .GET, path: "/api/v1/places", access: .public, handler: places),
         Route(method: .POST, path: "/api/v1/check-status", handler: checkStatus),
         Route(method: .POST, path: "/api/v1/validations", handler: validate),
@@ -32,10 +32,14 @@ enum ApiController {
 
     // MARK: Public
 
-    @Sendable static func openAPI(_ request: Request) async throws -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.json))
+    /// Takes the document rather than reading it, so that it is loaded when the routes are built (at startup).
+    static func openAPI(_ document: String?) -> @Sendable (Request) async throws -> Response {
+        { _ in
+            guard let document else { throw Problem(.internalServerError, "internal-error", "Internal error") }
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            return Response(status: .ok, headers: headers, body: .init(string: document))
+        }
     }
 
     struct PlaceOut: Encodable {
@@ -57,7 +61,7 @@ enum ApiController {
             }
             category = known
         }
-        let found = PublicController.search(try await request.store.publicPlaces(), text: text, departement: departement, category: category)
+        let found = try await request.store.searchPlaces(PlaceSearch(text: text, departement: departement, category: category))
         let base = request.application.webSettings.publicBaseURL
         return ApiJSON.response(["places": found.prefix(200).map { place, _ in
             PlaceOut(id: place.id.rawValue, name: place.name, categories: place.categories.map(\.code),

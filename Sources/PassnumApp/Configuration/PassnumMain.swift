@@ -14,6 +14,7 @@ public enum PassnumMain {
             var configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory, environment: environment)
             // Checked before anything opens: a real server without the operator's account or public address stops here.
             configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
+            configuration.statementFile = StatementWording.csv
 
             var environment = try Environment.detect(arguments: arguments)
             try LoggingSystem.bootstrap(from: &environment)

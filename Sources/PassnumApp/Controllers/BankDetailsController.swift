@@ -25,7 +25,7 @@ enum BankDetailsController {
     // MARK: The place's own page
 
     @Sendable static func placePage(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         return try await placePage(request, place: place, form: ProposalForm(), errors: FormErrors())
     }
 
@@ -57,7 +57,7 @@ enum BankDetailsController {
     }
 
     @Sendable static func placePropose(_ request: Request) async throws -> Response {
-        let (user, place) = try ApplicationController.manager(request)
+        let (user, place) = try ApplicationStepsController.manager(request)
         let form = try request.content.decode(ProposalForm.self)
         let errors = try await propose(request, form: form, place: place, actor: Actor(user))
         guard errors.isEmpty else { return try await placePage(request, place: place, form: form, errors: errors) }

@@ -111,7 +111,7 @@ enum DocumentController {
 
     /// The funder's documents.
     @Sendable static func funderDocuments(_ request: Request) async throws -> Response {
-        let (_, funder) = try FunderController.funder(request)
+        let (_, funder) = try FunderSpace.funder(request)
         let invoices = try await request.store.invoices(funder: funder)
         let notes = try await request.store.creditNotes(funder: funder)
         return Layout.response(Layout.page(title: "Factures et avoirs", request: request) {

@@ -11,8 +11,6 @@ enum PlaceController {
         return (user, place)
     }
 
-    static let rows = 5
-
     @Sendable static func home(_ request: Request) async throws -> Response {
         let (user, _) = try place(request)
         return try await page(request, user: user, prefill: [])
@@ -23,84 +21,10 @@ enum PlaceController {
     static func page(_ request: Request, user: SessionUser, prefill: [PresentedCheck], category: ServiceCategory? = nil,
                      outcome: ValidationOutcome? = nil, errors: FormErrors = FormErrors(), status: HTTPResponseStatus = .ok) async throws -> Response {
         guard let place = user.organisation.place else { throw Abort(.forbidden) }
-        let store = request.store
-        let today = CivilDate(store.clock.now)
-        let validations = try await store.validations(at: place, since: today.start)
-        let name = try await store.placeName(place) ?? ""
-        let state = try await store.placeState(place)
-        let services = try await store.services(of: place, activeOnly: true)
-        let key = UUID().uuidString
-        return Layout.response(Layout.page(title: "Valider des chèques", request: request) {
-            h("h1") { "Valider des chèques – " + name }
-            Layout.notice(request)
-            if state != .qualified {
-                h("p", ["role": "status", "class": "errors"]) {
-                    ApplicationController.stateText(state) + " "
-                    if user.role == .placeManager { h("a", ["href": SiteURL.placeApplication.path]) { "Voir ma demande" } }
-                }
-            }
-            if let outcome { result(outcome) }
-            h("form", ["method": "post", "action": SiteURL.placeHome.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                h("input", ["type": "hidden", "name": "key", "value": key])
-                select("Service rendu", name: "category",
-                       options: services.map { ("service-\($0.id)", $0.title + " (" + (French.categoryShort[$0.category] ?? $0.category.rawValue) + ")") }
-                           + ServiceCategory.allCases.map { ($0.code, $0.rawValue) },
-                       selected: category?.code, errors: errors, hint: services.isEmpty ? nil : "Vos services d’abord, puis les types de service.")
-                for index in 0..<rows {
-                    let check = index < prefill.count ? prefill[index] : nil
-                    h("fieldset") {
-                        h("legend") { "Chèque \(index + 1)" + (index == 0 ? "" : " (facultatif)") }
-                        field("Numéro", name: "serial\(index)", value: check?.serial, errors: errors, required: index == 0,
-                              attributes: ["inputmode": "numeric", "autocomplete": "off"])
-                        field("Code", name: "code\(index)", value: check?.code, errors: errors, required: index == 0,
-                              attributes: ["autocomplete": "off", "autocapitalize": "characters"])
-                    }
-                }
-                h("button", ["type": "submit"]) { "Valider" }
-            }
-            h("h2") { "Validations d’aujourd’hui" }
-            table(caption: "Chèques validés aujourd’hui", headers: ["Numéro", "Heure", "Service", "Montant", ""], rows: validations.map { row in
-                [.text(row.check.serial.grouped), .text(row.check.at.map(French.dateTime) ?? ""),
-                 .text(row.check.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""), .text(money(row.check.amount)),
-                 row.undone ? .text("Annulée") : (row.check.state == .redeemed ? undoForm(request, row.check.serial) : .text(French.state(row.check.state)))]
-            }, empty: "aucune validation.")
-        }, status: status)
-    }
-
-    static func result(_ outcome: ValidationOutcome) -> Node {
-        h("section", ["class": outcome.accepted ? "notice" : "errors", "role": "alert", "aria-labelledby": "resultat"]) {
-            h("h2", ["id": "resultat"]) {
-                outcome.accepted
-                    ? (outcome.items.count == 1 ? "Chèque validé : " : "\(outcome.items.count) chèques validés : ") + money(outcome.total)
-                    : "Aucun chèque n’a été validé"
-            }
-            if !outcome.accepted { h("p") { "Corrigez ou retirez les chèques refusés, puis validez à nouveau." } }
-            h("ul") {
-                for item in outcome.items {
-                    h("li") {
-                        h("strong") { CheckSerial(item.serial)?.grouped ?? item.serial }
-                        " : "
-                        if let refusal = item.refusal {
-                            h("span", ["class": "refused"]) { "refusé – " + French.refusal(refusal) }
-                        } else if outcome.accepted {
-                            h("span", ["class": "ok"]) { "validé, " + money(item.amount ?? .zero) }
-                        } else {
-                            "correct"
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    static func undoForm(_ request: Request, _ serial: CheckSerial) -> Node {
-        h("form", ["method": "post", "action": SiteURL.placeUndo.path]) {
-            csrfField(request)
-            h("input", ["type": "hidden", "name": "serial", "value": serial.compact])
-            h("button", ["type": "submit", "class": "secondary", "aria-label": "Annuler la validation du chèque " + serial.grouped]) { "Annuler" }
-        }
+        let model = try await PlaceHomePage.Model.query(store: request.store, place: place)
+        let view = PlaceHomePage.View(model: model, context: PageContext(request), key: UUID().uuidString, prefill: prefill, category: category,
+                                      outcome: outcome, errors: errors)
+        return Layout.response(view.document, status: status)
     }
 
     @Sendable static func validate(_ request: Request) async throws -> Response {
@@ -118,7 +42,7 @@ enum PlaceController {
         if category == nil { errors.add("category", "Choisissez le service rendu.") }
         var checks: [PresentedCheck] = []
         var typed: [PresentedCheck] = []
-        for index in 0..<rows {
+        for index in 0..<PlaceHomePage.rows {
             let serial = ((try? request.content.get(String.self, at: "serial\(index)")) ?? "").trimmingCharacters(in: .whitespaces)
             let code = ((try? request.content.get(String.self, at: "code\(index)")) ?? "").trimmingCharacters(in: .whitespaces)
             typed.append(PresentedCheck(serial: serial, code: code))
@@ -182,7 +106,7 @@ enum PlaceController {
                 h("a", ["href": SiteURL.placeStatementCSV(id).path]) { "Télécharger (CSV)" }
             }
             if !statement.deductions.isEmpty {
-                table(caption: "Retenues", headers: ["Motif", "Montant"], rows: statement.deductions.map { [.text($0.reason), .text(money($0.amount))] })
+                table(caption: "Retenues", headers: ["Motif", "Montant"], rows: statement.deductions.map { [.text(StatementWording.deduction($0)), .text(money($0.amount))] })
             }
             h("p") { h("strong") { "Virement : " + money(statement.net) + " – " + payoutState(statement.state) } }
             table(caption: "Par financeur", headers: ["Financeur", "Montant"], rows: statement.totalsByFunder.map { [.text($0.funder), .text(money($0.amount))] })
@@ -200,7 +124,7 @@ enum PlaceController {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"releve-\(statement.period).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: statement.csv))
+        return Response(status: .ok, headers: headers, body: .init(string: StatementWording.csv(statement)))
     }
 
     static func payoutState(_ state: PayoutBatch.State) -> String {

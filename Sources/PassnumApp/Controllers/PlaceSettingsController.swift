@@ -8,7 +8,7 @@ enum PlaceSettingsController {
     // MARK: Funders
 
     @Sendable static func funders(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         let rows = try await request.store.affiliations(of: place)
         let state = try await request.store.placeState(place)
         let labels: [AffiliationState: String] = [.requested: "Demande envoyée", .approved: "Accepté", .refused: "Refusé"]
@@ -29,7 +29,7 @@ enum PlaceSettingsController {
     }
 
     @Sendable static func requestAffiliation(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         let funder = FunderID(try request.id())
         guard try await request.store.affiliations(of: place).contains(where: { $0.funder.id == funder.rawValue }) else { throw Abort(.notFound) }
         guard try await request.store.placeState(place) == .qualified else {
@@ -54,7 +54,7 @@ enum PlaceSettingsController {
     }
 
     @Sendable static func catalogue(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         return try await cataloguePage(request, place: place, form: ServiceForm(duration: "60", price: "1"), errors: FormErrors())
     }
 
@@ -100,17 +100,17 @@ enum PlaceSettingsController {
     }
 
     @Sendable static func addService(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         let form = try request.content.decode(ServiceForm.self)
         var errors = FormErrors()
         let category = form.category.flatMap(ServiceCategory.init(code:))
         if category == nil { errors.add("category", "Choisissez le type de service.") }
-        let duration = Int(ApplicationController.text(form.duration))
+        let duration = Int(ApplicationStepsController.text(form.duration))
         if duration == nil || !(5...1440).contains(duration!) { errors.add("duration", "Indiquez une durée entre 5 et 1 440 minutes.") }
-        let price = Int(ApplicationController.text(form.price))
+        let price = Int(ApplicationStepsController.text(form.price))
         if price == nil || !(1...50).contains(price!) { errors.add("price", "Indiquez un prix entre 1 et 50 chèques.") }
-        if ApplicationController.text(form.title).isEmpty { errors.add("title", "Donnez un titre.") }
-        if ApplicationController.text(form.description).isEmpty { errors.add("description", "Décrivez le service en une phrase.") }
+        if ApplicationStepsController.text(form.title).isEmpty { errors.add("title", "Donnez un titre.") }
+        if ApplicationStepsController.text(form.description).isEmpty { errors.add("description", "Décrivez le service en une phrase.") }
         if errors.isEmpty, let category, let duration, let price {
             do {
                 try await request.store.addService(NewService(category: category, title: form.title ?? "", description: form.description ?? "",
@@ -129,13 +129,13 @@ enum PlaceSettingsController {
     }
 
     @Sendable static func addSession(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         let service = try request.id()
         guard try await request.store.services(of: place).contains(where: { $0.id == service }) else { throw Abort(.notFound) }
         let form = try request.content.decode(SessionForm.self)
         do {
-            try await request.store.addSession(service: service, place: place, startsAt: ApplicationController.text(form.startsAt),
-                                               capacity: Int(ApplicationController.text(form.capacity)) ?? 0)
+            try await request.store.addSession(service: service, place: place, startsAt: ApplicationStepsController.text(form.startsAt),
+                                               capacity: Int(ApplicationStepsController.text(form.capacity)) ?? 0)
         } catch DomainError.notFound {
             throw Abort(.notFound)
         } catch is DomainError {
@@ -147,7 +147,7 @@ enum PlaceSettingsController {
     struct ActiveForm: Content { var active: String? }
 
     @Sendable static func setServiceState(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationController.manager(request)
+        let (_, place) = try ApplicationStepsController.manager(request)
         let service = try request.id()
         let active = try request.content.decode(ActiveForm.self).active == "1"
         do {

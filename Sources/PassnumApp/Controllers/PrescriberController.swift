@@ -25,47 +25,9 @@ enum PrescriberController {
     }
 
     static func homePage(_ request: Request, prescriber: PrescriberID, form: PersonForm, errors: FormErrors) async throws -> Response {
-        let store = request.store
         let search = request.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-        let booklets = try await store.booklets(of: prescriber)
-        let people = try await store.beneficiaries(of: prescriber, search: search)
-        let programmes = try await store.programmes(heldBy: prescriber)
-        return Layout.response(Layout.page(title: "Bénéficiaires", request: request) {
-            h("h1") { "Bénéficiaires et carnets" }
-            Layout.notice(request)
-            expiryAlerts(programmes, today: CivilDate(store.clock.now))
-            h("h2") { "Mon stock" }
-            h("p") { "\(booklets.filter { $0.available > 0 }.count) carnet(s) avec des chèques à remettre, \(booklets.reduce(0) { $0 + $1.available }) chèques en tout." }
-            h("h2") { "Trouver une personne" }
-            h("form", ["method": "get", "action": SiteURL.prescriberHome.path, "class": "inline", "role": "search"]) {
-                field("Nom ou prénom", name: "q", value: search, required: false)
-                h("button", ["type": "submit", "class": "secondary"]) { "Chercher" }
-            }
-            table(caption: search.map { "Résultats pour « \($0) »" } ?? "Mes bénéficiaires", headers: ["Nom", "Année", "Niveau", "Chèques reçus"],
-                  rows: people.map { person in
-                      [h("a", ["href": SiteURL.prescriberBeneficiary(person.id.rawValue).path]) { person.lastName.uppercased() + " " + person.firstName },
-                       .text(person.birthYear.map(String.init) ?? "—"), .text(person.level.map { "Niveau \($0)" } ?? "Pas de diagnostic"),
-                       .text(String(person.checks))]
-                  }, empty: "aucune personne.")
-            h("h2") { "Nouvelle personne" }
-            h("form", ["method": "post", "action": SiteURL.prescriberBeneficiaries.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                field("Prénom", name: "firstName", value: form.firstName, errors: errors, attributes: ["autocomplete": "off"])
-                field("Nom", name: "lastName", value: form.lastName, errors: errors, attributes: ["autocomplete": "off"])
-                field("Année de naissance (facultatif)", name: "birthYear", value: form.birthYear, errors: errors, required: false,
-                      attributes: ["inputmode": "numeric"])
-                field("Commune (code INSEE)", name: "commune", value: form.commune, errors: errors, hint: "5 caractères, par exemple 59350 pour Lille.")
-                h("div", ["class": errors["consent"] == nil ? "field" : "field invalid"]) {
-                    if let error = errors["consent"] { h("p", ["class": "error", "id": "consent-erreur"]) { error } }
-                    h("input", ["type": "checkbox", "id": "consent", "name": "consent", "value": "oui", "checked": form.consent == "oui" ? "" : nil,
-                                "aria-describedby": errors["consent"] == nil ? nil : "consent-erreur"])
-                    " "
-                    h("label", ["for": "consent", "class": "inline-label"]) { "La personne est d’accord pour que ses nom, année de naissance et commune soient enregistrés." }
-                }
-                h("button", ["type": "submit"]) { "Enregistrer la personne" }
-            }
-        })
+        let model = try await PrescriberHomePage.Model.query(store: request.store, prescriber: prescriber, search: search)
+        return Layout.response(PrescriberHomePage.View(model: model, context: PageContext(request), form: form, errors: errors).document)
     }
 
     @Sendable static func createBeneficiary(_ request: Request) async throws -> Response {

@@ -7,25 +7,8 @@ import Vapor
 enum PublicController {
     @Sendable static func home(_ request: Request) async throws -> Response {
         try await request.limitPublic(.home)
-        let o = try await request.store.overview()
-        return Layout.response(Layout.page(title: "Accueil", request: request) {
-            h("h1") { "Pass numérique" }
-            h("p") { "Des chèques pour se faire accompagner dans l’usage du numérique, dans des lieux près de chez soi." }
-            h("ul", ["class": "cards"]) {
-                h("li") { h("a", ["href": SiteURL.checkStatus.path]) { "Vérifier un chèque" } }
-                h("li") { h("a", ["href": SiteURL.places.path]) { "Trouver un lieu qui accepte les chèques" } }
-                h("li") { h("a", ["href": request.user == nil ? SiteURL.login.path : SiteURL.space.path]) {
-                    request.user == nil ? "Espace des professionnels" : "Mon espace"
-                } }
-            }
-            h("h2") { "Aujourd’hui sur la plateforme" }
-            h("ul", ["class": "cards"]) {
-                h("li") { h("strong") { "\(o.places)" }; "lieux" }
-                h("li") { h("strong") { "\(o.beneficiaries)" }; "personnes accompagnées" }
-                h("li") { h("strong") { "\((o.checksByState[.redeemed] ?? 0) + (o.checksByState[.paid] ?? 0))" }; "chèques utilisés" }
-                h("li") { h("strong") { money(o.paidOut) }; "remboursés aux lieux" }
-            }
-        })
+        let model = try await PublicHomePage.Model.query(store: request.store)
+        return Layout.response(PublicHomePage.View(model: model, context: PageContext(request)).document)
     }
 
     // MARK: Check a check
@@ -111,7 +94,7 @@ enum PublicController {
         let text = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
         let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         let category = request.query[String.self, at: "categorie"].flatMap(ServiceCategory.init(code:))
-        let found = search(try await request.store.publicPlaces(), text: text, departement: departement, category: category)
+        let found = try await request.store.searchPlaces(PlaceSearch(text: text, departement: departement, category: category))
         return Layout.response(Layout.page(title: "Où utiliser mes chèques", request: request) {
             h("h1") { "Où utiliser mes chèques" }
             h("form", ["method": "get", "action": SiteURL.places.path, "class": "inline", "role": "search"]) {
@@ -141,41 +124,6 @@ enum PublicController {
                 ", au format national des lieux de médiation numérique."
             }
         })
-    }
-
-    /// The search behind `places`: each place with its distance in km when there is a reference point.
-    static func search(_ places: [PublicPlace], text: String, departement: String, category: ServiceCategory?) -> [(PublicPlace, Double?)] {
-        let needle = text.lowercased()
-        func matches(_ site: PublicSite) -> Bool {
-            needle.isEmpty || site.postcode.hasPrefix(needle) || site.communeCode == needle.uppercased()
-                || (!site.communeName.isEmpty && site.communeName.lowercased().contains(needle))
-        }
-        func inDepartement(_ site: PublicSite) -> Bool {
-            departement.isEmpty || site.communeCode.flatMap(CommuneCode.init)?.departement.value == departement
-                || (site.communeCode == nil && site.postcode.hasPrefix(departement))
-        }
-        let selected = places.filter { place in
-            place.sites.contains { matches($0) && inDepartement($0) } && (category == nil || place.categories.contains(category!))
-        }
-        // The reference point: a matching site with coordinates.
-        let origin = needle.isEmpty ? nil : selected.flatMap(\.sites).first { matches($0) && $0.latitude != nil && $0.longitude != nil }
-        guard let origin, let lat = origin.latitude, let lon = origin.longitude else { return selected.map { ($0, nil) } }
-        return selected.map { place in
-            let distances = place.sites.compactMap { site in
-                site.latitude.flatMap { la in site.longitude.map { lo in kilometres(lat, lon, la, lo) } }
-            }
-            return (place, distances.min())
-        }.sorted { ($0.1 ?? .infinity) < ($1.1 ?? .infinity) }
-    }
-
-    /// Great-circle distance (haversine), in kilometres.
-    static func kilometres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
-        let radians = Double.pi / 180
-        let dLat = (lat2 - lat1) * radians, dLon = (lon2 - lon1) * radians
-        let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * radians) * cos(lat2 * radians) * sin(dLon / 2) * sin(dLon / 2)
-        // Rounding can put `a` a hair above 1 for antipodes: sqrt(1 - a) would be NaN, and Int(NaN) traps in the page.
-        let bounded = min(1, max(0, a))
-        return 6371 * 2 * atan2(sqrt(bounded), sqrt(1 - bounded))
     }
 
     /// A place's public page: services, opening hours, accessibility, how to come.

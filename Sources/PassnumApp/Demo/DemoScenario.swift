@@ -163,7 +163,7 @@ public struct DemoScenario: Sendable {
             handed += serials.map { ($0, nearby[Int(random.next() % UInt64(nearby.count))]) }
         }
         // One person lost a booklet's remaining checks.
-        try await store.opposeBooklet(stock[199].1, reason: .lost)
+        try await store.opposeBooklet(stock[199].1, reason: .lost, actor: Actor(Self.operatorEmail, organisation: .operator))
 
         // A few hundred validations over last month and this month, in time order.
         let windowStart = currentMonth.previous.firstDay.start

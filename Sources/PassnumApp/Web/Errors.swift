@@ -148,6 +148,17 @@ enum French {
     }
 
     static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+    /// Foundation's French abbreviations ("janv.", "mars", "avr.", "déc."), not cut by hand.
+    static let shortMonths: [String] = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        return formatter.shortStandaloneMonthSymbols
+    }()
+
+    /// "avr." for April; the month's number if Foundation ever gave fewer than twelve names.
+    static func shortMonth(_ month: Month) -> String {
+        shortMonths.indices.contains(month.month - 1) ? shortMonths[month.month - 1] : String(month.month)
+    }
 
     /// "2026-03-12T14:00" → "12 mars 2026 à 14 h 00"
     static func sessionDate(_ text: String) -> String {

@@ -3,9 +3,37 @@ import PassnumDomain
 import PassnumPersistence
 import Vapor
 
+/// What a view needs from the request, read once by the controller: the CSRF token forms send back, the
+/// notice left by a redirect, and who is signed in (for the navigation). Views take this, never `Request`.
+struct PageContext: Sendable {
+    struct Viewer: Sendable {
+        var name: String
+        var role: Role
+    }
+
+    var csrfToken: String
+    var notice: String?
+    var viewer: Viewer?
+
+    init(csrfToken: String, notice: String? = nil, viewer: Viewer? = nil) {
+        self.csrfToken = csrfToken
+        self.notice = notice
+        self.viewer = viewer
+    }
+
+    init(_ request: Request) {
+        self.init(csrfToken: request.csrfToken, notice: request.notice,
+                  viewer: request.user.map { Viewer(name: $0.name, role: $0.role) })
+    }
+}
+
 /// The frame of every page: skip link, header with the user's space, main content, footer.
 enum Layout {
     static func page(title: String, request: Request, @NodeBuilder _ content: () -> [Node]) -> Node {
+        page(title: title, context: PageContext(request), content)
+    }
+
+    static func page(title: String, context: PageContext, @NodeBuilder _ content: () -> [Node]) -> Node {
         group {
             Node.trusted("<!DOCTYPE html>")
             h("html", ["lang": "fr"]) {
@@ -17,7 +45,7 @@ enum Layout {
                 }
                 h("body") {
                     h("a", ["class": "skip", "href": "#contenu"]) { "Aller au contenu" }
-                    header(request)
+                    header(context)
                     h("main", ["id": "contenu", "tabindex": "-1"]) { content() }
                     h("footer") {
                         h("p") {
@@ -31,10 +59,10 @@ enum Layout {
         }
     }
 
-    static func header(_ request: Request) -> Node {
+    static func header(_ context: PageContext) -> Node {
         h("header") {
             h("p", ["class": "brand"]) { h("a", ["href": SiteURL.home.path]) { "Pass numérique" } }
-            if let user = request.user {
+            if let user = context.viewer {
                 h("nav", ["aria-label": "Mon espace"]) {
                     h("ul") {
                         for (label, url) in navigation(for: user.role) {
@@ -43,7 +71,7 @@ enum Layout {
                     }
                 }
                 h("form", ["method": "post", "action": SiteURL.logout.path, "class": "logout"]) {
-                    csrfField(request)
+                    csrfField(context)
                     h("span") { user.name + " (" + French.role(user.role) + ")" }
                     h("button", ["type": "submit"]) { "Se déconnecter" }
                 }
@@ -84,8 +112,20 @@ enum Layout {
 
     /// The confirmation left by the form that redirected here (see `Request.redirect(to:notice:)`).
     static func notice(_ request: Request) -> Node {
-        guard let text = request.notice else { return group {} }
+        notice(PageContext(request))
+    }
+
+    static func notice(_ context: PageContext) -> Node {
+        guard let text = context.notice else { return group {} }
         return h("p", ["class": "notice", "role": "status"]) { text }
+    }
+}
+
+extension Response {
+    /// The same response with another status: a form shown again with its errors is a 422.
+    func with(status: HTTPResponseStatus) -> Response {
+        self.status = status
+        return self
     }
 }
 
@@ -104,16 +144,36 @@ extension Request {
     }
 }
 
-/// The expiry timeline's warnings for programmes ending within 30 days (DESIGN.md: alert at end − 30 days).
+/// A programme ending within 30 days, as its warning shows it (DESIGN.md: alert at end − 30 days).
+struct ExpiryAlert: Sendable, Equatable {
+    var programme: String
+    var validUntil: CivilDate
+    var handOutStopDay: CivilDate
+    var lastRedemptionDay: CivilDate
+    /// Whether hand-outs have already stopped on the day the page is shown.
+    var handOutStopped: Bool
+
+    static func ending(_ programmes: [Programme], today: CivilDate) -> [ExpiryAlert] {
+        programmes.filter { !$0.expired && today >= $0.terms.alertDay && today <= $0.terms.lastRedemptionDay }.map {
+            ExpiryAlert(programme: $0.terms.name, validUntil: $0.terms.validUntil, handOutStopDay: $0.terms.handOutStopDay,
+                        lastRedemptionDay: $0.terms.lastRedemptionDay, handOutStopped: today >= $0.terms.handOutStopDay)
+        }
+    }
+}
+
+/// The expiry timeline's warnings for programmes ending within 30 days.
 func expiryAlerts(_ programmes: [Programme], today: CivilDate) -> Node {
-    let ending = programmes.filter { !$0.expired && today >= $0.terms.alertDay && today <= $0.terms.lastRedemptionDay }
-    return group {
-        for programme in ending {
+    expiryAlerts(ExpiryAlert.ending(programmes, today: today))
+}
+
+func expiryAlerts(_ alerts: [ExpiryAlert]) -> Node {
+    group {
+        for alert in alerts {
             h("p", ["class": "errors", "role": "status"]) {
-                "Le programme « \(programme.terms.name) » se termine le \(French.date(programme.terms.validUntil)). "
-                    + (today >= programme.terms.handOutStopDay ? "Les chèques ne peuvent plus être remis. "
-                        : "Les chèques ne peuvent plus être remis à partir du \(French.date(programme.terms.handOutStopDay)). ")
-                    + "Les chèques pas utilisés le \(French.date(programme.terms.lastRedemptionDay)) reviendront au financeur."
+                "Le programme « \(alert.programme) » se termine le \(French.date(alert.validUntil)). "
+                    + (alert.handOutStopped ? "Les chèques ne peuvent plus être remis. "
+                        : "Les chèques ne peuvent plus être remis à partir du \(French.date(alert.handOutStopDay)). ")
+                    + "Les chèques pas utilisés le \(French.date(alert.lastRedemptionDay)) reviendront au financeur."
             }
         }
     }
@@ -121,7 +181,11 @@ func expiryAlerts(_ programmes: [Programme], today: CivilDate) -> Node {
 
 /// The hidden field that carries the CSRF token.
 func csrfField(_ request: Request) -> Node {
-    h("input", ["type": "hidden", "name": "_csrf", "value": request.csrfToken])
+    csrfField(PageContext(request))
+}
+
+func csrfField(_ context: PageContext) -> Node {
+    h("input", ["type": "hidden", "name": "_csrf", "value": context.csrfToken])
 }
 
 /// Form errors by field name, shown next to the field and listed at the top of the form.

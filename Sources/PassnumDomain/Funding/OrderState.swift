@@ -2,7 +2,7 @@ import Foundation
 
 /// An order of booklets: draft → quoted → signed → invoiced → paid → fulfilled. It can be cancelled
 /// until it is invoiced; after that money is involved and it must be carried through.
-public enum OrderState: String, CaseIterable, Sendable, Codable {
+public enum OrderState: String, StateMachine, Codable {
     case draft, quoted, signed, invoiced, paid, fulfilled, cancelled
 
     public var next: OrderState? {
@@ -34,6 +34,9 @@ public enum OrderState: String, CaseIterable, Sendable, Codable {
         case .paid, .draft: return []
         }
     }
+
+    /// The orders whose invoice was paid in full (fulfilled orders were paid first).
+    public static let paidInFull: [OrderState] = [.paid, .fulfilled]
 
     /// Whether a payment received can be recorded for an order in this state.
     public var awaitsPayment: Bool { self == .invoiced }

@@ -1,12 +1,22 @@
 /// Where a check is in its life. See DESIGN.md, "Lifecycle of a check".
-public enum CheckState: String, CaseIterable, Sendable, Codable {
+public enum CheckState: String, StateMachine, Codable {
     case issued, allocated, distributed, redeemed, paid, voided, expired, refunded
 
     /// The states in which the check still represents money the funder may see used.
     public static let outstanding: [CheckState] = [.issued, .allocated, .distributed]
 
-    /// The states from which the operator may reverse a validation (fraud, error).
-    public static let reversible: [CheckState] = [.redeemed, .paid]
+    /// Validated by a place (with one live redemption), paid out or not yet.
+    public static let validated: [CheckState] = [.redeemed, .paid]
+
+    /// The states from which the operator may reverse a validation (fraud, error): any validated check.
+    public static let reversible: [CheckState] = validated
+
+    /// The checks whose value the programme's funds still hold: outstanding, or voided (a voided check's value is
+    /// never paid to anyone and stays with the programme).
+    public static let heldByProgramme: [CheckState] = outstanding + [.voided]
+
+    /// The checks whose value went back to the funder as a credit note.
+    public static let creditedToFunder: [CheckState] = [.expired, .refunded]
 
     /// The only moves a check may make. No state is skipped and none goes backwards except
     /// `allocated → issued` (return to the funder) and `redeemed → distributed` (same-day undo). A redeemed or
@@ -23,4 +33,19 @@ public enum CheckState: String, CaseIterable, Sendable, Codable {
             return false
         }
     }
+}
+
+extension CheckState {
+    /// The moves production makes, each guarding its update with the states `canMove` allows.
+    public static let allocation = Transition<CheckState>(to: .allocated)
+    public static let returnToFunder = Transition<CheckState>(to: .issued)
+    /// Handing out starts from an allocated check only; `redeemed → distributed` is the undo.
+    public static let handOut = Transition<CheckState>(from: [.allocated], to: .distributed)
+    public static let redemption = Transition<CheckState>(to: .redeemed)
+    public static let undoRedemption = Transition<CheckState>(from: [.redeemed], to: .distributed)
+    public static let payment = Transition<CheckState>(to: .paid)
+    /// An opposition voids a check that has not been used yet; a used one is reversed by the operator.
+    public static let opposition = Transition<CheckState>(from: outstanding, to: .voided)
+    public static let reversal = Transition<CheckState>(from: reversible, to: .voided)
+    public static let expiry = Transition<CheckState>(to: .expired)
 }

@@ -1,7 +1,7 @@
 /// The four-eyes rule on a place's bank details: a change is proposed by one person and only paid once another
 /// person, an operator admin, has verified it.
 public enum BankDetailsReview {
-    public enum State: String, Sendable, CaseIterable, Codable {
+    public enum State: String, StateMachine, Codable {
         /// Proposed, waiting for an operator admin's decision; not paid.
         case pending
         /// Checked by an operator admin other than the proposer; the latest verified change is what payouts pay.
@@ -9,6 +9,9 @@ public enum BankDetailsReview {
         case rejected
         /// Replaced by a newer proposal before anyone decided.
         case superseded
+
+        /// Only a pending change is decided or replaced; a decision is final.
+        public func canMove(to target: State) -> Bool { self == .pending && target != .pending }
     }
 
     /// Why `decider` may not decide a change that `proposer` made, or nil when they may. Only the operator decides,

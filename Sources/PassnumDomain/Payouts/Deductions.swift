@@ -14,3 +14,12 @@ public enum Deductions {
         return (taken, net)
     }
 }
+
+/// Why a place owes a deduction, as stored in `deductions.kind`; each row keeps the detail that goes with it
+/// (the operator's reason for a reversal, the year for a subscription) and the app words it.
+public enum DeductionKind: String, Sendable, CaseIterable, Codable {
+    /// A paid check reversed by the operator; the reference is the check's serial.
+    case reversal
+    /// The place's yearly subscription; the reference is the invoice number.
+    case subscription
+}

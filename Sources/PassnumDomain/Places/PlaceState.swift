@@ -1,6 +1,6 @@
 /// A place's qualification: draft → submitted → qualified or rejected; qualified ↔ suspended;
 /// disqualified is final.
-public enum PlaceState: String, CaseIterable, Sendable, Codable {
+public enum PlaceState: String, StateMachine, Codable {
     case draft, submitted, qualified, rejected, suspended, disqualified
 
     public func canMove(to target: PlaceState) -> Bool {
@@ -16,7 +16,7 @@ public enum PlaceState: String, CaseIterable, Sendable, Codable {
 }
 
 /// A place's request to accept one funder's checks.
-public enum AffiliationState: String, CaseIterable, Sendable, Codable {
+public enum AffiliationState: String, StateMachine, Codable {
     case requested, approved, refused
 
     public func canMove(to target: AffiliationState) -> Bool {

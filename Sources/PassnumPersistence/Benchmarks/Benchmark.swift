@@ -90,7 +90,7 @@ public enum Benchmark {
                 var next = Int64(1)
                 while next <= Int64(rows) {
                     let last = min(next + 4_999, Int64(rows))
-                    let tuples: [SQLQueryString] = (next...last).map { "(\(bind: $0), \(bind: $0 / 10), 1, 'issued')" }
+                    let tuples: [SQLQueryString] = (next...last).map { "(\(bind: $0), \(bind: $0 / 10), 1, \(literal: CheckState.issued.rawValue))" }
                     try await tx.sql.raw("INSERT INTO bench_values (id, booklet_id, programme_id, state) VALUES \(tuples.joined(separator: ", "))").run()
                     next = last + 1
                 }
@@ -99,7 +99,7 @@ public enum Benchmark {
         let series = try await time {
             try await store.transaction { tx in
                 try await tx.sql.raw(tx.series(from: 1, to: Int64(rows)) + """
-                     INSERT INTO bench_series (id, booklet_id, programme_id, state) SELECT x, x / 10, 1, 'issued' FROM series
+                     INSERT INTO bench_series (id, booklet_id, programme_id, state) SELECT x, x / 10, 1, \(literal: CheckState.issued.rawValue) FROM series
                     """).run()
             }
         }

@@ -76,7 +76,7 @@ extension Store {
         guard schedule.placeSubscription > .zero else { return [] }
         let places = try await read { tx in
             try await tx.sql.raw("""
-                SELECT p.id FROM places p WHERE p.state = 'qualified' AND NOT EXISTS (
+                SELECT p.id FROM places p WHERE p.state = \(bind: PlaceState.qualified.rawValue) AND NOT EXISTS (
                   SELECT 1 FROM invoices i WHERE i.kind = 'subscription' AND i.place_id = p.id AND i.year = \(bind: Int64(year)))
                 ORDER BY p.id
                 """).all().map { PlaceID(try $0.int("id")) }
@@ -95,8 +95,8 @@ extension Store {
                 let number = invoice.number
                 try await tx.sql.raw("""
                     INSERT INTO deductions (place_id, kind, reference, amount_cents, reason, created_at)
-                    VALUES (\(bind: place.rawValue), 'subscription', \(bind: number), \(bind: amounts.total.cents),
-                      \(bind: "Abonnement \(year) (facture \(number))"), \(bind: now.millis))
+                    VALUES (\(bind: place.rawValue), \(bind: DeductionKind.subscription.rawValue), \(bind: number), \(bind: amounts.total.cents),
+                      \(bind: String(year)), \(bind: now.millis))
                     """).run()
                 try await tx.post(try JournalEntry(kind: .subscription, reference: "invoice:\(number)", lines: [
                     .debit(.placePayable(place), amounts.total),

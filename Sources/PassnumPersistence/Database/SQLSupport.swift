@@ -42,6 +42,11 @@ extension Array where Element == Int64 {
     var binds: [any Encodable & Sendable] { map { $0 as any Encodable & Sendable } }
 }
 
+extension Array where Element: StateMachine {
+    /// The states as stored, for a guard `state IN (\(binds: transition.from.binds))`.
+    var binds: [any Encodable & Sendable] { map { $0.rawValue as any Encodable & Sendable } }
+}
+
 /// A value read from the database that does not parse: a bug or a tampered row, never the user's fault, so
 /// it is not a `DomainError` (the web layer answers 500 and logs it).
 struct CorruptValue: Error, CustomStringConvertible {

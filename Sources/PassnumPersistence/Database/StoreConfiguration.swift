@@ -29,6 +29,8 @@ public struct StoreConfiguration: Sendable {
     public var connectionsPerEventLoop: Int
     /// The operator's bank account, debtor of the SEPA payout files.
     public var operatorAccount = OperatorAccount.fromEnvironment()
+    /// The statement file a payout run writes for each place paid (the app words it in French); none without it.
+    public var statementFile: (@Sendable (Statement) -> String)? = nil
 
     public static let sqliteFileName = "passnum.sqlite"
     public static let secretFileName = "installation-secret.key"

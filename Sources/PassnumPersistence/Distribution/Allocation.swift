@@ -31,7 +31,8 @@ extension Store {
             let chosen = try await tx.sql.raw("""
                 SELECT b.id FROM booklets b
                 WHERE b.programme_id = \(bind: programme.id.rawValue) AND b.prescriber_id IS NULL
-                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id AND c.state = 'issued')
+                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
+                    AND c.state IN (\(binds: CheckState.allocation.from.binds)))
                 ORDER BY b.id LIMIT \(bind: Int64(count))
                 """ + SQLQueryString(tx.forUpdate)).all().map { try $0.int("id") }
             guard chosen.count == count else { throw DomainError.insufficientStock(available: chosen.count, requested: count) }
@@ -40,7 +41,8 @@ extension Store {
                 WHERE id IN (\(binds: chosen.binds))
                 """).run()
             try await tx.sql.raw("""
-                UPDATE checks SET state = 'allocated' WHERE id IN (\(Transaction.checks(ofBooklets: chosen))) AND state = 'issued'
+                UPDATE checks SET state = \(bind: CheckState.allocation.to.rawValue)
+                WHERE id IN (\(Transaction.checks(ofBooklets: chosen))) AND state IN (\(binds: CheckState.allocation.from.binds))
                 """).run()
             return chosen.map(BookletID.init)
         }
@@ -58,15 +60,18 @@ extension Store {
             if let missing = ids.first(where: { !owned.contains($0) }) {
                 throw DomainError.notFound("booklet \(missing) in the stock of prescriber \(prescriber)")
             }
+            // Checks that can go back, or voided ones that simply stay voided; any other state keeps the booklet out.
+            let returnable = CheckState.returnToFunder.from + [.voided]
             if let row = try await tx.sql.raw("""
                 SELECT booklet_id, state FROM checks
-                WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state NOT IN ('allocated', 'voided') LIMIT 1
+                WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state NOT IN (\(binds: returnable.binds)) LIMIT 1
                 """).first() {
                 throw DomainError.invalidTransition(
                     entity: "booklet \(try row.int("booklet_id"))", from: "partly \(try row.string("state"))", to: "returned")
             }
             try await tx.sql.raw("""
-                UPDATE checks SET state = 'issued' WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state = 'allocated'
+                UPDATE checks SET state = \(bind: CheckState.returnToFunder.to.rawValue)
+                WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state IN (\(binds: CheckState.returnToFunder.from.binds))
                 """).run()
             try await tx.sql.raw("UPDATE booklets SET prescriber_id = NULL, allocated_at = NULL WHERE id IN (\(binds: ids.binds))").run()
         }

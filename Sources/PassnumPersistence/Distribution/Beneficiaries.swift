@@ -78,7 +78,8 @@ extension Store {
 
             let available = try await tx.sql.raw("""
                 SELECT id FROM checks
-                WHERE id BETWEEN \(bind: try row.int("first_check_id")) AND \(bind: try row.int("last_check_id")) AND state = 'allocated'
+                WHERE id BETWEEN \(bind: try row.int("first_check_id")) AND \(bind: try row.int("last_check_id"))
+                  AND state IN (\(binds: CheckState.handOut.from.binds))
                 ORDER BY id
                 """).all().map { try $0.int("id") }
             let wanted = count ?? available.count
@@ -96,9 +97,9 @@ extension Store {
                 }
             }
             let moved = try await tx.sql.raw("""
-                UPDATE checks SET state = 'distributed', beneficiary_id = \(bind: beneficiary.rawValue),
+                UPDATE checks SET state = \(bind: CheckState.handOut.to.rawValue), beneficiary_id = \(bind: beneficiary.rawValue),
                   distributed_at = \(bind: now.millis)
-                WHERE id IN (\(binds: chosen.binds)) AND state = 'allocated' RETURNING id
+                WHERE id IN (\(binds: chosen.binds)) AND state IN (\(binds: CheckState.handOut.from.binds)) RETURNING id
                 """).all()
             guard moved.count == chosen.count else {
                 throw DomainError.insufficientStock(available: moved.count, requested: wanted)

@@ -29,11 +29,11 @@ extension Store {
                 throw DomainError.notAllowed(action: "only a prescriber holding the check, or the operator, opposes it")
             }
             let voided = try await tx.sql.raw("""
-                UPDATE checks SET state = 'voided', voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
-                WHERE id IN (\(binds: ids.binds)) AND state IN ('issued', 'allocated', 'distributed') RETURNING id
+                UPDATE checks SET state = \(bind: CheckState.opposition.to.rawValue), voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
+                WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.opposition.from.binds)) RETURNING id
                 """).all().map { try $0.int("id") }
             if voided.count != ids.count {
-                let missing = ids.first { !voided.contains($0) }!
+                guard let missing = ids.first(where: { !voided.contains($0) }) else { throw CorruptValue(column: "checks.id") }
                 let state = try await tx.sql.raw("SELECT state FROM checks WHERE id = \(bind: missing)")
                     .first(decodingColumn: "state", as: String.self)
                 let serial = CheckSerial(number: missing)?.grouped ?? String(missing)
@@ -46,19 +46,21 @@ extension Store {
     /// Opposes every check of a booklet that is not redeemed yet (a lost or stolen booklet).
     /// Returns how many checks were voided.
     @discardableResult
-    public func opposeBooklet(_ booklet: BookletID, reason: OppositionReason) async throws -> Int {
+    public func opposeBooklet(_ booklet: BookletID, reason: OppositionReason, actor: Actor) async throws -> Int {
         let now = clock.now.millis
         return try await transaction { tx in
-            guard try await tx.sql.raw("SELECT id FROM booklets WHERE id = \(bind: booklet.rawValue)").first() != nil else {
-                throw DomainError.notFound("booklet \(booklet)")
-            }
+            // Like `oppose`: the prescriber holding the booklet, or the operator; anyone else does not see it.
+            guard let row = try await tx.sql.raw("SELECT prescriber_id FROM booklets WHERE id = \(bind: booklet.rawValue)").first(),
+                  actor.organisation == .operator
+                    || (actor.organisation?.prescriber).map({ $0.rawValue == (try? row.optionalInt("prescriber_id")) }) == true
+            else { throw DomainError.notFound("booklet \(booklet)") }
             let voided = try await tx.sql.raw("""
-                UPDATE checks SET state = 'voided', voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
-                WHERE id IN (\(Transaction.checks(ofBooklets: [booklet.rawValue]))) AND state IN ('issued', 'allocated', 'distributed')
+                UPDATE checks SET state = \(bind: CheckState.opposition.to.rawValue), voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
+                WHERE id IN (\(Transaction.checks(ofBooklets: [booklet.rawValue]))) AND state IN (\(binds: CheckState.opposition.from.binds))
                 RETURNING id
                 """).all()
             guard !voided.isEmpty else {
-                throw DomainError.invalidTransition(entity: "booklet \(booklet)", from: "no check left to oppose", to: "voided")
+                throw DomainError.invalidTransition(entity: "booklet \(booklet)", from: "no check left to oppose", to: CheckState.opposition.to.rawValue)
             }
             return voided.count
         }

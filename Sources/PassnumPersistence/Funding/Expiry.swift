@@ -41,11 +41,11 @@ extension Store {
             let funder = FunderID(try claimed.int("funder_id"))
             let face = Money(cents: try claimed.int("face_value_cents"))
             try await tx.sql.raw("""
-                UPDATE checks SET state = 'expired', expired_at = \(bind: now.millis)
-                WHERE programme_id = \(bind: id.rawValue) AND state IN ('issued', 'allocated', 'distributed')
+                UPDATE checks SET state = \(bind: CheckState.expiry.to.rawValue), expired_at = \(bind: now.millis)
+                WHERE programme_id = \(bind: id.rawValue) AND state IN (\(binds: CheckState.expiry.from.binds))
                 """).run()
             let count = try await tx.sql.raw("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM checks WHERE programme_id = \(bind: id.rawValue) AND state = 'expired'
+                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM checks WHERE programme_id = \(bind: id.rawValue) AND state = \(bind: CheckState.expired.rawValue)
                 """).first(decodingColumn: "n", as: Int64.self) ?? 0
             let amount = face * count
             let number = try await tx.nextNumber(.creditNote, at: now).description

@@ -29,7 +29,8 @@ extension Transaction {
             """).run()
         try await sql.raw(series(from: firstCheck, to: lastCheck) + """
              INSERT INTO checks (id, booklet_id, programme_id, state)
-             SELECT x, \(bind: firstBooklet) + (x - \(bind: firstCheck)) / \(bind: perBooklet), \(bind: programme.id.rawValue), 'issued'
+             SELECT x, \(bind: firstBooklet) + (x - \(bind: firstCheck)) / \(bind: perBooklet), \(bind: programme.id.rawValue),
+               \(bind: CheckState.issued.rawValue)
              FROM series
             """).run()
         try await sql.raw("UPDATE orders SET first_booklet_id = \(bind: firstBooklet) WHERE id = \(bind: order.id.rawValue)").run()

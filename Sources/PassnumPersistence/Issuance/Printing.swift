@@ -35,7 +35,7 @@ extension Store {
     /// The most recently fulfilled order.
     public func latestFulfilledOrder() async throws -> OrderID? {
         try await read { tx in
-            try await tx.sql.raw("SELECT id FROM orders WHERE state = 'fulfilled' ORDER BY updated_at DESC, id DESC LIMIT 1")
+            try await tx.sql.raw("SELECT id FROM orders WHERE state = \(bind: OrderState.fulfilled.rawValue) ORDER BY updated_at DESC, id DESC LIMIT 1")
                 .first(decodingColumn: "id", as: Int64.self).map(OrderID.init)
         }
     }

@@ -59,7 +59,7 @@ extension Transaction {
         // The bulk tables have no foreign keys (see the schema): their references are checked here.
         if let row = try await sql.raw("""
             SELECT b.id FROM booklets b LEFT JOIN orders o ON o.id = b.order_id
-            WHERE o.id IS NULL OR o.programme_id <> b.programme_id OR o.state <> 'fulfilled'
+            WHERE o.id IS NULL OR o.programme_id <> b.programme_id OR o.state <> \(bind: OrderState.fulfilled.rawValue)
               OR (b.prescriber_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prescribers p WHERE p.id = b.prescriber_id))
             ORDER BY b.id LIMIT 1
             """).first() {
@@ -79,7 +79,7 @@ extension Transaction {
         }
         let ordered = try await integers("""
             SELECT o.programme_id AS k, CAST(SUM(o.booklets * p.checks_per_booklet) AS BIGINT) AS v
-            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled' GROUP BY o.programme_id
+            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = \(bind: OrderState.fulfilled.rawValue) GROUP BY o.programme_id
             """)
         let existing = try await integers("SELECT programme_id AS k, CAST(COUNT(*) AS BIGINT) AS v FROM checks GROUP BY programme_id")
         for programme in Set(ordered.keys).union(existing.keys).sorted() {
@@ -97,8 +97,8 @@ extension Transaction {
         let expected = try await integers("""
             SELECT p.id AS k,
               CAST(p.face_value_cents * (SELECT COUNT(*) FROM checks c WHERE c.programme_id = p.id
-                AND c.state IN ('issued', 'allocated', 'distributed', 'voided'))
-              + (SELECT COALESCE(SUM(o.face_total_cents), 0) FROM orders o WHERE o.programme_id = p.id AND o.state = 'paid')
+                AND c.state IN (\(binds: CheckState.heldByProgramme.binds)))
+              + (SELECT COALESCE(SUM(o.face_total_cents), 0) FROM orders o WHERE o.programme_id = p.id AND o.state = \(bind: OrderState.paid.rawValue))
               AS BIGINT) AS v
             FROM programmes p
             """)
@@ -123,9 +123,10 @@ extension Transaction {
             SELECT place_id AS k, CAST(SUM(credit_cents) - SUM(debit_cents) AS BIGINT) AS v
             FROM journal_lines WHERE account = 'place_payable' GROUP BY place_id
             """)
+        // A literal, as in `PayoutSQL.payable`: SQLite uses the partial index `checks_payable` only then.
         let redeemed = try await integers("""
             SELECT c.place_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
-            FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state = 'redeemed' GROUP BY c.place_id
+            FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state = \(literal: CheckState.redeemed.rawValue) GROUP BY c.place_id
             """)
         let pending = try await integers("""
             SELECT d.place_id AS k, CAST(SUM(d.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM deduction_applications a
@@ -153,7 +154,7 @@ extension Transaction {
             SELECT CAST(COALESCE(SUM(credit_cents) - SUM(debit_cents), 0) AS BIGINT) AS v FROM journal_lines WHERE account = 'payouts_in_transit'
             """).first(decodingColumn: "v", as: Int64.self) ?? 0
         let unsettled = try await sql.raw("""
-            SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS v FROM payout_batches WHERE state <> 'settled'
+            SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS v FROM payout_batches WHERE state <> \(bind: PayoutBatchState.settled.rawValue)
             """).first(decodingColumn: "v", as: Int64.self) ?? 0
         if inTransit != unsettled {
             return InvariantViolation(.placePayable, """
@@ -196,7 +197,7 @@ extension Transaction {
             """).merging(paidAtOnce, uniquingKeysWith: +)
         let billed = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents + o.fee_cents + o.vat_cents) AS BIGINT) AS v
-            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state IN ('paid', 'fulfilled') GROUP BY p.funder_id
+            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state IN (\(binds: OrderState.paidInFull.binds)) GROUP BY p.funder_id
             """)
         for funder in Set(applied.keys).union(billed.keys).sorted() {
             let journal = applied[funder] ?? 0, orders = billed[funder] ?? 0, money = recorded[funder] ?? 0
@@ -208,7 +209,7 @@ extension Transaction {
             }
         }
         if let row = try await sql.raw("""
-            SELECT o.id FROM orders o WHERE o.state IN ('paid', 'fulfilled')
+            SELECT o.id FROM orders o WHERE o.state IN (\(binds: OrderState.paidInFull.binds))
               AND o.face_total_cents + o.fee_cents + o.vat_cents >
                 (SELECT COALESCE(SUM(amount_cents), 0) FROM order_payments op WHERE op.order_id = o.id)
             ORDER BY o.id LIMIT 1
@@ -217,7 +218,7 @@ extension Transaction {
         }
         let fulfilled = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(o.face_total_cents) AS BIGINT) AS v
-            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = 'fulfilled' GROUP BY p.funder_id
+            FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.state = \(bind: OrderState.fulfilled.rawValue) GROUP BY p.funder_id
             """)
         let issuedValue = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
@@ -238,7 +239,7 @@ extension Transaction {
             """)
         let expiredValue = try await integers("""
             SELECT p.funder_id AS k, CAST(SUM(p.face_value_cents) AS BIGINT) AS v
-            FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state IN ('expired', 'refunded') GROUP BY p.funder_id
+            FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.state IN (\(binds: CheckState.creditedToFunder.binds)) GROUP BY p.funder_id
             """)
         for funder in Set(refunded.keys).union(notes.keys).union(expiredValue.keys).sorted() {
             let journal = refunded[funder] ?? 0, documents = notes[funder] ?? 0, expired = expiredValue[funder] ?? 0
@@ -261,7 +262,7 @@ extension Transaction {
             return InvariantViolation(.redeemedAtMostOnce, "check \(Self.serial(try row.int("check_id"))) is redeemed \(try row.int("n")) times")
         }
         if let row = try await sql.raw("""
-            SELECT c.id FROM checks c WHERE c.state IN ('redeemed', 'paid') AND NOT EXISTS (
+            SELECT c.id FROM checks c WHERE c.state IN (\(binds: CheckState.validated.binds)) AND NOT EXISTS (
               SELECT 1 FROM redemptions r WHERE r.check_id = c.id AND r.undone_at IS NULL AND r.place_id = c.place_id)
             ORDER BY c.id LIMIT 1
             """).first() {
@@ -269,7 +270,7 @@ extension Transaction {
         }
         if let row = try await sql.raw("""
             SELECT r.check_id, c.state FROM redemptions r JOIN checks c ON c.id = r.check_id
-            WHERE r.undone_at IS NULL AND c.state NOT IN ('redeemed', 'paid') ORDER BY r.check_id LIMIT 1
+            WHERE r.undone_at IS NULL AND c.state NOT IN (\(binds: CheckState.validated.binds)) ORDER BY r.check_id LIMIT 1
             """).first() {
             return InvariantViolation(.redeemedAtMostOnce, """
                 check \(Self.serial(try row.int("check_id"))) has a live redemption but is \(try row.string("state"))

@@ -86,7 +86,7 @@ extension Store {
     public func openDataRecords() async throws -> [OpenData.Record] {
         try await read { tx in
             let places = try await tx.sql.raw("""
-                SELECT id, name, siret, updated_at FROM places WHERE state = 'qualified' AND siret IS NOT NULL ORDER BY id
+                SELECT id, name, siret, updated_at FROM places WHERE state = \(bind: PlaceState.qualified.rawValue) AND siret IS NOT NULL ORDER BY id
                 """).all()
             var records: [OpenData.Record] = []
             for place in places {
@@ -174,11 +174,11 @@ extension Store {
                 let place = PlaceID(try await tx.insertReturningID("""
                     INSERT INTO places (name, siret, commune, postcode, state, created_at, updated_at)
                     VALUES (\(bind: first["nom"]!), \(bind: pivot), \(bind: first["code_insee"] ?? ""), \(bind: first["code_postal"]!),
-                      'qualified', \(bind: now), \(bind: now))
+                      \(bind: PlaceState.qualified.rawValue), \(bind: now), \(bind: now))
                     """))
                 try await tx.sql.raw("""
                     INSERT INTO place_decisions (place_id, from_state, to_state, actor, reason, decided_at)
-                    VALUES (\(bind: place.rawValue), 'draft', 'qualified', \(bind: actor.name), 'imported from an open-data file', \(bind: now))
+                    VALUES (\(bind: place.rawValue), \(bind: PlaceState.draft.rawValue), \(bind: PlaceState.qualified.rawValue), \(bind: actor.name), 'imported from an open-data file', \(bind: now))
                     """).run()
                 let sites = group.map { entry in
                     ApplicationData.Site(name: entry.record["nom"]!, address: entry.record["adresse"]!, postcode: entry.record["code_postal"]!,

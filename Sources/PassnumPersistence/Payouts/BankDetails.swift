@@ -56,7 +56,7 @@ extension Store {
                 throw DomainError.notFound("bank details change \(id)")
             }
             let target: BankDetailsReview.State = verify ? .verified : .rejected
-            guard change.state == .pending else {
+            guard change.state.canMove(to: target) else {
                 throw DomainError.invalidTransition(entity: "bank details change \(change.id)", from: change.state.rawValue, to: target.rawValue)
             }
             if let refusal = BankDetailsReview.refusal(proposer: change.proposedBy, decider: actor.name,
@@ -67,7 +67,7 @@ extension Store {
             let moved = try await tx.sql.raw("""
                 UPDATE bank_detail_changes SET state = \(bind: target.rawValue), decided_by = \(bind: actor.name), decided_at = \(bind: now.millis),
                   decision_reason = \(bind: reason)
-                WHERE id = \(bind: change.id) AND state = 'pending' RETURNING id
+                WHERE id = \(bind: change.id) AND state IN (\(binds: Transition(to: target).from.binds)) RETURNING id
                 """).all()
             // Cannot happen while every writer of changes locks the place first; refused rather than journaled twice.
             guard moved.count == 1 else {
@@ -105,7 +105,7 @@ extension Store {
         try await read { tx in
             try await tx.sql.raw("""
                 SELECT c.*, pl.name AS place_name FROM bank_detail_changes c JOIN places pl ON pl.id = c.place_id
-                WHERE c.state = 'pending' ORDER BY c.id
+                WHERE c.state = \(bind: BankDetailsReview.State.pending.rawValue) ORDER BY c.id
                 """).all().map { (try BankDetailsChange(row: $0), try $0.string("place_name")) }
         }
     }
@@ -132,14 +132,15 @@ extension Transaction {
         // At most one, by the partial unique index; superseded before the insert for that same index.
         let replaced = try await bankDetailsChanges(of: place, state: .pending)
         try await sql.raw("""
-            UPDATE bank_detail_changes SET state = 'superseded', decided_by = \(bind: actor.name), decided_at = \(bind: now.millis),
+            UPDATE bank_detail_changes SET state = \(bind: BankDetailsReview.State.superseded.rawValue), decided_by = \(bind: actor.name), decided_at = \(bind: now.millis),
               decision_reason = 'replaced by a newer proposal'
-            WHERE place_id = \(bind: place.rawValue) AND state = 'pending'
+            WHERE place_id = \(bind: place.rawValue) AND state = \(bind: BankDetailsReview.State.pending.rawValue)
             """).run()
         let id = try await insertReturningID("""
             INSERT INTO bank_detail_changes (place_id, holder, iban, bic, previous_iban, reason, proposed_by, proposer_kind, proposed_at, state)
             VALUES (\(bind: place.rawValue), \(bind: holder), \(bind: iban), \(bind: bic), \(bind: previous?.iban), \(bind: reason),
-              \(bind: actor.name), \(bind: organisation.kind.rawValue), \(bind: now.millis), 'pending')
+              \(bind: actor.name), \(bind: organisation.kind.rawValue), \(bind: now.millis),
+              \(bind: BankDetailsReview.State.pending.rawValue))
             """)
         guard let change = try await bankDetailsChanges(of: place, id: id).first else { throw DomainError.notFound("bank details change \(id)") }
         // The replaced change leaves the queue by a decision of its own in the journal: who dropped it, for which.
@@ -170,9 +171,8 @@ extension Transaction {
     }
 
     func verifiedBankDetailsChange(of place: PlaceID) async throws -> BankDetailsChange? {
-        try await sql.raw("""
-            SELECT * FROM bank_detail_changes WHERE place_id = \(bind: place.rawValue) AND state = 'verified' ORDER BY id DESC LIMIT 1
-            """).first().map(BankDetailsChange.init(row:))
+        try await sql.raw(PayoutSQL.verifiedBankDetails(ofPlace: "\(bind: place.rawValue)") + " ORDER BY b.id DESC LIMIT 1")
+            .first().map(BankDetailsChange.init(row:))
     }
 
     /// The details the place is paid to: its latest verified change (only one pending change exists at a time, so

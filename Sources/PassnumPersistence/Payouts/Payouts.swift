@@ -28,14 +28,7 @@ public struct PayoutRunResult: Sendable, Equatable {
 
 /// The transfers of one payout run, handed to the bank as one SEPA file: prepared → exported → settled.
 public struct PayoutBatch: Sendable, Equatable {
-    public enum State: String, Sendable, CaseIterable {
-        /// Payouts computed, the SEPA file written; nothing has left yet.
-        case prepared
-        /// The file was handed to the bank.
-        case exported
-        /// The bank executed the transfers on `settledOn`.
-        case settled
-    }
+    public typealias State = PayoutBatchState
 
     public let id: Int64
     public let month: Month
@@ -63,7 +56,7 @@ public struct Statement: Sendable {
     public let period: String
     public let state: PayoutBatch.State
     public let lines: [StatementLine]
-    public let deductions: [(reason: String, amount: Money)]
+    public let deductions: [StatementDeduction]
 
     public var gross: Money { lines.reduce(Money.zero) { $0 + $1.amount } }
     public var net: Money { deductions.reduce(gross) { $0 - $1.amount } }
@@ -74,18 +67,21 @@ public struct Statement: Sendable {
         for line in lines { byFunder[line.funder, default: .zero] += line.amount }
         return byFunder.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
+}
 
-    /// Every check, then totals by funder, deductions and what was transferred, as French CSV.
-    public var csv: String {
-        var rows = [["Numéro du chèque", "Date", "Service", "Financeur", "Montant (€)"]]
-        rows += lines.map { [$0.serial.grouped, CivilDate($0.redeemedAt).description, $0.category?.rawValue ?? "", $0.funder, $0.amount.plainDecimal] }
-        rows += totalsByFunder.map { ["Total " + $0.funder, "", "", $0.funder, $0.amount.plainDecimal] }
-        rows.append(["Total", "", "", "", gross.plainDecimal])
-        if !deductions.isEmpty {
-            rows += deductions.map { ["Retenue", "", $0.reason, "", (Money.zero - $0.amount).plainDecimal] }
-            rows.append(["Net versé", "", "", "", net.plainDecimal])
-        }
-        return FrenchCSV.render(rows)
+/// What one payout took of a deduction. `detail` is what the deduction row stores for its kind (the operator's
+/// reason, the year); rows written before that store the whole French sentence, which the app shows as is.
+public struct StatementDeduction: Sendable, Equatable {
+    public let kind: DeductionKind
+    public let reference: String
+    public let detail: String
+    public let amount: Money
+
+    public init(kind: DeductionKind, reference: String, detail: String, amount: Money) {
+        self.kind = kind
+        self.reference = reference
+        self.detail = detail
+        self.amount = amount
     }
 }
 
@@ -165,7 +161,6 @@ extension Store {
     public func runPayouts(for month: Month, actor: Actor = .system) async throws -> PayoutRunResult {
         let now = clock.now
         guard month.next.firstDay <= CivilDate(now) else { throw DomainError.monthNotOver(month) }
-        let (start, end) = month.interval
         let debtor = configuration.operatorAccount.account
         var run = try await transaction { tx in
             // The month's row is a lock: concurrent runs of one month take turns.
@@ -176,9 +171,7 @@ extension Store {
             _ = try await tx.sql.raw("SELECT period FROM payout_runs WHERE period = \(bind: month.description)" + SQLQueryString(tx.forUpdate)).all()
 
             let places = try await tx.sql.raw("""
-                SELECT DISTINCT c.place_id FROM checks c
-                WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
-                ORDER BY c.place_id
+                SELECT DISTINCT c.place_id FROM checks c WHERE \(PayoutSQL.payable("c", in: month)) ORDER BY c.place_id
                 """).all().map { PlaceID(try $0.int("place_id")) }
             var paid: [Int64] = []
             var held: [HeldBackPayout] = []
@@ -191,8 +184,7 @@ extension Store {
                 guard let payout = try await tx.sql.raw("""
                     SELECT pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
                     FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
-                    WHERE c.place_id = \(bind: place.rawValue) AND c.state = 'redeemed'
-                      AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
+                    WHERE c.place_id = \(bind: place.rawValue) AND \(PayoutSQL.payable("c", in: month))
                     GROUP BY pl.name
                     """).first().map({
                     (place: place, name: try $0.string("name"), checks: try $0.int("checks"), amount: Money(cents: try $0.int("amount")))
@@ -216,9 +208,8 @@ extension Store {
                       \(bind: now.millis), \(bind: batch), \(bind: bank.holder), \(bind: bank.iban), \(bind: bank.bic))
                     """)
                 let moved = try await tx.sql.raw("""
-                    UPDATE checks SET state = 'paid', payout_id = \(bind: id)
-                    WHERE place_id = \(bind: payout.place.rawValue) AND state = 'redeemed'
-                      AND redeemed_at >= \(bind: start.millis) AND redeemed_at < \(bind: end.millis)
+                    UPDATE checks SET state = \(bind: CheckState.payment.to.rawValue), payout_id = \(bind: id)
+                    WHERE place_id = \(bind: payout.place.rawValue) AND \(PayoutSQL.payable("checks", in: month))
                     RETURNING id
                     """).all()
                 guard Int64(moved.count) == payout.checks else {
@@ -304,16 +295,21 @@ extension Store {
                                      funder: try row.string("funder"), amount: Money(cents: try row.int("face_value_cents")))
             }
             let deductions = try await tx.sql.raw("""
-                SELECT d.reason, a.amount_cents FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
+                SELECT d.kind, d.reference, d.reason, a.amount_cents FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
                 WHERE a.payout_id = \(bind: payout) ORDER BY d.id
-                """).all().map { (reason: try $0.string("reason"), amount: Money(cents: try $0.int("amount_cents"))) }
+                """).all().map {
+                StatementDeduction(kind: try DeductionKind(rawValue: try $0.string("kind")).orThrow("deductions.kind"),
+                                   reference: try $0.string("reference"), detail: try $0.string("reason"),
+                                   amount: Money(cents: try $0.int("amount_cents")))
+            }
             return Statement(period: try row.string("period"),
                              state: try row.optionalString("state").flatMap(PayoutBatch.State.init(rawValue:)) ?? .settled,
                              lines: lines, deductions: deductions)
         }
     }
 
-    /// Writes the batch's SEPA file (the document the run recorded) and each new payout's statement under `payouts/YYYY-MM/`.
+    /// Writes the batch's SEPA file (the document the run recorded) and each new payout's statement under `payouts/YYYY-MM/`,
+    /// worded by `configuration.statementFile` (no statement file without it).
     func writePayoutFiles(for month: Month, batch: Int64, payouts ids: [Int64], document: String?) async throws -> [String] {
         let folder = "payouts/\(month)"
         let directory = configuration.dataDirectory.appendingPathComponent(folder)
@@ -329,11 +325,12 @@ extension Store {
                 .map { (id: try $0.int("id"), place: PlaceID(try $0.int("place_id"))) }
         }
         for payout in payouts {
+            guard let render = configuration.statementFile else { break }
             let name = "\(folder)/releve-lieu-\(payout.place)-\(payout.id).csv"
             let url = configuration.dataDirectory.appendingPathComponent(name)
             guard !FileManager.default.fileExists(atPath: url.path),
                   let statement = try await statement(payout: payout.id, place: payout.place) else { continue }
-            try Data(statement.csv.utf8).write(to: url, options: .atomic)
+            try Data(render(statement).utf8).write(to: url, options: .atomic)
             written.append(name)
         }
         return written
@@ -394,8 +391,8 @@ extension Store {
         let now = clock.now
         try await transaction { tx in
             let moved = try await tx.sql.raw("""
-                UPDATE payout_batches SET state = 'exported', exported_at = \(bind: now.millis)
-                WHERE id = \(bind: batch) AND state = 'prepared' RETURNING id
+                UPDATE payout_batches SET state = \(bind: PayoutBatch.State.exported.rawValue), exported_at = \(bind: now.millis)
+                WHERE id = \(bind: batch) AND state IN (\(binds: Transition<PayoutBatch.State>(to: .exported).from.binds)) RETURNING id
                 """).all()
             guard moved.count == 1 else { throw try await tx.batchTransitionError(batch, to: .exported) }
             try await tx.post(.event(.payoutExported, reference: "batch:\(batch)", reason: "SEPA file handed to the bank"), actor: actor, at: now)
@@ -413,8 +410,9 @@ extension Store {
                 throw DomainError.invalid(field: "bankDate", reason: "the bank date must be between the batch's preparation and today")
             }
             let moved = try await tx.sql.raw("""
-                UPDATE payout_batches SET state = 'settled', settled_on = \(bind: bankDate.description), settled_at = \(bind: now.millis)
-                WHERE id = \(bind: batch) AND state = 'exported' RETURNING id
+                UPDATE payout_batches SET state = \(bind: PayoutBatch.State.settled.rawValue), settled_on = \(bind: bankDate.description),
+                  settled_at = \(bind: now.millis)
+                WHERE id = \(bind: batch) AND state IN (\(binds: Transition<PayoutBatch.State>(to: .settled).from.binds)) RETURNING id
                 """).all()
             guard moved.count == 1 else { throw try await tx.batchTransitionError(batch, to: .settled) }
             try await tx.post(try .transfer(.payoutSettled, reference: "batch:\(batch):\(bankDate)", amount: Money(cents: try row.int("total_cents")),
@@ -446,11 +444,11 @@ extension Store {
             _ = try await tx.placeState(place, lock: true)
             let check = try await check()
             let state = try check.string("state")
-            guard let current = CheckState(rawValue: state), CheckState.reversible.contains(current) else {
+            guard let current = CheckState(rawValue: state), CheckState.reversal.from.contains(current) else {
                 throw DomainError.invalidTransition(entity: "check \(serial.grouped)", from: state, to: CheckState.voided.rawValue)
             }
             let voided = try await tx.sql.raw("""
-                UPDATE checks SET state = 'voided', voided_at = \(bind: now.millis), void_reason = 'reversed'
+                UPDATE checks SET state = \(bind: CheckState.reversal.to.rawValue), voided_at = \(bind: now.millis), void_reason = 'reversed'
                 WHERE id = \(bind: serial.number) AND state = \(bind: state) RETURNING id
                 """).all()
             guard voided.count == 1 else {
@@ -462,8 +460,8 @@ extension Store {
             if paid {
                 try await tx.sql.raw("""
                     INSERT INTO deductions (place_id, kind, reference, amount_cents, reason, created_at)
-                    VALUES (\(bind: place.rawValue), 'reversal', \(bind: serial.grouped), \(bind: amount.cents),
-                      \(bind: "Chèque \(serial.grouped) annulé : \(reason)"), \(bind: now.millis))
+                    VALUES (\(bind: place.rawValue), \(bind: DeductionKind.reversal.rawValue), \(bind: serial.grouped), \(bind: amount.cents),
+                      \(bind: reason), \(bind: now.millis))
                     """).run()
             }
             var entry = try JournalEntry.transfer(.reversal, reference: "check:\(serial.grouped)", amount: amount,
@@ -498,7 +496,6 @@ extension Transaction {
             WHERE batch_id = \(bind: batch) AND amount_cents > 0 ORDER BY id
             """).all()
         guard !rows.isEmpty else { return nil }
-        let monthName = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"][month.month - 1]
         let transfers = try rows.map { row in
             let id = try row.int("id"), checks = try row.int("checks")
             guard let name = try row.optionalString("creditor_name"), let iban = try row.optionalString("creditor_iban"),
@@ -508,7 +505,7 @@ extension Transaction {
             return SEPACreditTransfer.Transfer(
                 endToEndID: Store.payoutReference(id: id, month: month), amount: Money(cents: try row.int("amount_cents")),
                 creditor: .init(name: name, iban: iban, bic: bic),
-                remittance: "Pass numerique \(monthName) \(month.year) - \(checks) cheque\(checks > 1 ? "s" : "")")
+                remittance: SEPACreditTransfer.remittance(month: month, checks: checks))
         }
         // Batches from before the debtor was stored (migration 51) take the account configured now.
         let debtor = SEPACreditTransfer.Account(

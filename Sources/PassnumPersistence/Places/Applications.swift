@@ -49,7 +49,7 @@ extension Store {
             return (user, place)
         } catch {
             // The account could not be created (address taken…): remove the empty draft it was for.
-            try await transaction { tx in try await tx.sql.raw("DELETE FROM places WHERE id = \(bind: place.rawValue) AND state = 'draft'").run() }
+            try await transaction { tx in try await tx.sql.raw("DELETE FROM places WHERE id = \(bind: place.rawValue) AND state = \(bind: PlaceState.draft.rawValue)").run() }
             throw error
         }
     }

@@ -99,13 +99,13 @@ extension Store {
                     throw DomainError.invalidTransition(entity: "affiliation", from: current.rawValue, to: AffiliationState.requested.rawValue)
                 }
                 try await tx.sql.raw("""
-                    UPDATE affiliations SET state = 'requested', reason = NULL, updated_at = \(bind: now)
+                    UPDATE affiliations SET state = \(bind: AffiliationState.requested.rawValue), reason = NULL, updated_at = \(bind: now)
                     WHERE place_id = \(bind: place.rawValue) AND funder_id = \(bind: funder.rawValue)
                     """).run()
             } else {
                 try await tx.sql.raw("""
                     INSERT INTO affiliations (place_id, funder_id, state, updated_at)
-                    VALUES (\(bind: place.rawValue), \(bind: funder.rawValue), 'requested', \(bind: now))
+                    VALUES (\(bind: place.rawValue), \(bind: funder.rawValue), \(bind: AffiliationState.requested.rawValue), \(bind: now))
                     """).run()
             }
         }

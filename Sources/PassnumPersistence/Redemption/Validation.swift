@@ -107,8 +107,8 @@ extension Store {
                 throw DomainError.undoRefused(.notToday)
             }
             let moved = try await tx.sql.raw("""
-                UPDATE checks SET state = 'distributed', place_id = NULL, redeemed_at = NULL
-                WHERE id = \(bind: serial.number) AND state = 'redeemed' RETURNING id
+                UPDATE checks SET state = \(bind: CheckState.undoRedemption.to.rawValue), place_id = NULL, redeemed_at = NULL
+                WHERE id = \(bind: serial.number) AND state IN (\(binds: CheckState.undoRedemption.from.binds)) RETURNING id
                 """).all()
             guard moved.count == 1 else { throw DomainError.undoRefused(.alreadyPaid) }
             try await tx.sql.raw("UPDATE redemptions SET undone_at = \(bind: now.millis) WHERE id = \(bind: try row.int("id"))").run()
@@ -236,8 +236,9 @@ extension Transaction {
         // The state guard makes this safe under concurrency: of two requests for one check, the second
         // finds it no longer distributed and redeems nothing.
         let redeemed = Set(try await sql.raw("""
-            UPDATE checks SET state = 'redeemed', place_id = \(bind: request.place.rawValue), redeemed_at = \(bind: now.millis)
-            WHERE id IN (\(binds: ids.binds)) AND state = 'distributed' RETURNING id
+            UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
+              redeemed_at = \(bind: now.millis)
+            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id
             """).all().map { try $0.int("id") })
         if redeemed.count != ids.count {
             for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {

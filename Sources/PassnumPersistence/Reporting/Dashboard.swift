@@ -53,7 +53,8 @@ extension Store {
                 """)
             board.bookletsStarted = try await number("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS n FROM booklets b JOIN programmes p ON p.id = b.programme_id WHERE p.funder_id = \(bind: f)
-                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id AND c.state IN ('redeemed', 'paid'))
+                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
+                    AND c.state IN (\(binds: CheckState.validated.binds)))
                 """)
             board.checksHandedOut = try await number("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS n FROM checks c JOIN programmes p ON p.id = c.programme_id
@@ -64,7 +65,7 @@ extension Store {
                     FunderDashboard.Line(label: try $0.string("label"), checks: Int(try $0.int("checks")), amount: Money(cents: try $0.int("amount")))
                 }
             }
-            let validated: SQLQueryString = "p.funder_id = \(bind: f) AND c.state IN ('redeemed', 'paid')"
+            let validated: SQLQueryString = "p.funder_id = \(bind: f) AND c.state IN (\(binds: CheckState.validated.binds))"
             let perProgramme = try await tx.sql.raw("""
                 SELECT p.id AS programme_id, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
                 FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE \(validated) GROUP BY p.id ORDER BY p.id

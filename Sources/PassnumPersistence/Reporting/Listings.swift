@@ -162,16 +162,15 @@ extension Store {
     /// What a payout run for `month` would pay each place, without paying anything: the checks' value, and what
     /// it still owes (deductions), which the run takes from it.
     public func payoutPreview(for month: Month) async throws -> [(place: NamedRow, checks: Int, amount: Money, owed: Money, hasBankDetails: Bool)] {
-        let (start, end) = month.interval
-        return try await read { tx in
+        try await read { tx in
             try await tx.sql.raw("""
                 SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount,
-                  CAST((SELECT COUNT(*) FROM bank_detail_changes b WHERE b.place_id = pl.id AND b.state = 'verified') AS BIGINT) AS bank,
+                  CAST(CASE WHEN EXISTS (\(PayoutSQL.verifiedBankDetails(ofPlace: "pl.id"))) THEN 1 ELSE 0 END AS BIGINT) AS bank,
                   CAST((SELECT COALESCE(SUM(d.amount_cents), 0) FROM deductions d WHERE d.place_id = pl.id)
                     - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
                        WHERE d.place_id = pl.id) AS BIGINT) AS owed
                 FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
-                WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
+                WHERE \(PayoutSQL.payable("c", in: month))
                 GROUP BY pl.id, pl.name ORDER BY pl.name
                 """).all().map {
                 (NamedRow(id: try $0.int("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount")),
@@ -256,7 +255,7 @@ extension Store {
             try await tx.sql.raw("""
                 SELECT pl.id, pl.name, pl.commune, pl.postcode, pl.state, pl.state_reason, a.state AS affiliation
                 FROM affiliations a JOIN places pl ON pl.id = a.place_id WHERE a.funder_id = \(bind: funder.rawValue)
-                ORDER BY CASE WHEN a.state = 'requested' THEN 0 ELSE 1 END, pl.name
+                ORDER BY CASE WHEN a.state = \(bind: AffiliationState.requested.rawValue) THEN 0 ELSE 1 END, pl.name
                 """).all().map {
                 AffiliationRow(place: try Self.placeRow($0), state: AffiliationState(rawValue: try $0.string("affiliation")) ?? .requested)
             }
@@ -279,7 +278,8 @@ extension Store {
         try await read { tx in
             try await tx.sql.raw("""
                 SELECT b.id, p.name, b.last_check_id - b.first_check_id + 1 AS total,
-                  (SELECT COUNT(*) FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id AND c.state = 'allocated') AS available
+                  (SELECT COUNT(*) FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
+                    AND c.state IN (\(binds: CheckState.handOut.from.binds))) AS available
                 FROM booklets b JOIN programmes p ON p.id = b.programme_id
                 WHERE b.prescriber_id = \(bind: prescriber.rawValue) AND p.expired_at IS NULL ORDER BY b.id
                 """).all().map {
@@ -413,8 +413,8 @@ extension Store {
             let filter: SQLQueryString = id.map { " AND pl.id = \(bind: $0.rawValue)" } ?? ""
             let rows = try await tx.sql.raw("""
                 SELECT DISTINCT pl.id, pl.name, pl.commune, pl.postcode FROM places pl
-                JOIN affiliations a ON a.place_id = pl.id AND a.state = 'approved'
-                WHERE pl.state = 'qualified'\(filter) ORDER BY pl.name
+                JOIN affiliations a ON a.place_id = pl.id AND a.state = \(bind: AffiliationState.approved.rawValue)
+                WHERE pl.state = \(bind: PlaceState.qualified.rawValue)\(filter) ORDER BY pl.name
                 """).all()
             var places: [PublicPlace] = []
             for row in rows {
@@ -440,7 +440,7 @@ extension Store {
                 if categories.isEmpty {
                     for programme in try await tx.sql.raw("""
                         SELECT p.categories FROM programmes p JOIN affiliations a ON a.funder_id = p.funder_id
-                        WHERE a.place_id = \(bind: place.rawValue) AND a.state = 'approved' AND p.expired_at IS NULL
+                        WHERE a.place_id = \(bind: place.rawValue) AND a.state = \(bind: AffiliationState.approved.rawValue) AND p.expired_at IS NULL
                         """).all() {
                         categories.formUnion(ProgrammeColumns.split(try programme.string("categories")).compactMap(ServiceCategory.init(code:)))
                     }

@@ -48,9 +48,9 @@ func withStore(
     }
     var logger = Logger(label: "passnum.test")
     logger.logLevel = .warning
-    let store = try await Store.open(
-        StoreConfiguration(dataDirectory: directory, location: location, connectionsPerEventLoop: connections), clock: clock,
-        logger: logger)
+    var configuration = StoreConfiguration(dataDirectory: directory, location: location, connectionsPerEventLoop: connections)
+    configuration.statementFile = testStatementFile
+    let store = try await Store.open(configuration, clock: clock, logger: logger)
     do {
         try await body(store, clock)
     } catch {
@@ -86,4 +86,10 @@ extension Store {
         let funder = try await programme(try await self.order(order).programme).funder
         try await carryOrder(order, to: target, funder: Actor("funder \(funder)", organisation: .funder(funder)), operator: .system)
     }
+}
+
+/// The statement files of payout runs in these tests: the checks paid, one serial a line, then the net. The French
+/// wording is the app's (`StatementWording`), tested there.
+@Sendable func testStatementFile(_ statement: Statement) -> String {
+    (statement.lines.map(\.serial.grouped) + ["net \(statement.net.cents)"]).joined(separator: "\n")
 }

@@ -1,0 +1,36 @@
+import PassnumDomain
+import PassnumPersistence
+
+/// A prescriber's home: stock, the people followed (or those a search finds), and a new person's form.
+enum PrescriberHomePage {
+    struct Person: Sendable, Equatable {
+        var id: BeneficiaryID
+        var firstName: String
+        var lastName: String
+        var birthYear: Int?
+        var level: Int?
+        var checks: Int
+    }
+
+    struct Model: Sendable, Equatable {
+        var alerts: [ExpiryAlert]
+        /// Booklets that still have checks to hand out, and how many checks in all.
+        var bookletsAvailable: Int
+        var checksAvailable: Int
+        var search: String?
+        var people: [Person]
+
+        static func query(store: Store, prescriber: PrescriberID, search: String?) async throws -> Model {
+            let booklets = try await store.booklets(of: prescriber)
+            let people = try await store.beneficiaries(of: prescriber, search: search)
+            let programmes = try await store.programmes(heldBy: prescriber)
+            return Model(
+                alerts: ExpiryAlert.ending(programmes, today: CivilDate(store.clock.now)),
+                bookletsAvailable: booklets.filter { $0.available > 0 }.count, checksAvailable: booklets.reduce(0) { $0 + $1.available },
+                search: search,
+                people: people.map {
+                    Person(id: $0.id, firstName: $0.firstName, lastName: $0.lastName, birthYear: $0.birthYear, level: $0.level, checks: $0.checks)
+                })
+        }
+    }
+}
