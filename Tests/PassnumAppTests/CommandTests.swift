@@ -16,8 +16,9 @@ struct CommandTests {
         environment.arguments = ["passnum"] + arguments
         let app = try await Application.make(environment)
         do {
-            let store = try await Store.open(StoreConfiguration(dataDirectory: directory), eventLoopGroup: app.eventLoopGroup,
-                                             threadPool: app.threadPool)
+            var configuration = StoreConfiguration(dataDirectory: directory)
+            configuration.statementFile = StatementWording.csv
+            let store = try await Store.open(configuration, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool)
             app.lifecycle.use(StoreLifecycle(store: store))
             try configure(app, store: store)
             try await prepare(store)
@@ -62,6 +63,12 @@ struct CommandTests {
             #expect(try await count(store, "SELECT COUNT(DISTINCT booklet_id) AS n FROM checks WHERE beneficiary_id IS NOT NULL") == 200)
             #expect(report.validations >= 200)
             #expect(report.payout?.ran == true && report.payout!.payouts >= 1)
+            // Each payout left its statement, worded in French by the app (UTF-8 with BOM, semicolons).
+            let statements = try #require(report.payout?.files.filter { $0.hasSuffix(".csv") })
+            #expect(statements.count == report.payout?.payouts)
+            let bytes = try Data(contentsOf: store.configuration.dataDirectory.appendingPathComponent(try #require(statements.first)))
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF])
+                    && String(decoding: bytes, as: UTF8.self).contains("Numéro du chèque;Date;Service;Financeur;Montant (€)"))
             #expect(report.violations.isEmpty)
             #expect(try await count(store, "SELECT COUNT(*) AS n FROM places WHERE state = 'suspended'") == 1)
             #expect(try await count(store, "SELECT COUNT(*) AS n FROM affiliations WHERE state = 'approved'") == 4)

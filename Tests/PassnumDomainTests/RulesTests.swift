@@ -30,14 +30,15 @@ struct RulesTests {
     enum InvalidTerms: String, CaseIterable {
         case duplicateCofunder, endBeforeStart, noDepartement, communeOutside, zeroFaceValue, noCategory, maximumBelowMinimum
 
-        var field: String {
+        var expected: DomainError {
             switch self {
-            case .duplicateCofunder: "shares"
-            case .endBeforeStart: "validUntil"
-            case .noDepartement, .communeOutside: "perimeter"
-            case .zeroFaceValue: "faceValue"
-            case .noCategory: "categories"
-            case .maximumBelowMinimum: "maxChecksPerBeneficiary"
+            case .duplicateCofunder: .invalid(field: .shares, problem: .duplicate("État"))
+            case .endBeforeStart: .invalid(field: .validUntil, problem: .beforeStart)
+            case .noDepartement: .invalid(field: .perimeter, problem: .empty)
+            case .communeOutside: .invalid(field: .perimeter, problem: .outsidePerimeter(commune: "75056"))
+            case .zeroFaceValue: .invalid(field: .faceValue, problem: .amountOutOfRange(min: Money(cents: 1), max: .euros(1_000)))
+            case .noCategory: .invalid(field: .categories, problem: .empty)
+            case .maximumBelowMinimum: .invalid(field: .maxChecksPerBeneficiary, problem: .belowMinimum)
             }
         }
 
@@ -62,8 +63,7 @@ struct RulesTests {
         #expect {
             try terms.validate()
         } throws: { error in
-            guard case DomainError.invalid(let name, _) = error else { return false }
-            return name == invalid.field
+            error as? DomainError == invalid.expected
         }
     }
 

@@ -83,7 +83,7 @@ struct BankDetailsTests {
 
             let second = try await store.proposeBankDetails(Self.bank(Self.secondIBAN), place: place, reason: "changement de banque", actor: Self.adminB)
             #expect(second.previousIBAN == Self.firstIBAN)
-            await #expect(throws: DomainError.invalid(field: "reason", reason: "a reason is required for this decision")) {
+            await #expect(throws: DomainError.invalid(field: .reason, problem: .empty)) {
                 try await store.decideBankDetails(change: second.id, verify: false, reason: "  ", actor: Self.adminA)
             }
             try await store.decideBankDetails(change: second.id, verify: false, reason: "RIB illisible", actor: Self.adminA)
@@ -108,10 +108,10 @@ struct BankDetailsTests {
                 }
             }
             let manager = Actor("responsable@lieu.fr", organisation: .place(place))
-            await #expect(throws: DomainError.invalid(field: "iban", reason: "is not a valid IBAN")) {
+            await #expect(throws: DomainError.invalid(field: .iban, problem: .malformed)) {
                 try await store.proposeBankDetails(Self.bank("FR7630006000011234567890188"), place: place, reason: "x", actor: manager)
             }
-            await #expect(throws: DomainError.invalid(field: "reason", reason: "must not be empty")) {
+            await #expect(throws: DomainError.invalid(field: .reason, problem: .empty)) {
                 try await store.proposeBankDetails(Self.bank(Self.firstIBAN), place: place, reason: " ", actor: manager)
             }
             let first = try await store.proposeBankDetails(Self.bank(Self.firstIBAN), place: place, reason: "premier", actor: manager)

@@ -48,7 +48,7 @@ struct LifecycleTests {
             let funder = try await store.createFunder(name: "Commune de Roubaix")
             var terms = Territory.standardTerms
             terms.shares = [CoFundingShare(cofunder: "État", percent: 50), CoFundingShare(cofunder: "Commune", percent: 40)]
-            await #expect(throws: DomainError.invalid(field: "shares", reason: "shares add up to 90.0 %, not 100 %")) {
+            await #expect(throws: DomainError.invalid(field: .shares, problem: .sharesTotal(basisPoints: 9_000))) {
                 try await store.createProgramme(funder: funder, terms: terms)
             }
             #expect(try await store.overview().programmes == 0)
@@ -182,7 +182,7 @@ struct LifecycleTests {
             }
             try await store.changePlaceState(place, to: .qualified)
             try await store.decideAffiliation(place: place, funder: funder, approve: true)
-            await #expect(throws: DomainError.invalid(field: "reason", reason: "a reason is required for this decision")) {
+            await #expect(throws: DomainError.invalid(field: .reason, problem: .empty)) {
                 try await store.changePlaceState(place, to: .suspended)
             }
             try await store.changePlaceState(place, to: .suspended, reason: "Contrôle")
@@ -234,7 +234,7 @@ struct ApplicationTests {
     func stepsLockAndSubmit(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in
             let (_, place) = try await store.signUpPlace(email: "clic@example.fr", name: "Claire", passwordHash: "x", placeName: "Clic")
-            await #expect(throws: DomainError.invalid(field: "siret", reason: "is not a valid SIRET")) {
+            await #expect(throws: DomainError.invalid(field: .siret, problem: .malformed)) {
                 try await store.submitStep(.organisation, ApplicationData.Organisation(name: "Clic", siret: "73282932000075"), place: place)
             }
             try await store.submitStep(.organisation, Self.organisation, place: place)
@@ -244,7 +244,7 @@ struct ApplicationTests {
             #expect(try await store.application(of: place).name == "Association Clic")
             // Another place cannot take the same SIRET.
             let (_, other) = try await store.signUpPlace(email: "autre@example.fr", name: "Paul", passwordHash: "x", placeName: "Autre")
-            await #expect(throws: DomainError.invalid(field: "siret", reason: "another place already has this SIRET")) {
+            await #expect(throws: DomainError.invalid(field: .siret, problem: .alreadyUsed)) {
                 try await store.submitStep(.organisation, Self.organisation, place: other)
             }
             await #expect(throws: DomainError.self) { try await store.submitApplication(place: place, actor: Actor("claire")) }
@@ -255,10 +255,10 @@ struct ApplicationTests {
             try await store.submitStep(.services, ApplicationData.Services(categories: [.everydayTools]), place: place)
             try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "Mo-Fr 09:00-17:00"), place: place)
             try await store.submitStep(.bank, ApplicationData.Bank(holder: "Association Clic", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"), place: place)
-            await #expect(throws: DomainError.invalid(field: "documents", reason: "add at least one document")) {
+            await #expect(throws: DomainError.invalid(field: .documents, problem: .empty)) {
                 try await store.submitStep(.documents, [String: String](), place: place)
             }
-            await #expect(throws: DomainError.invalid(field: "document", reason: "is not a PDF, PNG or JPEG file")) {
+            await #expect(throws: DomainError.invalid(field: .document, problem: .fileType)) {
                 try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("MZ not a pdf".utf8))
             }
             try await store.addDocument(place: place, filename: "../../statuts.pdf", bytes: Array("%PDF-1.4 statuts".utf8))

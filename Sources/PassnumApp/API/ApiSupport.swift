@@ -47,21 +47,35 @@ struct Problem: Error, Sendable {
     }
     static let notFound = Problem(.notFound, "not-found", "Not found")
 
-    /// A business refusal, with a stable type per case.
+    /// A business refusal, with a stable type per case and the status of `HTTPResponseStatus(for:)`.
     static func from(_ error: DomainError) -> Problem {
-        switch error {
-        case .invalid(let field, let reason): Problem(.unprocessableEntity, "invalid-request", "Invalid \(field)", detail: reason)
-        case .notFound(let what): Problem(.notFound, "not-found", "Not found", detail: "\(what) not found")
-        case .invalidTransition: Problem(.conflict, "conflict", "Not possible in the current state", detail: error.description)
-        case .noQuota, .quotaExceeded: Problem(.conflict, "quota-exceeded", "Quota exceeded", detail: error.description)
-        case .insufficientStock: Problem(.conflict, "insufficient-stock", "Not enough checks in stock", detail: error.description)
-        case .programmeClosed: Problem(.conflict, "programme-closed", "The programme is closed for this", detail: error.description)
-        case .beneficiaryLimit: Problem(.conflict, "beneficiary-limit", "The beneficiary would exceed the programme's limit", detail: error.description)
-        case .monthNotOver: Problem(.conflict, "conflict", "Not possible yet", detail: error.description)
-        case .undoRefused(let reason): Problem(.conflict, reason.rawValue.replacingOccurrences(of: "_", with: "-"), "Cannot undo", detail: reason.description)
-        case .notAllowed: Problem(.forbidden, "forbidden", "Forbidden", detail: error.description)
-        case .idempotencyKeyReused:
-            Problem(.unprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used with a different request")
+        let status = HTTPResponseStatus(for: error)
+        return switch error {
+        case let .invalid(field, problem): Problem(status, "invalid-request", "Invalid \(field.rawValue)", detail: problem.description)
+        case .notFound(let what): Problem(status, "not-found", "Not found", detail: "\(what) not found")
+        case .invalidTransition: Problem(status, "conflict", "Not possible in the current state", detail: error.description)
+        case .noQuota, .quotaExceeded: Problem(status, "quota-exceeded", "Quota exceeded", detail: error.description)
+        case .insufficientStock: Problem(status, "insufficient-stock", "Not enough checks in stock", detail: error.description)
+        case .programmeClosed: Problem(status, "programme-closed", "The programme is closed for this", detail: error.description)
+        case .beneficiaryLimit: Problem(status, "beneficiary-limit", "The beneficiary would exceed the programme's limit", detail: error.description)
+        case .monthNotOver: Problem(status, "conflict", "Not possible yet", detail: error.description)
+        case .undoRefused(let reason): Problem(status, reason.rawValue.replacingOccurrences(of: "_", with: "-"), "Cannot undo", detail: reason.description)
+        case .notAllowed: Problem(status, "forbidden", "Forbidden", detail: error.description)
+        case .idempotencyKeyReused: Problem(status, "idempotency-key-reused", "This Idempotency-Key was used with a different request")
+        }
+    }
+}
+
+extension HTTPResponseStatus {
+    /// The status of a business refusal, for the API and the web pages alike: bad input 422, a missing or
+    /// foreign record 404, a forbidden action 403, a refusal given the current state 409.
+    init(for error: DomainError) {
+        self = switch error {
+        case .invalid, .idempotencyKeyReused: .unprocessableEntity
+        case .notFound: .notFound
+        case .notAllowed: .forbidden
+        case .invalidTransition, .noQuota, .quotaExceeded, .insufficientStock, .programmeClosed, .beneficiaryLimit,
+             .monthNotOver, .undoRefused: .conflict
         }
     }
 }

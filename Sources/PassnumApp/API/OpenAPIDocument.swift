@@ -4,10 +4,19 @@ import Foundation
 /// /api/v1/openapi.json. Kept true by tests: every route of `ApiController.routes` is in it and every `$ref`
 /// resolves; the CI fuzzing (schemathesis) checks every response against it.
 enum OpenAPIDocument {
-    /// Read once. `ApiController.routes` reads it when the routes are registered: `Bundle.module` stops the process
-    /// when the resource bundle (`passnum_PassnumApp.resources`) is not beside the binary, and that must happen at
-    /// startup, never on a request. Nil only if the bundle lacks the file; the route then answers a 500 problem.
-    static let json: String? = Bundle.module.url(forResource: "openapi", withExtension: "json")
-        .flatMap { try? Data(contentsOf: $0) }
-        .map { String(decoding: $0, as: UTF8.self) }
+    /// SwiftPM's resource bundle of this target, beside the binary.
+    static let bundleName = "passnum_PassnumApp.resources"
+
+    /// Read once, from the resource bundle beside the running binary. `Bundle.module` is not used: it stops the
+    /// process when the bundle is missing, which would take every command down (`tick` from cron, `verify`…) for a
+    /// document only one route serves. Nil when the file cannot be found: that route answers a 500 problem and
+    /// `configure` logs the error at start.
+    static let json: String? = {
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for directory in [Bundle.main.bundleURL, executable] {
+            let file = directory.appendingPathComponent(bundleName).appendingPathComponent("openapi.json")
+            if let data = try? Data(contentsOf: file) { return String(decoding: data, as: UTF8.self) }
+        }
+        return nil
+    }()
 }

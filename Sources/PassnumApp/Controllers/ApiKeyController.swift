@@ -37,7 +37,7 @@ enum ApiKeyController {
             return try await page(request, user: user, errors: FormErrors(), name: nil, created: secret, status: .created)
         } catch let error as DomainError {
             var errors = FormErrors()
-            if case .invalid(let field, _) = error, field == "scopes" {
+            if case .invalid(.scopes, _) = error {
                 errors.add("scopes", "Cochez au moins un droit.")
             } else {
                 errors.add(error)
@@ -48,11 +48,7 @@ enum ApiKeyController {
 
     @Sendable static func revoke(_ request: Request) async throws -> Response {
         let user = try user(request)
-        do {
-            try await request.store.revokeApiKey(try request.id(), of: user.organisation, actor: Actor(user.email))
-        } catch DomainError.notFound {
-            throw Abort(.notFound)
-        }
+        try await request.store.revokeApiKey(try request.id(), of: user.organisation, actor: Actor(user.email))
         return request.redirect(to: .apiKeys, notice: "Clé révoquée : elle ne fonctionne plus.")
     }
 

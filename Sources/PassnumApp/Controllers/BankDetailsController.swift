@@ -145,7 +145,7 @@ enum BankDetailsController {
                 refusal = switch error {
                 case .notFound: throw Abort(.notFound)
                 case .notAllowed: "un autre administrateur que la personne qui a saisi ce changement doit le vérifier."
-                case .invalid("reason", _): "indiquez le motif du refus."
+                case .invalid(.reason, _): "indiquez le motif du refus."
                 case .invalidTransition: "ce changement a déjà été traité."
                 default: French.message(for: error)
                 }

@@ -8,8 +8,7 @@ import Vapor
 enum DocumentController {
     @Sendable static func invoice(_ request: Request) async throws -> Response {
         let user = try request.requireUser(.operatorAdmin, .funderManager, .placeManager)
-        let invoice: Invoice
-        do { invoice = try await request.store.invoice(try request.id()) } catch DomainError.notFound { throw Abort(.notFound) }
+        let invoice = try await request.store.invoice(try request.id())
         let visible = switch user.role {
         case .operatorAdmin: true
         case .funderManager: invoice.funder != nil && invoice.funder == user.organisation.funder

@@ -27,8 +27,7 @@ enum OperatorOrdersController {
 
     static func page(_ request: Request, order id: OrderID, form: PaymentForm, errors: FormErrors,
                      status: HTTPResponseStatus = .ok) async throws -> Response {
-        let order: OrderListing
-        do { order = try await request.store.orderListing(id) } catch DomainError.notFound { throw Abort(.notFound) }
+        let order = try await request.store.orderListing(id)
         let payments = try await request.store.payments(of: id)
         let summary = order.summary
         let moves = [OrderState.quoted, .invoiced, .fulfilled, .cancelled].filter { summary.state.movers(to: $0).contains(.operator) }

@@ -150,11 +150,7 @@ enum PlaceSettingsController {
         let (_, place) = try ApplicationStepsController.manager(request)
         let service = try request.id()
         let active = try request.content.decode(ActiveForm.self).active == "1"
-        do {
-            try await request.store.setServiceActive(service, place: place, active: active)
-        } catch DomainError.notFound {
-            throw Abort(.notFound)
-        }
+        try await request.store.setServiceActive(service, place: place, active: active)
         return request.redirect(to: .placeCatalogue, notice: active ? "Service proposé à nouveau." : "Service retiré.")
     }
 }

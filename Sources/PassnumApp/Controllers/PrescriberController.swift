@@ -121,12 +121,8 @@ enum PrescriberController {
         let answers = (0..<Diagnostic.questions.count).map { index in
             (try? request.content.get(Int.self, at: "q\(index)")).flatMap(Diagnostic.Answer.init(rawValue:)) ?? .no
         }
-        do {
-            let level = try await request.store.recordDiagnostic(beneficiary: person, prescriber: prescriber, answers: answers)
-            return request.redirect(to: .prescriberBeneficiary(person.rawValue), notice: "Diagnostic enregistré : niveau \(level) sur 4.")
-        } catch DomainError.notFound {
-            throw Abort(.notFound)
-        }
+        let level = try await request.store.recordDiagnostic(beneficiary: person, prescriber: prescriber, answers: answers)
+        return request.redirect(to: .prescriberBeneficiary(person.rawValue), notice: "Diagnostic enregistré : niveau \(level) sur 4.")
     }
 
     struct HandOutForm: Content {

@@ -3,8 +3,9 @@ import PassnumDomain
 import PassnumPersistence
 import Vapor
 
-/// Turns every error into a page in plain French. Not signed in → the sign-in page, then back. Bad input
-/// never gets here: forms catch `DomainError` and show it next to the field.
+/// Turns every error into a page in plain French. Not signed in → the sign-in page, then back. Forms catch
+/// the `DomainError`s they show next to a field; any other business refusal gets its French message here, and
+/// anything else (a corrupt row, a bug) is logged and answered 500 without blaming the user.
 struct HTMLErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
@@ -33,7 +34,7 @@ struct HTMLErrorMiddleware: AsyncMiddleware {
             default: "Une erreur est survenue. Réessayez plus tard."
             }
         case let error as DomainError:
-            status = .unprocessableEntity
+            status = HTTPResponseStatus(for: error)
             message = French.message(for: error)
         case let bad as BadInput:
             status = .badRequest
@@ -72,7 +73,7 @@ enum ErrorPage {
 enum French {
     static func message(for error: DomainError) -> String {
         switch error {
-        case .invalid(let field, let reason): "\(fieldName(field)) : \(reasonText(reason))"
+        case let .invalid(field, problem): "\(fieldName(field)) : \(problemText(problem))"
         case .notFound: "Introuvable, ou pas dans votre espace."
         case .invalidTransition: "Cette action n’est pas possible dans l’état actuel."
         case .noQuota: "Ce prescripteur n’a pas de quota pour ce programme. Fixez-en un d’abord."
@@ -89,35 +90,98 @@ enum French {
         }
     }
 
-    static func fieldName(_ field: String) -> String {
-        [
-            "name": "Nom", "email": "Adresse e-mail", "password": "Mot de passe", "firstName": "Prénom", "lastName": "Nom",
-            "birthYear": "Année de naissance", "booklets": "Nombre de carnets", "checks": "Nombre de chèques",
-            "shares": "Parts des cofinanceurs", "validUntil": "Date de fin", "perimeter": "Territoire", "categories": "Services",
-            "faceValue": "Valeur d’un chèque", "consentDate": "Date du consentement", "reason": "Motif", "postcode": "Code postal",
-            "siret": "SIRET", "level": "Niveau", "answers": "Réponses", "bankDate": "Date des virements", "fee": "Frais de gestion",
-            "subscription": "Abonnement", "bookletText": "Texte imprimé sur les chèques",
-            "holder": "Titulaire du compte", "iban": "IBAN", "bic": "BIC",
-            "amount": "Montant", "valueDate": "Date de valeur", "bankReference": "Référence du virement",
-        ][field] ?? field
+    /// What a field is called on the forms; exhaustive so a new field cannot reach a user under its code name.
+    static func fieldName(_ field: DomainError.Field) -> String {
+        switch field {
+        case .name: "Nom"
+        case .firstName: "Prénom"
+        case .lastName: "Nom"
+        case .email: "Adresse e-mail"
+        case .password: "Mot de passe"
+        case .role: "Rôle"
+        case .token: "Lien"
+        case .birthYear: "Année de naissance"
+        case .consentDate: "Date du consentement"
+        case .level: "Niveau"
+        case .answers: "Réponses"
+        case .faceValue: "Valeur d’un chèque"
+        case .checksPerBooklet: "Chèques par carnet"
+        case .validUntil: "Date de fin"
+        case .bookletText: "Texte imprimé sur les chèques"
+        case .graceDays: "Délai de grâce"
+        case .perimeter: "Territoire"
+        case .categories: "Services"
+        case .shares: "Parts des cofinanceurs"
+        case .minChecksPerBeneficiary: "Minimum de chèques par personne"
+        case .maxChecksPerBeneficiary: "Maximum de chèques par personne"
+        case .booklets: "Nombre de carnets"
+        case .checks: "Nombre de chèques"
+        case .amount: "Montant"
+        case .valueDate: "Date de valeur"
+        case .bankReference: "Référence du virement"
+        case .placeName: "Nom du lieu"
+        case .siret: "SIRET"
+        case .postcode: "Code postal"
+        case .sites: "Lieux d’accueil"
+        case .documents: "Justificatifs"
+        case .document: "Justificatif"
+        case .organisation: "Structure"
+        case .representative: "Représentant"
+        case .eligibility: "Éligibilité"
+        case .services: "Services proposés"
+        case .hours: "Horaires"
+        case .service: "Service"
+        case .title: "Titre"
+        case .description: "Description"
+        case .durationMinutes: "Durée"
+        case .priceChecks: "Prix en chèques"
+        case .startsAt: "Date et heure"
+        case .capacity: "Places"
+        case .holder: "Titulaire du compte"
+        case .iban: "IBAN"
+        case .bic: "BIC"
+        case .bank: "Coordonnées bancaires"
+        case .bankDate: "Date des virements"
+        case .fee: "Frais de gestion"
+        case .subscription: "Abonnement"
+        case .reason: "Motif"
+        case .scopes: "Droits de la clé"
+        case .key: "Clé de la demande"
+        case .journal: "Écriture"
+        }
     }
 
-    static func reasonText(_ reason: String) -> String {
-        if reason == "must not be empty" { return "à remplir." }
-        if reason.hasPrefix("must be at most") { return "trop long." }
-        if reason.hasPrefix("must be at least") { return "trop court." }
-        if reason.hasPrefix("shares add up") { return "le total doit faire 100 %." }
-        if reason == "another account already uses this address" { return "un compte utilise déjà cette adresse." }
-        if reason == "is not an email address" { return "ce n’est pas une adresse e-mail." }
-        if reason == "a reason is required for this decision" { return "indiquez un motif." }
-        if reason.hasPrefix("the bank date must be") { return "elle doit être entre la préparation des virements et aujourd’hui." }
-        if reason.hasPrefix("the rate must be") { return "le pourcentage doit être entre 0 et 100." }
-        if reason.hasPrefix("the fixed fee must be") || reason.hasPrefix("the subscription must be") { return "montant trop élevé." }
-        if reason == "must be more than zero" { return "le montant doit être plus grand que zéro." }
-        if reason == "is too large" { return "montant trop élevé." }
-        if reason == "cannot be in the future" { return "cette date n’est pas encore passée." }
-        if reason == "is required" { return "à remplir." }
-        return "valeur refusée."
+    /// What to change, in French; each case of the domain's `Problem` has its sentence.
+    static func problemText(_ problem: DomainError.Problem) -> String {
+        switch problem {
+        case .empty: "à remplir."
+        case .tooLong(let max): "trop long : \(max) caractères au plus."
+        case .tooShort(let min): "trop court : \(min) caractères au moins."
+        case let .outOfRange(min, max): "indiquez un nombre entre \(min) et \(max)."
+        case .tooSmall(let min): "indiquez au moins \(min)."
+        case let .amountOutOfRange(min, max): "le montant doit être entre \(money(min)) et \(money(max))."
+        case .rateOutOfRange: "le pourcentage doit être entre 0 et 100."
+        case .malformed: "ce n’est pas le format attendu. Vérifiez la saisie."
+        case .alreadyUsed: "cette valeur est déjà utilisée par un autre compte ou un autre lieu."
+        case .inFuture: "cette date n’est pas encore passée."
+        case let .dateOutOfRange(from, to):
+            from == to ? "elle doit être le \(date(from))." : "elle doit être entre le \(date(from)) et le \(date(to))."
+        case .beforeStart: "elle ne peut pas être avant la date de début."
+        case .belowMinimum: "il ne peut pas être plus petit que le minimum."
+        case .outsidePerimeter(let commune): "la commune \(commune) n’est dans aucun des départements choisis."
+        case .sharesTotal: "le total doit faire 100 %."
+        case .duplicate(let name): "\(name) figure deux fois."
+        case .notPositive(let name): "la part de \(name) doit être plus grande que zéro."
+        case .fileTooLarge(let megabytes): "le fichier dépasse \(megabytes) Mo."
+        case .fileType: "envoyez un fichier PDF, PNG ou JPEG."
+        case .incompleteSite(let position): "le lieu \(position) doit avoir un nom, une adresse et un code postal à 5 chiffres."
+        case .stepNotDone: "cette étape n’est pas encore remplie."
+        case .notAvailable: "ce choix n’est pas possible ici."
+        case .expired: "ce lien est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau."
+        case .serialsExhausted: "il ne reste plus assez de numéros de chèques pour ce nombre."
+        case .answerCount(let expected): "répondez aux \(expected) questions."
+        case .unbalanced: "l’écriture n’est pas équilibrée."
+        }
     }
 
     static func undo(_ reason: UndoRefusal) -> String {

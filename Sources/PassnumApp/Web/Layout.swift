@@ -201,7 +201,7 @@ struct FormErrors: Sendable {
     /// Records a domain refusal next to the field it names (or at the top of the form).
     mutating func add(_ error: DomainError, fields: [String: String] = [:]) {
         if case .invalid(let field, _) = error {
-            messages.append((fields[field] ?? field, French.message(for: error)))
+            messages.append((fields[field.rawValue] ?? field.rawValue, French.message(for: error)))
         } else {
             messages.append(("", French.message(for: error)))
         }

@@ -84,10 +84,10 @@ public enum AccountRules {
 
     public static func checkPassword(_ password: String) throws(DomainError) {
         guard password.count >= minimumPasswordLength else {
-            throw .invalid(field: "password", reason: "must be at least \(minimumPasswordLength) characters")
+            throw .invalid(field: .password, problem: .tooShort(min: minimumPasswordLength))
         }
         guard password.count <= maximumPasswordLength else {
-            throw .invalid(field: "password", reason: "must be at most \(maximumPasswordLength) characters")
+            throw .invalid(field: .password, problem: .tooLong(max: maximumPasswordLength))
         }
     }
 }

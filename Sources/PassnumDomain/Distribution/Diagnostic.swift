@@ -26,7 +26,7 @@ public enum Diagnostic {
     /// The level for a complete set of answers.
     public static func level(for answers: [Answer]) throws(DomainError) -> Int {
         guard answers.count == questions.count else {
-            throw .invalid(field: "answers", reason: "expected \(questions.count) answers, got \(answers.count)")
+            throw .invalid(field: .answers, problem: .answerCount(expected: questions.count))
         }
         let score = answers.reduce(0) { $0 + $1.rawValue }
         switch score {

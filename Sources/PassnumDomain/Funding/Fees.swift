@@ -50,13 +50,13 @@ public struct FeeSchedule: Hashable, Sendable {
 
     public func validate() throws(DomainError) {
         if case .fixed(let amount) = managementFee, amount < .zero || amount > .euros(1_000_000) {
-            throw .invalid(field: "fee", reason: "the fixed fee must be between 0 and 1 000 000 EUR")
+            throw .invalid(field: .fee, problem: .amountOutOfRange(min: .zero, max: .euros(1_000_000)))
         }
         if case .rate(let basisPoints) = managementFee, !(0...10_000).contains(basisPoints) {
-            throw .invalid(field: "fee", reason: "the rate must be between 0 and 100 %")
+            throw .invalid(field: .fee, problem: .rateOutOfRange)
         }
         guard placeSubscription >= .zero, placeSubscription <= .euros(100_000) else {
-            throw .invalid(field: "subscription", reason: "the subscription must be between 0 and 100 000 EUR")
+            throw .invalid(field: .subscription, problem: .amountOutOfRange(min: .zero, max: .euros(100_000)))
         }
     }
 }

@@ -55,14 +55,18 @@ public struct OrderPayment: Sendable, Equatable {
     /// Checks what the operator typed: a positive amount, a value date that is not in the future, and the
     /// bank's reference in printable characters.
     public init(amount: Money, valueDate: CivilDate, bankReference: String, today: CivilDate) throws(DomainError) {
-        guard amount.cents > 0 else { throw .invalid(field: "amount", reason: "must be more than zero") }
-        guard amount.cents <= 1_000_000_000_00 else { throw .invalid(field: "amount", reason: "is too large") }
-        guard valueDate <= today else { throw .invalid(field: "valueDate", reason: "cannot be in the future") }
+        guard amount.cents > 0, amount.cents <= 1_000_000_000_00 else {
+            throw .invalid(field: .amount, problem: .amountOutOfRange(min: Money(cents: 1), max: Money(cents: 1_000_000_000_00)))
+        }
+        guard valueDate <= today else { throw .invalid(field: .valueDate, problem: .inFuture) }
         let reference = bankReference.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reference.isEmpty else { throw .invalid(field: "bankReference", reason: "is required") }
-        guard reference.count <= Self.maximumReferenceLength,
-              reference.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) })
-        else { throw .invalid(field: "bankReference", reason: "must be at most \(Self.maximumReferenceLength) printable characters") }
+        guard !reference.isEmpty else { throw .invalid(field: .bankReference, problem: .empty) }
+        guard reference.count <= Self.maximumReferenceLength else {
+            throw .invalid(field: .bankReference, problem: .tooLong(max: Self.maximumReferenceLength))
+        }
+        guard reference.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) }) else {
+            throw .invalid(field: .bankReference, problem: .malformed)
+        }
         self.amount = amount
         self.valueDate = valueDate
         self.bankReference = reference

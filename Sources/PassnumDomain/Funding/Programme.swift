@@ -70,44 +70,44 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
 
     public func validate() throws(DomainError) {
         if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw .invalid(field: "name", reason: "must not be empty")
+            throw .invalid(field: .name, problem: .empty)
         }
         guard faceValue.cents > 0, faceValue.cents <= 100_000 else {
-            throw .invalid(field: "faceValue", reason: "must be between 1 cent and 1 000 euros")
+            throw .invalid(field: .faceValue, problem: .amountOutOfRange(min: Money(cents: 1), max: .euros(1_000)))
         }
         guard (1...100).contains(checksPerBooklet) else {
-            throw .invalid(field: "checksPerBooklet", reason: "must be between 1 and 100")
+            throw .invalid(field: .checksPerBooklet, problem: .outOfRange(min: 1, max: 100))
         }
-        guard validFrom <= validUntil else { throw .invalid(field: "validUntil", reason: "must not be before the start") }
+        guard validFrom <= validUntil else { throw .invalid(field: .validUntil, problem: .beforeStart) }
         guard bookletText.count <= Self.maximumBookletText else {
-            throw .invalid(field: "bookletText", reason: "must be at most \(Self.maximumBookletText) characters")
+            throw .invalid(field: .bookletText, problem: .tooLong(max: Self.maximumBookletText))
         }
-        guard (0...366).contains(graceDays) else { throw .invalid(field: "graceDays", reason: "must be between 0 and 366") }
+        guard (0...366).contains(graceDays) else { throw .invalid(field: .graceDays, problem: .outOfRange(min: 0, max: 366)) }
         guard !perimeter.departements.isEmpty else {
-            throw .invalid(field: "perimeter", reason: "needs at least one département")
+            throw .invalid(field: .perimeter, problem: .empty)
         }
         for commune in perimeter.communes where !perimeter.departements.contains(commune.departement) {
-            throw .invalid(field: "perimeter", reason: "commune \(commune) is outside the listed départements")
+            throw .invalid(field: .perimeter, problem: .outsidePerimeter(commune: "\(commune)"))
         }
-        guard !categories.isEmpty else { throw .invalid(field: "categories", reason: "needs at least one service category") }
-        guard !shares.isEmpty else { throw .invalid(field: "shares", reason: "needs at least one co-funder") }
+        guard !categories.isEmpty else { throw .invalid(field: .categories, problem: .empty) }
+        guard !shares.isEmpty else { throw .invalid(field: .shares, problem: .empty) }
         var names = Set<String>()
         for share in shares {
             let name = share.cofunder.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !name.isEmpty else { throw .invalid(field: "shares", reason: "a co-funder has no name") }
-            guard names.insert(name).inserted else { throw .invalid(field: "shares", reason: "\(name) is listed twice") }
-            guard share.basisPoints > 0 else { throw .invalid(field: "shares", reason: "\(name) has a share of zero or less") }
+            guard !name.isEmpty else { throw .invalid(field: .shares, problem: .empty) }
+            guard names.insert(name).inserted else { throw .invalid(field: .shares, problem: .duplicate(name)) }
+            guard share.basisPoints > 0 else { throw .invalid(field: .shares, problem: .notPositive(name)) }
         }
         let total = shares.reduce(0) { $0 + $1.basisPoints }
         guard total == 10_000 else {
-            throw .invalid(field: "shares", reason: "shares add up to \(Double(total) / 100) %, not 100 %")
+            throw .invalid(field: .shares, problem: .sharesTotal(basisPoints: total))
         }
         if let min = minChecksPerBeneficiary, min < 1 {
-            throw .invalid(field: "minChecksPerBeneficiary", reason: "must be at least 1")
+            throw .invalid(field: .minChecksPerBeneficiary, problem: .tooSmall(min: 1))
         }
         if let max = maxChecksPerBeneficiary {
             guard max >= (minChecksPerBeneficiary ?? 1) else {
-                throw .invalid(field: "maxChecksPerBeneficiary", reason: "must not be below the minimum")
+                throw .invalid(field: .maxChecksPerBeneficiary, problem: .belowMinimum)
             }
         }
     }

@@ -103,16 +103,16 @@ public struct JournalEntry: Sendable {
 
     public init(kind: EntryKind, reference: String, lines: [JournalLine]) throws(DomainError) {
         let lines = lines.filter { $0.debit != .zero || $0.credit != .zero }
-        guard lines.count >= 2 else { throw .invalid(field: "journal", reason: "an entry needs at least two lines") }
+        guard lines.count >= 2 else { throw .invalid(field: .journal, problem: .unbalanced) }
         for line in lines {
             guard line.debit.cents >= 0, line.credit.cents >= 0, (line.debit == .zero) != (line.credit == .zero) else {
-                throw .invalid(field: "journal", reason: "each line is either a positive debit or a positive credit")
+                throw .invalid(field: .journal, problem: .unbalanced)
             }
         }
         let debits = lines.reduce(Money.zero) { $0 + $1.debit }
         let credits = lines.reduce(Money.zero) { $0 + $1.credit }
         guard debits == credits else {
-            throw .invalid(field: "journal", reason: "debits \(debits) and credits \(credits) do not balance")
+            throw .invalid(field: .journal, problem: .unbalanced)
         }
         self.kind = kind
         self.reference = reference

@@ -6,6 +6,20 @@ public enum ApplicationStep: String, CaseIterable, Sendable, Codable {
     case organisation, sites, representative, eligibility, services, hours, bank, documents
 
     public var number: Int { Self.allCases.firstIndex(of: self)! + 1 }
+
+    /// The field a refusal names when this step is not done yet.
+    public var field: DomainError.Field {
+        switch self {
+        case .organisation: .organisation
+        case .sites: .sites
+        case .representative: .representative
+        case .eligibility: .eligibility
+        case .services: .services
+        case .hours: .hours
+        case .bank: .bank
+        case .documents: .documents
+        }
+    }
 }
 
 /// What each step records. Stored as JSON per step; `Codable` keeps the format stable and readable.

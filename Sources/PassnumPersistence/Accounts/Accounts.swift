@@ -41,11 +41,11 @@ extension Store {
     public func createUser(email: String, name: String, passwordHash: String, role: Role, organisation: Organisation,
                            actor: Actor = .system) async throws -> Int64 {
         guard let email = AccountRules.normalisedEmail(email) else {
-            throw DomainError.invalid(field: "email", reason: "is not an email address")
+            throw DomainError.invalid(field: .email, problem: .malformed)
         }
-        let name = try requiredText(name, field: "name", maximum: 100)
+        let name = try requiredText(name, field: .name, maximum: 100)
         guard role.organisationKind == organisation.kind else {
-            throw DomainError.invalid(field: "role", reason: "\(role.rawValue) is not a role of a \(organisation.kind.rawValue)")
+            throw DomainError.invalid(field: .role, problem: .notAvailable)
         }
         let now = clock.now.millis
         return try await transaction { tx in
@@ -56,7 +56,7 @@ extension Store {
             case .place: _ = try await tx.placeState(PlaceID(organisation.id!))
             }
             if try await tx.sql.raw("SELECT id FROM users WHERE email = \(bind: email)").first() != nil {
-                throw DomainError.invalid(field: "email", reason: "another account already uses this address")
+                throw DomainError.invalid(field: .email, problem: .alreadyUsed)
             }
             let id = try await tx.insertReturningID("""
                 INSERT INTO users (email, name, password_hash, organisation_kind, organisation_id, role, failed_logins, created_at)
@@ -217,7 +217,7 @@ extension Store {
                 UPDATE password_resets SET used_at = \(bind: now)
                 WHERE token_hash = \(bind: Self.digest(token)) AND used_at IS NULL AND expires_at > \(bind: now) RETURNING user_id
                 """).first(decodingColumn: "user_id", as: Int64.self)
-            else { throw DomainError.invalid(field: "token", reason: "this link is unknown, already used or expired") }
+            else { throw DomainError.invalid(field: .token, problem: .expired) }
             guard let email = try await tx.sql.raw("""
                 UPDATE users SET password_hash = \(bind: passwordHash) WHERE id = \(bind: user) RETURNING email
                 """).first(decodingColumn: "email", as: String.self)

@@ -127,7 +127,7 @@ public enum Benchmark {
                         for index in stride(from: worker, to: checks.count, by: workers) {
                             let outcome = try await store.validate(ValidationRequest(
                                 place: setup.place, checks: [checks[index]], category: .everydayTools, key: "bench-\(index)"))
-                            guard outcome.accepted else { throw DomainError.invalid(field: "bench", reason: "validation refused: \(outcome)") }
+                            guard outcome.accepted else { throw Inconsistency("benchmark validation refused: \(outcome)") }
                         }
                     }
                 }

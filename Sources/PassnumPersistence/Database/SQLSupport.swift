@@ -13,7 +13,7 @@ extension Transaction {
     /// Inserts a row and returns its generated id (both databases support RETURNING).
     func insertReturningID(_ query: SQLQueryString) async throws -> Int64 {
         guard let row = try await sql.raw(query + " RETURNING id").first() else {
-            throw DomainError.invalid(field: "insert", reason: "the database returned no id")
+            throw Inconsistency("the database returned no id")
         }
         return try row.int("id")
     }
@@ -31,10 +31,10 @@ extension Transaction {
 }
 
 /// Text fields people type: trimmed, not empty, not too long.
-func requiredText(_ text: String, field: String, maximum: Int = 200) throws(DomainError) -> String {
+func requiredText(_ text: String, field: DomainError.Field, maximum: Int = 200) throws(DomainError) -> String {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else { throw .invalid(field: field, reason: "must not be empty") }
-    guard trimmed.count <= maximum else { throw .invalid(field: field, reason: "must be at most \(maximum) characters") }
+    guard !trimmed.isEmpty else { throw .invalid(field: field, problem: .empty) }
+    guard trimmed.count <= maximum else { throw .invalid(field: field, problem: .tooLong(max: maximum)) }
     return trimmed
 }
 
@@ -52,6 +52,13 @@ extension Array where Element: StateMachine {
 struct CorruptValue: Error, CustomStringConvertible {
     let column: String
     var description: String { "unreadable value in column \(column)" }
+}
+
+/// A state the database should never be in (a row changed under a locked run, an insert without an id): a
+/// bug, never the user's fault, answered like `CorruptValue`.
+struct Inconsistency: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension Optional {

@@ -81,6 +81,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case secretUnreadable(path: String, reason: String)
     /// The database driver was not set up as `Store.open` does: a programming error, never the user's.
     case notConfigured
+    /// `statementFile` was not given, so a payout run could not write its statements: refused before any money moves.
+    case noStatementWording
 
     public var description: String {
         switch self {
@@ -92,6 +94,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .secretUnreadable(path, reason):
             "the installation secret \(path) cannot be read (\(reason)); restore it from your backup: without it no check can be validated"
         case .notConfigured: "the database is not configured (internal error)"
+        case .noStatementWording: "payout statements have no wording: set StoreConfiguration.statementFile (internal error)"
         }
     }
 }

@@ -8,7 +8,7 @@ extension Store {
     @discardableResult
     public func allocate(programme: ProgrammeID, prescriber: PrescriberID, booklets count: Int, actor: Actor) async throws -> [BookletID] {
         guard (1...100_000).contains(count) else {
-            throw DomainError.invalid(field: "booklets", reason: "must be between 1 and 100 000")
+            throw DomainError.invalid(field: .booklets, problem: .outOfRange(min: 1, max: 100_000))
         }
         let now = clock.now
         return try await transaction { tx in
@@ -51,7 +51,7 @@ extension Store {
     /// A prescriber gives booklets back to the funder's stock. Only booklets none of whose checks were
     /// handed out can go back.
     public func returnBooklets(_ booklets: [BookletID], from prescriber: PrescriberID) async throws {
-        guard !booklets.isEmpty else { throw DomainError.invalid(field: "booklets", reason: "no booklet given") }
+        guard !booklets.isEmpty else { throw DomainError.invalid(field: .booklets, problem: .empty) }
         let ids = booklets.map(\.rawValue)
         try await transaction { tx in
             let owned = try await tx.sql.raw("""

@@ -21,15 +21,15 @@ public struct NewBeneficiary: Sendable {
 
 extension Store {
     public func createBeneficiary(_ person: NewBeneficiary, prescriber: PrescriberID) async throws -> BeneficiaryID {
-        let first = try requiredText(person.firstName, field: "firstName", maximum: 100)
-        let last = try requiredText(person.lastName, field: "lastName", maximum: 100)
+        let first = try requiredText(person.firstName, field: .firstName, maximum: 100)
+        let last = try requiredText(person.lastName, field: .lastName, maximum: 100)
         let now = clock.now
         let today = CivilDate(now)
         if let year = person.birthYear, !(1900...today.year).contains(year) {
-            throw DomainError.invalid(field: "birthYear", reason: "must be between 1900 and \(today.year)")
+            throw DomainError.invalid(field: .birthYear, problem: .outOfRange(min: 1900, max: today.year))
         }
         guard person.consentDate <= today else {
-            throw DomainError.invalid(field: "consentDate", reason: "must not be in the future")
+            throw DomainError.invalid(field: .consentDate, problem: .inFuture)
         }
         return try await transaction { tx in
             try await tx.requirePrescriber(prescriber)
@@ -51,7 +51,7 @@ extension Store {
 
     public func recordDiagnostic(beneficiary: BeneficiaryID, prescriber: PrescriberID, level: Int) async throws {
         guard Diagnostic.levels.contains(level) else {
-            throw DomainError.invalid(field: "level", reason: "must be between 1 and 4")
+            throw DomainError.invalid(field: .level, problem: .outOfRange(min: 1, max: 4))
         }
         try await transaction { tx in
             try await tx.requireBeneficiary(beneficiary, of: prescriber)
@@ -64,7 +64,7 @@ extension Store {
     public func handOut(
         booklet: BookletID, checks count: Int? = nil, to beneficiary: BeneficiaryID, by prescriber: PrescriberID
     ) async throws -> [CheckSerial] {
-        if let count, count < 1 { throw DomainError.invalid(field: "checks", reason: "must be at least 1") }
+        if let count, count < 1 { throw DomainError.invalid(field: .checks, problem: .tooSmall(min: 1)) }
         let now = clock.now
         return try await transaction { tx in
             try await tx.requireBeneficiary(beneficiary, of: prescriber)

@@ -11,7 +11,7 @@ extension Store {
     /// All or nothing: if one of them cannot be voided, none is. A prescriber opposes only checks of the
     /// booklets it holds or handed out (others are "not found"); the operator any check.
     public func oppose(_ serials: [CheckSerial], reason: OppositionReason, actor: Actor) async throws {
-        guard !serials.isEmpty else { throw DomainError.invalid(field: "checks", reason: "no check given") }
+        guard !serials.isEmpty else { throw DomainError.invalid(field: .checks, problem: .empty) }
         let ids = Array(Set(serials.map(\.number))).sorted()
         let now = clock.now.millis
         try await transaction { tx in

@@ -49,7 +49,7 @@ extension Store {
     /// force and its VAT. Made by the programme's funder (or the operator's own processes).
     public func createOrder(programme: ProgrammeID, booklets: Int, actor: Actor) async throws -> OrderID {
         guard (1...OrderState.maximumBooklets).contains(booklets) else {
-            throw DomainError.invalid(field: "booklets", reason: "must be between 1 and \(OrderState.maximumBooklets)")
+            throw DomainError.invalid(field: .booklets, problem: .outOfRange(min: 1, max: OrderState.maximumBooklets))
         }
         let now = clock.now.millis
         return try await transaction { tx in

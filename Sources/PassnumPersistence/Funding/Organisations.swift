@@ -5,7 +5,7 @@ import SQLKit
 /// Funders and prescriber structures (minimal fields: full onboarding is a later issue).
 extension Store {
     public func createFunder(name: String) async throws -> FunderID {
-        let name = try requiredText(name, field: "name")
+        let name = try requiredText(name, field: .name)
         let now = clock.now.millis
         return try await transaction { tx in
             FunderID(try await tx.insertReturningID("INSERT INTO funders (name, created_at) VALUES (\(bind: name), \(bind: now))"))
@@ -13,7 +13,7 @@ extension Store {
     }
 
     public func createPrescriber(name: String, commune: CommuneCode) async throws -> PrescriberID {
-        let name = try requiredText(name, field: "name")
+        let name = try requiredText(name, field: .name)
         let now = clock.now.millis
         return try await transaction { tx in
             PrescriberID(try await tx.insertReturningID("""

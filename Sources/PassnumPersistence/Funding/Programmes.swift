@@ -68,7 +68,7 @@ extension Store {
     /// Sets how many booklets of a programme a prescriber may hold at once.
     public func setQuota(programme: ProgrammeID, prescriber: PrescriberID, booklets: Int, actor: Actor) async throws {
         guard (0...1_000_000).contains(booklets) else {
-            throw DomainError.invalid(field: "booklets", reason: "must be between 0 and 1 000 000")
+            throw DomainError.invalid(field: .booklets, problem: .outOfRange(min: 0, max: 1_000_000))
         }
         try await transaction { tx in
             try actor.requireFunderOrOperator(try await tx.programme(programme).funder, else: "programme \(programme)")
@@ -95,18 +95,18 @@ enum ProgrammeColumns {
     static func split(_ text: String) -> [String] { text.split(separator: "|").map(String.init) }
 
     static func decode(_ row: any SQLRow) throws -> Programme {
-        func corrupt(_ column: String) -> DomainError { .invalid(field: column, reason: "unreadable value in the database") }
+        func corrupt(_ column: String) -> CorruptValue { CorruptValue(column: "programmes." + column) }
         guard let from = CivilDate(try row.string("valid_from")) else { throw corrupt("valid_from") }
         guard let until = CivilDate(try row.string("valid_until")) else { throw corrupt("valid_until") }
-        let departements = try split(row.string("departements")).map { code throws(DomainError) in
+        let departements = try split(row.string("departements")).map { code throws(CorruptValue) in
             guard let value = DepartementCode(code) else { throw corrupt("departements") }
             return value
         }
-        let communes = try split(row.string("communes")).map { code throws(DomainError) in
+        let communes = try split(row.string("communes")).map { code throws(CorruptValue) in
             guard let value = CommuneCode(code) else { throw corrupt("communes") }
             return value
         }
-        let categories = try split(row.string("categories")).map { code throws(DomainError) in
+        let categories = try split(row.string("categories")).map { code throws(CorruptValue) in
             guard let value = ServiceCategory(code: code) else { throw corrupt("categories") }
             return value
         }

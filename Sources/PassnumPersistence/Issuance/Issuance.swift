@@ -15,7 +15,7 @@ extension Transaction {
         let lastCheck = try await reserve("check", count: checks)
         let firstCheck = lastCheck - checks + 1
         guard CheckSerial(number: lastCheck) != nil else {
-            throw DomainError.invalid(field: "booklets", reason: "no serial numbers left for this many checks")
+            throw DomainError.invalid(field: .booklets, problem: .serialsExhausted)
         }
         let lastBooklet = try await reserve("booklet", count: booklets)
         let firstBooklet = lastBooklet - booklets + 1

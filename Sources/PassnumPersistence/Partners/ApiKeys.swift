@@ -22,11 +22,11 @@ extension Store {
     /// Creates a key for an organisation with some of the scopes its kind allows. Returns the key once: only its
     /// SHA-256 is kept. Journaled with who created it.
     public func createApiKey(name: String, scopes: [ApiScope], organisation: Organisation, actor: Actor) async throws -> (key: ApiKey, secret: String) {
-        let name = try requiredText(name, field: "name", maximum: 80)
+        let name = try requiredText(name, field: .name, maximum: 80)
         let scopes = ApiScope.allCases.filter(scopes.contains)
-        guard !scopes.isEmpty else { throw DomainError.invalid(field: "scopes", reason: "choose at least one scope") }
+        guard !scopes.isEmpty else { throw DomainError.invalid(field: .scopes, problem: .empty) }
         guard let organisationID = organisation.id, scopes.allSatisfy(ApiScope.allowed(for: organisation.kind).contains) else {
-            throw DomainError.invalid(field: "scopes", reason: "these scopes are not available to this organisation")
+            throw DomainError.invalid(field: .scopes, problem: .notAvailable)
         }
         let secret = "pn_" + Self.randomToken()
         let now = clock.now

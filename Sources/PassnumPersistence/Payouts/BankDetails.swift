@@ -44,8 +44,8 @@ extension Store {
     @discardableResult
     public func decideBankDetails(change id: Int64, verify: Bool, reason: String?, actor: Actor) async throws -> BankDetailsChange {
         let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        if let reason, reason.count > 500 { throw DomainError.invalid(field: "reason", reason: "must be at most 500 characters") }
-        if !verify, reason == nil { throw DomainError.invalid(field: "reason", reason: "a reason is required for this decision") }
+        if let reason, reason.count > 500 { throw DomainError.invalid(field: .reason, problem: .tooLong(max: 500)) }
+        if !verify, reason == nil { throw DomainError.invalid(field: .reason, problem: .empty) }
         let now = clock.now
         return try await transaction { tx in
             // The change's place row orders this with its payout runs and proposals (a run pays either the old or the
@@ -123,10 +123,10 @@ extension Transaction {
         guard let organisation = actor.organisation, organisation == .operator || organisation == .place(place) else {
             throw DomainError.notAllowed(action: "propose bank details for place \(place)")
         }
-        guard case .success(let iban) = IBAN.check(bank.iban) else { throw DomainError.invalid(field: "iban", reason: "is not a valid IBAN") }
-        guard let bic = BIC.check(bank.bic) else { throw DomainError.invalid(field: "bic", reason: "is not a valid BIC") }
-        let holder = try requiredText(bank.holder, field: "holder", maximum: 140)
-        let reason = try requiredText(reason, field: "reason", maximum: 500)
+        guard case .success(let iban) = IBAN.check(bank.iban) else { throw DomainError.invalid(field: .iban, problem: .malformed) }
+        guard let bic = BIC.check(bank.bic) else { throw DomainError.invalid(field: .bic, problem: .malformed) }
+        let holder = try requiredText(bank.holder, field: .holder, maximum: 140)
+        let reason = try requiredText(reason, field: .reason, maximum: 500)
         _ = try await placeState(place, lock: true)
         let previous = try await bankDetails(of: place)
         // At most one, by the partial unique index; superseded before the insert for that same index.
@@ -186,7 +186,7 @@ extension BankDetailsChange {
     init(row: any SQLRow) throws {
         guard let state = BankDetailsReview.State(rawValue: try row.string("state")),
               let kind = OrganisationKind(rawValue: try row.string("proposer_kind")) else {
-            throw DomainError.invalid(field: "bank_detail_changes", reason: "unreadable state or proposer in the database")
+            throw CorruptValue(column: "bank_detail_changes.state")
         }
         self.init(id: try row.int("id"), place: PlaceID(try row.int("place_id")), holder: try row.string("holder"), iban: try row.string("iban"),
                   bic: try row.string("bic"), previousIBAN: try row.optionalString("previous_iban"), reason: try row.string("reason"),

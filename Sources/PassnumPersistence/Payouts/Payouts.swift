@@ -161,6 +161,8 @@ extension Store {
     public func runPayouts(for month: Month, actor: Actor = .system) async throws -> PayoutRunResult {
         let now = clock.now
         guard month.next.firstDay <= CivilDate(now) else { throw DomainError.monthNotOver(month) }
+        // Checked before any money moves: a run must leave each place its statement file, worded by the app.
+        guard let render = configuration.statementFile else { throw StoreError.noStatementWording }
         let debtor = configuration.operatorAccount.account
         var run = try await transaction { tx in
             // The month's row is a lock: concurrent runs of one month take turns.
@@ -213,7 +215,7 @@ extension Store {
                     RETURNING id
                     """).all()
                 guard Int64(moved.count) == payout.checks else {
-                    throw DomainError.invalid(field: "payout", reason: "checks of place \(payout.place) changed during the run")
+                    throw Inconsistency("checks of place \(payout.place) changed during the payout run")
                 }
                 for application in applications {
                     try await tx.sql.raw("""
@@ -268,7 +270,7 @@ extension Store {
                     paid: paid, document: document)
         }
         if let batch = run.result.batch {
-            run.result.files = try await writePayoutFiles(for: month, batch: batch, payouts: run.paid, document: run.document)
+            run.result.files = try await writePayoutFiles(for: month, batch: batch, payouts: run.paid, document: run.document, render: render)
         }
         return run.result
     }
@@ -309,8 +311,9 @@ extension Store {
     }
 
     /// Writes the batch's SEPA file (the document the run recorded) and each new payout's statement under `payouts/YYYY-MM/`,
-    /// worded by `configuration.statementFile` (no statement file without it).
-    func writePayoutFiles(for month: Month, batch: Int64, payouts ids: [Int64], document: String?) async throws -> [String] {
+    /// worded by `render` (the app's `configuration.statementFile`).
+    func writePayoutFiles(for month: Month, batch: Int64, payouts ids: [Int64], document: String?,
+                          render: @Sendable (Statement) -> String) async throws -> [String] {
         let folder = "payouts/\(month)"
         let directory = configuration.dataDirectory.appendingPathComponent(folder)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -325,7 +328,6 @@ extension Store {
                 .map { (id: try $0.int("id"), place: PlaceID(try $0.int("place_id"))) }
         }
         for payout in payouts {
-            guard let render = configuration.statementFile else { break }
             let name = "\(folder)/releve-lieu-\(payout.place)-\(payout.id).csv"
             let url = configuration.dataDirectory.appendingPathComponent(name)
             guard !FileManager.default.fileExists(atPath: url.path),
@@ -406,8 +408,9 @@ extension Store {
         try await transaction { tx in
             guard let row = try await tx.sql.raw("SELECT created_at, total_cents FROM payout_batches WHERE id = \(bind: batch)" + SQLQueryString(tx.forUpdate)).first()
             else { throw DomainError.notFound("payout batch \(batch)") }
-            guard bankDate >= CivilDate(Date(millis: try row.int("created_at"))), bankDate <= CivilDate(now) else {
-                throw DomainError.invalid(field: "bankDate", reason: "the bank date must be between the batch's preparation and today")
+            let prepared = CivilDate(Date(millis: try row.int("created_at")))
+            guard bankDate >= prepared, bankDate <= CivilDate(now) else {
+                throw DomainError.invalid(field: .bankDate, problem: .dateOutOfRange(from: prepared, to: CivilDate(now)))
             }
             let moved = try await tx.sql.raw("""
                 UPDATE payout_batches SET state = \(bind: PayoutBatch.State.settled.rawValue), settled_on = \(bind: bankDate.description),
@@ -425,7 +428,7 @@ extension Store {
     /// it was already paid, the amount is deducted from the place's next payouts. Nothing is deleted: the
     /// redemption and the payout stay, and the journal gets a correcting entry with who and why.
     public func reverse(_ serial: CheckSerial, reason: String, actor: Actor) async throws -> Reversal {
-        let reason = try requiredText(reason, field: "reason")
+        let reason = try requiredText(reason, field: .reason)
         let now = clock.now
         return try await transaction { tx in
             func check() async throws -> (any SQLRow) {

@@ -36,7 +36,7 @@ public struct PlaceDecision: Sendable {
 extension Store {
     /// Sign-up of a new place: its manager's account and the place, in draft, together.
     public func signUpPlace(email: String, name: String, passwordHash: String, placeName: String) async throws -> (user: Int64, place: PlaceID) {
-        let placeName = try requiredText(placeName, field: "placeName")
+        let placeName = try requiredText(placeName, field: .placeName)
         let now = clock.now.millis
         let place = try await transaction { tx in
             PlaceID(try await tx.insertReturningID("""
@@ -84,19 +84,18 @@ extension Store {
             switch data {
             case let organisation as ApplicationData.Organisation:
                 guard case .success(let siret) = Siret.check(organisation.siret) else {
-                    throw DomainError.invalid(field: "siret", reason: "is not a valid SIRET")
+                    throw DomainError.invalid(field: .siret, problem: .malformed)
                 }
                 if try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: siret) AND id <> \(bind: place.rawValue)").first() != nil {
-                    throw DomainError.invalid(field: "siret", reason: "another place already has this SIRET")
+                    throw DomainError.invalid(field: .siret, problem: .alreadyUsed)
                 }
                 try await tx.sql.raw("""
-                    UPDATE places SET name = \(bind: try requiredText(organisation.name, field: "name")), siret = \(bind: siret), updated_at = \(bind: now)
+                    UPDATE places SET name = \(bind: try requiredText(organisation.name, field: .name)), siret = \(bind: siret), updated_at = \(bind: now)
                     WHERE id = \(bind: place.rawValue)
                     """).run()
             case let sites as [ApplicationData.Site]:
-                guard let first = sites.first, let commune = CommuneCode(first.communeCode) else {
-                    throw DomainError.invalid(field: "sites", reason: "needs at least one site with a commune code")
-                }
+                guard let first = sites.first else { throw DomainError.invalid(field: .sites, problem: .empty) }
+                guard let commune = CommuneCode(first.communeCode) else { throw DomainError.invalid(field: .sites, problem: .malformed) }
                 try await tx.replaceSites(sites, place: place)
                 try await tx.sql.raw("""
                     UPDATE places SET commune = \(bind: commune.value), postcode = \(bind: first.postcode), updated_at = \(bind: now)
@@ -111,7 +110,7 @@ extension Store {
                 if step == .documents {
                     let count = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM place_documents WHERE place_id = \(bind: place.rawValue)")
                         .first(decodingColumn: "n", as: Int64.self) ?? 0
-                    guard count > 0 else { throw DomainError.invalid(field: "documents", reason: "add at least one document") }
+                    guard count > 0 else { throw DomainError.invalid(field: .documents, problem: .empty) }
                 }
             }
             let stored = try await tx.sql.raw("""
@@ -128,10 +127,10 @@ extension Store {
     @discardableResult
     public func addDocument(place: PlaceID, filename: String, bytes: [UInt8]) async throws -> Int64 {
         guard bytes.count <= SupportingDocument.maximumBytes else {
-            throw DomainError.invalid(field: "document", reason: "is larger than \(SupportingDocument.maximumBytes / 1024 / 1024) MB")
+            throw DomainError.invalid(field: .document, problem: .fileTooLarge(megabytes: SupportingDocument.maximumBytes / 1024 / 1024))
         }
         guard let kind = SupportingDocument.kind(of: bytes) else {
-            throw DomainError.invalid(field: "document", reason: "is not a PDF, PNG or JPEG file")
+            throw DomainError.invalid(field: .document, problem: .fileType)
         }
         let name = String(filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document").prefix(120)
         let digest = sha256Hex(bytes)
@@ -165,7 +164,7 @@ extension Store {
     public func submitApplication(place: PlaceID, actor: Actor) async throws {
         let application = try await application(of: place)
         if let missing = application.nextStep {
-            throw DomainError.invalid(field: missing.rawValue, reason: "this step is not done yet")
+            throw DomainError.invalid(field: missing.field, problem: .stepNotDone)
         }
         try await changePlaceState(place, to: .submitted, actor: actor)
     }
@@ -197,7 +196,7 @@ extension Transaction {
         try await sql.raw("DELETE FROM place_sites WHERE place_id = \(bind: place.rawValue)").run()
         for (position, site) in sites.enumerated() {
             guard !site.name.isEmpty, !site.address.isEmpty, site.postcode.count == 5, site.postcode.allSatisfy(\.isNumber) else {
-                throw DomainError.invalid(field: "sites", reason: "site \(position + 1) needs a name, an address and a 5-digit postcode")
+                throw DomainError.invalid(field: .sites, problem: .incompleteSite(position: position + 1))
             }
             let record = records?[position] ?? [:]
             try await sql.raw("""

@@ -40,12 +40,12 @@ public struct NewService: Sendable {
 extension Store {
     @discardableResult
     public func addService(_ service: NewService, place: PlaceID) async throws -> Int64 {
-        let title = try requiredText(service.title, field: "title", maximum: 120)
-        let description = try requiredText(service.description, field: "description", maximum: 2000)
+        let title = try requiredText(service.title, field: .title, maximum: 120)
+        let description = try requiredText(service.description, field: .description, maximum: 2000)
         guard (5...1440).contains(service.durationMinutes) else {
-            throw DomainError.invalid(field: "durationMinutes", reason: "must be between 5 and 1440 minutes")
+            throw DomainError.invalid(field: .durationMinutes, problem: .outOfRange(min: 5, max: 1440))
         }
-        guard (1...50).contains(service.priceChecks) else { throw DomainError.invalid(field: "priceChecks", reason: "must be between 1 and 50 checks") }
+        guard (1...50).contains(service.priceChecks) else { throw DomainError.invalid(field: .priceChecks, problem: .outOfRange(min: 1, max: 50)) }
         let now = clock.now.millis
         return try await transaction { tx in
             _ = try await tx.placeState(place)
@@ -60,8 +60,8 @@ extension Store {
     /// Adds a dated session with a capacity to one of the place's services.
     @discardableResult
     public func addSession(service: Int64, place: PlaceID, startsAt: String, capacity: Int) async throws -> Int64 {
-        guard Self.isLocalDateTime(startsAt) else { throw DomainError.invalid(field: "startsAt", reason: "must be a date and time YYYY-MM-DDTHH:MM") }
-        guard (1...500).contains(capacity) else { throw DomainError.invalid(field: "capacity", reason: "must be between 1 and 500") }
+        guard Self.isLocalDateTime(startsAt) else { throw DomainError.invalid(field: .startsAt, problem: .malformed) }
+        guard (1...500).contains(capacity) else { throw DomainError.invalid(field: .capacity, problem: .outOfRange(min: 1, max: 500)) }
         return try await transaction { tx in
             guard try await tx.sql.raw("SELECT id FROM place_services WHERE id = \(bind: service) AND place_id = \(bind: place.rawValue)").first() != nil else {
                 throw DomainError.notFound("service \(service)")

@@ -24,16 +24,16 @@ public struct NewPlace: Sendable {
 extension Store {
     /// Records a place whose application is submitted, waiting for the operator's decision.
     public func createPlace(_ place: NewPlace) async throws -> PlaceID {
-        let name = try requiredText(place.name, field: "name")
+        let name = try requiredText(place.name, field: .name)
         guard place.postcode.count == 5, place.postcode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw DomainError.invalid(field: "postcode", reason: "must be 5 digits")
+            throw DomainError.invalid(field: .postcode, problem: .malformed)
         }
         if let siret = place.siret, siret.count != 14 || !siret.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            throw DomainError.invalid(field: "siret", reason: "must be 14 digits")
+            throw DomainError.invalid(field: .siret, problem: .malformed)
         }
         if let bank = place.bank {
             guard case .success = IBAN.check(bank.iban), BIC.check(bank.bic) != nil else {
-                throw DomainError.invalid(field: "bank", reason: "the IBAN or BIC is not valid")
+                throw DomainError.invalid(field: .bank, problem: .malformed)
             }
         }
         let now = clock.now.millis
@@ -41,7 +41,7 @@ extension Store {
         return try await transaction { tx in
             if let siret = place.siret,
                try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: siret)").first() != nil {
-                throw DomainError.invalid(field: "siret", reason: "another place already has this SIRET")
+                throw DomainError.invalid(field: .siret, problem: .alreadyUsed)
             }
             let id = try await tx.insertReturningID("""
                 INSERT INTO places (name, siret, commune, postcode, state, created_at, updated_at)
@@ -73,7 +73,7 @@ extension Store {
                 throw DomainError.invalidTransition(entity: "place \(place)", from: current.rawValue, to: target.rawValue)
             }
             if [.rejected, .suspended, .disqualified].contains(target), (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                throw DomainError.invalid(field: "reason", reason: "a reason is required for this decision")
+                throw DomainError.invalid(field: .reason, problem: .empty)
             }
             try await tx.sql.raw("""
                 UPDATE places SET state = \(bind: target.rawValue), state_reason = \(bind: reason), updated_at = \(bind: now)
@@ -149,7 +149,7 @@ extension Transaction {
             throw DomainError.notFound("place \(place)")
         }
         guard let state = PlaceState(rawValue: try row.string("state")) else {
-            throw DomainError.invalid(field: "state", reason: "unreadable place state in the database")
+            throw CorruptValue(column: "places.state")
         }
         return state
     }

@@ -50,11 +50,10 @@ extension Store {
     /// Validates one or several checks at a place for a service category: all or nothing.
     public func validate(_ request: ValidationRequest, actor: Actor = .system) async throws -> ValidationOutcome {
         let key = request.key.trimmingCharacters(in: .whitespaces)
-        guard (1...200).contains(key.count) else {
-            throw DomainError.invalid(field: "key", reason: "must be 1 to 200 characters")
-        }
+        guard !key.isEmpty else { throw DomainError.invalid(field: .key, problem: .empty) }
+        guard key.count <= 200 else { throw DomainError.invalid(field: .key, problem: .tooLong(max: 200)) }
         guard (1...RedemptionRules.maximumChecksPerRequest).contains(request.checks.count) else {
-            throw DomainError.invalid(field: "checks", reason: "give 1 to \(RedemptionRules.maximumChecksPerRequest) checks")
+            throw DomainError.invalid(field: .checks, problem: .outOfRange(min: 1, max: RedemptionRules.maximumChecksPerRequest))
         }
         let fingerprint = Self.fingerprint(of: request)
         if let stored = try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) { return stored }
@@ -190,7 +189,7 @@ extension Transaction {
             """).all()
         guard let placeRow = loaded.first else { throw DomainError.notFound("place \(request.place)") }
         guard let placeState = PlaceState(rawValue: try placeRow.string("place_state")) else {
-            throw DomainError.invalid(field: "place", reason: "unreadable place in the database")
+            throw CorruptValue(column: "places.state")
         }
         let place = RedeemingPlace(state: placeState, commune: CommuneCode(try placeRow.string("place_commune")))
         if let service = request.service {
@@ -198,14 +197,14 @@ extension Transaction {
                 SELECT category FROM place_services WHERE id = \(bind: service) AND place_id = \(bind: request.place.rawValue) AND active = 1
                 """).first(decodingColumn: "category", as: String.self)
             guard category == request.category.code else {
-                throw DomainError.invalid(field: "service", reason: "is not an active service of this place in this category")
+                throw DomainError.invalid(field: .service, problem: .notAvailable)
             }
         }
         var found: [Int64: (state: CheckState, programme: Programme, affiliated: Bool)] = [:]
         for row in loaded {
             guard let id = try row.optionalInt("id") else { continue }
             guard let state = CheckState(rawValue: try row.string("state")) else {
-                throw DomainError.invalid(field: "state", reason: "unreadable check state in the database")
+                throw CorruptValue(column: "checks.state")
             }
             found[id] = (state, try ProgrammeColumns.decode(row), try row.optionalString("affiliation") == AffiliationState.approved.rawValue)
         }

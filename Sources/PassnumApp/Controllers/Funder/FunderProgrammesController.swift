@@ -186,7 +186,10 @@ enum FunderProgrammesController {
 
     /// The funder's own programme, or 404: another funder's programme is out of reach.
     static func ownProgramme(_ id: ProgrammeID, request: Request, funder: FunderID) async throws -> Programme {
-        guard let programme = try? await request.store.programme(id), programme.funder == funder else { throw Abort(.notFound) }
+        // Only "not found" becomes a 404; a programme that does not read back is a logged 500, not hidden.
+        let programme: Programme
+        do { programme = try await request.store.programme(id) } catch DomainError.notFound { throw Abort(.notFound) }
+        guard programme.funder == funder else { throw Abort(.notFound) }
         return programme
     }
 

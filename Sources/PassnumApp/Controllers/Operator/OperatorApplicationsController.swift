@@ -25,8 +25,7 @@ enum OperatorApplicationsController {
         _ = try request.requireUser(.operatorAdmin)
         let id = PlaceID(try request.id())
         let store = request.store
-        let application: PlaceApplication
-        do { application = try await store.application(of: id) } catch DomainError.notFound { throw Abort(.notFound) }
+        let application = try await store.application(of: id)
         let decisions = try await store.decisions(of: id)
         let bankChanges = try await store.bankDetailsChanges(of: id)
         let row = try await store.places().first { $0.id == id }

@@ -134,8 +134,8 @@ enum ApplicationStepsController {
             }
         } catch let error as DomainError {
             switch error {
-            case .invalid("siret", let reason) where reason.contains("another place"): errors.add("siret", "Un autre lieu est déjà inscrit avec ce SIRET.")
-            case .invalid("documents", _): errors.add("document", "Ajoutez au moins un justificatif.")
+            case .invalid(.siret, .alreadyUsed): errors.add("siret", "Un autre lieu est déjà inscrit avec ce SIRET.")
+            case .invalid(.documents, _): errors.add("document", "Ajoutez au moins un justificatif.")
             case .invalidTransition: errors.add("", "Cette étape est déjà envoyée.")
             default: errors.add(error)
             }
@@ -231,7 +231,7 @@ enum ApplicationStepsController {
                 try await request.store.addDocument(place: place, filename: file.filename, bytes: Array(file.data.readableBytesView))
                 return request.redirect(to: .placeStep(ApplicationStep.documents.rawValue), notice: "Fichier « \(file.filename) » ajouté.")
             } catch let error as DomainError {
-                if case .invalid(_, let reason) = error, reason.hasPrefix("is larger") {
+                if case .invalid(_, .fileTooLarge) = error {
                     errors.add("document", "Ce fichier est trop gros : 5 Mo au plus.")
                 } else if case .invalid = error {
                     errors.add("document", "Ce fichier n’est ni un PDF, ni une image PNG ou JPEG.")

@@ -1,0 +1,71 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+// Read-only queries behind the pages. Each takes the organisation it is scoped to: a page can only ever
+// ask for its own organisation's rows.
+
+public struct BeneficiaryRow: Sendable {
+    public let id: BeneficiaryID
+    public let firstName: String
+    public let lastName: String
+    public let birthYear: Int?
+    public let commune: String
+    public let level: Int?
+    public let checks: Int
+}
+
+extension Store {
+    public func beneficiaries(of prescriber: PrescriberID, search: String?, limit: Int = 50) async throws -> [BeneficiaryRow] {
+        let pattern = "%" + (search ?? "").lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        return try await read { tx in
+            try await tx.sql.raw("""
+                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level,
+                  (SELECT COUNT(*) FROM checks c WHERE c.beneficiary_id = b.id) AS checks
+                FROM beneficiaries b WHERE b.prescriber_id = \(bind: prescriber.rawValue)
+                  AND (LOWER(b.last_name) LIKE \(bind: pattern) OR LOWER(b.first_name) LIKE \(bind: pattern))
+                ORDER BY b.last_name, b.first_name LIMIT \(bind: Int64(limit))
+                """).all().map(Self.beneficiaryRow)
+        }
+    }
+
+    public func beneficiary(_ id: BeneficiaryID, of prescriber: PrescriberID) async throws -> BeneficiaryRow? {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level,
+                  (SELECT COUNT(*) FROM checks c WHERE c.beneficiary_id = b.id) AS checks
+                FROM beneficiaries b WHERE b.id = \(bind: id.rawValue) AND b.prescriber_id = \(bind: prescriber.rawValue)
+                """).first().map(Self.beneficiaryRow)
+        }
+    }
+
+    static func beneficiaryRow(_ row: any SQLRow) throws -> BeneficiaryRow {
+        BeneficiaryRow(id: BeneficiaryID(try row.int("id")), firstName: try row.string("first_name"), lastName: try row.string("last_name"),
+                       birthYear: try row.optionalInt("birth_year").map(Int.init), commune: try row.string("commune"),
+                       level: try row.optionalInt("diagnostic_level").map(Int.init), checks: Int(try row.int("checks")))
+    }
+
+    /// The checks handed to a beneficiary, most recent first.
+    public func checks(ofBeneficiary beneficiary: BeneficiaryID) async throws -> [CheckRow] {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT c.id, c.state, c.distributed_at AS at, NULL AS category, p.face_value_cents
+                FROM checks c JOIN programmes p ON p.id = c.programme_id
+                WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) ORDER BY c.id
+                """).all().compactMap(Self.checkRow)
+        }
+    }
+
+    /// Checks this prescriber handed out, most recent first.
+    public func handOuts(of prescriber: PrescriberID, limit: Int = 200) async throws -> [(check: CheckRow, beneficiary: String)] {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT c.id, c.state, c.distributed_at AS at, NULL AS category, p.face_value_cents, b.first_name, b.last_name
+                FROM checks c JOIN beneficiaries b ON b.id = c.beneficiary_id JOIN programmes p ON p.id = c.programme_id
+                WHERE b.prescriber_id = \(bind: prescriber.rawValue) ORDER BY c.distributed_at DESC, c.id LIMIT \(bind: Int64(limit))
+                """).all().compactMap { row in
+                try Self.checkRow(row).map { ($0, try row.string("first_name") + " " + row.string("last_name")) }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+// Read-only queries behind the pages. Each takes the organisation it is scoped to: a page can only ever
+// ask for its own organisation's rows.
+
+public struct StockRow: Sendable {
+    public let programme: ProgrammeID
+    public let programmeName: String
+    public let inStock: Int
+    public let byPrescriber: [(prescriber: NamedRow, booklets: Int, quota: Int?)]
+}
+
+public struct BookletRow: Sendable {
+    public let id: BookletID
+    public let programmeName: String
+    public let available: Int
+    public let total: Int
+}
+
+extension Store {
+    public func stock(of funder: FunderID) async throws -> [StockRow] {
+        try await read { tx in
+            var rows: [StockRow] = []
+            for programme in try await tx.sql.raw("SELECT id, name FROM programmes WHERE funder_id = \(bind: funder.rawValue) ORDER BY id DESC").all() {
+                let id = try programme.int("id")
+                let inStock = try await tx.sql.raw("""
+                    SELECT CAST(COUNT(*) AS BIGINT) AS n FROM booklets WHERE programme_id = \(bind: id) AND prescriber_id IS NULL
+                    """).first(decodingColumn: "n", as: Int64.self) ?? 0
+                let held = try await tx.sql.raw("""
+                    SELECT pr.id, pr.name, CAST(COUNT(b.id) AS BIGINT) AS booklets, q.max_booklets
+                    FROM prescribers pr
+                    LEFT JOIN booklets b ON b.prescriber_id = pr.id AND b.programme_id = \(bind: id)
+                    LEFT JOIN prescriber_quotas q ON q.prescriber_id = pr.id AND q.programme_id = \(bind: id)
+                    GROUP BY pr.id, pr.name, q.max_booklets HAVING COUNT(b.id) > 0 OR q.max_booklets IS NOT NULL ORDER BY pr.name
+                    """).all().map {
+                    (NamedRow(id: try $0.int("id"), name: try $0.string("name")), Int(try $0.int("booklets")),
+                     try $0.optionalInt("max_booklets").map(Int.init))
+                }
+                rows.append(StockRow(programme: ProgrammeID(id), programmeName: try programme.string("name"), inStock: Int(inStock), byPrescriber: held))
+            }
+            return rows
+        }
+    }
+
+    /// The programmes whose booklets a prescriber holds.
+    public func programmes(heldBy prescriber: PrescriberID) async throws -> [Programme] {
+        try await read { tx in
+            let ids = try await tx.sql.raw("""
+                SELECT DISTINCT programme_id FROM booklets WHERE prescriber_id = \(bind: prescriber.rawValue) ORDER BY programme_id
+                """).all().map { ProgrammeID(try $0.int("programme_id")) }
+            return try await ids.asyncMap { try await tx.programme($0) }
+        }
+    }
+
+    public func booklets(of prescriber: PrescriberID) async throws -> [BookletRow] {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT b.id, p.name, b.last_check_id - b.first_check_id + 1 AS total,
+                  (SELECT COUNT(*) FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
+                    AND c.state IN (\(binds: CheckState.handOut.from.binds))) AS available
+                FROM booklets b JOIN programmes p ON p.id = b.programme_id
+                WHERE b.prescriber_id = \(bind: prescriber.rawValue) AND p.expired_at IS NULL ORDER BY b.id
+                """).all().map {
+                BookletRow(id: BookletID(try $0.int("id")), programmeName: try $0.string("name"),
+                           available: Int(try $0.int("available")), total: Int(try $0.int("total")))
+            }
+        }
+    }
+
+    /// The prescriber whose stock holds a check (its booklet's prescriber), if any.
+    public func holder(of serial: CheckSerial) async throws -> PrescriberID? {
+        try await read { tx in
+            try await tx.sql.raw("""
+                SELECT b.prescriber_id FROM checks c JOIN booklets b ON b.id = c.booklet_id WHERE c.id = \(bind: serial.number)
+                """).first().flatMap { try $0.optionalInt("prescriber_id") }.map(PrescriberID.init)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+@testable import PassnumApp
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Typed errors: one French message, one status and one problem type per case")
+struct ErrorMappingTests {
+    /// One value of each `Problem` case. The exhaustive switch in `covers` stops compiling when a case is added,
+    /// which is the reminder to add it here too.
+    static let problems: [DomainError.Problem] = [
+        .empty, .tooLong(max: 200), .tooShort(min: 12), .outOfRange(min: 1, max: 50), .tooSmall(min: 1),
+        .amountOutOfRange(min: .zero, max: .euros(1_000)), .rateOutOfRange, .malformed, .alreadyUsed, .inFuture,
+        .dateOutOfRange(from: CivilDate("2026-03-01")!, to: CivilDate("2026-03-31")!), .beforeStart, .belowMinimum,
+        .outsidePerimeter(commune: "75056"), .sharesTotal(basisPoints: 9_000), .duplicate("État"), .notPositive("État"),
+        .fileTooLarge(megabytes: 5), .fileType, .incompleteSite(position: 2), .stepNotDone, .notAvailable, .expired,
+        .serialsExhausted, .answerCount(expected: 8), .unbalanced,
+    ]
+
+    static func covers(_ problem: DomainError.Problem) -> Bool {
+        switch problem {
+        case .empty, .tooLong, .tooShort, .outOfRange, .tooSmall, .amountOutOfRange, .rateOutOfRange, .malformed, .alreadyUsed,
+             .inFuture, .dateOutOfRange, .beforeStart, .belowMinimum, .outsidePerimeter, .sharesTotal, .duplicate, .notPositive,
+             .fileTooLarge, .fileType, .incompleteSite, .stepNotDone, .notAvailable, .expired, .serialsExhausted, .answerCount,
+             .unbalanced: true
+        }
+    }
+
+    static let others: [DomainError] = [
+        .notFound("programme 1"), .invalidTransition(entity: "order 1", from: "draft", to: "paid"),
+        .noQuota(programme: ProgrammeID(1), prescriber: PrescriberID(1)), .quotaExceeded(quota: 5, held: 4, requested: 2),
+        .insufficientStock(available: 1, requested: 2), .programmeClosed(programme: ProgrammeID(1), since: CivilDate("2026-03-01")!),
+        .beneficiaryLimit(maximum: 10, held: 10, requested: 1), .monthNotOver(Month(year: 2026, month: 3)!),
+        .undoRefused(.notToday), .idempotencyKeyReused, .notAllowed(action: "sign the quote"),
+    ]
+
+    @Test("Every field has a French name, not its code name")
+    func everyFieldHasAFrenchName() {
+        for field in DomainError.Field.allCases {
+            let name = French.fieldName(field)
+            #expect(!name.isEmpty && name != field.rawValue, "\(field)")
+        }
+    }
+
+    @Test("Every problem has a French sentence, for every field, answered 422 with the API type invalid-request")
+    func everyProblemHasAFrenchSentence() {
+        #expect(Self.problems.allSatisfy(Self.covers))
+        for problem in Self.problems {
+            #expect(French.problemText(problem).hasSuffix("."), "\(problem)")
+            #expect(!problem.description.isEmpty)
+            for field in DomainError.Field.allCases {
+                let error = DomainError.invalid(field: field, problem: problem)
+                #expect(French.message(for: error) == "\(French.fieldName(field)) : \(French.problemText(problem))")
+                #expect(HTTPResponseStatus(for: error) == .unprocessableEntity)
+                let apiProblem = Problem.from(error)
+                #expect(apiProblem.status == .unprocessableEntity && apiProblem.code == "invalid-request")
+            }
+        }
+    }
+
+    @Test("Every other business refusal has a French message and a 4xx status shared by the web page and the API")
+    func everyRefusalHasAMessageAndAStatus() {
+        for error in Self.others {
+            #expect(!French.message(for: error).isEmpty, "\(error)")
+            let status = HTTPResponseStatus(for: error)
+            #expect((400..<500).contains(status.code), "\(error)")
+            #expect(Problem.from(error).status == status, "\(error)")
+        }
+    }
+
+    @Test("A row that does not parse is a logged 500 page and a 500 problem, never the user's 422")
+    func corruptRowIsAServerError() async throws {
+        try await WebWorld.with { world in
+            let key = try await ApiTests.key(world, .place(world.placeA), [.validate])
+            let programme = world.programmeA.rawValue
+            try await world.store.read { tx in
+                try await tx.sql.raw("UPDATE programmes SET valid_from = 'not a date' WHERE id = \(bind: programme)").run()
+            }
+            var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
+            let page = try await funder.get(SiteURL.funderProgramme(programme).path)
+            #expect(page.status == .internalServerError)
+            #expect(page.body.string.contains("Une erreur est survenue. Réessayez plus tard."))
+            #expect(!page.body.string.contains("valid_from"))
+
+            let body = #"{"checks":[\#(ApiTests.checkJSON(world, world.serialsA[0]))],"category":"outils"}"#
+            let api = try await ApiTests.call(world.app, .POST, "/api/v1/validations", key: key, body: body, headers: [("Idempotency-Key", "corrupt-1")])
+            #expect(api.status == .internalServerError)
+            #expect(try ApiTests.problem(api) == "internal-error")
+        }
+    }
+}
