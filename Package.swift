@@ -53,7 +53,7 @@ let package = Package(
                 "PassnumPrint",
                 .product(name: "Vapor", package: "vapor"),
             ],
-            // The partner API's OpenAPI document, served as is (Bundle.module; the bundle sits beside the binary).
+            // The partner API's OpenAPI document, served as is (found in the resource bundle beside the binary).
             resources: [.copy("API/openapi.json")]
         ),
         .executableTarget(name: "passnum", dependencies: ["PassnumApp"]),

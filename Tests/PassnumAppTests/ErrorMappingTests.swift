@@ -44,6 +44,13 @@ struct ErrorMappingTests {
         }
     }
 
+    @Test("An address already used or malformed is said exactly, with an example")
+    func emailMessages() {
+        #expect(French.message(for: .invalid(field: .email, problem: .alreadyUsed)) == "Adresse e-mail : un compte utilise déjà cette adresse.")
+        #expect(French.message(for: .invalid(field: .email, problem: .malformed)).contains("nom@exemple.fr"))
+        #expect(French.problemText(.outOfRange(min: 1, max: 100_000)) == "indiquez un nombre entre 1 et 100\u{202F}000.")
+    }
+
     @Test("Every problem has a French sentence, for every field, answered 422 with the API type invalid-request")
     func everyProblemHasAFrenchSentence() {
         #expect(Self.problems.allSatisfy(Self.covers))
@@ -52,7 +59,8 @@ struct ErrorMappingTests {
             #expect(!problem.description.isEmpty)
             for field in DomainError.Field.allCases {
                 let error = DomainError.invalid(field: field, problem: problem)
-                #expect(French.message(for: error) == "\(French.fieldName(field)) : \(French.problemText(problem))")
+                // Every message names its field; the e-mail's two common problems are said more precisely.
+                #expect(French.message(for: error).hasPrefix(French.fieldName(field) + " : ") && French.message(for: error).hasSuffix("."))
                 #expect(HTTPResponseStatus(for: error) == .unprocessableEntity)
                 let apiProblem = Problem.from(error)
                 #expect(apiProblem.status == .unprocessableEntity && apiProblem.code == "invalid-request")

@@ -4,7 +4,7 @@ import Foundation
 /// /api/v1/openapi.json. Kept true by tests: every route of `ApiController.routes` is in it and every `$ref`
 /// resolves; the CI fuzzing (schemathesis) checks every response against it.
 enum OpenAPIDocument {
-    /// SwiftPM's resource bundle of this target, beside the binary.
+    /// SwiftPM's resource bundle of this target, beside the binary (on Linux).
     static let bundleName = "passnum_PassnumApp.resources"
 
     /// Read once, from the resource bundle beside the running binary. `Bundle.module` is not used: it stops the
@@ -13,9 +13,13 @@ enum OpenAPIDocument {
     /// `configure` logs the error at start.
     static let json: String? = {
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        // Linux names the bundle `.resources` (a folder); Apple platforms `.bundle` (with Contents/Resources on macOS).
+        let bundles = ["passnum_PassnumApp.resources", "passnum_PassnumApp.bundle", "passnum_PassnumApp.bundle/Contents/Resources"]
         for directory in [Bundle.main.bundleURL, executable] {
-            let file = directory.appendingPathComponent(bundleName).appendingPathComponent("openapi.json")
-            if let data = try? Data(contentsOf: file) { return String(decoding: data, as: UTF8.self) }
+            for bundle in bundles {
+                let file = directory.appendingPathComponent(bundle).appendingPathComponent("openapi.json")
+                if let data = try? Data(contentsOf: file) { return String(decoding: data, as: UTF8.self) }
+            }
         }
         return nil
     }()

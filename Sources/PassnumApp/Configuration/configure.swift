@@ -8,7 +8,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.apiLimits = .fromEnvironment()
     app.publicLimits = .fromEnvironment()
     if OpenAPIDocument.json == nil {
-        app.logger.error("\(OpenAPIDocument.bundleName)/openapi.json is not beside the passnum binary: /api/v1/openapi.json will answer 500; install that folder with the binary")
+        app.logger.warning("\(OpenAPIDocument.bundleName)/openapi.json is not beside the passnum binary: /api/v1/openapi.json will answer 500; install that folder with the binary")
     }
     // Tests create many accounts: a low bcrypt cost keeps them fast. Everywhere else, bcrypt's default (12).
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)

@@ -73,6 +73,9 @@ enum ErrorPage {
 enum French {
     static func message(for error: DomainError) -> String {
         switch error {
+        // The two an applicant meets most often, said exactly.
+        case .invalid(.email, .alreadyUsed): "Adresse e-mail : un compte utilise déjà cette adresse."
+        case .invalid(.email, .malformed): "Adresse e-mail : ce n’est pas une adresse e-mail, par exemple nom@exemple.fr."
         case let .invalid(field, problem): "\(fieldName(field)) : \(problemText(problem))"
         case .notFound: "Introuvable, ou pas dans votre espace."
         case .invalidTransition: "Cette action n’est pas possible dans l’état actuel."
@@ -151,14 +154,22 @@ enum French {
         }
     }
 
+    /// "100 000": Foundation's French grouping (a narrow no-break space).
+    static func number(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        formatter.numberStyle = .decimal
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+
     /// What to change, in French; each case of the domain's `Problem` has its sentence.
     static func problemText(_ problem: DomainError.Problem) -> String {
         switch problem {
         case .empty: "à remplir."
         case .tooLong(let max): "trop long : \(max) caractères au plus."
         case .tooShort(let min): "trop court : \(min) caractères au moins."
-        case let .outOfRange(min, max): "indiquez un nombre entre \(min) et \(max)."
-        case .tooSmall(let min): "indiquez au moins \(min)."
+        case let .outOfRange(min, max): "indiquez un nombre entre \(number(min)) et \(number(max))."
+        case .tooSmall(let min): "indiquez au moins \(number(min))."
         case let .amountOutOfRange(min, max): "le montant doit être entre \(money(min)) et \(money(max))."
         case .rateOutOfRange: "le pourcentage doit être entre 0 et 100."
         case .malformed: "ce n’est pas le format attendu. Vérifiez la saisie."

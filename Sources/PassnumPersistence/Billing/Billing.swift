@@ -210,7 +210,7 @@ extension Transaction {
     static func invoice(_ row: any SQLRow) throws -> Invoice {
         let booklets = try row.optionalInt("booklets") ?? 0
         return Invoice(
-            id: try row.int("id"), number: try row.string("number"), kind: Invoice.Kind(rawValue: try row.string("kind")) ?? .order,
+            id: try row.int("id"), number: try row.string("number"), kind: try Invoice.Kind(rawValue: try row.string("kind")).orThrow("invoices.kind"),
             order: try row.optionalInt("order_id").map(OrderID.init), funder: try row.optionalInt("funder_id").map(FunderID.init),
             place: try row.optionalInt("place_id").map(PlaceID.init), customer: try row.optionalString("customer") ?? "",
             amounts: InvoiceAmounts(face: Money(cents: try row.int("face_cents")), fee: Money(cents: try row.int("fee_cents")),

@@ -108,7 +108,7 @@ extension Store {
 
     static func apiKey(_ row: any SQLRow) throws -> ApiKey {
         ApiKey(id: try row.int("id"), name: try row.string("name"), prefix: try row.string("prefix"),
-               organisation: Organisation(kind: OrganisationKind(rawValue: try row.string("organisation_kind")) ?? .operator,
+               organisation: Organisation(kind: try OrganisationKind(rawValue: try row.string("organisation_kind")).orThrow("api_keys.organisation_kind"),
                                           id: try row.int("organisation_id")),
                scopes: try row.string("scopes").split(separator: " ").compactMap { ApiScope(rawValue: String($0)) },
                createdBy: try row.string("created_by"), createdAt: Date(millis: try row.int("created_at")),

@@ -66,7 +66,7 @@ extension Store {
                 PlaceDocument(id: try $0.int("id"), filename: try $0.string("filename"), contentType: try $0.string("content_type"),
                               size: Int(try $0.int("size")), path: try $0.string("path"))
             }
-            return PlaceApplication(place: place, name: try row.string("name"), state: PlaceState(rawValue: try row.string("state")) ?? .draft,
+            return PlaceApplication(place: place, name: try row.string("name"), state: try PlaceState(rawValue: try row.string("state")).orThrow("places.state"),
                                     steps: steps, documents: documents)
         }
     }
@@ -174,7 +174,8 @@ extension Store {
             try await tx.sql.raw("""
                 SELECT from_state, to_state, actor, reason, decided_at FROM place_decisions WHERE place_id = \(bind: place.rawValue) ORDER BY id
                 """).all().map {
-                PlaceDecision(from: PlaceState(rawValue: try $0.string("from_state")) ?? .draft, to: PlaceState(rawValue: try $0.string("to_state")) ?? .draft,
+                PlaceDecision(from: try PlaceState(rawValue: try $0.string("from_state")).orThrow("place_decisions.from_state"),
+                              to: try PlaceState(rawValue: try $0.string("to_state")).orThrow("place_decisions.to_state"),
                               actor: try $0.string("actor"), reason: try $0.optionalString("reason"), at: Date(millis: try $0.int("decided_at")))
             }
         }

@@ -28,7 +28,7 @@ extension Store {
 
     static func placeRow(_ row: any SQLRow) throws -> PlaceRow {
         PlaceRow(id: PlaceID(try row.int("id")), name: try row.string("name"), commune: try row.string("commune"),
-                 postcode: try row.string("postcode"), state: try PlaceState(rawValue: try row.string("state")).orThrow("state"),
+                 postcode: try row.string("postcode"), state: try PlaceState(rawValue: try row.string("state")).orThrow("places.state"),
                  reason: try row.optionalString("state_reason"))
     }
 
@@ -43,7 +43,7 @@ extension Store {
                 FROM affiliations a JOIN places pl ON pl.id = a.place_id WHERE a.funder_id = \(bind: funder.rawValue)
                 ORDER BY CASE WHEN a.state = \(bind: AffiliationState.requested.rawValue) THEN 0 ELSE 1 END, pl.name
                 """).all().map {
-                AffiliationRow(place: try Self.placeRow($0), state: try AffiliationState(rawValue: try $0.string("affiliation")).orThrow("affiliation"))
+                AffiliationRow(place: try Self.placeRow($0), state: try AffiliationState(rawValue: try $0.string("affiliation")).orThrow("affiliations.state"))
             }
         }
     }

@@ -85,7 +85,7 @@ extension Store {
             return try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) ?? refused.outcome
         } catch is SameKeyRace {
             guard let stored = try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) else {
-                throw DomainError.notFound("stored answer for request key \(key)")
+                throw Inconsistency("the answer stored for a request key vanished after the key was taken")
             }
             return stored
         }
