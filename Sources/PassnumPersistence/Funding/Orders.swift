@@ -118,10 +118,8 @@ extension Store {
                 throw DomainError.notAllowed(action: "only the operator records payments received")
             }
             // Locked: two payments recorded at once both count, and only one of them pays the order.
-            guard let locked = try await tx.sql.raw("SELECT state FROM orders WHERE id = \(bind: id.rawValue)" + SQLQueryString(tx.forUpdate)).first()
-            else { throw DomainError.notFound("order \(id)") }
-            let order = try await tx.order(id)
-            guard try locked.string("state") == OrderState.invoiced.rawValue else {
+            let order = try await tx.order(id, lock: true)
+            guard order.state.awaitsPayment else {
                 throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: OrderState.paid.rawValue)
             }
             let funder = try await tx.programme(order.programme).funder
@@ -195,10 +193,11 @@ extension Transaction {
         }
     }
 
-    func order(_ id: OrderID) async throws -> OrderSummary {
+    /// The order; with `lock`, its row is locked until the transaction ends (PostgreSQL).
+    func order(_ id: OrderID, lock: Bool = false) async throws -> OrderSummary {
         guard let row = try await sql.raw("""
             SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, state FROM orders WHERE id = \(bind: id.rawValue)
-            """).first()
+            """ + SQLQueryString(lock ? forUpdate : "")).first()
         else { throw DomainError.notFound("order \(id)") }
         return try Self.orderSummary(row)
     }
@@ -213,11 +212,8 @@ extension Transaction {
     /// Which side the actor is on for an order of `funder`: the operator, or that funder. Anyone else does not
     /// see the order at all.
     func party(of actor: Actor, forOrderOf funder: FunderID, order: OrderID) throws -> OrganisationKind {
-        switch actor.organisation {
-        case .some(.operator): return .operator
-        case .some(let organisation) where organisation == .funder(funder): return .funder
-        default: throw DomainError.notFound("order \(order)")
-        }
+        try actor.requireFunderOrOperator(funder, else: "order \(order)")
+        return actor.organisation == .operator ? .operator : .funder
     }
 
     /// The state guard in the WHERE clause makes concurrent moves of one order safe on PostgreSQL.
