@@ -114,12 +114,13 @@ struct AccessTests {
                 return
             }
             let step = "/financeur/commandes/\(order)/etape"
-            // The funder cannot quote, invoice, pay or fulfil its own order.
-            for target in ["quoted", "invoiced", "paid", "fulfilled"] {
+            /// The funder tries the operator's next step from the state just before it: refused, the order stays put.
+            func funderTries(_ target: OrderState, staying state: OrderState) async throws {
                 try await funder.get("/financeur/commandes")
-                try await funder.post(step, [("etape", target)])
-                #expect(try await world.store.order(order).state == .draft, "funder moved its order to \(target)")
+                try await funder.post(step, [("etape", target.rawValue)])
+                #expect(try await world.store.order(order).state == state, "the funder moved its order to \(target)")
             }
+            try await funderTries(.quoted, staying: .draft)
             // Nor reach the operator's pages.
             #expect(try await funder.get("/operateur/commandes/\(order)").status == .forbidden)
             #expect(try await funder.post("/operateur/commandes/\(order)/paiements",
@@ -136,10 +137,12 @@ struct AccessTests {
             try await funder.get("/financeur/commandes")
             #expect(funder.lastBody.contains("Accepter le devis"))
             #expect(try await funder.post(step, [("etape", "signed")]).status == .seeOther)
+            try await funderTries(.invoiced, staying: .signed)
             try await admin.get("/operateur/commandes/\(order)")
             try await admin.post("/operateur/commandes/\(order)/etape", [("etape", "invoiced")])
             let summary = try await world.store.order(order)
             #expect(summary.state == .invoiced)
+            try await funderTries(.paid, staying: .invoiced)
 
             // A part payment is recorded and the order waits; bad input is refused in French and saves nothing.
             try await admin.get("/operateur/commandes/\(order)")
@@ -159,6 +162,7 @@ struct AccessTests {
             try await admin.post("/operateur/commandes/\(order)/paiements",
                                  [("amount", rest.plainDecimal), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0002")])
             #expect(try await world.store.order(order).state == .paid)
+            try await funderTries(.fulfilled, staying: .paid)
             try await admin.get("/operateur/commandes/\(order)")
             try await admin.post("/operateur/commandes/\(order)/etape", [("etape", "fulfilled")])
             #expect(try await world.store.order(order).state == .fulfilled)

@@ -19,12 +19,36 @@ struct ErrorMappingTests {
         .serialsExhausted, .answerCount(expected: 8), .unbalanced,
     ]
 
-    static func covers(_ problem: DomainError.Problem) -> Bool {
+    /// A number per case: the exhaustive switch makes a new case a compile error here, and the test below fails
+    /// until the list above has an example of it.
+    static func caseNumber(_ problem: DomainError.Problem) -> Int {
         switch problem {
-        case .empty, .tooLong, .tooShort, .outOfRange, .tooSmall, .amountOutOfRange, .rateOutOfRange, .malformed, .alreadyUsed,
-             .inFuture, .dateOutOfRange, .beforeStart, .belowMinimum, .outsidePerimeter, .sharesTotal, .duplicate, .notPositive,
-             .fileTooLarge, .fileType, .incompleteSite, .stepNotDone, .notAvailable, .expired, .serialsExhausted, .answerCount,
-             .unbalanced: true
+        case .empty: 0
+        case .tooLong: 1
+        case .tooShort: 2
+        case .outOfRange: 3
+        case .tooSmall: 4
+        case .amountOutOfRange: 5
+        case .rateOutOfRange: 6
+        case .malformed: 7
+        case .alreadyUsed: 8
+        case .inFuture: 9
+        case .dateOutOfRange: 10
+        case .beforeStart: 11
+        case .belowMinimum: 12
+        case .outsidePerimeter: 13
+        case .sharesTotal: 14
+        case .duplicate: 15
+        case .notPositive: 16
+        case .fileTooLarge: 17
+        case .fileType: 18
+        case .incompleteSite: 19
+        case .stepNotDone: 20
+        case .notAvailable: 21
+        case .expired: 22
+        case .serialsExhausted: 23
+        case .answerCount: 24
+        case .unbalanced: 25
         }
     }
 
@@ -53,10 +77,9 @@ struct ErrorMappingTests {
 
     @Test("Every problem has a French sentence, for every field, answered 422 with the API type invalid-request")
     func everyProblemHasAFrenchSentence() {
-        #expect(Self.problems.allSatisfy(Self.covers))
+        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<26))
         for problem in Self.problems {
             #expect(French.problemText(problem).hasSuffix("."), "\(problem)")
-            #expect(!problem.description.isEmpty)
             for field in DomainError.Field.allCases {
                 let error = DomainError.invalid(field: field, problem: problem)
                 // Every message names its field; the e-mail's two common problems are said more precisely.

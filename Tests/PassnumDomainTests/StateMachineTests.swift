@@ -18,7 +18,6 @@ struct StateMachineTests {
         ]
         for (move, from, to) in moves {
             #expect(move.from == from && move.to == to)
-            #expect(move.from.allSatisfy { $0.canMove(to: move.to) })
         }
     }
 
@@ -32,7 +31,7 @@ struct StateMachineTests {
     @Test("The named sets of check states partition what verify and the dashboards count")
     func checkStateSets() {
         #expect(CheckState.outstanding == [.issued, .allocated, .distributed])
-        #expect(CheckState.validated == [.redeemed, .paid] && CheckState.reversible == CheckState.validated)
+        #expect(CheckState.validated == [.redeemed, .paid])
         #expect(CheckState.heldByProgramme == [.issued, .allocated, .distributed, .voided])
         #expect(CheckState.creditedToFunder == [.expired, .refunded])
         // Every state is counted once: held by the programme, validated, or credited to the funder.

@@ -33,7 +33,7 @@ enum ApiKeyController {
         do {
             let (_, secret) = try await request.store.createApiKey(
                 name: form.name ?? "", scopes: (form.scopes ?? []).compactMap(ApiScope.init(rawValue:)), organisation: user.organisation,
-                actor: Actor(user.email))
+                actor: Actor(user))
             return try await page(request, user: user, errors: FormErrors(), name: nil, created: secret, status: .created)
         } catch let error as DomainError {
             var errors = FormErrors()
@@ -48,7 +48,7 @@ enum ApiKeyController {
 
     @Sendable static func revoke(_ request: Request) async throws -> Response {
         let user = try user(request)
-        try await request.store.revokeApiKey(try request.id(), of: user.organisation, actor: Actor(user.email))
+        try await request.store.revokeApiKey(try request.id(), of: user.organisation, actor: Actor(user))
         return request.redirect(to: .apiKeys, notice: "Clé révoquée : elle ne fonctionne plus.")
     }
 

@@ -60,7 +60,7 @@ enum PlaceController {
         do {
             outcome = try await request.store.validate(
                 ValidationRequest(place: place, checks: checks, category: category, key: key.isEmpty ? UUID().uuidString : key, service: service),
-                actor: Actor(user.email))
+                actor: Actor(user))
         } catch let error as DomainError {
             errors.add(error)
             return try await page(request, user: user, prefill: typed, category: category, errors: errors, status: .unprocessableEntity)
@@ -74,7 +74,7 @@ enum PlaceController {
         let (user, place) = try place(request)
         guard let serial = (try? request.content.get(String.self, at: "serial")).flatMap(CheckSerial.init) else { throw Abort(.badRequest) }
         do {
-            try await request.store.undoValidation(of: serial, at: place, actor: Actor(user.email))
+            try await request.store.undoValidation(of: serial, at: place, actor: Actor(user))
         } catch let error as DomainError {
             return request.redirect(to: .placeHome, notice: "Non annulé : " + French.message(for: error))
         }

@@ -184,7 +184,7 @@ enum PrescriberController {
     }
 
     @Sendable static func oppose(_ request: Request) async throws -> Response {
-        let (user, prescriber) = try prescriber(request)
+        let (user, _) = try prescriber(request)
         let form = try request.content.decode(OppositionForm.self)
         var errors = FormErrors()
         let reason = OppositionReason(rawValue: form.reason ?? "") ?? .lost
@@ -192,14 +192,12 @@ enum PrescriberController {
         case .failure(.badCheckDigit): errors.add("serial", French.refusal(.badCheckDigit))
         case .failure(.malformed): errors.add("serial", "Le numéro doit compter 12 chiffres.")
         case .success(let serial):
-            // Only checks this prescriber holds or handed out.
-            guard try await request.store.holder(of: serial) == prescriber else {
-                errors.add("serial", "Ce chèque n’est pas dans votre stock ni parmi ceux que vous avez remis.")
-                break
-            }
             do {
+                // The store opposes only checks this prescriber holds or handed out; others are "not found".
                 try await request.store.oppose([serial], reason: reason, actor: Actor(user))
                 return request.redirect(to: .prescriberOpposition, notice: "Le chèque \(serial.grouped) est déclaré \(reason == .lost ? "perdu" : "volé").")
+            } catch DomainError.notFound {
+                errors.add("serial", "Ce chèque n’est pas dans votre stock ni parmi ceux que vous avez remis.")
             } catch is DomainError {
                 errors.add("serial", "Ce chèque a déjà été utilisé, expiré ou déclaré : il ne peut plus être bloqué.")
             }

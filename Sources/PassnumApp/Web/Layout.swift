@@ -162,10 +162,6 @@ struct ExpiryAlert: Sendable, Equatable {
 }
 
 /// The expiry timeline's warnings for programmes ending within 30 days.
-func expiryAlerts(_ programmes: [Programme], today: CivilDate) -> Node {
-    expiryAlerts(ExpiryAlert.ending(programmes, today: today))
-}
-
 func expiryAlerts(_ alerts: [ExpiryAlert]) -> Node {
     group {
         for alert in alerts {

@@ -8,8 +8,6 @@ public enum CheckState: String, StateMachine, Codable {
     /// Validated by a place (with one live redemption), paid out or not yet.
     public static let validated: [CheckState] = [.redeemed, .paid]
 
-    /// The states from which the operator may reverse a validation (fraud, error): any validated check.
-    public static let reversible: [CheckState] = validated
 
     /// The checks whose value the programme's funds still hold: outstanding, or voided (a voided check's value is
     /// never paid to anyone and stays with the programme).
@@ -46,6 +44,6 @@ extension CheckState {
     public static let payment = Transition<CheckState>(to: .paid)
     /// An opposition voids a check that has not been used yet; a used one is reversed by the operator.
     public static let opposition = Transition<CheckState>(from: outstanding, to: .voided)
-    public static let reversal = Transition<CheckState>(from: reversible, to: .voided)
+    public static let reversal = Transition<CheckState>(from: validated, to: .voided)
     public static let expiry = Transition<CheckState>(to: .expired)
 }

@@ -50,10 +50,12 @@ extension Store {
         let now = clock.now.millis
         return try await transaction { tx in
             // Like `oppose`: the prescriber holding the booklet, or the operator; anyone else does not see it.
-            guard let row = try await tx.sql.raw("SELECT prescriber_id FROM booklets WHERE id = \(bind: booklet.rawValue)").first(),
-                  actor.organisation == .operator
-                    || (actor.organisation?.prescriber).map({ $0.rawValue == (try? row.optionalInt("prescriber_id")) }) == true
+            guard let row = try await tx.sql.raw("SELECT prescriber_id FROM booklets WHERE id = \(bind: booklet.rawValue)").first()
             else { throw DomainError.notFound("booklet \(booklet)") }
+            let holder = try row.optionalInt("prescriber_id")
+            guard actor.organisation == .operator || (holder != nil && actor.organisation?.prescriber?.rawValue == holder) else {
+                throw DomainError.notFound("booklet \(booklet)")
+            }
             let voided = try await tx.sql.raw("""
                 UPDATE checks SET state = \(bind: CheckState.opposition.to.rawValue), voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
                 WHERE id IN (\(Transaction.checks(ofBooklets: [booklet.rawValue]))) AND state IN (\(binds: CheckState.opposition.from.binds))

@@ -68,13 +68,4 @@ extension Store {
             }
         }
     }
-
-    /// The prescriber whose stock holds a check (its booklet's prescriber), if any.
-    public func holder(of serial: CheckSerial) async throws -> PrescriberID? {
-        try await read { tx in
-            try await tx.sql.raw("""
-                SELECT b.prescriber_id FROM checks c JOIN booklets b ON b.id = c.booklet_id WHERE c.id = \(bind: serial.number)
-                """).first().flatMap { try $0.optionalInt("prescriber_id") }.map(PrescriberID.init)
-        }
-    }
 }

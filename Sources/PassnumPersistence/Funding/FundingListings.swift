@@ -54,11 +54,8 @@ extension Store {
 
     public func orders(of funder: FunderID) async throws -> [OrderRow] {
         try await read { tx in
-            try await tx.sql.raw("""
-                SELECT o.id, p.name FROM orders o JOIN programmes p ON p.id = o.programme_id
-                WHERE p.funder_id = \(bind: funder.rawValue) ORDER BY o.id DESC
-                """).all().map { row in (OrderID(try row.int("id")), try row.string("name")) }
-                .asyncMap { OrderRow(summary: try await tx.order($0.0), programmeName: $0.1) }
+            try await tx.orderListings("WHERE p.funder_id = \(bind: funder.rawValue) ORDER BY o.id DESC")
+                .map { OrderRow(summary: $0.summary, programmeName: $0.programme) }
         }
     }
 

@@ -64,7 +64,7 @@ enum OperatorBillingController {
         if subscription == nil { errors.add("subscription", "Indiquez un montant en euros, par exemple 0 ou 120.") }
         if errors.isEmpty, let subscription {
             do {
-                try await request.store.setFeeSchedule(FeeSchedule(managementFee: fee, placeSubscription: subscription), actor: Actor(user.email),
+                try await request.store.setFeeSchedule(FeeSchedule(managementFee: fee, placeSubscription: subscription), actor: Actor(user),
                                                        reason: form.reason.flatMap { $0.isEmpty ? nil : $0 })
                 return request.redirect(to: .operatorFees, notice: "Frais enregistrés.")
             } catch let error as DomainError {

@@ -41,7 +41,7 @@ enum OperatorHomeController {
         let form = try request.content.decode(StateForm.self)
         guard let target = form.state.flatMap(PlaceState.init(rawValue:)) else { throw Abort(.badRequest) }
         do {
-            try await request.store.changePlaceState(place, to: target, reason: form.reason, actor: Actor(user.email))
+            try await request.store.changePlaceState(place, to: target, reason: form.reason, actor: Actor(user))
         } catch let error as DomainError {
             if case .notFound = error { throw Abort(.notFound) }
             return request.redirect(to: .operatorHome, notice: "Non enregistré : " + French.message(for: error))

@@ -8,7 +8,7 @@ enum OperatorJournalController {
     /// Runs the whole verification now and records it; the journal page shows the result.
     @Sendable static func runVerify(_ request: Request) async throws -> Response {
         let user = try request.requireUser(.operatorAdmin)
-        let run = try await request.store.verifyAndRecord(actor: Actor(user.email))
+        let run = try await request.store.verifyAndRecord(actor: Actor(user))
         return request.redirect(to: .operatorJournal, notice: run.holds
             ? "Contrôle fait : tout est correct."
             : "Contrôle fait : \(run.violations.count) anomalie(s). Voir le détail ci-dessous.")

@@ -82,7 +82,7 @@ enum OperatorPayoutsController {
         let user = try request.requireUser(.operatorAdmin)
         guard let month = try request.content.decode(MonthForm.self).mois.flatMap(Month.init) else { throw BadInput.month }
         do {
-            let result = try await request.store.runPayouts(for: month, actor: Actor(user.email))
+            let result = try await request.store.runPayouts(for: month, actor: Actor(user))
             var text = result.ran
                 ? "\(result.payouts) lieux remboursés pour \(French.month(month)) : \(result.checks) chèques, \(money(result.total))."
                 : "Rien de nouveau à rembourser pour \(French.month(month))."
@@ -98,7 +98,7 @@ enum OperatorPayoutsController {
 
     @Sendable static func expire(_ request: Request) async throws -> Response {
         let user = try request.requireUser(.operatorAdmin)
-        let notes = try await request.store.expireProgrammes(actor: Actor(user.email))
+        let notes = try await request.store.expireProgrammes(actor: Actor(user))
         let total = notes.reduce(Money.zero) { $0 + $1.amount }
         return request.redirect(to: .operatorPayouts, notice: notes.isEmpty
             ? "Aucun programme à clore."
@@ -164,7 +164,7 @@ enum OperatorPayoutsController {
     @Sendable static func markExported(_ request: Request) async throws -> Response {
         let user = try request.requireUser(.operatorAdmin)
         do {
-            try await request.store.markExported(batch: try request.id(), actor: Actor(user.email))
+            try await request.store.markExported(batch: try request.id(), actor: Actor(user))
         } catch let error as DomainError {
             return request.redirect(to: .operatorPayouts, notice: "Non enregistré : " + French.message(for: error))
         }
@@ -179,7 +179,7 @@ enum OperatorPayoutsController {
             return request.redirect(to: .operatorPayouts, notice: "Non enregistré : indiquez la date des virements (jour, mois, année).")
         }
         do {
-            try await request.store.settle(batch: try request.id(), bankDate: date, actor: Actor(user.email))
+            try await request.store.settle(batch: try request.id(), bankDate: date, actor: Actor(user))
         } catch let error as DomainError {
             return request.redirect(to: .operatorPayouts, notice: "Non enregistré : " + French.message(for: error))
         }
@@ -198,7 +198,7 @@ enum OperatorPayoutsController {
             return request.redirect(to: .operatorPayouts, notice: "Non annulé : ce numéro de chèque n’est pas valable.")
         }
         do {
-            let reversal = try await request.store.reverse(serial, reason: form.reason ?? "", actor: Actor(user.email))
+            let reversal = try await request.store.reverse(serial, reason: form.reason ?? "", actor: Actor(user))
             return request.redirect(to: .operatorPayouts, notice: reversal.deducted
                 ? "Chèque \(serial.grouped) annulé. \(money(reversal.amount)) seront retenus sur le prochain remboursement du lieu."
                 : "Chèque \(serial.grouped) annulé. Il ne sera pas remboursé au lieu.")

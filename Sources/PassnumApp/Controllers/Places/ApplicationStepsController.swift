@@ -116,18 +116,11 @@ enum ApplicationStepsController {
                     errors.add("openingHours", "Ces horaires ne sont pas au bon format (" + error.message + "). Exemple : Mo-Fr 09:00-12:00,14:00-17:00.")
                 }
             case .bank:
-                let iban = IBAN.check(text(form.iban))
-                let bic = BIC.check(text(form.bic))
-                if text(form.holder).isEmpty { errors.add("holder", "Indiquez le titulaire du compte.") }
-                switch iban {
-                case .failure(.badChecksum): errors.add("iban", "Cet IBAN contient une erreur de frappe : vérifiez chaque caractère.")
-                case .failure: errors.add("iban", "Ce n’est pas un IBAN : il commence par deux lettres (FR) et compte 27 caractères en France.")
-                case .success: break
-                }
-                if bic == nil { errors.add("bic", "Ce n’est pas un BIC : 8 ou 11 lettres et chiffres.") }
-                if errors.isEmpty, case .success(let iban) = iban, let bic {
-                    try await request.store.submitStep(step, ApplicationData.Bank(holder: text(form.holder), iban: iban, bic: bic), place: place,
-                                                       actor: Actor(user.email, organisation: .place(place)))
+                if let checked = BankDetailsController.checkBankFields(holder: text(form.holder), iban: text(form.iban), bic: text(form.bic),
+                                                                       into: &errors) {
+                    try await request.store.submitStep(step, ApplicationData.Bank(holder: text(form.holder), iban: checked.iban, bic: checked.bic),
+                                                       place: place,
+                                                       actor: Actor(user))
                 }
             case .documents:
                 try await request.store.submitStep(step, [String: String](), place: place)
@@ -249,7 +242,7 @@ enum ApplicationStepsController {
     @Sendable static func submit(_ request: Request) async throws -> Response {
         let (user, place) = try manager(request)
         do {
-            try await request.store.submitApplication(place: place, actor: Actor(user.email))
+            try await request.store.submitApplication(place: place, actor: Actor(user))
         } catch is DomainError {
             return request.redirect(to: .placeApplication, notice: "La demande n’est pas complète : finissez chaque étape.")
         }
