@@ -109,7 +109,7 @@ struct AccessTests {
             var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
             try await funder.get("/financeur/commandes")
             #expect(try await funder.post("/financeur/commandes", [("programme", "\(world.programmeA)"), ("booklets", "3")]).status == .seeOther)
-            guard let order = try await world.store.orders(of: world.funderA).first?.summary.id else {
+            guard let order = try await world.store.orders(of: world.funderA).rows.first?.summary.id else {
                 Issue.record("no order created")
                 return
             }

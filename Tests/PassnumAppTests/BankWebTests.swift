@@ -94,15 +94,7 @@ struct BankWebTests {
     func sepaDownloadIsChecked() async throws {
         try await WebWorld.with { world in
             let store = world.store
-            let checks = world.serialsA.prefix(2).map { PresentedCheck(serial: $0.grouped, code: store.secret.securityCode(for: $0).grouped) }
-            #expect(try await store.validate(ValidationRequest(place: world.placeA, checks: checks, category: .everydayTools, key: "k")).accepted)
-            let change = try await store.proposeBankDetails(ApplicationData.Bank(holder: "Lieu A", iban: Self.iban, bic: "AGRIFRPP"), place: world.placeA,
-                                                            reason: "RIB", actor: Actor("manager", organisation: .place(world.placeA)))
-            try await store.decideBankDetails(change: change.id, verify: true, reason: nil, actor: Actor("op", organisation: .operator))
-            world.clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 10))
-            var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
-            try await admin.get("/operateur/remboursements?mois=2026-03")
-            #expect(try await admin.post("/operateur/remboursements", [("mois", "2026-03")]).status == .seeOther)
+            var admin = try await world.operatorPaidMarch(checks: 2)
             let batch = try #require(try await store.payoutBatches().first)
             let original = try await admin.get("/operateur/virements/\(batch.id)")
             #expect(original.status == .ok && original.body.string.contains("<IBAN>\(Self.iban)</IBAN>"))

@@ -110,7 +110,7 @@ struct ErrorMappingTests {
                 try await tx.sql.raw("UPDATE programmes SET valid_from = 'not a date' WHERE id = \(bind: programme)").run()
             }
             var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
-            let page = try await funder.get(SiteURL.funderProgramme(programme).path)
+            let page = try await funder.get(SiteURL.funderProgramme(world.programmeA).path)
             #expect(page.status == .internalServerError)
             #expect(page.body.string.contains("Une erreur est survenue. Réessayez plus tard."))
             #expect(!page.body.string.contains("valid_from"))

@@ -12,15 +12,7 @@ struct MoneyWebTests {
     func payoutLifecycle() async throws {
         try await WebWorld.with { world in
             let store = world.store
-            let checks = world.serialsA.prefix(3).map { PresentedCheck(serial: $0.grouped, code: store.secret.securityCode(for: $0).grouped) }
-            #expect(try await store.validate(ValidationRequest(place: world.placeA, checks: checks, category: .everydayTools, key: "k1")).accepted)
-            let change = try await store.proposeBankDetails(ApplicationData.Bank(holder: "Lieu A", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"),
-                                                            place: world.placeA, reason: "RIB", actor: Actor("test", organisation: .place(world.placeA)))
-            try await store.decideBankDetails(change: change.id, verify: true, reason: nil, actor: Actor("test-operator", organisation: .operator))
-            world.clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 10))
-            var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
-            try await admin.get("/operateur/remboursements?mois=2026-03")
-            #expect(try await admin.post("/operateur/remboursements", [("mois", "2026-03")]).status == .seeOther)
+            var admin = try await world.operatorPaidMarch(checks: 3)
             var page = try await admin.get("/operateur/remboursements").body.string
             #expect(page.contains("prêt, pas encore remis à la banque") && page.contains("href=\"/operateur/virements/1\""))
             let file = try await admin.get("/operateur/virements/1")

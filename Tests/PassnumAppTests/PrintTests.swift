@@ -40,7 +40,7 @@ struct PrintTests {
     }
 
     static func expectedURLs(_ store: Store, base: String = "http://127.0.0.1:8080") async throws -> [String] {
-        try await store.printableBooklets(order: OrderID(1), after: 0, limit: 10).flatMap(\.checks).map {
+        try await store.printableBooklets(order: OrderID(1), after: nil, limit: 10).flatMap(\.checks).map {
             "\(base)/c/\($0.compact)-\(store.secret.securityCode(for: $0).canonical)"
         }
     }
@@ -55,7 +55,7 @@ struct PrintTests {
         var serials: [CheckSerial] = []
         try await CommandTests.run(["print", "--latest", "--out", pdf], prepare: { store in _ = try await Self.territory(store) }, then: { store in
             expected = try await Self.expectedURLs(store)
-            serials = try await store.printableBooklets(order: OrderID(1), after: 0, limit: 10).flatMap(\.checks)
+            serials = try await store.printableBooklets(order: OrderID(1), after: nil, limit: 10).flatMap(\.checks)
         })
         #expect(expected.count == 20)
         let info = try Self.tool("pdfinfo", [pdf]).split(separator: "\n").first { $0.hasPrefix("Pages:") }

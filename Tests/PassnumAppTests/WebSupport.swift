@@ -21,11 +21,11 @@ struct WebWorld {
     var beneficiaryA = BeneficiaryID(0), beneficiaryB = BeneficiaryID(0)
     var orderA = OrderID(0), orderB = OrderID(0)
     var serialsA: [CheckSerial] = []
-    var serviceB: Int64 = 0
-    var invoiceB: Int64 = 0
+    var serviceB = ServiceID(0)
+    var invoiceB = InvoiceID(0)
     /// Place B's API key and its pending bank details change: real records the isolation matrix aims at.
-    var apiKeyB: Int64 = 0
-    var bankChangeB: Int64 = 0
+    var apiKeyB = ApiKeyID(0)
+    var bankChangeB = BankDetailsChangeID(0)
 
     static let password = "mot-de-passe-de-test"
 
@@ -85,7 +85,7 @@ struct WebWorld {
                 (a, funderA, programmeA, prescriberA, placeA, beneficiaryA, orderA, serialsA) = (users, funder, programme, prescriber, place, person, order, serials)
             } else {
                 (b, funderB, programmeB, prescriberB, placeB, beneficiaryB, orderB) = (users, funder, programme, prescriber, place, person, order)
-                invoiceB = try await store.invoices(funder: funder).first?.id ?? 0
+                invoiceB = try await store.invoices(funder: funder).rows.first?.id ?? 0
                 serviceB = try await store.addService(NewService(category: .everydayTools, title: "Service secret B", description: "B",
                                                                  durationMinutes: 60, priceChecks: 1), place: place)
                 let placeStaff = Actor(users[.placeManager] ?? "", organisation: .place(place))
@@ -188,11 +188,11 @@ extension WebWorld {
         case ("lieux", "id"): (String(placeB.rawValue), false)
         case ("programmes", "id"): (String(programmeB.rawValue), false)
         case ("beneficiaires", "id"): (String(beneficiaryB.rawValue), false)
-        case ("catalogue", "id"): (String(serviceB), false)
-        case ("factures", "id"): (String(invoiceB), false)
+        case ("catalogue", "id"): (serviceB.description, false)
+        case ("factures", "id"): (invoiceB.description, false)
         case ("financeurs", "id"): (String(funderB.rawValue), true)
-        case ("cles-api", "id"): (String(apiKeyB), false)
-        case ("banque", "id"): (String(bankChangeB), false)
+        case ("cles-api", "id"): (apiKeyB.description, false)
+        case ("banque", "id"): (bankChangeB.description, false)
         case ("avoirs", "id"), ("virements", "id"), ("releves", "id"), ("documents", "document"):
             ("999999", false)
         case ("c", "code"): ("00000000000-AAAAAAAAAAAAA", false)

@@ -271,7 +271,7 @@ struct WebTests {
             #expect(response.status == .seeOther, "\(response.status) \(response.body.string.suffix(1200))")
             try await place.get("/lieu/candidature")
             #expect(try await place.post("/lieu/candidature/envoi", []).status == .seeOther)
-            let id = try #require(try await world.store.places().first { $0.name == "Atelier Clic" }?.id)
+            let id = try #require(try await world.store.places().rows.first { $0.name == "Atelier Clic" }?.id)
             #expect(try await world.store.placeState(id) == .submitted)
 
             var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)

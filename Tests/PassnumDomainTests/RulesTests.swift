@@ -211,12 +211,26 @@ struct FeeRulesTests {
 struct DeductionRulesTests {
     @Test("A payout takes what the place owes oldest first, never goes below zero, and leaves the rest for later")
     func take() {
-        let owed: [(id: Int64, remaining: Money)] = [(1, .euros(10)), (2, .euros(25)), (3, .euros(5))]
+        let owed: [(id: DeductionID, remaining: Money)] = [(1, .euros(10)), (2, .euros(25)), (3, .euros(5))]
         let partial = Deductions.take(owed, from: .euros(20))
         #expect(partial.taken.map(\.id) == [1, 2] && partial.taken.map(\.amount) == [.euros(10), .euros(10)] && partial.net == .zero)
         let whole = Deductions.take(owed, from: .euros(100))
         #expect(whole.taken.map(\.amount) == [.euros(10), .euros(25), .euros(5)] && whole.net == .euros(60))
         let nothing = Deductions.take([], from: .euros(30))
         #expect(nothing.taken.isEmpty && nothing.net == .euros(30))
+    }
+}
+
+@Suite("Organisations")
+struct OrganisationTests {
+    @Test("An organisation is rebuilt from its stored kind and id only when they fit together")
+    func storedForm() {
+        for organisation in [Organisation.operator, .funder(3), .prescriber(4), .place(5)] {
+            #expect(Organisation(kind: organisation.kind, id: organisation.storedID) == organisation)
+        }
+        #expect(Organisation(kind: .funder, id: nil) == nil)
+        #expect(Organisation(kind: .operator, id: 1) == nil)
+        #expect(Organisation.place(5).place == PlaceID(5) && Organisation.place(5).funder == nil)
+        #expect(Organisation.funder(3).description == "funder 3" && Organisation.operator.description == "operator")
     }
 }

@@ -5,15 +5,12 @@ import Testing
 
 @Suite("Accounts: sign-in limits and session lifetimes")
 struct AccountSecurityTests {
-    static func user(_ store: Store, role: Role = .operatorAdmin, organisation: Organisation = .operator) async throws -> Int64 {
+    static func user(_ store: Store, role: Role = .operatorAdmin, organisation: Organisation = .operator) async throws -> UserID {
         try await store.createUser(email: "\(role.rawValue)@test.fr", name: "Test", passwordHash: "not-a-hash", role: role, organisation: organisation)
     }
 
     static func claims(_ count: Int, _ store: Store, email: String, client: String, perClient: Int = 30) async throws -> [LoginClaim] {
-        try await withThrowingTaskGroup(of: LoginClaim.self) { group in
-            for _ in 0..<count { group.addTask { try await store.claimLoginAttempt(email: email, client: client, perClient: perClient) } }
-            return try await group.reduce(into: [LoginClaim]()) { $0.append($1) }
-        }
+        try await concurrently(count) { _ in try await store.claimLoginAttempt(email: email, client: client, perClient: perClient) }
     }
 
     static func attempt(_ claim: LoginClaim) -> Int? {
@@ -85,11 +82,8 @@ struct AccountSecurityTests {
           arguments: TestDatabase.allCases)
     func perAddress(database: TestDatabase) async throws {
         try await withStore(database, connections: 8) { store, clock in
-            let claims = try await withThrowingTaskGroup(of: LoginClaim.self) { group in
-                for index in 0..<12 {
-                    group.addTask { try await store.claimLoginAttempt(email: "n\(index)@test.fr", client: "192.0.2.7", perClient: 4) }
-                }
-                return try await group.reduce(into: [LoginClaim]()) { $0.append($1) }
+            let claims = try await concurrently(12) { index in
+                try await store.claimLoginAttempt(email: "n\(index)@test.fr", client: "192.0.2.7", perClient: 4)
             }
             #expect(claims.compactMap(Self.attempt).count == 4)
             #expect(claims.allSatisfy { claim in

@@ -11,7 +11,7 @@ struct BillingTests {
         try await withStore(database) { store, clock in
             let territory = try await Territory.make(store, booklets: 1)
             // Territory.make invoiced its order before any fee was set: no fee, no VAT.
-            let first = try await store.invoices(funder: territory.funder)
+            let first = try await store.invoices(funder: territory.funder).rows
             #expect(first.map(\.number) == ["F-2026-00001"] && first[0].amounts == InvoiceAmounts(face: .euros(100), fee: .zero, vat: .zero))
 
             try await store.setFeeSchedule(FeeSchedule(managementFee: .rate(basisPoints: 250)), actor: Actor("operateur"), reason: "vote du 3 mars")
@@ -25,7 +25,7 @@ struct BillingTests {
             #expect(try await store.order(fixed).amounts == InvoiceAmounts(face: .euros(100), fee: .euros(50), vat: .euros(10)))
             try await store.carry(fixed, to: .invoiced)
 
-            let invoices = try await store.invoices(funder: territory.funder)
+            let invoices = try await store.invoices(funder: territory.funder).rows
             #expect(invoices.map(\.number) == ["F-2026-00003", "F-2026-00002", "F-2026-00001"])
             #expect(invoices[1].amounts.total == Money(cents: 72_100) && invoices[1].order == order && invoices[1].checks == 70)
             // Paying journals face value, fee and VAT on their own accounts; the invariants see the fee.
@@ -40,7 +40,7 @@ struct BillingTests {
             clock.set(CivilDate("2027-01-04")!.start.addingTimeInterval(3600 * 10))
             let nextYear = try await store.createOrder(programme: territory.programme, booklets: 1, actor: .system)
             try await store.carry(nextYear, to: .invoiced)
-            #expect(try await store.invoices(funder: territory.funder).first?.number == "F-2027-00001")
+            #expect(try await store.invoices(funder: territory.funder).rows.first?.number == "F-2027-00001")
             // The fee change is in the journal, with who and why.
             let reasons = try await store.read { tx in
                 try await tx.sql.raw("SELECT actor, reason FROM journal_transactions WHERE kind = 'settings_changed' ORDER BY id").all()
@@ -73,7 +73,7 @@ struct BillingTests {
                 try await group.waitForAll()
             }
             for order in orders { #expect(try await store.order(order).state == .invoiced) }
-            let numbers = try await store.invoices().map(\.number).sorted()
+            let numbers = try await store.invoices().rows.map(\.number).sorted()
             #expect(numbers == (1...13).map { DocumentNumber(series: .invoice, year: 2026, sequence: Int64($0)).description })
             try await expectInvariantsHold(store)
         }
@@ -84,10 +84,7 @@ struct BillingTests {
     func payoutLifecycle(database: TestDatabase) async throws {
         try await withStore(database) { store, clock in
             let territory = try await Territory.make(store, booklets: 1)
-            let serials = try await territory.handOut(store)
-            #expect(try await store.validate(territory.request(store, Array(serials.prefix(3)))).accepted)
-            clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 9))
-            let run = try await store.runPayouts(for: Month("2026-03")!)
+            let run = try await territory.paidInMarch(store, clock: clock, checks: 3).run
             let batch = try #require(run.batch)
             #expect(try await store.payoutBatches().map(\.state) == [.prepared])
             await #expect(throws: DomainError.invalidTransition(entity: "payout batch \(batch)", from: "prepared", to: "settled")) {
@@ -109,7 +106,7 @@ struct BillingTests {
             #expect(settled.state == .settled && settled.settledOn == CivilDate("2026-04-02") && settled.total == .euros(30))
             balances = try await accountBalances(store)
             #expect(balances["payouts_in_transit"] == 0 && balances["bank"] == -7000)
-            #expect(try await store.statement(payout: try await store.payouts(of: territory.place)[0].id, place: territory.place)?.state == .settled)
+            #expect(try await store.statement(payout: try await store.payouts(of: territory.place).rows[0].id, place: territory.place)?.state == .settled)
             try await expectInvariantsHold(store)
             // Tampering with a batch's total is caught.
             try await tamper(store, "UPDATE payout_batches SET state = 'exported' WHERE id = \(batch)")
@@ -122,10 +119,7 @@ struct BillingTests {
     func reversal(database: TestDatabase) async throws {
         try await withStore(database) { store, clock in
             let territory = try await Territory.make(store, booklets: 2)
-            let serials = try await territory.handOut(store)
-            #expect(try await store.validate(territory.request(store, Array(serials.prefix(4)))).accepted)
-            clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 9))
-            _ = try await store.runPayouts(for: Month("2026-03")!)
+            let serials = try await territory.paidInMarch(store, clock: clock, checks: 4).serials
             // Three paid checks turn out to be fraudulent; one redeemed check (not yet paid) too.
             #expect(try await store.validate(territory.request(store, [serials[4]])).accepted)
             for serial in serials.prefix(3) {
@@ -147,7 +141,7 @@ struct BillingTests {
             let april = try await store.runPayouts(for: Month("2026-04")!)
             #expect(april.total == .zero && april.checks == 2 && april.files.count == 1)  // a statement, no SEPA file
             #expect(try await store.payoutBatches(month: Month("2026-04")!).first?.state == .settled)
-            let aprilPayout = try await store.payouts(of: territory.place)[0]
+            let aprilPayout = try await store.payouts(of: territory.place).rows[0]
             let aprilStatement = try #require(try await store.statement(payout: aprilPayout.id, place: territory.place))
             #expect(aprilStatement.gross == .euros(20) && aprilStatement.net == .zero && aprilStatement.deductions.count == 2)
             #expect(aprilStatement.deductions[0] == StatementDeduction(kind: .reversal, reference: serials[0].grouped, detail: "chèques volés",
@@ -179,12 +173,9 @@ struct BillingTests {
             #expect(invoices[0].amounts == InvoiceAmounts(face: .zero, fee: .euros(12), vat: Money(cents: 240)))
             #expect(try await store.chargeSubscriptions().isEmpty)
             try await expectInvariantsHold(store)
-            let serials = try await territory.handOut(store)
-            #expect(try await store.validate(territory.request(store, Array(serials.prefix(2)))).accepted)
-            clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 9))
-            let run = try await store.runPayouts(for: Month("2026-03")!)
+            let run = try await territory.paidInMarch(store, clock: clock, checks: 2).run
             #expect(run.total == Money(cents: 2000 - 1440))
-            let payout = try await store.payouts(of: territory.place)[0]
+            let payout = try await store.payouts(of: territory.place).rows[0]
             let statement = try #require(try await store.statement(payout: payout.id, place: territory.place))
             #expect(statement.deductions == [StatementDeduction(kind: .subscription, reference: "F-2026-00002", detail: "2026",
                                                                 amount: Money(cents: 1440))])
@@ -204,7 +195,7 @@ struct BillingTests {
             clock.set(CivilDate("2026-08-01")!.start.addingTimeInterval(60))
             let notes = try await store.expireProgrammes()
             #expect(notes.map(\.number) == ["A-2026-00001"])
-            let document = try #require(try await store.creditNotes(funder: territory.funder).first)
+            let document = try #require(try await store.creditNotes(funder: territory.funder).rows.first)
             #expect(document.amount == .euros(100) && document.checks == 10)
             #expect(document.shares.map(\.amount).reduce(.zero, +) == .euros(100))
             #expect(document.shares.map(\.percent) == ["33,33\u{00A0}%", "33,33\u{00A0}%", "33,34\u{00A0}%"])

@@ -77,6 +77,44 @@ struct LifecycleTests {
         }
     }
 
+    @Test("Allocation takes the lowest-numbered booklets still in stock, returned ones included", arguments: TestDatabase.allCases)
+    func allocationTakesLowestInStock(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 6)
+            let first = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 3, actor: .system)
+            try await store.returnBooklets([first[1]], from: territory.prescriber)
+            let second = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 2, actor: .system)
+            #expect(second == [first[1], BookletID(first[2].rawValue + 1)])
+            let held = try await count(store, "SELECT COUNT(*) AS n FROM booklets WHERE prescriber_id IS NOT NULL")
+            #expect(held == 4)
+            #expect(try await store.overview().checksByState[.allocated] == 40)
+            #expect(try await store.overview().checksByState[.issued] == 20)
+            try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("One allocation can move more booklets than a statement can bind parameters", arguments: TestDatabase.allCases)
+    func largeAllocation(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            // 33 000 booklets: past SQLite's 32 766 parameters, which a list of booklet ids would need.
+            let territory = try await Territory.make(store, booklets: 33_000, quota: 40_000)
+            let booklets = try await store.allocate(programme: territory.programme, prescriber: territory.prescriber, booklets: 33_000, actor: .system)
+            #expect(booklets.count == 33_000)
+            #expect(try await store.overview().checksByState[.allocated] == 330_000)
+            try await store.returnBooklets(booklets, from: territory.prescriber)
+            #expect(try await store.overview().checksByState[.issued] == 330_000)
+        }
+    }
+
+    @Test("Id ranges merge adjacent and overlapping ids and split long lists into bounded statements")
+    func idRanges() {
+        let ranges = IDRanges([7...9, 1...1, 2...3, 5...5, 8...12])
+        #expect(ranges.ranges == [1...3, 5...5, 7...12])
+        #expect(IDRanges(ids: [4, 2, 3, 10]).ranges == [2...4, 10...10])
+        #expect(IDRanges(ids: [Int64]()).conditions(on: "id").isEmpty)
+        #expect(IDRanges(ids: stride(from: Int64(0), to: 5_000, by: 2)).conditions(on: "id", chunk: 1_000).count == 3)
+    }
+
     @Test("Returned booklets go back to the funder's stock, but not once a check was handed out", arguments: TestDatabase.allCases)
     func returnBooklets(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in
@@ -235,34 +273,34 @@ struct ApplicationTests {
         try await withStore(database) { store, _ in
             let (_, place) = try await store.signUpPlace(email: "clic@example.fr", name: "Claire", passwordHash: "x", placeName: "Clic")
             await #expect(throws: DomainError.invalid(field: .siret, problem: .malformed)) {
-                try await store.submitStep(.organisation, ApplicationData.Organisation(name: "Clic", siret: "73282932000075"), place: place)
+                try await store.submit(.organisation(ApplicationData.Organisation(name: "Clic", siret: "73282932000075")), place: place)
             }
-            try await store.submitStep(.organisation, Self.organisation, place: place)
+            try await store.submit(.organisation(Self.organisation), place: place)
             await #expect(throws: DomainError.invalidTransition(entity: "step organisation", from: "submitted", to: "changed")) {
-                try await store.submitStep(.organisation, ApplicationData.Organisation(name: "Autre nom", siret: "73282932000074"), place: place)
+                try await store.submit(.organisation(ApplicationData.Organisation(name: "Autre nom", siret: "73282932000074")), place: place)
             }
             #expect(try await store.application(of: place).name == "Association Clic")
             // Another place cannot take the same SIRET.
             let (_, other) = try await store.signUpPlace(email: "autre@example.fr", name: "Paul", passwordHash: "x", placeName: "Autre")
             await #expect(throws: DomainError.invalid(field: .siret, problem: .alreadyUsed)) {
-                try await store.submitStep(.organisation, Self.organisation, place: other)
+                try await store.submit(.organisation(Self.organisation), place: other)
             }
             await #expect(throws: DomainError.self) { try await store.submitApplication(place: place, actor: Actor("claire")) }
-            try await store.submitStep(.sites, Self.sites, place: place)
-            try await store.submitStep(.representative, ApplicationData.Representative(firstName: "Claire", lastName: "Dupont", role: "Présidente",
-                                                                                       email: "claire@example.fr"), place: place)
-            try await store.submitStep(.eligibility, ApplicationData.Eligibility(answers: [true, true, true, true]), place: place)
-            try await store.submitStep(.services, ApplicationData.Services(categories: [.everydayTools]), place: place)
-            try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "Mo-Fr 09:00-17:00"), place: place)
-            try await store.submitStep(.bank, ApplicationData.Bank(holder: "Association Clic", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"), place: place)
+            try await store.submit(.sites(Self.sites), place: place)
+            try await store.submit(.representative(ApplicationData.Representative(firstName: "Claire", lastName: "Dupont", role: "Présidente",
+                                                                                       email: "claire@example.fr")), place: place)
+            try await store.submit(.eligibility([true, true, true, true]), place: place)
+            try await store.submit(.services(ApplicationData.Services(categories: [.everydayTools])), place: place)
+            try await store.submit(.hours(ApplicationData.Hours(openingHours: "Mo-Fr 09:00-17:00")), place: place)
+            try await store.submit(.bank(ApplicationData.Bank(holder: "Association Clic", iban: "FR7630006000011234567890189", bic: "AGRIFRPP")), place: place)
             await #expect(throws: DomainError.invalid(field: .documents, problem: .empty)) {
-                try await store.submitStep(.documents, [String: String](), place: place)
+                try await store.submit(.documents, place: place)
             }
             await #expect(throws: DomainError.invalid(field: .document, problem: .fileType)) {
                 try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("MZ not a pdf".utf8))
             }
             try await store.addDocument(place: place, filename: "../../statuts.pdf", bytes: Array("%PDF-1.4 statuts".utf8))
-            try await store.submitStep(.documents, [String: String](), place: place)
+            try await store.submit(.documents, place: place)
             await #expect(throws: DomainError.self) {
                 try await store.addDocument(place: place, filename: "rib.pdf", bytes: Array("%PDF-1.4 rib".utf8))
             }
@@ -274,7 +312,7 @@ struct ApplicationTests {
             let decisions = try await store.decisions(of: place)
             #expect(decisions.map(\.to) == [.submitted, .qualified])
             #expect(decisions.map(\.actor) == ["claire@example.fr", "operateur@example.fr"])
-            await #expect(throws: DomainError.self) { try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "24/7"), place: place) }
+            await #expect(throws: DomainError.self) { try await store.submit(.hours(ApplicationData.Hours(openingHours: "24/7")), place: place) }
         }
     }
 

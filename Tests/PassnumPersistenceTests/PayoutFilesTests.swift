@@ -36,7 +36,7 @@ struct PayoutFilesTests {
             #expect(parsed.remittances == ["Pass numerique mars 2026 - 3 cheques"])
             // The statement file is the configured wording of the payout's statement (French in the app, see StatementWordingTests).
             let statementFile = try String(contentsOf: store.configuration.dataDirectory.appendingPathComponent(first.files[1]), encoding: .utf8)
-            let paid = try await store.payouts(of: territory.place)[0]
+            let paid = try await store.payouts(of: territory.place).rows[0]
             let statement = try #require(try await store.statement(payout: paid.id, place: territory.place))
             #expect(first.files[1] == "payouts/2026-03/releve-lieu-\(territory.place)-\(paid.id).csv")
             #expect(statementFile == testStatementFile(statement) && statement.lines.count == 3 && statement.gross == Money(cents: 3000))

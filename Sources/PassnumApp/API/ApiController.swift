@@ -42,8 +42,14 @@ enum ApiController {
         }
     }
 
+    /// A page of places; `next` (absent on the last page) is the cursor of the following one.
+    struct PlacesOut: Encodable {
+        let places: [PlaceOut]
+        let next: String?
+    }
+
     struct PlaceOut: Encodable {
-        let id: Int64, name: String, categories: [String], sites: [SiteOut], url: String
+        let id: PlaceID, name: String, categories: [String], sites: [SiteOut], url: String
         struct SiteOut: Encodable {
             let name: String, address: String, postcode: String, communeCode: String?, communeName: String
             let latitude: Double?, longitude: Double?
@@ -52,8 +58,6 @@ enum ApiController {
 
     @Sendable static func places(_ request: Request) async throws -> Response {
         try await request.limitPublicRead(.finder)
-        let text = (request.query[String.self, at: "commune"] ?? "").trimmingCharacters(in: .whitespaces)
-        let departement = (request.query[String.self, at: "departement"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         var category: ServiceCategory?
         if let code = request.query[String.self, at: "category"], !code.isEmpty {
             guard let known = ServiceCategory(code: code) else {
@@ -61,14 +65,31 @@ enum ApiController {
             }
             category = known
         }
-        let found = try await request.store.searchPlaces(PlaceSearch(text: text, departement: departement, category: category))
+        let search = PlaceSearch(text: request.query[String.self, at: "commune"] ?? "", departement: request.query[String.self, at: "departement"] ?? "",
+                                 category: category)
+        var limit = PlaceSearch.pageSize
+        if let given = request.query[String.self, at: "limit"] {
+            guard given.count <= 3, let number = Int(given), (1...PlaceSearch.maximumPageSize).contains(number) else {
+                throw Problem(.badRequest, "invalid-request", "Invalid limit", detail: "limit is a whole number from 1 to \(PlaceSearch.maximumPageSize)")
+            }
+            limit = number
+        }
+        var cursor: PlaceCursor?
+        if let token = request.query[String.self, at: "cursor"] {
+            guard let parsed = PlaceCursor(token: token, for: search) else {
+                throw Problem(.badRequest, "invalid-request", "Invalid cursor",
+                              detail: "cursor is the `next` value of the previous page, sent with the same search parameters")
+            }
+            cursor = parsed
+        }
+        let found = try await request.store.searchPlaces(search, after: cursor, limit: limit)
         let base = request.application.webSettings.publicBaseURL
-        return ApiJSON.response(["places": found.prefix(200).map { place, _ in
-            PlaceOut(id: place.id.rawValue, name: place.name, categories: place.categories.map(\.code),
+        return ApiJSON.response(PlacesOut(places: found.places.map { place, _ in
+            PlaceOut(id: place.id, name: place.name, categories: place.categories.map(\.code),
                      sites: place.sites.map { .init(name: $0.name, address: $0.address, postcode: $0.postcode, communeCode: $0.communeCode,
                                                     communeName: $0.communeName, latitude: $0.latitude, longitude: $0.longitude) },
-                     url: base + SiteURL.place(place.id.rawValue).path)
-        }])
+                     url: base + SiteURL.place(place.id).path)
+        }, next: found.next?.token))
     }
 
     // MARK: Any key
@@ -102,7 +123,7 @@ enum ApiController {
     struct ValidationIn: Decodable {
         let checks: [CheckIn]
         let category: String
-        let serviceId: Int64?
+        let serviceId: ServiceID?
     }
 
     struct ValidationOut: Encodable {
@@ -144,24 +165,27 @@ enum ApiController {
         return ApiJSON.response(["serial": serial.compact, "state": CheckState.distributed.rawValue])
     }
 
-    struct Page<Item: Encodable>: Encodable {
+    struct ItemsOut<Item: Encodable>: Encodable {
         let items: [Item]
         let nextCursor: String?
     }
 
-    /// `limit` (1–100, default 50) and `cursor` (opaque, from the previous page) of a listing.
-    static func paging(_ request: Request) throws -> (limit: Int, cursor: Int64?) {
+    /// `limit` (1–100, default 50) and `cursor` (opaque: the `next_cursor` of the previous page of this listing). A
+    /// limit out of range is a 422; a cursor this listing did not give, a 400.
+    static func paging(_ request: Request, _ listing: Listing) throws -> PageRequest {
         let limit = try request.query[String.self, at: "limit"].map { text -> Int in
-            guard let value = Int(text), (1...100).contains(value) else {
-                throw Problem(.unprocessableEntity, "invalid-request", "limit must be between 1 and 100")
+            guard text.utf8.count <= 3, let value = Int(text), (1...PageRequest.maximumLimit).contains(value) else {
+                throw Problem(.unprocessableEntity, "invalid-request", "limit must be between 1 and \(PageRequest.maximumLimit)")
             }
             return value
-        } ?? 50
-        let cursor = try request.query[String.self, at: "cursor"].map { text -> Int64 in
-            guard let value = Int64(text), value > 0 else { throw Problem(.unprocessableEntity, "invalid-request", "cursor is not one this API gave") }
-            return value
+        } ?? PageRequest.defaultLimit
+        let cursor = try request.query[String.self, at: "cursor"].map { token -> Cursor in
+            guard let cursor = Cursor(token: token, for: listing) else {
+                throw Problem(.badRequest, "invalid-request", "Invalid cursor", detail: "cursor is the next_cursor of the previous page of this list")
+            }
+            return cursor
         }
-        return (limit, cursor)
+        return PageRequest(after: cursor, limit: limit)
     }
 
     struct ValidationRecordOut: Encodable {
@@ -170,59 +194,68 @@ enum ApiController {
 
     @Sendable static func validations(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "list-validations")
-        let (limit, cursor) = try paging(request)
-        let records = try await request.store.validations(at: try own(key.organisation.place), before: cursor, limit: limit)
-        return ApiJSON.response(Page(items: records.map {
+        let page = try await request.store.validations(at: try own(key.organisation.place), try paging(request, .validations))
+        return ApiJSON.response(ItemsOut(items: page.rows.map {
             ValidationRecordOut(serial: $0.serial.compact, validatedAt: $0.validatedAt, category: $0.category?.code, amountCents: $0.amount.cents,
                                 cancelled: $0.cancelled, checkState: $0.checkState.rawValue)
-        }, nextCursor: records.count == limit ? records.last.map { String($0.id) } : nil))
+        }, nextCursor: page.next?.token))
+    }
+
+    struct PayoutsOut: Encodable {
+        let payouts: [PayoutOut]
+        let nextCursor: String?
     }
 
     struct PayoutOut: Encodable {
-        let id: Int64, month: String, checks: Int, amountCents: Int64, state: String, preparedAt: Date
+        let id: PayoutID, month: String, checks: Int, amountCents: Int64, state: String, preparedAt: Date
     }
 
     @Sendable static func payouts(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "payouts")
-        let payouts = try await request.store.payouts(of: try own(key.organisation.place))
-        return ApiJSON.response(["payouts": payouts.map {
+        let page = try await request.store.payouts(of: try own(key.organisation.place), try paging(request, .payouts))
+        return ApiJSON.response(PayoutsOut(payouts: page.rows.map {
             PayoutOut(id: $0.id, month: $0.period, checks: $0.checks, amountCents: $0.amount.cents, state: $0.state.rawValue, preparedAt: $0.createdAt)
-        }])
+        }, nextCursor: page.next?.token))
     }
 
     // MARK: Prescribers (scopes read_stock, hand_out)
 
-    struct BookletOut: Encodable { let id: Int64, programme: String, availableChecks: Int, totalChecks: Int }
+    struct StockOut: Encodable {
+        let booklets: [BookletOut]
+        let nextCursor: String?
+    }
+
+    struct BookletOut: Encodable { let id: BookletID, programme: String, availableChecks: Int, totalChecks: Int }
 
     @Sendable static func stock(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.readStock, operation: "stock")
-        let booklets = try await request.store.booklets(of: try own(key.organisation.prescriber))
-        return ApiJSON.response(["booklets": booklets.map {
-            BookletOut(id: $0.id.rawValue, programme: $0.programmeName, availableChecks: $0.available, totalChecks: $0.total)
-        }])
+        let page = try await request.store.booklets(of: try own(key.organisation.prescriber), try paging(request, .booklets))
+        return ApiJSON.response(StockOut(booklets: page.rows.map {
+            BookletOut(id: $0.id, programme: $0.programmeName, availableChecks: $0.available, totalChecks: $0.total)
+        }, nextCursor: page.next?.token))
     }
 
-    struct HandOutIn: Decodable { let bookletId: Int64; let beneficiaryId: Int64; let checks: Int? }
+    struct HandOutIn: Decodable { let bookletId: BookletID; let beneficiaryId: BeneficiaryID; let checks: Int? }
 
     @Sendable static func handOut(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.handOut, operation: "hand-out")
         let body = try ApiJSON.body(HandOutIn.self, of: request)
-        let serials = try await request.store.handOut(booklet: BookletID(body.bookletId), checks: body.checks,
-                                                      to: BeneficiaryID(body.beneficiaryId), by: try own(key.organisation.prescriber))
+        let serials = try await request.store.handOut(booklet: body.bookletId, checks: body.checks,
+                                                      to: body.beneficiaryId, by: try own(key.organisation.prescriber))
         return ApiJSON.response(["serials": serials.map(\.compact)], status: .created)
     }
 
     // MARK: Funders (scope read_statistics)
 
     struct ProgrammeOut: Encodable {
-        let id: Int64, name: String, faceValueCents: Int64, checks: Int, checksByState: [String: Int], valueByStateCents: [String: Int64]
+        let id: ProgrammeID, name: String, faceValueCents: Int64, checks: Int, checksByState: [String: Int], valueByStateCents: [String: Int64]
     }
 
     @Sendable static func statistics(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.readStatistics, operation: "statistics")
         let statistics = try await request.store.programmeStatistics(of: try own(key.organisation.funder))
         return ApiJSON.response(["programmes": statistics.map { programme in
-            ProgrammeOut(id: programme.programme.rawValue, name: programme.name, faceValueCents: programme.faceValue.cents, checks: programme.checks,
+            ProgrammeOut(id: programme.programme, name: programme.name, faceValueCents: programme.faceValue.cents, checks: programme.checks,
                          checksByState: Dictionary(uniqueKeysWithValues: CheckState.allCases.map { ($0.rawValue, programme.checksByState[$0] ?? 0) }),
                          valueByStateCents: Dictionary(uniqueKeysWithValues: CheckState.allCases.map {
                              ($0.rawValue, programme.faceValue.cents * Int64(programme.checksByState[$0] ?? 0))
@@ -231,17 +264,16 @@ enum ApiController {
     }
 
     struct CheckStateOut: Encodable {
-        let serial: String, programmeId: Int64, bookletId: Int64, state: String, distributedAt: Date?, redeemedAt: Date?, placeId: Int64?
+        let serial: String, programmeId: ProgrammeID, bookletId: BookletID, state: String, distributedAt: Date?, redeemedAt: Date?, placeId: PlaceID?
     }
 
     @Sendable static func checkStates(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.readStatistics, operation: "check-states")
-        let (limit, cursor) = try paging(request)
-        let records = try await request.store.checkStates(of: try own(key.organisation.funder), after: cursor, limit: limit)
-        return ApiJSON.response(Page(items: records.map {
-            CheckStateOut(serial: $0.serial.compact, programmeId: $0.programme.rawValue, bookletId: $0.booklet, state: $0.state.rawValue,
-                          distributedAt: $0.distributedAt, redeemedAt: $0.redeemedAt, placeId: $0.place?.rawValue)
-        }, nextCursor: records.count == limit ? records.last.map { String($0.serial.number) } : nil))
+        let page = try await request.store.checkStates(of: try own(key.organisation.funder), try paging(request, .checkStates))
+        return ApiJSON.response(ItemsOut(items: page.rows.map {
+            CheckStateOut(serial: $0.serial.compact, programmeId: $0.programme, bookletId: $0.booklet, state: $0.state.rawValue,
+                          distributedAt: $0.distributedAt, redeemedAt: $0.redeemedAt, placeId: $0.place)
+        }, nextCursor: page.next?.token))
     }
 }
 

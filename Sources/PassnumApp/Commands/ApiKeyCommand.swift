@@ -22,7 +22,8 @@ struct ApiKeyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "create" else { throw UsageError("unknown action \(signature.action); the only one is: create") }
         let parts = (signature.organisation ?? "").split(separator: ":").map(String.init)
-        guard parts.count == 2, let kind = OrganisationKind(rawValue: parts[0]), kind != .operator, let id = Int64(parts[1]) else {
+        guard parts.count == 2, let kind = OrganisationKind(rawValue: parts[0]), let id = Int64(parts[1]),
+              let organisation = Organisation(kind: kind, id: id) else {
             throw UsageError("--organisation must be place:ID, prescriber:ID or funder:ID")
         }
         let scopes = try (signature.scopes ?? "").split(separator: ",").map { text in
@@ -33,7 +34,7 @@ struct ApiKeyCommand: AsyncCommand {
         }
         do {
             let (key, secret) = try await context.application.store.createApiKey(
-                name: signature.name ?? "", scopes: scopes, organisation: Organisation(kind: kind, id: id), actor: Actor("command line"))
+                name: signature.name ?? "", scopes: scopes, organisation: organisation, actor: Actor("command line"))
             context.console.print("created API key \(key.id) for \(key.organisation) with scopes \(key.scopes.map(\.rawValue).joined(separator: ","))")
             context.console.print(secret)
         } catch let error as DomainError {

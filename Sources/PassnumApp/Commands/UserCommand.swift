@@ -30,8 +30,9 @@ struct UserCommand: AsyncCommand {
         guard let role = Role(rawValue: roleText) else {
             throw UsageError("unknown role \(roleText); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let organisation = Organisation(kind: role.organisationKind, id: signature.organisation)
-        if role.organisationKind != .operator && signature.organisation == nil {
+        // The operator has no id: one given with an operator role is ignored.
+        guard let organisation = Organisation(kind: role.organisationKind,
+                                              id: role.organisationKind == .operator ? nil : signature.organisation) else {
             throw UsageError("--organisation is required for \(role.rawValue): the id of the \(role.organisationKind.rawValue)")
         }
         let generated = signature.password == nil

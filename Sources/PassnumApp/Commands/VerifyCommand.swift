@@ -2,7 +2,7 @@ import PassnumDomain
 import PassnumPersistence
 import Vapor
 
-/// `passnum verify`: checks the five invariants over the whole database; exits non-zero on the first
+/// `passnum verify`: checks the invariants (`LedgerInvariant`) over the whole database; exits non-zero on the first
 /// violation, which it names.
 struct VerifyCommand: AsyncCommand {
     struct Signature: CommandSignature {}

@@ -14,16 +14,13 @@ public func configure(_ app: Application, store: Store) throws {
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = 8080
-    app.asyncCommands.use(DemoCommand(), as: "demo")
-    app.asyncCommands.use(VerifyCommand(), as: "verify")
-    app.asyncCommands.use(BenchCommand(), as: "bench")
-    app.asyncCommands.use(UserCommand(), as: "user")
-    app.asyncCommands.use(ImportPlacesCommand(), as: "import-places")
-    app.asyncCommands.use(TickCommand(), as: "tick")
-    app.asyncCommands.use(ExportCommand(), as: "export")
-    app.asyncCommands.use(ImportCommand(), as: "import")
-    app.asyncCommands.use(PrintCommand(), as: "print")
-    app.asyncCommands.use(ApiKeyCommand(), as: "api-key")
+    let commands: KeyValuePairs<String, any AnyAsyncCommand> = [
+        "demo": DemoCommand(), "verify": VerifyCommand(), "bench": BenchCommand(), "user": UserCommand(),
+        "import-places": ImportPlacesCommand(), "tick": TickCommand(), "export": ExportCommand(), "import": ImportCommand(),
+        "print": PrintCommand(), "api-key": ApiKeyCommand(), "seed-national": SeedNationalCommand(),
+        "bench-pages": BenchPagesCommand(), "load-validations": LoadValidationsCommand(), "payouts": PayoutsCommand(),
+    ]
+    for (name, command) in commands { app.asyncCommands.use(command, as: name) }
     try routes(app)
 }
 

@@ -23,21 +23,8 @@ enum AuthController {
         return Layout.response(loginPage(request, form: LoginForm(suite: request.query[String.self, at: "suite"]), errors: FormErrors()))
     }
 
-    static func loginPage(_ request: Request, form: LoginForm, errors: FormErrors, status: HTTPResponseStatus = .ok) -> Node {
-        Layout.page(title: "Se connecter", request: request) {
-            h("h1") { "Se connecter" }
-            Layout.notice(request)
-            h("form", ["method": "post", "action": SiteURL.login.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                h("input", ["type": "hidden", "name": "suite", "value": form.suite ?? ""])
-                field("Adresse e-mail", name: "email", value: form.email, type: "email", errors: errors,
-                      attributes: ["autocomplete": "username"])
-                field("Mot de passe", name: "password", type: "password", errors: errors, attributes: ["autocomplete": "current-password"])
-                h("button", ["type": "submit"]) { "Se connecter" }
-            }
-            h("p") { h("a", ["href": SiteURL.forgotPassword.path]) { "Mot de passe oublié ?" } }
-        }
+    static func loginPage(_ request: Request, form: LoginForm, errors: FormErrors) -> Node {
+        SignInPage.View(context: PageContext(request), form: form, errors: errors).document
     }
 
     @Sendable static func login(_ request: Request) async throws -> Response {
@@ -147,17 +134,7 @@ enum AuthController {
     }
 
     static func forgotPage(_ request: Request, email: String?, errors: FormErrors) -> Node {
-        Layout.page(title: "Mot de passe oublié", request: request) {
-            h("h1") { "Mot de passe oublié" }
-            Layout.notice(request)
-            h("p") { "Indiquez votre adresse e-mail. Vous recevrez un lien pour choisir un nouveau mot de passe." }
-            h("form", ["method": "post", "action": SiteURL.forgotPassword.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                field("Adresse e-mail", name: "email", value: email, type: "email", errors: errors, attributes: ["autocomplete": "username"])
-                h("button", ["type": "submit"]) { "Recevoir le lien" }
-            }
-        }
+        ForgotPasswordPage.View(context: PageContext(request), email: email, errors: errors).document
     }
 
     @Sendable static func forgot(_ request: Request) async throws -> Response {
@@ -199,18 +176,7 @@ enum AuthController {
     }
 
     static func resetPage(_ request: Request, token: String, errors: FormErrors) -> Node {
-        Layout.page(title: "Nouveau mot de passe", request: request) {
-            h("h1") { "Choisir un nouveau mot de passe" }
-            h("form", ["method": "post", "action": SiteURL.resetPassword(token).path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                field("Nouveau mot de passe", name: "password", type: "password", errors: errors,
-                      hint: "Au moins \(AccountRules.minimumPasswordLength) caractères.", attributes: ["autocomplete": "new-password"])
-                field("Le même mot de passe, encore une fois", name: "confirmation", type: "password", errors: errors,
-                      attributes: ["autocomplete": "new-password"])
-                h("button", ["type": "submit"]) { "Enregistrer" }
-            }
-        }
+        NewPasswordPage.View(context: PageContext(request), token: token, errors: errors).document
     }
 
     @Sendable static func reset(_ request: Request) async throws -> Response {

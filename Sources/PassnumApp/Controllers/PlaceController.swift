@@ -5,14 +5,8 @@ import Vapor
 
 /// A place's pages: validate checks (several at once), undo today's, history, payouts.
 enum PlaceController {
-    static func place(_ request: Request) throws -> (SessionUser, PlaceID) {
-        let user = try request.requireUser(.placeManager, .placeAgent)
-        guard let place = user.organisation.place else { throw Abort(.forbidden) }
-        return (user, place)
-    }
-
     @Sendable static func home(_ request: Request) async throws -> Response {
-        let (user, _) = try place(request)
+        let (user, _) = try request.organisation(\.place)
         return try await page(request, user: user, prefill: [])
     }
 
@@ -28,13 +22,13 @@ enum PlaceController {
     }
 
     @Sendable static func validate(_ request: Request) async throws -> Response {
-        let (user, place) = try place(request)
+        let (user, place) = try request.organisation(\.place)
         var errors = FormErrors()
         // Either a service of the catalogue ("service-ID") or a type of service.
         let choice = (try? request.content.get(String.self, at: "category")) ?? ""
-        var service: Int64? = nil
+        var service: ServiceID? = nil
         var category = ServiceCategory(code: choice)
-        if choice.hasPrefix("service-"), let id = Int64(choice.dropFirst(8)),
+        if choice.hasPrefix("service-"), let id = ServiceID(text: String(choice.dropFirst(8))),
            let chosen = try await request.store.services(of: place, activeOnly: true).first(where: { $0.id == id }) {
             service = id
             category = chosen.category
@@ -71,85 +65,41 @@ enum PlaceController {
     }
 
     @Sendable static func undo(_ request: Request) async throws -> Response {
-        let (user, place) = try place(request)
+        let (user, place) = try request.organisation(\.place)
         guard let serial = (try? request.content.get(String.self, at: "serial")).flatMap(CheckSerial.init) else { throw Abort(.badRequest) }
-        do {
+        return try await request.redirect(to: .placeHome, refused: "Non annulé") {
             try await request.store.undoValidation(of: serial, at: place, actor: Actor(user))
-        } catch let error as DomainError {
-            return request.redirect(to: .placeHome, notice: "Non annulé : " + French.message(for: error))
+            return "Validation du chèque \(serial.grouped) annulée."
         }
-        return request.redirect(to: .placeHome, notice: "Validation du chèque \(serial.grouped) annulée.")
     }
 
     @Sendable static func history(_ request: Request) async throws -> Response {
-        let (_, place) = try place(request)
-        let since = CivilDate(request.store.clock.now).adding(days: -90).start
-        let rows = try await request.store.validations(at: place, since: since)
-        return Layout.response(Layout.page(title: "Historique", request: request) {
-            h("h1") { "Historique des validations" }
-            table(caption: "Validations des 90 derniers jours", headers: ["Numéro", "Date", "Service", "Montant", "État"], rows: rows.map { row in
-                [.text(row.check.serial.grouped), .text(row.check.at.map(French.dateTime) ?? ""),
-                 .text(row.check.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""), .text(money(row.check.amount)),
-                 .text(row.undone ? "Annulée" : French.state(row.check.state))]
-            })
-        })
+        let (_, place) = try request.organisation(\.place)
+        let model = try await PlaceHistoryPage.Model.query(store: request.store, place: place, page: ListingPageQuery(request, .validations))
+        return Layout.response(PlaceHistoryPage.View(model: model, context: PageContext(request)).document)
     }
 
     @Sendable static func statement(_ request: Request) async throws -> Response {
-        let (_, place) = try place(request)
-        let id = try request.id()
-        guard let statement = try await request.store.statement(payout: id, place: place) else { throw Abort(.notFound) }
-        return Layout.response(Layout.page(title: "Relevé", request: request) {
-            h("h1") { "Relevé de remboursement – " + (Month(statement.period).map(French.month) ?? statement.period) }
-            h("p") {
-                "Chèques : " + money(statement.gross) + " pour \(statement.lines.count) chèque(s). "
-                h("a", ["href": SiteURL.placeStatementCSV(id).path]) { "Télécharger (CSV)" }
-            }
-            if !statement.deductions.isEmpty {
-                table(caption: "Retenues", headers: ["Motif", "Montant"], rows: statement.deductions.map { [.text(StatementWording.deduction($0)), .text(money($0.amount))] })
-            }
-            h("p") { h("strong") { "Virement : " + money(statement.net) + " – " + payoutState(statement.state) } }
-            table(caption: "Par financeur", headers: ["Financeur", "Montant"], rows: statement.totalsByFunder.map { [.text($0.funder), .text(money($0.amount))] })
-            table(caption: "Chèques remboursés", headers: ["Numéro", "Utilisé le", "Service", "Financeur", "Montant"], rows: statement.lines.map {
-                [.text($0.serial.grouped), .text(French.date(CivilDate($0.redeemedAt))), .text($0.category.map { French.categoryShort[$0] ?? $0.rawValue } ?? ""),
-                 .text($0.funder), .text(money($0.amount))]
-            })
-        })
+        let (_, place) = try request.organisation(\.place)
+        guard let model = try await PlaceStatementPage.Model.query(store: request.store, place: place, payout: try request.id(PayoutID.self)) else {
+            throw Abort(.notFound)
+        }
+        return Layout.response(PlaceStatementPage.View(model: model, context: PageContext(request)).document)
     }
 
     @Sendable static func statementCSV(_ request: Request) async throws -> Response {
-        let (_, place) = try place(request)
-        let id = try request.id()
-        guard let statement = try await request.store.statement(payout: id, place: place) else { throw Abort(.notFound) }
+        let (_, place) = try request.organisation(\.place)
+        guard let statement = try await request.store.statement(payout: try request.id(PayoutID.self), place: place) else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"releve-\(statement.period).csv\"")
         return Response(status: .ok, headers: headers, body: .init(string: StatementWording.csv(statement)))
     }
 
-    static func payoutState(_ state: PayoutBatch.State) -> String {
-        switch state {
-        case .prepared: "en préparation"
-        case .exported: "envoyé à la banque"
-        case .settled: "fait"
-        }
-    }
-
     @Sendable static func payouts(_ request: Request) async throws -> Response {
-        let (user, place) = try place(request)
-        let rows = try await request.store.payouts(of: place)
-        let invoices = user.role == .placeManager ? try await request.store.invoices(place: place) : []
-        return Layout.response(Layout.page(title: "Remboursements", request: request) {
-            h("h1") { "Remboursements reçus" }
-            h("p") { "Chaque mois, les chèques validés le mois précédent sont remboursés." }
-            table(caption: "Remboursements", headers: ["Mois", "Chèques", "Virement", "État", "Préparé le"], rows: rows.map { row in
-                [h("a", ["href": SiteURL.placeStatement(row.id).path]) { Month(row.period).map(French.month) ?? row.period },
-                 .text(String(row.checks)), .text(money(row.amount)), .text(payoutState(row.state)),
-                 .text(French.date(CivilDate(row.createdAt)))]
-            })
-            if !invoices.isEmpty {
-                table(caption: "Factures d’abonnement", headers: DocumentController.invoiceHeaders, rows: DocumentController.invoiceRows(invoices))
-            }
-        })
+        let (user, place) = try request.organisation(\.place)
+        let model = try await PlacePayoutsPage.Model.query(store: request.store, place: place, withInvoices: user.role == .placeManager,
+                                                           page: ListingPageQuery(request, .payouts))
+        return Layout.response(PlacePayoutsPage.View(model: model, context: PageContext(request)).document)
     }
 }

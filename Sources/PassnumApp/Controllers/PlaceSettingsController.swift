@@ -8,39 +8,22 @@ enum PlaceSettingsController {
     // MARK: Funders
 
     @Sendable static func funders(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationStepsController.manager(request)
-        let rows = try await request.store.affiliations(of: place)
-        let state = try await request.store.placeState(place)
-        let labels: [AffiliationState: String] = [.requested: "Demande envoyée", .approved: "Accepté", .refused: "Refusé"]
-        return Layout.response(Layout.page(title: "Financeurs", request: request) {
-            h("h1") { "Accepter les chèques d’un financeur" }
-            Layout.notice(request)
-            if state != .qualified { h("p", ["role": "status"]) { "Votre lieu doit d’abord être habilité." } }
-            table(caption: "Financeurs", headers: ["Financeur", "État", ""], rows: rows.map { row in
-                [.text(row.funder.name), .text(row.state.flatMap { labels[$0] } ?? "—"),
-                 (state == .qualified && (row.state == nil || row.state == .refused))
-                    ? h("form", ["method": "post", "action": SiteURL.placeAffiliation(row.funder.id).path]) {
-                        csrfField(request)
-                        h("button", ["type": "submit", "class": "secondary", "aria-label": "Demander à accepter les chèques de " + row.funder.name]) { "Demander" }
-                    }
-                    : .text("")]
-            })
-        })
+        let (_, place) = try request.organisation(\.place)
+        let model = try await PlaceFundersPage.Model.query(store: request.store, place: place)
+        return Layout.response(PlaceFundersPage.View(model: model, context: PageContext(request)).document)
     }
 
     @Sendable static func requestAffiliation(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationStepsController.manager(request)
-        let funder = FunderID(try request.id())
-        guard try await request.store.affiliations(of: place).contains(where: { $0.funder.id == funder.rawValue }) else { throw Abort(.notFound) }
+        let (_, place) = try request.organisation(\.place)
+        let funder = try request.id(FunderID.self)
+        guard try await request.store.affiliations(of: place).contains(where: { $0.funder.id == funder }) else { throw Abort(.notFound) }
         guard try await request.store.placeState(place) == .qualified else {
             return request.redirect(to: .placeFunders, notice: "Votre lieu doit d’abord être habilité.")
         }
-        do {
+        return try await request.redirect(to: .placeFunders, refused: "Non envoyé") {
             try await request.store.requestAffiliation(place: place, funder: funder)
-        } catch let error as DomainError {
-            return request.redirect(to: .placeFunders, notice: "Non envoyé : " + French.message(for: error))
+            return "Demande envoyée au financeur."
         }
-        return request.redirect(to: .placeFunders, notice: "Demande envoyée au financeur.")
     }
 
     // MARK: Catalogue
@@ -54,63 +37,25 @@ enum PlaceSettingsController {
     }
 
     @Sendable static func catalogue(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationStepsController.manager(request)
-        return try await cataloguePage(request, place: place, form: ServiceForm(duration: "60", price: "1"), errors: FormErrors())
+        let (_, place) = try request.organisation(\.place)
+        return try await cataloguePage(request, place: place, form: ServiceForm(duration: "60", price: "1"))
     }
 
-    static func cataloguePage(_ request: Request, place: PlaceID, form: ServiceForm, errors: FormErrors) async throws -> Response {
-        let services = try await request.store.services(of: place)
-        return Layout.response(Layout.page(title: "Catalogue", request: request) {
-            h("h1") { "Mes services" }
-            Layout.notice(request)
-            for service in services {
-                h("section", ["aria-labelledby": "service-\(service.id)"]) {
-                    h("h2", ["id": "service-\(service.id)"]) { service.title + (service.active ? "" : " (retiré)") }
-                    h("p") { service.category.rawValue + " – \(service.durationMinutes) min – \(service.priceChecks) chèque(s)" }
-                    h("p") { service.description }
-                    if !service.sessions.isEmpty {
-                        h("ul") { for session in service.sessions { h("li") { French.sessionDate(session.startsAt) + " – \(session.capacity) places" } } }
-                    }
-                    h("form", ["method": "post", "action": SiteURL.placeSession(service.id).path, "class": "inline"]) {
-                        csrfField(request)
-                        field("Date et heure d’une séance", name: "startsAt", id: "seance-\(service.id)", type: "datetime-local", hint: "Facultatif.")
-                        field("Places", name: "capacity", id: "places-\(service.id)", value: "10", attributes: ["inputmode": "numeric", "size": "4"])
-                        h("button", ["type": "submit", "class": "secondary"]) { "Ajouter la séance" }
-                    }
-                    h("form", ["method": "post", "action": SiteURL.placeServiceState(service.id).path]) {
-                        csrfField(request)
-                        h("button", ["type": "submit", "name": "active", "value": service.active ? "0" : "1", "class": "secondary"]) {
-                            service.active ? "Retirer ce service" : "Proposer à nouveau"
-                        }
-                    }
-                }
-            }
-            h("h2") { "Nouveau service" }
-            h("form", ["method": "post", "action": SiteURL.placeCatalogue.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                select("Type de service", name: "category", options: ServiceCategory.allCases.map { ($0.code, $0.rawValue) }, selected: form.category, errors: errors)
-                field("Titre", name: "title", value: form.title, errors: errors, hint: "Par exemple : Atelier « Mes démarches en ligne ».")
-                field("Description", name: "description", value: form.description, errors: errors)
-                field("Durée (minutes)", name: "duration", value: form.duration, errors: errors, attributes: ["inputmode": "numeric"])
-                field("Prix en chèques", name: "price", value: form.price, errors: errors, attributes: ["inputmode": "numeric"])
-                h("button", ["type": "submit"]) { "Ajouter le service" }
-            }
-        })
+    static func cataloguePage(_ request: Request, place: PlaceID, form: ServiceForm, errors: FormErrors = FormErrors()) async throws -> Response {
+        let model = try await PlaceCataloguePage.Model.query(store: request.store, place: place)
+        return Layout.response(PlaceCataloguePage.View(model: model, context: PageContext(request), form: form, errors: errors).document, errors: errors)
     }
 
     @Sendable static func addService(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationStepsController.manager(request)
+        let (_, place) = try request.organisation(\.place)
         let form = try request.content.decode(ServiceForm.self)
         var errors = FormErrors()
         let category = form.category.flatMap(ServiceCategory.init(code:))
         if category == nil { errors.add("category", "Choisissez le type de service.") }
-        let duration = Int(ApplicationStepsController.text(form.duration))
-        if duration == nil || !(5...1440).contains(duration!) { errors.add("duration", "Indiquez une durée entre 5 et 1 440 minutes.") }
-        let price = Int(ApplicationStepsController.text(form.price))
-        if price == nil || !(1...50).contains(price!) { errors.add("price", "Indiquez un prix entre 1 et 50 chèques.") }
-        if ApplicationStepsController.text(form.title).isEmpty { errors.add("title", "Donnez un titre.") }
-        if ApplicationStepsController.text(form.description).isEmpty { errors.add("description", "Décrivez le service en une phrase.") }
+        let duration = errors.number(form.duration, field: "duration", in: 5...1440, "Indiquez une durée entre 5 et 1 440 minutes.")
+        let price = errors.number(form.price, field: "price", in: 1...50, "Indiquez un prix entre 1 et 50 chèques.")
+        _ = errors.required(form.title, field: "title", "Donnez un titre.")
+        _ = errors.required(form.description, field: "description", "Décrivez le service en une phrase.")
         if errors.isEmpty, let category, let duration, let price {
             do {
                 try await request.store.addService(NewService(category: category, title: form.title ?? "", description: form.description ?? "",
@@ -120,7 +65,7 @@ enum PlaceSettingsController {
                 errors.add(error, fields: ["durationMinutes": "duration", "priceChecks": "price"])
             }
         }
-        return try await cataloguePage(request, place: place, form: form, errors: errors).with(status: .unprocessableEntity)
+        return try await cataloguePage(request, place: place, form: form, errors: errors)
     }
 
     struct SessionForm: Content {
@@ -129,8 +74,8 @@ enum PlaceSettingsController {
     }
 
     @Sendable static func addSession(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationStepsController.manager(request)
-        let service = try request.id()
+        let (_, place) = try request.organisation(\.place)
+        let service = try request.id(ServiceID.self)
         guard try await request.store.services(of: place).contains(where: { $0.id == service }) else { throw Abort(.notFound) }
         let form = try request.content.decode(SessionForm.self)
         do {
@@ -147,8 +92,8 @@ enum PlaceSettingsController {
     struct ActiveForm: Content { var active: String? }
 
     @Sendable static func setServiceState(_ request: Request) async throws -> Response {
-        let (_, place) = try ApplicationStepsController.manager(request)
-        let service = try request.id()
+        let (_, place) = try request.organisation(\.place)
+        let service = try request.id(ServiceID.self)
         let active = try request.content.decode(ActiveForm.self).active == "1"
         try await request.store.setServiceActive(service, place: place, active: active)
         return request.redirect(to: .placeCatalogue, notice: active ? "Service proposé à nouveau." : "Service retiré.")

@@ -93,22 +93,22 @@ public struct DemoScenario: Sendable {
         for (index, spec) in placeSpecs.enumerated() {
             let email = index == 0 ? "lieu@demo.passnum.fr" : "lieu\(index + 1)@demo.passnum.fr"
             let (_, place) = try await store.signUpPlace(email: email, name: "Responsable \(index + 1)", passwordHash: hash, placeName: spec.name)
-            try await store.submitStep(.organisation, ApplicationData.Organisation(
+            try await store.submit(.organisation(ApplicationData.Organisation(
                 name: spec.name, siret: Self.demoSiret(index), phone: "+3355600000\(index)", email: "contact\(index + 1)@demo.passnum.fr",
-                summary: "Ateliers et accompagnement individuel pour apprendre à utiliser le numérique."), place: place)
-            try await store.submitStep(.sites, [ApplicationData.Site(
+                summary: "Ateliers et accompagnement individuel pour apprendre à utiliser le numérique.")), place: place)
+            try await store.submit(.sites([ApplicationData.Site(
                 name: spec.name, address: spec.address, postcode: spec.postcode, communeCode: spec.insee, communeName: spec.commune,
-                latitude: spec.latitude, longitude: spec.longitude, access: "Accessible en fauteuil roulant. Arrêt de bus à 100 m.")], place: place)
-            try await store.submitStep(.representative, ApplicationData.Representative(
-                firstName: "Dominique", lastName: "Martin", role: "Directrice", email: "direction\(index + 1)@demo.passnum.fr"), place: place)
-            try await store.submitStep(.eligibility, ApplicationData.Eligibility(answers: [true, true, true, true]), place: place)
-            try await store.submitStep(.services, ApplicationData.Services(
-                categories: [.administrativeProcedures, .everydayTools, .safeUse], accessibility: index == 0 ? ["Surdité"] : []), place: place)
-            try await store.submitStep(.hours, ApplicationData.Hours(openingHours: "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00"), place: place)
-            try await store.submitStep(.bank, ApplicationData.Bank(holder: spec.name, iban: Self.demoIBAN(index), bic: "AGRIFRPP"), place: place,
+                latitude: spec.latitude, longitude: spec.longitude, access: "Accessible en fauteuil roulant. Arrêt de bus à 100 m.")]), place: place)
+            try await store.submit(.representative(ApplicationData.Representative(
+                firstName: "Dominique", lastName: "Martin", role: "Directrice", email: "direction\(index + 1)@demo.passnum.fr")), place: place)
+            try await store.submit(.eligibility([true, true, true, true]), place: place)
+            try await store.submit(.services(ApplicationData.Services(
+                categories: [.administrativeProcedures, .everydayTools, .safeUse], accessibility: index == 0 ? ["Surdité"] : [])), place: place)
+            try await store.submit(.hours(ApplicationData.Hours(openingHours: "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00")), place: place)
+            try await store.submit(.bank(ApplicationData.Bank(holder: spec.name, iban: Self.demoIBAN(index), bic: "AGRIFRPP")), place: place,
                                        actor: Actor(email, organisation: .place(place)))
             try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("%PDF-1.4\n% statuts de démonstration\n".utf8))
-            try await store.submitStep(.documents, [String: String](), place: place)
+            try await store.submit(.documents, place: place)
             try await store.submitApplication(place: place, actor: Actor(email))
             try await store.changePlaceState(place, to: .qualified, actor: Actor(Self.operatorEmail, organisation: .operator))
             // The bank step was the place's proposal: the operator verifies it with the application (four eyes: the place

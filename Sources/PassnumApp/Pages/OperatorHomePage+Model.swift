@@ -24,6 +24,8 @@ enum OperatorHomePage {
         var funders: [String]
         var programmes: [ProgrammeLine]
         var places: [PlaceLine]
+        /// More places than the first page shown here: the list of places pages through them.
+        var morePlaces = false
 
         static func query(store: Store) async throws -> Model {
             let funders = try await store.funders()
@@ -33,11 +35,11 @@ enum OperatorHomePage {
             return Model(
                 funders: funders.map(\.name),
                 programmes: programmes.map { row in
-                    ProgrammeLine(name: row.programme.terms.name, funderName: funderNames[row.programme.funder.rawValue] ?? "",
+                    ProgrammeLine(name: row.programme.terms.name, funderName: funderNames[row.programme.funder] ?? "",
                                   validFrom: row.programme.terms.validFrom, validUntil: row.programme.terms.validUntil,
                                   orders: row.orders, expired: row.programme.expired)
                 },
-                places: places.map(PlaceLine.init))
+                places: places.rows.map(PlaceLine.init), morePlaces: places.next != nil)
         }
     }
 }

@@ -14,9 +14,7 @@ extension OperatorHomePage {
                 Layout.notice(context)
                 h("h2") { "Financeurs" }
                 table(caption: "Financeurs", headers: ["Nom"], rows: model.funders.map { [.text($0)] })
-                h("form", ["method": "post", "action": SiteURL.operatorFunders.path, "novalidate": ""]) {
-                    errors.summary
-                    csrfField(context)
+                postForm(.operatorFunders, context, errors: errors) {
                     field("Nom du nouveau financeur", name: "name", value: name, errors: errors, hint: "Par exemple : Département du Nord.")
                     h("button", ["type": "submit"]) { "Ajouter le financeur" }
                 }
@@ -32,6 +30,9 @@ extension OperatorHomePage {
                     [.text(place.name), .text(place.postcode), .text(French.placeState(place.state) + (place.reason.map { " – " + $0 } ?? "")),
                      Self.stateForm(context, place)]
                 })
+                if model.morePlaces {
+                    h("p") { h("a", ["href": SiteURL.operatorApplications.path]) { "Tous les lieux →" } }
+                }
             }
         }
 
@@ -40,7 +41,7 @@ extension OperatorHomePage {
             let moves: [(PlaceState, String)] = [(.qualified, "Habiliter"), (.rejected, "Refuser"), (.suspended, "Suspendre"), (.disqualified, "Retirer")]
             let possible = moves.filter { place.state.canMove(to: $0.0) }
             guard !possible.isEmpty else { return .text("—") }
-            return h("form", ["method": "post", "action": SiteURL.operatorPlaceState(place.id.rawValue).path, "class": "inline"]) {
+            return h("form", ["method": "post", "action": SiteURL.operatorPlaceState(place.id).path, "class": "inline"]) {
                 csrfField(context)
                 select("Décision pour " + place.name, name: "state", id: "decision-\(place.id)", options: possible.map { ($0.0.rawValue, $0.1) })
                 field("Motif", name: "reason", id: "motif-\(place.id)", required: false)

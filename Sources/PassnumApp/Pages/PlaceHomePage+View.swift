@@ -21,7 +21,7 @@ extension PlaceHomePage {
                 Layout.notice(context)
                 if model.state != .qualified {
                     h("p", ["role": "status", "class": "errors"]) {
-                        ApplicationStepsController.stateText(model.state) + " "
+                        PlaceApplicationPage.stateText(model.state) + " "
                         if context.viewer?.role == .placeManager { h("a", ["href": SiteURL.placeApplication.path]) { "Voir ma demande" } }
                     }
                 }

@@ -19,18 +19,20 @@ enum PrescriberHomePage {
         var checksAvailable: Int
         var search: String?
         var people: [Person]
+        var position: PagePosition = .single
 
-        static func query(store: Store, prescriber: PrescriberID, search: String?) async throws -> Model {
-            let booklets = try await store.booklets(of: prescriber)
-            let people = try await store.beneficiaries(of: prescriber, search: search)
+        static func query(store: Store, prescriber: PrescriberID, search: String?, page asked: ListingPageQuery = ListingPageQuery()) async throws -> Model {
+            let stock = try await store.availableStock(of: prescriber)
+            let people = try await store.beneficiaries(of: prescriber, search: search, asked.page)
             let programmes = try await store.programmes(heldBy: prescriber)
             return Model(
                 alerts: ExpiryAlert.ending(programmes, today: CivilDate(store.clock.now)),
-                bookletsAvailable: booklets.filter { $0.available > 0 }.count, checksAvailable: booklets.reduce(0) { $0 + $1.available },
+                bookletsAvailable: stock.booklets, checksAvailable: stock.checks,
                 search: search,
-                people: people.map {
+                people: people.rows.map {
                     Person(id: $0.id, firstName: $0.firstName, lastName: $0.lastName, birthYear: $0.birthYear, level: $0.level, checks: $0.checks)
-                })
+                },
+                position: PagePosition(people, asked))
         }
     }
 }

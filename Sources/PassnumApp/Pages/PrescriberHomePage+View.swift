@@ -22,10 +22,11 @@ extension PrescriberHomePage {
                 }
                 table(caption: model.search.map { "Résultats pour « \($0) »" } ?? "Mes bénéficiaires", headers: ["Nom", "Année", "Niveau", "Chèques reçus"],
                       rows: model.people.map { person in
-                          [h("a", ["href": SiteURL.prescriberBeneficiary(person.id.rawValue).path]) { person.lastName.uppercased() + " " + person.firstName },
+                          [h("a", ["href": SiteURL.prescriberBeneficiary(person.id).path]) { person.lastName.uppercased() + " " + person.firstName },
                            .text(person.birthYear.map(String.init) ?? "—"), .text(person.level.map { "Niveau \($0)" } ?? "Pas de diagnostic"),
                            .text(String(person.checks))]
                       }, empty: "aucune personne.")
+                pager(model.position, path: SiteURL.prescriberHome.path, parameters: [("q", model.search ?? "")])
                 h("h2") { "Nouvelle personne" }
                 h("form", ["method": "post", "action": SiteURL.prescriberBeneficiaries.path, "novalidate": ""]) {
                     errors.summary

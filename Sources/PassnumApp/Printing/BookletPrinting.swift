@@ -14,13 +14,13 @@ enum BookletPrinting {
         let design = self.design(order, base: base)
         var pdf = format == .pdf ? BookletPDFWriter(design: design, output: output) : nil
         if format == .csv { try output.write(contentsOf: Data(PrinterCSV.header().utf8)) }
-        var after: Int64 = 0
+        var after: BookletID? = nil
         var (booklets, checks) = (0, 0)
         while true {
             let page = try await store.printableBooklets(order: order.order, after: after, limit: 100)
             guard let last = page.last else { break }
             for booklet in page {
-                let printed = PrintedBooklet(number: String(booklet.id), checks: booklet.checks.map { serial in
+                let printed = PrintedBooklet(number: booklet.id.description, checks: booklet.checks.map { serial in
                     let code = store.secret.securityCode(for: serial)
                     return PrintedCheck(serial: serial.grouped, code: code.grouped, url: base + SiteURL.qr("\(serial.compact)-\(code.canonical)").path)
                 })

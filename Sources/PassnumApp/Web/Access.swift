@@ -54,7 +54,44 @@ struct AccessMiddleware: AsyncMiddleware {
             throw Abort(.forbidden)
         }
         guard access.allows(request.user?.role) else { throw Abort(request.user == nil ? .unauthorized : .forbidden) }
+        if access.admitsSignedInOnly { request.admittedUser = request.user }
         return try await next.respond(to: request)
+    }
+}
+
+extension Access {
+    /// True when only signed-in users pass: their handlers get the user from `Request.signedInUser`.
+    var admitsSignedInOnly: Bool {
+        switch self {
+        case .public, .apiKey: false
+        case .signedIn, .roles: true
+        }
+    }
+}
+
+extension Request {
+    private struct AdmittedUserKey: StorageKey { typealias Value = SessionUser }
+
+    /// The user `AccessMiddleware` admitted to this route: the role check happened there, once, from the route's
+    /// declared `Access`. A handler of a route open to anyone has no admitted user: asking answers 401.
+    var signedInUser: SessionUser {
+        get throws {
+            guard let user = admittedUser else { throw Abort(.unauthorized) }
+            return user
+        }
+    }
+
+    /// The admitted user and the id of their organisation, of the kind the route serves: `request.organisation(\.place)`.
+    /// A user of another kind of organisation (a route declared for the wrong roles) is refused, never served.
+    func organisation<ID>(_ kind: KeyPath<Organisation, ID?>) throws -> (user: SessionUser, id: ID) {
+        let user = try signedInUser
+        guard let id = user.organisation[keyPath: kind] else { throw Abort(.forbidden) }
+        return (user, id)
+    }
+
+    fileprivate var admittedUser: SessionUser? {
+        get { storage[AdmittedUserKey.self] }
+        set { storage[AdmittedUserKey.self] = newValue }
     }
 }
 

@@ -44,11 +44,8 @@ struct HTMLErrorMiddleware: AsyncMiddleware {
             message = "Une erreur est survenue. Réessayez plus tard."
             request.logger.report(error: error)
         }
-        let response = Layout.response(Layout.page(title: "Erreur", request: request) {
-            h("h1") { status == .notFound ? "Page introuvable" : "Impossible de continuer" }
-            h("p", ["role": "alert"]) { message }
-            h("p") { h("a", ["href": SiteURL.home.path]) { "Retour à l’accueil" } }
-        }, status: status)
+        let page = ErrorPage.View(status: status, message: message, context: PageContext(request))
+        let response = Layout.response(page.document, status: status)
         // A refusal for too many requests says when to come back (see `Request.limitPublic`).
         if let retryAfter = (error as? any AbortError)?.headers.first(name: .retryAfter) {
             response.headers.replaceOrAdd(name: .retryAfter, value: retryAfter)
@@ -65,8 +62,23 @@ struct BadInput: Error {
     static let month = BadInput("Ce mois n’est pas valable : indiquez un mois entre \(Month.earliest) et \(Month.latest), au format AAAA-MM.")
 }
 
+/// The page every error ends on: what happened, in French, and the way back.
 enum ErrorPage {
     static let expiredForm = "Le formulaire a expiré. Rechargez la page et recommencez."
+
+    struct View {
+        let status: HTTPResponseStatus
+        let message: String
+        let context: PageContext
+
+        var document: Node {
+            Layout.page(title: "Erreur", context: context) {
+                h("h1") { status == .notFound ? "Page introuvable" : "Impossible de continuer" }
+                h("p", ["role": "alert"]) { message }
+                h("p") { h("a", ["href": SiteURL.home.path]) { "Retour à l’accueil" } }
+            }
+        }
+    }
 }
 
 /// The French words for what the domain says in English.
@@ -133,6 +145,9 @@ enum French {
         case .eligibility: "Éligibilité"
         case .services: "Services proposés"
         case .hours: "Horaires"
+        case .phone: "Téléphone"
+        case .website: "Site internet"
+        case .summary: "Présentation courte"
         case .service: "Service"
         case .title: "Titre"
         case .description: "Description"

@@ -29,10 +29,6 @@ struct PageContext: Sendable {
 
 /// The frame of every page: skip link, header with the user's space, main content, footer.
 enum Layout {
-    static func page(title: String, request: Request, @NodeBuilder _ content: () -> [Node]) -> Node {
-        page(title: title, context: PageContext(request), content)
-    }
-
     static func page(title: String, context: PageContext, @NodeBuilder _ content: () -> [Node]) -> Node {
         group {
             Node.trusted("<!DOCTYPE html>")
@@ -110,22 +106,15 @@ enum Layout {
         return Response(status: status, headers: headers, body: .init(string: page.rendered))
     }
 
-    /// The confirmation left by the form that redirected here (see `Request.redirect(to:notice:)`).
-    static func notice(_ request: Request) -> Node {
-        notice(PageContext(request))
+    /// A page with a form: a form shown again with its errors is a 422, the same page without is a 200.
+    static func response(_ page: Node, errors: FormErrors) -> Response {
+        response(page, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
+    /// The confirmation left by the form that redirected here (see `Request.redirect(to:notice:)`).
     static func notice(_ context: PageContext) -> Node {
         guard let text = context.notice else { return group {} }
         return h("p", ["class": "notice", "role": "status"]) { text }
-    }
-}
-
-extension Response {
-    /// The same response with another status: a form shown again with its errors is a 422.
-    func with(status: HTTPResponseStatus) -> Response {
-        self.status = status
-        return self
     }
 }
 
@@ -176,10 +165,6 @@ func expiryAlerts(_ alerts: [ExpiryAlert]) -> Node {
 }
 
 /// The hidden field that carries the CSRF token.
-func csrfField(_ request: Request) -> Node {
-    csrfField(PageContext(request))
-}
-
 func csrfField(_ context: PageContext) -> Node {
     h("input", ["type": "hidden", "name": "_csrf", "value": context.csrfToken])
 }

@@ -36,8 +36,8 @@ func routes(_ app: Application) throws {
     get(.qr(""), anyone, PublicController.qr)
     get(.places, anyone, PublicController.places)
     get(.place(0), anyone, PublicController.place)
-    get(.openDataCSV, anyone, PublicController.openDataCSV)
-    get(.openDataJSON, anyone, PublicController.openDataJSON)
+    get(.openDataCSV, anyone, OpenDataController.csv)
+    get(.openDataJSON, anyone, OpenDataController.json)
     get(.signUp, anyone, SignUpController.showSignUp)
     post(.signUp, anyone, SignUpController.signUp)
 

@@ -134,13 +134,6 @@ extension Request {
         let decision = try await store.hitRateLimits([("public:\(kind.rawValue):\(clientAddress)", limit)], windowSeconds: limits.windowSeconds)
         return decision.refused == nil ? nil : (limit, decision.retryAfterSeconds)
     }
-
-    /// The user, who must have one of `roles`: otherwise 401 (not signed in) or 403.
-    func requireUser(_ roles: Role...) throws -> SessionUser {
-        guard let user else { throw Abort(.unauthorized) }
-        guard roles.contains(user.role) else { throw Abort(.forbidden) }
-        return user
-    }
 }
 
 extension Route {

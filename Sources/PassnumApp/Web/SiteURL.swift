@@ -1,34 +1,35 @@
 import Foundation
+import PassnumDomain
 import Vapor
 
 /// Every page and form target of the site. Routes are registered from `pattern` and links built from
 /// `path`, so no path is written twice.
 enum SiteURL: Equatable {
     // Public
-    case home, style, checkStatus, qr(String), places, place(Int64), openDataCSV, openDataJSON
+    case home, style, checkStatus, qr(String), places, place(PlaceID), openDataCSV, openDataJSON
     case login, logout, forgotPassword, resetPassword(String), space, signUp
     // Operator
-    case operatorHome, operatorFunders, operatorPlaceState(Int64), operatorPayouts, operatorExpiry, operatorJournal
-    case operatorApplications, operatorPlace(Int64), operatorDocument(Int64, Int64), operatorSEPA(Int64), operatorBank(Int64)
-    case operatorBatchExported(Int64), operatorBatchSettled(Int64), operatorReversal, operatorFees, operatorBilling
-    case operatorOrders, operatorOrder(Int64), operatorOrderStep(Int64), operatorOrderPayment(Int64)
+    case operatorHome, operatorFunders, operatorPlaceState(PlaceID), operatorPayouts, operatorExpiry, operatorJournal
+    case operatorApplications, operatorPlace(PlaceID), operatorDocument(PlaceID, PlaceDocumentID), operatorSEPA(PayoutBatchID), operatorBank(PlaceID)
+    case operatorBatchExported(PayoutBatchID), operatorBatchSettled(PayoutBatchID), operatorReversal, operatorFees, operatorBilling
+    case operatorOrders, operatorOrder(OrderID), operatorOrderStep(OrderID), operatorOrderPayment(OrderID)
     case operatorVerify
     // Bank details (four eyes): the operator's list of changes to decide, a decision, the place's own page
-    case operatorBankChanges, operatorBankDecision(Int64), placeBank
+    case operatorBankChanges, operatorBankDecision(BankDetailsChangeID), placeBank
     // Invoices and credit notes (operator, the funder or place they are for)
-    case invoice(Int64), creditNote(Int64), funderDocuments
+    case invoice(InvoiceID), creditNote(CreditNoteID), funderDocuments
     // Partner API keys (funder and place managers, prescriber agents)
-    case apiKeys, apiKeyRevocation(Int64)
+    case apiKeys, apiKeyRevocation(ApiKeyID)
     // Funder
-    case funderHome, funderExport, funderProgrammes, funderProgramme(Int64), funderOrders, funderOrderStep(Int64), funderStock, funderPlaces
-    case funderAffiliation(Int64), funderBookletsPDF(Int64), funderBookletsCSV(Int64)
+    case funderHome, funderExport, funderProgrammes, funderProgramme(ProgrammeID), funderOrders, funderOrderStep(OrderID), funderStock, funderPlaces
+    case funderAffiliation(PlaceID), funderBookletsPDF(OrderID), funderBookletsCSV(OrderID)
     // Prescriber
-    case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(Int64), prescriberDiagnostic(Int64)
-    case prescriberHandOut(Int64), prescriberOpposition, prescriberHistory
+    case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(BeneficiaryID), prescriberDiagnostic(BeneficiaryID)
+    case prescriberHandOut(BeneficiaryID), prescriberOpposition, prescriberHistory
     // Place
     case placeHome, placeUndo, placeHistory, placePayouts
-    case placeApplication, placeStep(String), placeDocuments, placeSubmit, placeFunders, placeAffiliation(Int64)
-    case placeCatalogue, placeSession(Int64), placeServiceState(Int64), placeStatement(Int64), placeStatementCSV(Int64)
+    case placeApplication, placeStep(String), placeDocuments, placeSubmit, placeFunders, placeAffiliation(FunderID)
+    case placeCatalogue, placeSession(ServiceID), placeServiceState(ServiceID), placeStatement(PayoutID), placeStatementCSV(PayoutID)
 
     var path: String {
         switch self {
@@ -154,9 +155,18 @@ enum SiteURL: Equatable {
 }
 
 extension Request {
-    /// The `:id` of the route, or 404.
-    func id() throws -> Int64 {
-        guard let text = parameters.get("id"), let id = Int64(text), id > 0 else { throw Abort(.notFound) }
+    /// The route's `:id` (or another parameter) as the ID of the record the route names, or 404: the one place a
+    /// path's number becomes a typed ID.
+    func id<Tag>(_ type: Identifier<Tag>.Type = Identifier<Tag>.self, parameter: String = "id") throws -> Identifier<Tag> {
+        guard let id = Identifier<Tag>(text: parameters.get(parameter)) else { throw Abort(.notFound) }
         return id
+    }
+}
+
+extension Identifier {
+    /// The ID a path or a form field names: a positive number, or nil.
+    init?(text: String?) {
+        guard let text, let value = Int64(text), value > 0 else { return nil }
+        self.init(value)
     }
 }

@@ -6,26 +6,47 @@ public enum OrganisationKind: String, CaseIterable, Sendable, Codable {
 }
 
 /// The organisation a user belongs to: the operator, or one funder, prescriber structure or place.
-public struct Organisation: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let kind: OrganisationKind
-    /// The funder's, prescriber's or place's id; nil for the operator.
-    public let id: Int64?
+public enum Organisation: Hashable, Sendable, CustomStringConvertible {
+    case `operator`
+    case funder(FunderID)
+    case prescriber(PrescriberID)
+    case place(PlaceID)
 
-    public static let `operator` = Organisation(kind: .operator, id: nil)
-    public static func funder(_ id: FunderID) -> Organisation { Organisation(kind: .funder, id: id.rawValue) }
-    public static func prescriber(_ id: PrescriberID) -> Organisation { Organisation(kind: .prescriber, id: id.rawValue) }
-    public static func place(_ id: PlaceID) -> Organisation { Organisation(kind: .place, id: id.rawValue) }
-
-    public init(kind: OrganisationKind, id: Int64?) {
-        self.kind = kind
-        self.id = kind == .operator ? nil : id
+    /// The organisation stored as a kind and an id (nil for the operator), or nil when the two do not fit together.
+    public init?(kind: OrganisationKind, id: Int64?) {
+        switch (kind, id) {
+        case (.operator, nil): self = .operator
+        case (.funder, let id?): self = .funder(FunderID(id))
+        case (.prescriber, let id?): self = .prescriber(PrescriberID(id))
+        case (.place, let id?): self = .place(PlaceID(id))
+        default: return nil
+        }
     }
 
-    public var funder: FunderID? { kind == .funder ? id.map(FunderID.init) : nil }
-    public var prescriber: PrescriberID? { kind == .prescriber ? id.map(PrescriberID.init) : nil }
-    public var place: PlaceID? { kind == .place ? id.map(PlaceID.init) : nil }
+    public var kind: OrganisationKind {
+        switch self {
+        case .operator: .operator
+        case .funder: .funder
+        case .prescriber: .prescriber
+        case .place: .place
+        }
+    }
 
-    public var description: String { id.map { "\(kind.rawValue) \($0)" } ?? kind.rawValue }
+    /// The id as stored beside the kind; nil for the operator.
+    public var storedID: Int64? {
+        switch self {
+        case .operator: nil
+        case .funder(let id): id.rawValue
+        case .prescriber(let id): id.rawValue
+        case .place(let id): id.rawValue
+        }
+    }
+
+    public var funder: FunderID? { if case .funder(let id) = self { id } else { nil } }
+    public var prescriber: PrescriberID? { if case .prescriber(let id) = self { id } else { nil } }
+    public var place: PlaceID? { if case .place(let id) = self { id } else { nil } }
+
+    public var description: String { storedID.map { "\(kind.rawValue) \($0)" } ?? kind.rawValue }
 }
 
 /// A user's role, which also fixes the kind of organisation they belong to.

@@ -58,6 +58,7 @@ extension DomainError {
         // Places, their application and catalogue
         case placeName, siret, postcode, sites, documents, document, organisation, representative, eligibility
         case services, hours, service, title, description, durationMinutes, priceChecks, startsAt, capacity
+        case phone, website, summary
         // Money and partners
         case holder, iban, bic, bank, bankDate, fee, subscription, reason, scopes, key, journal
     }

@@ -126,7 +126,7 @@ public struct JournalEntry: Sendable {
     }
 }
 
-/// The five invariants of DESIGN.md, checked by `passnum verify`.
+/// What `passnum verify` checks: the five invariants of DESIGN.md, the journal's chain and the maintained counters.
 public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertible {
     case balancedTransactions = 1
     case programmeConservation = 2
@@ -134,6 +134,8 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
     case funderMoney = 4
     case redeemedAtMostOnce = 5
     case tamperEvidentJournal = 6
+    /// Not one of DESIGN.md's five: the counters the dashboards read are what the rows say.
+    case maintainedTallies = 7
 
     public var description: String {
         switch self {
@@ -143,11 +145,12 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .funderMoney: "per funder, money received = payments recorded; paid orders (face value + fees) = money applied, never more than received; credit notes = expired checks"
         case .redeemedAtMostOnce: "a check is redeemed at most once"
         case .tamperEvidentJournal: "the journal's chain of hashes is unbroken"
+        case .maintainedTallies: "the counters the dashboards read (tallies, booklets' validated checks, payout runs) match the rows"
         }
     }
 }
 
-public struct InvariantViolation: Sendable, Error, CustomStringConvertible {
+public struct InvariantViolation: Sendable, Equatable, Error, CustomStringConvertible {
     public let invariant: LedgerInvariant
     public let detail: String
 

@@ -3,9 +3,10 @@
 /// goes below zero.
 public enum Deductions {
     /// How much of each outstanding deduction (oldest first) a payout of `gross` takes, and what it then transfers.
-    public static func take(_ outstanding: [(id: Int64, remaining: Money)], from gross: Money) -> (taken: [(id: Int64, amount: Money)], net: Money) {
+    public static func take(_ outstanding: [(id: DeductionID, remaining: Money)], from gross: Money)
+        -> (taken: [(id: DeductionID, amount: Money)], net: Money) {
         var net = gross
-        var taken: [(id: Int64, amount: Money)] = []
+        var taken: [(id: DeductionID, amount: Money)] = []
         for deduction in outstanding where net > .zero && deduction.remaining > .zero {
             let amount = min(deduction.remaining, net)
             taken.append((deduction.id, amount))

@@ -4,7 +4,7 @@ import SQLKit
 
 /// A signed-in user, as every page and form sees them.
 public struct SessionUser: Sendable, Equatable {
-    public let id: Int64
+    public let id: UserID
     public let email: String
     public let name: String
     public let role: Role
@@ -14,7 +14,7 @@ public struct SessionUser: Sendable, Equatable {
 }
 
 public struct LoginCandidate: Sendable {
-    public let id: Int64
+    public let id: UserID
     public let passwordHash: String
 }
 
@@ -39,7 +39,7 @@ extension Store {
     /// Creates a user of `organisation` with `role`. The password is hashed by the caller (bcrypt, in the app).
     @discardableResult
     public func createUser(email: String, name: String, passwordHash: String, role: Role, organisation: Organisation,
-                           actor: Actor = .system) async throws -> Int64 {
+                           actor: Actor = .system) async throws -> UserID {
         guard let email = AccountRules.normalisedEmail(email) else {
             throw DomainError.invalid(field: .email, problem: .malformed)
         }
@@ -49,23 +49,18 @@ extension Store {
         }
         let now = clock.now.millis
         return try await transaction { tx in
-            switch organisation.kind {
-            case .operator: break
-            case .funder: try await tx.requireFunder(FunderID(organisation.id!))
-            case .prescriber: try await tx.requirePrescriber(PrescriberID(organisation.id!))
-            case .place: _ = try await tx.placeState(PlaceID(organisation.id!))
-            }
+            try await tx.requireOrganisation(organisation)
             if try await tx.sql.raw("SELECT id FROM users WHERE email = \(bind: email)").first() != nil {
                 throw DomainError.invalid(field: .email, problem: .alreadyUsed)
             }
             let id = try await tx.insertReturningID("""
                 INSERT INTO users (email, name, password_hash, organisation_kind, organisation_id, role, failed_logins, created_at)
                 VALUES (\(bind: email), \(bind: name), \(bind: passwordHash), \(bind: organisation.kind.rawValue),
-                  \(bind: organisation.id), \(bind: role.rawValue), 0, \(bind: now))
+                  \(bind: organisation.storedID), \(bind: role.rawValue), 0, \(bind: now))
                 """)
             try await tx.post(.event(.accountCreated, reference: "user:\(id):\(role.rawValue):\(organisation)", reason: nil),
                               actor: actor, at: Date(millis: now))
-            return id
+            return UserID(id)
         }
     }
 
@@ -73,7 +68,7 @@ extension Store {
         guard let email = AccountRules.normalisedEmail(email) else { return nil }
         return try await read { tx in
             try await tx.sql.raw("SELECT id, password_hash FROM users WHERE email = \(bind: email)").first()
-                .map { LoginCandidate(id: try $0.int("id"), passwordHash: try $0.string("password_hash")) }
+                .map { LoginCandidate(id: try $0.id("id"), passwordHash: try $0.string("password_hash")) }
         }
     }
 
@@ -131,13 +126,13 @@ extension Store {
     }
 
     /// Opens a session for a user whose password was just checked. Returns the cookie token.
-    public func openSession(user: Int64) async throws -> String {
+    public func openSession(user: UserID) async throws -> String {
         let token = Self.randomToken()
         let now = clock.now
         try await transaction { tx in
             try await tx.sql.raw("""
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
-                VALUES (\(bind: Self.digest(token)), \(bind: user), \(bind: Self.randomToken()), \(bind: now.millis),
+                VALUES (\(bind: Self.digest(token)), \(bind: user.rawValue), \(bind: Self.randomToken()), \(bind: now.millis),
                   \(bind: now.addingTimeInterval(Self.sessionLifetime).millis), \(bind: now.millis))
                 """).run()
         }
@@ -156,12 +151,11 @@ extension Store {
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = \(bind: digest) AND s.expires_at > \(bind: now)
                 """).first(),
-                let role = Role(rawValue: try row.string("role")),
-                let kind = OrganisationKind(rawValue: try row.string("organisation_kind"))
+                let role = Role(rawValue: try row.string("role"))
             else { return nil }
             let user = SessionUser(
-                id: try row.int("id"), email: try row.string("email"), name: try row.string("name"), role: role,
-                organisation: Organisation(kind: kind, id: try row.optionalInt("organisation_id")),
+                id: try row.id("id"), email: try row.string("email"), name: try row.string("name"), role: role,
+                organisation: try row.organisation(of: "users"),
                 csrfToken: try row.string("csrf_token"))
             return (user, try row.int("last_seen"))
         }
@@ -193,7 +187,7 @@ extension Store {
         let expires = clock.now.addingTimeInterval(Self.resetLifetime).millis
         try await transaction { tx in
             try await tx.sql.raw("""
-                INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (\(bind: Self.digest(token)), \(bind: candidate.id), \(bind: expires))
+                INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (\(bind: Self.digest(token)), \(bind: candidate.id.rawValue), \(bind: expires))
                 """).run()
         }
         return token

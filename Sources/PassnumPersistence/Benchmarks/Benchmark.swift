@@ -111,14 +111,7 @@ public enum Benchmark {
     /// request key. The checks are issued and handed out beforehand (not timed).
     public static func validations(_ store: Store, count: Int, workers: Int) async throws -> Result {
         let setup = try await Setup.make(store)
-        let booklets = (count + 9) / 10
-        let order = try await setup.paidOrder(store, booklets: booklets)
-        try await store.moveOrder(order, to: .fulfilled, actor: .system)
-        let allocated = try await store.allocate(programme: setup.programme, prescriber: setup.prescriber, booklets: booklets, actor: .system)
-        var serials: [CheckSerial] = []
-        for booklet in allocated {
-            serials += try await store.handOut(booklet: booklet, to: setup.beneficiary, by: setup.prescriber)
-        }
+        let serials = try await setup.handedOut(store, booklets: (count + 9) / 10).flatMap { $0 }
         let checks = Array(serials.prefix(count)).map { PresentedCheck(serial: $0.compact, code: store.secret.securityCode(for: $0).canonical) }
         let seconds = try await time {
             try await withThrowingTaskGroup(of: Void.self) { group in

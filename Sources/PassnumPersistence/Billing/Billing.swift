@@ -6,7 +6,7 @@ import SQLKit
 public struct Invoice: Sendable, Equatable {
     public enum Kind: String, Sendable { case order, subscription }
 
-    public let id: Int64
+    public let id: InvoiceID
     public let number: String
     public let kind: Kind
     public let order: OrderID?
@@ -24,7 +24,7 @@ public struct Invoice: Sendable, Equatable {
 
 /// A credit note: the face value of a programme's expired checks, returned to its funder, split by co-funder.
 public struct CreditNoteDocument: Sendable, Equatable {
-    public let id: Int64
+    public let id: CreditNoteID
     public let number: String
     public let programme: ProgrammeID
     public let programmeName: String
@@ -110,47 +110,67 @@ extension Store {
         return issued
     }
 
-    public func invoice(_ id: Int64) async throws -> Invoice {
+    public func invoice(_ id: InvoiceID) async throws -> Invoice {
         try await read { tx in try await tx.invoice(id) }
     }
 
-    /// A funder's invoices, or a place's, newest first.
-    public func invoices(funder: FunderID? = nil, place: PlaceID? = nil) async throws -> [Invoice] {
-        try await read { tx in
-            var filter: SQLQueryString = "1 = 1"
-            if let funder { filter = filter + " AND i.funder_id = \(bind: funder.rawValue)" }
-            if let place { filter = filter + " AND i.place_id = \(bind: place.rawValue)" }
-            return try await tx.invoices(where: filter)
+    /// A funder's invoices, or a place's (all when both are nil), newest first, a page at a time.
+    public func invoices(funder: FunderID? = nil, place: PlaceID? = nil, _ page: PageRequest = .first) async throws -> Page<Invoice> {
+        var conditions: SQLQueryString = "1 = 1"
+        if let funder { conditions = conditions + " AND i.funder_id = \(bind: funder.rawValue)" }
+        if let place { conditions = conditions + " AND i.place_id = \(bind: place.rawValue)" }
+        let filter = conditions
+        return try await read { tx in
+            try await tx.page(Transaction.invoiceSelect + " WHERE " + filter, keyset: Keyset(.invoices, id: "i.id", descending: true), page,
+                              row: Transaction.invoice)
         }
     }
 
-    /// A funder's credit notes (all when nil), newest first, each split by co-funding share.
-    public func creditNotes(funder: FunderID? = nil) async throws -> [CreditNoteDocument] {
-        try await read { tx in
-            var query: SQLQueryString = """
-                SELECT cn.id, cn.number, cn.programme_id, cn.funder_id, cn.checks, cn.amount_cents, cn.created_at,
-                  p.name AS programme_name, p.face_value_cents, f.name AS funder_name
-                FROM credit_notes cn JOIN programmes p ON p.id = cn.programme_id JOIN funders f ON f.id = cn.funder_id
-                """
-            if let funder { query = query + " WHERE cn.funder_id = \(bind: funder.rawValue)" }
-            let rows = try await tx.sql.raw(query + " ORDER BY cn.id DESC").all()
-            var notes: [CreditNoteDocument] = []
-            for row in rows {
-                let programme = ProgrammeID(try row.int("programme_id"))
-                let terms = try await tx.programme(programme).terms
-                let amount = Money(cents: try row.int("amount_cents"))
-                notes.append(CreditNoteDocument(
-                    id: try row.int("id"), number: try row.optionalString("number") ?? "—", programme: programme,
-                    programmeName: try row.string("programme_name"), funder: FunderID(try row.int("funder_id")),
-                    funderName: try row.string("funder_name"), checks: Int(try row.int("checks")),
-                    faceValue: Money(cents: try row.int("face_value_cents")), amount: amount,
-                    issuedAt: Date(millis: try row.int("created_at")),
-                    shares: zip(terms.shares, terms.split(amount)).map {
-                        CreditNoteDocument.Share(cofunder: $0.1.cofunder, percent: $0.0.percentText, amount: $0.1.amount)
-                    }))
+    /// A funder's credit notes (all when nil), newest first, a page at a time, each split by co-funding share. The
+    /// shares are read once per programme of the page.
+    public func creditNotes(funder: FunderID? = nil, _ page: PageRequest = .first) async throws -> Page<CreditNoteDocument> {
+        let filter: SQLQueryString = funder.map { "cn.funder_id = \(bind: $0.rawValue)" } ?? "1 = 1"
+        return try await read { tx in try await tx.creditNotes(where: filter, page) }
+    }
+
+    /// One credit note, if `funder` may see it (every one for the operator: `funder` nil).
+    public func creditNote(_ id: CreditNoteID, funder: FunderID?) async throws -> CreditNoteDocument? {
+        let filter: SQLQueryString = "cn.id = \(bind: id.rawValue)" + (funder.map { " AND cn.funder_id = \(bind: $0.rawValue)" } ?? "")
+        return try await read { tx in try await tx.creditNotes(where: filter, .first).rows.first }
+    }
+}
+
+extension Transaction {
+    /// Credit notes matching `filter` (on `credit_notes cn`), newest first, a page at a time.
+    func creditNotes(where filter: SQLQueryString, _ page: PageRequest) async throws -> Page<CreditNoteDocument> {
+        let rows = try await self.page("""
+            SELECT cn.id, cn.number, cn.programme_id, cn.funder_id, cn.checks, cn.amount_cents, cn.created_at,
+              p.name AS programme_name, p.face_value_cents, f.name AS funder_name
+            FROM credit_notes cn JOIN programmes p ON p.id = cn.programme_id JOIN funders f ON f.id = cn.funder_id
+            """ + " WHERE " + filter, keyset: Keyset(.creditNotes, id: "cn.id", descending: true), page) { $0 }
+        var terms: [ProgrammeID: ProgrammeTerms] = [:]
+        var notes: [CreditNoteDocument] = []
+        for row in rows.rows {
+            let programme: ProgrammeID = try row.id("programme_id")
+            let programmeTerms: ProgrammeTerms
+            if let known = terms[programme] {
+                programmeTerms = known
+            } else {
+                programmeTerms = try await self.programme(programme).terms
+                terms[programme] = programmeTerms
             }
-            return notes
+            let amount = Money(cents: try row.int("amount_cents"))
+            notes.append(CreditNoteDocument(
+                id: try row.id("id"), number: try row.optionalString("number") ?? "—", programme: programme,
+                programmeName: try row.string("programme_name"), funder: try row.id("funder_id"),
+                funderName: try row.string("funder_name"), checks: Int(try row.int("checks")),
+                faceValue: Money(cents: try row.int("face_value_cents")), amount: amount,
+                issuedAt: Date(millis: try row.int("created_at")),
+                shares: zip(programmeTerms.shares, programmeTerms.split(amount)).map {
+                    CreditNoteDocument.Share(cofunder: $0.1.cofunder, percent: $0.0.percentText, amount: $0.1.amount)
+                }))
         }
+        return Page(rows: notes, next: rows.next)
     }
 }
 
@@ -178,41 +198,41 @@ extension Transaction {
 
     /// Writes an invoice with the next number of the year and journals its issue. Returns its id.
     func issueInvoice(kind: Invoice.Kind, amounts: InvoiceAmounts, order: OrderID?, funder: FunderID?, place: PlaceID?,
-                      at instant: Date, actor: Actor) async throws -> Int64 {
+                      at instant: Date, actor: Actor) async throws -> InvoiceID {
         let number = try await nextNumber(.invoice, at: instant)
-        let id = try await insertReturningID("""
+        let id = InvoiceID(try await insertReturningID("""
             INSERT INTO invoices (number, kind, year, order_id, funder_id, place_id, face_cents, fee_cents, vat_cents, issued_at)
             VALUES (\(bind: number.description), \(bind: kind.rawValue), \(bind: Int64(number.year)), \(bind: order?.rawValue),
               \(bind: funder?.rawValue), \(bind: place?.rawValue), \(bind: amounts.face.cents), \(bind: amounts.fee.cents),
               \(bind: amounts.vat.cents), \(bind: instant.millis))
-            """)
+            """))
         try await post(.event(.invoiceIssued, reference: "invoice:\(number)",
                               reason: "\(kind.rawValue) \(amounts.total.cents) cents" + (order.map { " for order \($0)" } ?? "")),
                        actor: actor, at: instant)
         return id
     }
 
-    func invoice(_ id: Int64) async throws -> Invoice {
-        guard let invoice = try await invoices(where: "i.id = \(bind: id)").first else { throw DomainError.notFound("invoice \(id)") }
+    func invoice(_ id: InvoiceID) async throws -> Invoice {
+        guard let invoice = try await sql.raw(Self.invoiceSelect + " WHERE i.id = \(bind: id.rawValue)").first().map(Self.invoice) else {
+            throw DomainError.notFound("invoice \(id)")
+        }
         return invoice
     }
 
-    /// Invoices matching `filter` (on `invoices i`), newest first, in one query.
-    func invoices(where filter: SQLQueryString) async throws -> [Invoice] {
-        try await sql.raw("""
-            SELECT i.id, i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.issued_at,
-              COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet
-            FROM invoices i LEFT JOIN funders f ON f.id = i.funder_id LEFT JOIN places pl ON pl.id = i.place_id
-              LEFT JOIN orders o ON o.id = i.order_id LEFT JOIN programmes p ON p.id = o.programme_id
-            """ + " WHERE " + filter + " ORDER BY i.id DESC").all().map(Self.invoice)
-    }
+    /// Invoices with what their documents show, to be followed by a `WHERE` on `invoices i`.
+    static let invoiceSelect: SQLQueryString = """
+        SELECT i.id, i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.issued_at,
+          COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet
+        FROM invoices i LEFT JOIN funders f ON f.id = i.funder_id LEFT JOIN places pl ON pl.id = i.place_id
+          LEFT JOIN orders o ON o.id = i.order_id LEFT JOIN programmes p ON p.id = o.programme_id
+        """
 
     static func invoice(_ row: any SQLRow) throws -> Invoice {
         let booklets = try row.optionalInt("booklets") ?? 0
         return Invoice(
-            id: try row.int("id"), number: try row.string("number"), kind: try Invoice.Kind(rawValue: try row.string("kind")).orThrow("invoices.kind"),
-            order: try row.optionalInt("order_id").map(OrderID.init), funder: try row.optionalInt("funder_id").map(FunderID.init),
-            place: try row.optionalInt("place_id").map(PlaceID.init), customer: try row.optionalString("customer") ?? "",
+            id: try row.id("id"), number: try row.string("number"), kind: try Invoice.Kind(rawValue: try row.string("kind")).orThrow("invoices.kind"),
+            order: try row.optionalID("order_id"), funder: try row.optionalID("funder_id"),
+            place: try row.optionalID("place_id"), customer: try row.optionalString("customer") ?? "",
             amounts: InvoiceAmounts(face: Money(cents: try row.int("face_cents")), fee: Money(cents: try row.int("fee_cents")),
                                     vat: Money(cents: try row.int("vat_cents"))),
             issuedAt: Date(millis: try row.int("issued_at")), programme: try row.optionalString("programme_name"),

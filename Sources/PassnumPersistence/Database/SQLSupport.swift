@@ -7,6 +7,15 @@ extension SQLRow {
     func optionalInt(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
     func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
     func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func id<Tag>(_ column: String) throws -> Identifier<Tag> { Identifier(try int(column)) }
+    func optionalID<Tag>(_ column: String) throws -> Identifier<Tag>? { try optionalInt(column).map(Identifier.init) }
+
+    /// The organisation stored in `organisation_kind` and `organisation_id`; `CorruptValue` when the kind is
+    /// unknown or the id does not fit it (missing for a funder, present for the operator).
+    func organisation(of table: String) throws -> Organisation {
+        let kind = try OrganisationKind(rawValue: try string("organisation_kind")).orThrow("\(table).organisation_kind")
+        return try Organisation(kind: kind, id: try optionalInt("organisation_id")).orThrow("\(table).organisation_id")
+    }
 }
 
 extension Transaction {

@@ -85,12 +85,16 @@ public final class Store: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     private let writeGate: AsyncGate
+    /// Counts every statement sent (see `statementsExecuted`).
+    let statements: StatementCounter
 
     private init(
         kind: DatabaseKind, configuration: StoreConfiguration, secret: InstallationSecret, clock: any PassnumClock,
-        databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writeGate: AsyncGate = AsyncGate()
+        databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writeGate: AsyncGate = AsyncGate(),
+        statements: StatementCounter = StatementCounter()
     ) {
         self.writeGate = writeGate
+        self.statements = statements
         self.kind = kind
         self.configuration = configuration
         self.secret = secret
@@ -147,7 +151,7 @@ public final class Store: Sendable {
     /// close the original, not the copy.
     public func with(clock: any PassnumClock) -> Store {
         Store(kind: kind, configuration: configuration, secret: secret, clock: clock, databases: databases,
-              eventLoopGroup: eventLoopGroup, logger: logger, writeGate: writeGate)
+              eventLoopGroup: eventLoopGroup, logger: logger, writeGate: writeGate, statements: statements)
     }
 
     public func close() async {
@@ -159,7 +163,7 @@ public final class Store: Sendable {
             guard let database = databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase else {
                 throw StoreError.notConfigured
             }
-            return database
+            return CountingSQLDatabase(base: database, counter: statements)
         }
     }
 
@@ -204,9 +208,11 @@ public final class Store: Sendable {
     /// Runs `body` on one pooled connection between the `begin` statements and COMMIT, or ROLLBACK if it throws.
     func onOneConnection<T: Sendable>(begin: [String], _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let kind = self.kind
+        let statements = self.statements
         guard let pooled = databases.database(logger: logger, on: eventLoopGroup.any()) else { throw StoreError.notConfigured }
         return try await pooled.withConnection { connection in
-            guard let sql = connection as? any SQLDatabase else { throw StoreError.notConfigured }
+            guard let base = connection as? any SQLDatabase else { throw StoreError.notConfigured }
+            let sql = CountingSQLDatabase(base: base, counter: statements)
             for statement in begin { try await sql.raw(SQLQueryString(statement)).run() }
             do {
                 let result = try await body(Transaction(sql: sql, kind: kind))

@@ -28,23 +28,27 @@ extension Store {
             guard held + Int64(count) <= quota else {
                 throw DomainError.quotaExceeded(quota: Int(quota), held: Int(held), requested: count)
             }
+            // The stock's partial index gives the lowest-numbered booklets in order; each is kept only if one of its
+            // checks can still be allocated (a primary-key range probe of ten rows).
             let chosen = try await tx.sql.raw("""
-                SELECT b.id FROM booklets b
+                SELECT b.id, b.first_check_id, b.last_check_id FROM booklets b
                 WHERE b.programme_id = \(bind: programme.id.rawValue) AND b.prescriber_id IS NULL
                   AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
                     AND c.state IN (\(binds: CheckState.allocation.from.binds)))
                 ORDER BY b.id LIMIT \(bind: Int64(count))
-                """ + SQLQueryString(tx.forUpdate)).all().map { try $0.int("id") }
+                """ + SQLQueryString(tx.forUpdate)).all().map(BookletSpan.init)
             guard chosen.count == count else { throw DomainError.insufficientStock(available: chosen.count, requested: count) }
-            try await tx.sql.raw("""
-                UPDATE booklets SET prescriber_id = \(bind: prescriber.rawValue), allocated_at = \(bind: now.millis)
-                WHERE id IN (\(binds: chosen.binds))
-                """).run()
-            try await tx.sql.raw("""
-                UPDATE checks SET state = \(bind: CheckState.allocation.to.rawValue)
-                WHERE id IN (\(Transaction.checks(ofBooklets: chosen))) AND state IN (\(binds: CheckState.allocation.from.binds))
-                """).run()
-            return chosen.map(BookletID.init)
+            for booklets in IDRanges(ids: chosen.map(\.id)).conditions(on: "id") {
+                try await tx.sql.raw("""
+                    UPDATE booklets SET prescriber_id = \(bind: prescriber.rawValue), allocated_at = \(bind: now.millis) WHERE \(booklets)
+                    """).run()
+            }
+            var tallies = TallyDeltas()
+            for checks in IDRanges(chosen.map(\.checks)).conditions(on: "id") {
+                tallies.add(try await tx.moveChecks(where: checks, along: CheckState.allocation))
+            }
+            try await tx.apply(tallies)
+            return chosen.map { BookletID($0.id) }
         }
     }
 
@@ -52,41 +56,56 @@ extension Store {
     /// handed out can go back.
     public func returnBooklets(_ booklets: [BookletID], from prescriber: PrescriberID) async throws {
         guard !booklets.isEmpty else { throw DomainError.invalid(field: .booklets, problem: .empty) }
-        let ids = booklets.map(\.rawValue)
+        let asked = IDRanges(ids: booklets.map(\.rawValue))
         try await transaction { tx in
-            let owned = try await tx.sql.raw("""
-                SELECT id FROM booklets WHERE id IN (\(binds: ids.binds)) AND prescriber_id = \(bind: prescriber.rawValue)
-                """ + SQLQueryString(tx.forUpdate)).all().map { try $0.int("id") }
-            if let missing = ids.first(where: { !owned.contains($0) }) {
+            var owned: [BookletSpan] = []
+            for condition in asked.conditions(on: "id") {
+                owned += try await tx.sql.raw("""
+                    SELECT id, first_check_id, last_check_id FROM booklets
+                    WHERE \(condition) AND prescriber_id = \(bind: prescriber.rawValue)
+                    """ + SQLQueryString(tx.forUpdate)).all().map(BookletSpan.init)
+            }
+            let ownedIDs = Set(owned.map(\.id))
+            if let missing = booklets.first(where: { !ownedIDs.contains($0.rawValue) }) {
                 throw DomainError.notFound("booklet \(missing) in the stock of prescriber \(prescriber)")
             }
             // Checks that can go back, or voided ones that simply stay voided; any other state keeps the booklet out.
             let returnable = CheckState.returnToFunder.from + [.voided]
-            if let row = try await tx.sql.raw("""
-                SELECT booklet_id, state FROM checks
-                WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state NOT IN (\(binds: returnable.binds)) LIMIT 1
-                """).first() {
-                throw DomainError.invalidTransition(
-                    entity: "booklet \(try row.int("booklet_id"))", from: "partly \(try row.string("state"))", to: "returned")
+            let checks = IDRanges(owned.map(\.checks)).conditions(on: "id")
+            for condition in checks {
+                if let row = try await tx.sql.raw("""
+                    SELECT booklet_id, state FROM checks WHERE \(condition) AND state NOT IN (\(binds: returnable.binds)) LIMIT 1
+                    """).first() {
+                    throw DomainError.invalidTransition(
+                        entity: "booklet \(try row.int("booklet_id"))", from: "partly \(try row.string("state"))", to: "returned")
+                }
             }
-            try await tx.sql.raw("""
-                UPDATE checks SET state = \(bind: CheckState.returnToFunder.to.rawValue)
-                WHERE id IN (\(Transaction.checks(ofBooklets: ids))) AND state IN (\(binds: CheckState.returnToFunder.from.binds))
-                """).run()
-            try await tx.sql.raw("UPDATE booklets SET prescriber_id = NULL, allocated_at = NULL WHERE id IN (\(binds: ids.binds))").run()
+            var tallies = TallyDeltas()
+            for condition in checks {
+                tallies.add(try await tx.moveChecks(where: condition, along: CheckState.returnToFunder))
+            }
+            try await tx.apply(tallies)
+            for condition in asked.conditions(on: "id") {
+                try await tx.sql.raw("UPDATE booklets SET prescriber_id = NULL, allocated_at = NULL WHERE \(condition)").run()
+            }
         }
     }
 }
 
-extension Transaction {
-    /// The ids of the checks of some booklets, as a subquery: each booklet's checks are a range of ids.
-    static func checks(ofBooklets booklets: [Int64]) -> SQLQueryString {
-        """
-        SELECT c.id FROM booklets b JOIN checks c ON c.id BETWEEN b.first_check_id AND b.last_check_id
-        WHERE b.id IN (\(binds: booklets.binds))
-        """
-    }
+/// A booklet and the range of its checks' ids.
+private struct BookletSpan {
+    let id: Int64
+    let checks: ClosedRange<Int64>
 
+    init(_ row: any SQLRow) throws {
+        id = try row.int("id")
+        let first = try row.int("first_check_id"), last = try row.int("last_check_id")
+        guard first <= last else { throw CorruptValue(column: "booklets.last_check_id") }
+        checks = first...last
+    }
+}
+
+extension Transaction {
     /// Stock moves to prescribers stop when the programme's validity is over.
     func requireOpen(_ programme: Programme, today: CivilDate) throws {
         if programme.expired || today > programme.terms.validUntil {

@@ -33,11 +33,15 @@ extension Store {
         }
         return try await transaction { tx in
             try await tx.requirePrescriber(prescriber)
-            return BeneficiaryID(try await tx.insertReturningID("""
+            let id = BeneficiaryID(try await tx.insertReturningID("""
                 INSERT INTO beneficiaries (prescriber_id, first_name, last_name, birth_year, commune, consent_date, created_at)
                 VALUES (\(bind: prescriber.rawValue), \(bind: first), \(bind: last), \(bind: person.birthYear.map(Int64.init)),
                   \(bind: person.commune.value), \(bind: person.consentDate.description), \(bind: now.millis))
                 """))
+            var tallies = TallyDeltas()
+            tallies.add(1, TallyKey(programme: 0, dimension: .beneficiaries))
+            try await tx.apply(tallies)
+            return id
         }
     }
 
@@ -76,12 +80,15 @@ extension Store {
             let programme = try await tx.programme(ProgrammeID(try row.int("programme_id")))
             try tx.requireOpenForHandOut(programme, today: CivilDate(now))
 
-            let available = try await tx.sql.raw("""
-                SELECT id FROM checks
+            // The whole booklet (the booklet's lock orders hand-outs of it): whether one of its checks was handed out
+            // before tells the tallies whether the booklet is handed out now.
+            let bookletChecks = try await tx.sql.raw("""
+                SELECT id, state, beneficiary_id FROM checks
                 WHERE id BETWEEN \(bind: try row.int("first_check_id")) AND \(bind: try row.int("last_check_id"))
-                  AND state IN (\(binds: CheckState.handOut.from.binds))
                 ORDER BY id
-                """).all().map { try $0.int("id") }
+                """).all()
+            let available = try bookletChecks.filter { try CheckState.handOut.from.map(\.rawValue).contains($0.string("state")) }.map { try $0.int("id") }
+            let handedOutBefore = try bookletChecks.contains { try $0.optionalInt("beneficiary_id") != nil }
             let wanted = count ?? available.count
             guard wanted > 0, available.count >= wanted else {
                 throw DomainError.insufficientStock(available: available.count, requested: wanted)
@@ -104,6 +111,12 @@ extension Store {
             guard moved.count == chosen.count else {
                 throw DomainError.insufficientStock(available: moved.count, requested: wanted)
             }
+            var tallies = TallyDeltas()
+            let handedOut = Int64(moved.count), id = programme.id.rawValue
+            tallies.move(handedOut, of: id, from: .allocated, to: CheckState.handOut.to)
+            tallies.add(handedOut, TallyKey(programme: id, dimension: .checksHandedOut))
+            tallies.add(handedOutBefore ? 0 : 1, TallyKey(programme: id, dimension: .bookletsHandedOut))
+            try await tx.apply(tallies)
             return chosen.compactMap(CheckSerial.init(number:))
         }
     }

@@ -5,7 +5,7 @@ import SQLKit
 // Read-only queries behind the pages. Each takes the organisation it is scoped to: a page can only ever
 // ask for its own organisation's rows.
 
-public struct BeneficiaryRow: Sendable {
+public struct BeneficiaryRow: Sendable, Equatable {
     public let id: BeneficiaryID
     public let firstName: String
     public let lastName: String
@@ -15,17 +15,24 @@ public struct BeneficiaryRow: Sendable {
     public let checks: Int
 }
 
+/// A check a prescriber handed out, and to whom.
+public struct HandOutRow: Sendable, Equatable {
+    public let check: CheckRow
+    public let beneficiary: String
+}
+
 extension Store {
-    public func beneficiaries(of prescriber: PrescriberID, search: String?, limit: Int = 50) async throws -> [BeneficiaryRow] {
+    /// A prescriber's beneficiaries whose name contains `search`, by name, a page at a time (on `beneficiaries_by_name`).
+    public func beneficiaries(of prescriber: PrescriberID, search: String?, _ page: PageRequest = .first) async throws -> Page<BeneficiaryRow> {
         let pattern = "%" + (search ?? "").lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
         return try await read { tx in
-            try await tx.sql.raw("""
+            try await tx.page("""
                 SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level,
                   (SELECT COUNT(*) FROM checks c WHERE c.beneficiary_id = b.id) AS checks
                 FROM beneficiaries b WHERE b.prescriber_id = \(bind: prescriber.rawValue)
                   AND (LOWER(b.last_name) LIKE \(bind: pattern) OR LOWER(b.first_name) LIKE \(bind: pattern))
-                ORDER BY b.last_name, b.first_name LIMIT \(bind: Int64(limit))
-                """).all().map(Self.beneficiaryRow)
+                """, keyset: Keyset(.beneficiaries, sort: ["b.last_name", "b.first_name"], keyColumns: ["last_name", "first_name"], id: "b.id",
+                                    descending: false), page, row: Self.beneficiaryRow)
         }
     }
 
@@ -56,15 +63,15 @@ extension Store {
         }
     }
 
-    /// Checks this prescriber handed out, most recent first.
-    public func handOuts(of prescriber: PrescriberID, limit: Int = 200) async throws -> [(check: CheckRow, beneficiary: String)] {
+    /// Checks this prescriber handed out, most recent first, a page at a time.
+    public func handOuts(of prescriber: PrescriberID, _ page: PageRequest = .first) async throws -> Page<HandOutRow> {
         try await read { tx in
-            try await tx.sql.raw("""
+            try await tx.page("""
                 SELECT c.id, c.state, c.distributed_at AS at, NULL AS category, p.face_value_cents, b.first_name, b.last_name
                 FROM checks c JOIN beneficiaries b ON b.id = c.beneficiary_id JOIN programmes p ON p.id = c.programme_id
-                WHERE b.prescriber_id = \(bind: prescriber.rawValue) ORDER BY c.distributed_at DESC, c.id LIMIT \(bind: Int64(limit))
-                """).all().compactMap { row in
-                try Self.checkRow(row).map { ($0, try row.string("first_name") + " " + row.string("last_name")) }
+                WHERE b.prescriber_id = \(bind: prescriber.rawValue) AND c.distributed_at IS NOT NULL
+                """, keyset: Keyset(.handOuts, sort: ["c.distributed_at"], keyColumns: ["at"], id: "c.id", descending: true), page) { row in
+                try Self.checkRow(row).map { HandOutRow(check: $0, beneficiary: try row.string("first_name") + " " + row.string("last_name")) }
             }
         }
     }

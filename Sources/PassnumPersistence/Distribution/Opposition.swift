@@ -28,10 +28,12 @@ extension Store {
             default:
                 throw DomainError.notAllowed(action: "only a prescriber holding the check, or the operator, opposes it")
             }
+            let before = try await tx.lockedStates("id IN (\(binds: ids.binds))")
             let voided = try await tx.sql.raw("""
                 UPDATE checks SET state = \(bind: CheckState.opposition.to.rawValue), voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
                 WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.opposition.from.binds)) RETURNING id
                 """).all().map { try $0.int("id") }
+            try await tx.apply(Transaction.opposed(Set(voided), before))
             if voided.count != ids.count {
                 guard let missing = ids.first(where: { !voided.contains($0) }) else { throw CorruptValue(column: "checks.id") }
                 let state = try await tx.sql.raw("SELECT state FROM checks WHERE id = \(bind: missing)")
@@ -50,21 +52,46 @@ extension Store {
         let now = clock.now.millis
         return try await transaction { tx in
             // Like `oppose`: the prescriber holding the booklet, or the operator; anyone else does not see it.
-            guard let row = try await tx.sql.raw("SELECT prescriber_id FROM booklets WHERE id = \(bind: booklet.rawValue)").first()
+            guard let row = try await tx.sql.raw("""
+                SELECT prescriber_id, first_check_id, last_check_id FROM booklets WHERE id = \(bind: booklet.rawValue)
+                """).first()
             else { throw DomainError.notFound("booklet \(booklet)") }
             let holder = try row.optionalInt("prescriber_id")
             guard actor.organisation == .operator || (holder != nil && actor.organisation?.prescriber?.rawValue == holder) else {
                 throw DomainError.notFound("booklet \(booklet)")
             }
+            let checks: SQLQueryString = "id BETWEEN \(bind: try row.int("first_check_id")) AND \(bind: try row.int("last_check_id"))"
+            let before = try await tx.lockedStates(checks)
             let voided = try await tx.sql.raw("""
                 UPDATE checks SET state = \(bind: CheckState.opposition.to.rawValue), voided_at = \(bind: now), void_reason = \(bind: reason.rawValue)
-                WHERE id IN (\(Transaction.checks(ofBooklets: [booklet.rawValue]))) AND state IN (\(binds: CheckState.opposition.from.binds))
+                WHERE \(checks) AND state IN (\(binds: CheckState.opposition.from.binds))
                 RETURNING id
                 """).all()
             guard !voided.isEmpty else {
                 throw DomainError.invalidTransition(entity: "booklet \(booklet)", from: "no check left to oppose", to: CheckState.opposition.to.rawValue)
             }
+            try await tx.apply(Transaction.opposed(Set(try voided.map { try $0.int("id") }), before))
             return voided.count
         }
+    }
+}
+
+extension Transaction {
+    /// The checks' programme and state, locked until the transaction ends (PostgreSQL): an opposition may start from
+    /// several states, and the tallies need the one each check leaves.
+    fileprivate func lockedStates(_ condition: SQLQueryString) async throws -> [Int64: (programme: Int64, state: CheckState)] {
+        var states: [Int64: (programme: Int64, state: CheckState)] = [:]
+        for row in try await sql.raw("SELECT id, programme_id, state FROM checks WHERE \(condition) ORDER BY id" + SQLQueryString(forUpdate)).all() {
+            states[try row.int("id")] = (try row.int("programme_id"), try CheckState(rawValue: try row.string("state")).orThrow("checks.state"))
+        }
+        return states
+    }
+
+    fileprivate static func opposed(_ voided: Set<Int64>, _ before: [Int64: (programme: Int64, state: CheckState)]) -> TallyDeltas {
+        var tallies = TallyDeltas()
+        for (id, check) in before where voided.contains(id) {
+            tallies.move(1, of: check.programme, from: check.state, to: CheckState.opposition.to)
+        }
+        return tallies
     }
 }

@@ -39,11 +39,10 @@ extension Store {
                 """).first()
             guard let claimed else { return nil }
             let funder = FunderID(try claimed.int("funder_id"))
+            try await tx.refreshPublicPlaces(ofFunder: funder, at: now)
             let face = Money(cents: try claimed.int("face_value_cents"))
-            try await tx.sql.raw("""
-                UPDATE checks SET state = \(bind: CheckState.expiry.to.rawValue), expired_at = \(bind: now.millis)
-                WHERE programme_id = \(bind: id.rawValue) AND state IN (\(binds: CheckState.expiry.from.binds))
-                """).run()
+            let tallies = try await tx.moveChecks(
+                where: "programme_id = \(bind: id.rawValue)", along: CheckState.expiry, setting: "expired_at = \(bind: now.millis)")
             let count = try await tx.sql.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS n FROM checks WHERE programme_id = \(bind: id.rawValue) AND state = \(bind: CheckState.expired.rawValue)
                 """).first(decodingColumn: "n", as: Int64.self) ?? 0
@@ -59,6 +58,8 @@ extension Store {
                                   from: .programmeFunds(id), to: .funderRefunds(funder)),
                     actor: actor, at: now)
             }
+            // After the journal, as a validation does: both take their lane's head before its tallies.
+            try await tx.apply(tallies)
             return CreditNote(number: number, programme: id, funder: funder, checks: Int(count), amount: amount)
         }
     }

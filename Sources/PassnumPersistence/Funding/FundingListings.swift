@@ -5,26 +5,31 @@ import SQLKit
 // Read-only queries behind the pages. Each takes the organisation it is scoped to: a page can only ever
 // ask for its own organisation's rows.
 
-public struct ProgrammeRow: Sendable {
+public struct ProgrammeRow: Sendable, Equatable {
     public let programme: Programme
     public let orders: Int
 }
 
-public struct OrderRow: Sendable {
+public struct OrderRow: Sendable, Equatable {
     public let summary: OrderSummary
     public let programmeName: String
+
+    public init(summary: OrderSummary, programmeName: String) {
+        self.summary = summary
+        self.programmeName = programmeName
+    }
 }
 
 extension Store {
-    public func funders() async throws -> [NamedRow] {
+    public func funders() async throws -> [NamedRow<FunderTag>] {
         try await read { tx in
-            try await tx.sql.raw("SELECT id, name FROM funders ORDER BY name").all().map { NamedRow(id: try $0.int("id"), name: try $0.string("name")) }
+            try await tx.sql.raw("SELECT id, name FROM funders ORDER BY name").all().map { NamedRow(id: try $0.id("id"), name: try $0.string("name")) }
         }
     }
 
-    public func prescribers() async throws -> [NamedRow] {
+    public func prescribers() async throws -> [NamedRow<PrescriberTag>] {
         try await read { tx in
-            try await tx.sql.raw("SELECT id, name FROM prescribers ORDER BY name").all().map { NamedRow(id: try $0.int("id"), name: try $0.string("name")) }
+            try await tx.sql.raw("SELECT id, name FROM prescribers ORDER BY name").all().map { NamedRow(id: try $0.id("id"), name: try $0.string("name")) }
         }
     }
 
@@ -39,23 +44,12 @@ extension Store {
     /// The programmes of one funder, or of every funder when nil (the operator's view).
     public func programmes(of funder: FunderID?) async throws -> [ProgrammeRow] {
         try await read { tx in
-            let filter: SQLQueryString = funder.map { "WHERE funder_id = \(bind: $0.rawValue)" } ?? ""
-            let ids = try await tx.sql.raw("SELECT id FROM programmes \(filter) ORDER BY id DESC")
-                .all().map { ProgrammeID(try $0.int("id")) }
-            var rows: [ProgrammeRow] = []
-            for id in ids {
-                let orders = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders WHERE programme_id = \(bind: id.rawValue)")
-                    .first(decodingColumn: "n", as: Int64.self) ?? 0
-                rows.append(ProgrammeRow(programme: try await tx.programme(id), orders: Int(orders)))
-            }
-            return rows
-        }
-    }
-
-    public func orders(of funder: FunderID) async throws -> [OrderRow] {
-        try await read { tx in
-            try await tx.orderListings("WHERE p.funder_id = \(bind: funder.rawValue) ORDER BY o.id DESC")
-                .map { OrderRow(summary: $0.summary, programmeName: $0.programme) }
+            let programmes = try await tx.programmes(of: funder)
+            let orders = try await tx.integers("""
+                SELECT o.programme_id AS k, CAST(COUNT(*) AS BIGINT) AS v FROM orders o JOIN programmes p ON p.id = o.programme_id
+                \(Transaction.funderFilter(funder)) GROUP BY o.programme_id
+                """)
+            return programmes.reversed().map { ProgrammeRow(programme: $0, orders: Int(orders[$0.id.rawValue] ?? 0)) }
         }
     }
 
@@ -66,5 +60,31 @@ extension Store {
                 SELECT p.funder_id FROM orders o JOIN programmes p ON p.id = o.programme_id WHERE o.id = \(bind: order.rawValue)
                 """).first(decodingColumn: "funder_id", as: Int64.self).map(FunderID.init)
         }
+    }
+}
+
+extension Transaction {
+    /// The programmes of one funder (every funder when nil) with their terms and co-funding shares, by id: two statements
+    /// whatever their number.
+    func programmes(of funder: FunderID?) async throws -> [Programme] {
+        var shares: [Int64: [CoFundingShare]] = [:]
+        for row in try await sql.raw("""
+            SELECT s.programme_id, s.cofunder, s.basis_points FROM programme_shares s JOIN programmes p ON p.id = s.programme_id
+            \(Self.funderFilter(funder)) ORDER BY s.programme_id, s.position
+            """).all() {
+            shares[try row.int("programme_id"), default: []].append(
+                CoFundingShare(cofunder: try row.string("cofunder"), basisPoints: Int(try row.int("basis_points"))))
+        }
+        return try await sql.raw("SELECT \(unsafeRaw: ProgrammeColumns.select) FROM programmes p \(Self.funderFilter(funder)) ORDER BY p.id")
+            .all().map { row in
+                let programme = try ProgrammeColumns.decode(row)
+                var terms = programme.terms
+                terms.shares = shares[programme.id.rawValue] ?? []
+                return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired)
+            }
+    }
+
+    static func funderFilter(_ funder: FunderID?) -> SQLQueryString {
+        funder.map { "WHERE p.funder_id = \(bind: $0.rawValue)" } ?? ""
     }
 }

@@ -25,7 +25,7 @@ public struct RecordedPayment: Sendable, Equatable {
 }
 
 /// An order as the operator's list shows it.
-public struct OrderListing: Sendable {
+public struct OrderListing: Sendable, Equatable {
     public let summary: OrderSummary
     public let funder: String
     public let programme: String
@@ -33,14 +33,20 @@ public struct OrderListing: Sendable {
 }
 
 extension Store {
-    /// The most recent orders of every funder, with what was received for each: one query.
-    public func latestOrders(limit: Int = 200) async throws -> [OrderListing] {
-        try await read { tx in try await tx.orderListings("ORDER BY o.id DESC LIMIT \(bind: Int64(max(1, min(limit, 1000))))") }
+    /// Orders with what was received for each, newest first, a page at a time: every funder's, or one funder's.
+    public func orders(of funder: FunderID? = nil, _ page: PageRequest = .first) async throws -> Page<OrderListing> {
+        let filter: SQLQueryString = funder.map { "p.funder_id = \(bind: $0.rawValue)" } ?? "1 = 1"
+        return try await read { tx in
+            try await tx.page(Transaction.orderListingSelect + " WHERE " + filter, keyset: Keyset(.orders, id: "o.id", descending: true), page,
+                              row: Transaction.orderListing)
+        }
     }
 
     /// An order with its funder's and programme's names and what was received, for the operator's order page.
     public func orderListing(_ id: OrderID) async throws -> OrderListing {
-        guard let listing = try await read({ tx in try await tx.orderListings("WHERE o.id = \(bind: id.rawValue)").first })
+        guard let listing = try await read({ tx in
+            try await tx.sql.raw(Transaction.orderListingSelect + " WHERE o.id = \(bind: id.rawValue)").first().map(Transaction.orderListing)
+        })
         else { throw DomainError.notFound("order \(id)") }
         return listing
     }
@@ -180,17 +186,17 @@ extension Store {
 }
 
 extension Transaction {
-    /// Orders with their funder's and programme's names and the payments received, `clause` after the joins.
-    func orderListings(_ clause: SQLQueryString) async throws -> [OrderListing] {
-        try await sql.raw("""
-            SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.state,
-              f.name AS funder_name, p.name AS programme_name,
-              (SELECT CAST(COALESCE(SUM(op.amount_cents), 0) AS BIGINT) FROM order_payments op WHERE op.order_id = o.id) AS received
-            FROM orders o JOIN programmes p ON p.id = o.programme_id JOIN funders f ON f.id = p.funder_id
-            """ + " " + clause).all().map { row in
-            OrderListing(summary: try Self.orderSummary(row), funder: try row.string("funder_name"),
-                         programme: try row.string("programme_name"), received: Money(cents: try row.int("received")))
-        }
+    /// Orders with their funder's and programme's names and the payments received, to be followed by a `WHERE`.
+    static let orderListingSelect: SQLQueryString = """
+        SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.state,
+          f.name AS funder_name, p.name AS programme_name,
+          (SELECT CAST(COALESCE(SUM(op.amount_cents), 0) AS BIGINT) FROM order_payments op WHERE op.order_id = o.id) AS received
+        FROM orders o JOIN programmes p ON p.id = o.programme_id JOIN funders f ON f.id = p.funder_id
+        """
+
+    static func orderListing(_ row: any SQLRow) throws -> OrderListing {
+        OrderListing(summary: try orderSummary(row), funder: try row.string("funder_name"),
+                     programme: try row.string("programme_name"), received: Money(cents: try row.int("received")))
     }
 
     /// The order; with `lock`, its row is locked until the transaction ends (PostgreSQL).

@@ -35,4 +35,14 @@ extension Transaction {
             throw DomainError.notFound("prescriber \(id)")
         }
     }
+
+    /// NotFound unless the funder, prescriber or place exists (the operator always does).
+    func requireOrganisation(_ organisation: Organisation) async throws {
+        switch organisation {
+        case .operator: break
+        case .funder(let id): try await requireFunder(id)
+        case .prescriber(let id): try await requirePrescriber(id)
+        case .place(let id): _ = try await placeState(id)
+        }
+    }
 }

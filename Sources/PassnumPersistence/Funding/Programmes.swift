@@ -2,7 +2,7 @@ import Foundation
 import PassnumDomain
 import SQLKit
 
-public struct Programme: Sendable {
+public struct Programme: Sendable, Equatable {
     public let id: ProgrammeID
     public let funder: FunderID
     public let terms: ProgrammeTerms
@@ -28,7 +28,9 @@ extension Store {
                   \(bind: terms.minChecksPerBeneficiary.map(Int64.init)), \(bind: terms.maxChecksPerBeneficiary.map(Int64.init)),
                   \(bind: now), \(bind: terms.bookletText.trimmingCharacters(in: .whitespacesAndNewlines)))
                 """)
-            try await tx.insertShares(terms.shares, programme: id)
+            try await tx.insertShares(terms.shares, programme: ProgrammeID(id))
+            // Places that declared no category show those of their funders' open programmes.
+            try await tx.refreshPublicPlaces(ofFunder: funder, at: Date(millis: now))
             return ProgrammeID(id)
         }
     }
@@ -37,6 +39,7 @@ extension Store {
     /// under the terms they were ordered with.
     public func updateProgramme(_ id: ProgrammeID, of funder: FunderID, terms: ProgrammeTerms) async throws {
         try terms.validate()
+        let now = clock.now
         try await transaction { tx in
             let programme = try await tx.programme(id, lock: true)
             guard programme.funder == funder else { throw DomainError.notFound("programme \(id)") }
@@ -57,7 +60,8 @@ extension Store {
                 WHERE id = \(bind: id.rawValue)
                 """).run()
             try await tx.sql.raw("DELETE FROM programme_shares WHERE programme_id = \(bind: id.rawValue)").run()
-            try await tx.insertShares(terms.shares, programme: id.rawValue)
+            try await tx.insertShares(terms.shares, programme: id)
+            try await tx.refreshPublicPlaces(ofFunder: funder, at: now)
         }
     }
 
@@ -124,11 +128,11 @@ enum ProgrammeColumns {
 }
 
 extension Transaction {
-    func insertShares(_ shares: [CoFundingShare], programme: Int64) async throws {
+    func insertShares(_ shares: [CoFundingShare], programme: ProgrammeID) async throws {
         for (position, share) in shares.enumerated() {
             try await sql.raw("""
                 INSERT INTO programme_shares (programme_id, position, cofunder, basis_points)
-                VALUES (\(bind: programme), \(bind: Int64(position)), \(bind: share.cofunder), \(bind: Int64(share.basisPoints)))
+                VALUES (\(bind: programme.rawValue), \(bind: Int64(position)), \(bind: share.cofunder), \(bind: Int64(share.basisPoints)))
                 """).run()
         }
     }

@@ -34,6 +34,10 @@ extension Transaction {
              FROM series
             """).run()
         try await sql.raw("UPDATE orders SET first_booklet_id = \(bind: firstBooklet) WHERE id = \(bind: order.id.rawValue)").run()
+        var tallies = TallyDeltas()
+        tallies.add(checks, TallyKey(programme: programme.id.rawValue, dimension: .state, code: CheckState.issued.rawValue))
+        tallies.add(booklets, TallyKey(programme: programme.id.rawValue, dimension: .bookletsIssued))
+        try await apply(tallies)
     }
 
     /// Advances a counter by `count` and returns its new value, the last number of the reserved block.

@@ -11,7 +11,7 @@ public struct PrintableOrder: Sendable {
 
 /// One booklet to print: its number and its checks in order.
 public struct PrintableBooklet: Sendable {
-    public let id: Int64
+    public let id: BookletID
     public let checks: [CheckSerial]
 }
 
@@ -40,16 +40,16 @@ extension Store {
         }
     }
 
-    /// The order's booklets after booklet `after`, at most `limit`, each with its checks: read page by page so that
+    /// The order's booklets after booklet `after` (from the first when nil), at most `limit`, each with its checks: read page by page so that
     /// printing a large order never holds it whole in memory.
-    public func printableBooklets(order: OrderID, after: Int64, limit: Int) async throws -> [PrintableBooklet] {
+    public func printableBooklets(order: OrderID, after: BookletID?, limit: Int) async throws -> [PrintableBooklet] {
         try await read { tx in
             try await tx.sql.raw("""
-                SELECT id, first_check_id, last_check_id FROM booklets WHERE order_id = \(bind: order.rawValue) AND id > \(bind: after)
+                SELECT id, first_check_id, last_check_id FROM booklets WHERE order_id = \(bind: order.rawValue) AND id > \(bind: after?.rawValue ?? 0)
                 ORDER BY id LIMIT \(bind: Int64(limit))
                 """).all().map { row in
                 let first = try row.int("first_check_id"), last = try row.int("last_check_id")
-                return PrintableBooklet(id: try row.int("id"), checks: (first...last).compactMap { CheckSerial(number: $0) })
+                return PrintableBooklet(id: try row.id("id"), checks: (first...last).compactMap { CheckSerial(number: $0) })
             }
         }
     }

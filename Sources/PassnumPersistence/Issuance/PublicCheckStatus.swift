@@ -4,7 +4,7 @@ import SQLKit
 
 // What the public check page shows to anyone holding a check.
 
-public struct PublicCheckStatus: Sendable {
+public struct PublicCheckStatus: Sendable, Equatable {
     public let state: CheckState
     public let faceValue: Money
     public let funderName: String

@@ -3,8 +3,8 @@ import PassnumDomain
 import SQLKit
 
 extension Store {
-    /// Checks the five invariants of DESIGN.md over the whole database with aggregate queries, and the journal's
-    /// chain of hashes. Returns the first violation of each, in order; empty when everything holds.
+    /// Checks the five invariants of DESIGN.md over the whole database with aggregate queries, the journal's chain of
+    /// hashes and the maintained counters (`verifyTallies`). Returns the first violation of each, in order; empty when everything holds.
     ///
     /// Every query reads the same snapshot (one read-only REPEATABLE READ transaction on PostgreSQL, one read
     /// transaction on SQLite): a validation committed between two queries would otherwise be half seen and reported as
@@ -13,7 +13,8 @@ extension Store {
         try await snapshot { tx in
             var violations: [InvariantViolation] = []
             for check in [Transaction.verifyBalanced, Transaction.verifyProgrammes, Transaction.verifyPlaces,
-                          Transaction.verifyFunders, Transaction.verifyRedeemedOnce, Transaction.verifyChain] {
+                          Transaction.verifyFunders, Transaction.verifyRedeemedOnce, Transaction.verifyChain,
+                          Transaction.verifyTallies] {
                 if let violation = try await check(tx)() { violations.append(violation) }
             }
             return violations
@@ -94,13 +95,14 @@ extension Transaction {
         }
         // Money held for a programme = face value of its checks not redeemed nor expired (outstanding or
         // voided) + orders paid and not yet fulfilled.
+        // Grouped once, then joined: a count per programme in a subquery would scan `checks` once per programme.
         let expected = try await integers("""
-            SELECT p.id AS k,
-              CAST(p.face_value_cents * (SELECT COUNT(*) FROM checks c WHERE c.programme_id = p.id
-                AND c.state IN (\(binds: CheckState.heldByProgramme.binds)))
-              + (SELECT COALESCE(SUM(o.face_total_cents), 0) FROM orders o WHERE o.programme_id = p.id AND o.state = \(bind: OrderState.paid.rawValue))
-              AS BIGINT) AS v
+            SELECT p.id AS k, CAST(p.face_value_cents * COALESCE(h.n, 0) + COALESCE(unfulfilled.v, 0) AS BIGINT) AS v
             FROM programmes p
+            LEFT JOIN (SELECT c.programme_id, COUNT(*) AS n FROM checks c WHERE c.state IN (\(binds: CheckState.heldByProgramme.binds))
+              GROUP BY c.programme_id) h ON h.programme_id = p.id
+            LEFT JOIN (SELECT o.programme_id, SUM(o.face_total_cents) AS v FROM orders o WHERE o.state = \(bind: OrderState.paid.rawValue)
+              GROUP BY o.programme_id) unfulfilled ON unfulfilled.programme_id = p.id
             """)
         let held = try await integers("""
             SELECT programme_id AS k, CAST(SUM(credit_cents) - SUM(debit_cents) AS BIGINT) AS v
@@ -141,11 +143,13 @@ extension Transaction {
                     """)
             }
         }
+        // Grouped once, then joined: a sum per payout in a subquery would read the paid checks once per payout.
         if let row = try await sql.raw("""
-            SELECT po.id FROM payouts po WHERE po.amount_cents <> (
-              SELECT COALESCE(SUM(p.face_value_cents), 0) FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE c.payout_id = po.id)
-              - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a WHERE a.payout_id = po.id)
-              OR po.amount_cents < 0
+            SELECT po.id FROM payouts po
+            LEFT JOIN (SELECT c.payout_id, SUM(p.face_value_cents) AS v FROM checks c JOIN programmes p ON p.id = c.programme_id
+              WHERE c.payout_id IS NOT NULL GROUP BY c.payout_id) pc ON pc.payout_id = po.id
+            LEFT JOIN (SELECT a.payout_id, SUM(a.amount_cents) AS v FROM deduction_applications a GROUP BY a.payout_id) pd ON pd.payout_id = po.id
+            WHERE po.amount_cents <> COALESCE(pc.v, 0) - COALESCE(pd.v, 0) OR po.amount_cents < 0
             ORDER BY po.id LIMIT 1
             """).first() {
             return InvariantViolation(.placePayable, "payout \(try row.int("id")) does not transfer its checks' value less its deductions")

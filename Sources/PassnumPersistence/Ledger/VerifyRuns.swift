@@ -3,8 +3,8 @@ import PassnumDomain
 import SQLKit
 
 /// One run of `verify`, as recorded in `verify_runs`: when, by whom, and what it found.
-public struct VerifyRun: Sendable {
-    public let id: Int64
+public struct VerifyRun: Sendable, Equatable {
+    public let id: VerifyRunID
     public let startedAt: Date
     public let finishedAt: Date
     /// Who ran it: an operator's e-mail address, `cli` or `scheduler`.
@@ -24,10 +24,10 @@ extension Store {
         let text = Self.violationsText(violations)
         let outcome = violations.isEmpty ? "ok" : "violation"
         let id = try await transaction { tx in
-            try await tx.insertReturningID("""
+            VerifyRunID(try await tx.insertReturningID("""
                 INSERT INTO verify_runs (started_at, finished_at, outcome, violations, actor)
                 VALUES (\(bind: started.millis), \(bind: finished.millis), \(bind: outcome), \(bind: text), \(bind: actor.name))
-                """)
+                """))
         }
         return VerifyRun(id: id, startedAt: Date(millis: started.millis), finishedAt: Date(millis: finished.millis),
                          actor: actor.name, violations: violations)
@@ -40,7 +40,7 @@ extension Store {
                 SELECT id, started_at, finished_at, violations, actor FROM verify_runs ORDER BY id DESC LIMIT 1
                 """).first()
             else { return nil }
-            return VerifyRun(id: try row.int("id"), startedAt: Date(millis: try row.int("started_at")),
+            return VerifyRun(id: try row.id("id"), startedAt: Date(millis: try row.int("started_at")),
                              finishedAt: Date(millis: try row.int("finished_at")), actor: try row.string("actor"),
                              violations: Self.violations(from: try row.string("violations")))
         }

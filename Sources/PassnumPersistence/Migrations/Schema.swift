@@ -372,6 +372,76 @@ enum Schema {
               outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'violation')), violations TEXT NOT NULL, actor TEXT NOT NULL)
             """,
         ]),
+        // A funder's stock in booklet order: allocation takes the lowest-numbered booklets without sorting the stock.
+        Migration(version: 54, name: "index the booklets in stock", statements: [
+            "CREATE INDEX booklets_in_stock ON booklets (programme_id, id) WHERE prescriber_id IS NULL",
+        ]),
+        // When the public index (below) last changed: the open data's ETag and Last-Modified. One row, written by the
+        // transaction that changes the index.
+        Migration(version: 55, name: "create public_places_version", statements: [
+            "CREATE TABLE public_places_version (id BIGINT PRIMARY KEY, version BIGINT NOT NULL, changed_at BIGINT NOT NULL)",
+        ]),
+        // The public search index: what the finder, the places API and the open data show, one row per public place and
+        // one per site, rebuilt for a place in the transaction that changes it (Places/PublicIndex.swift). Names and
+        // communes are kept as keys of lower-case ASCII letters and digits, so that a prefix is a range on an index.
+        // x, y, z: the site on the unit sphere in integer units of 10⁻⁸, to sort by distance with integer arithmetic only.
+        Migration(version: 56, name: "create the public places index", statements: [
+            """
+            CREATE TABLE public_places (place_id BIGINT PRIMARY KEY REFERENCES places (id), listed BIGINT NOT NULL, name TEXT NOT NULL,
+              name_key TEXT NOT NULL, category_mask BIGINT NOT NULL, programme_categories BIGINT NOT NULL, card TEXT NOT NULL,
+              fingerprint TEXT NOT NULL)
+            """,
+            "CREATE INDEX public_places_by_name ON public_places (listed, name_key, place_id)",
+            """
+            CREATE TABLE public_sites (place_id BIGINT NOT NULL REFERENCES public_places (place_id), position BIGINT NOT NULL,
+              name TEXT NOT NULL, address TEXT NOT NULL, postcode TEXT NOT NULL, commune_code TEXT, commune_name TEXT NOT NULL,
+              commune_key TEXT NOT NULL, departement TEXT NOT NULL, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION,
+              x BIGINT, y BIGINT, z BIGINT, access TEXT, open_data TEXT, PRIMARY KEY (place_id, position))
+            """,
+            "CREATE INDEX public_sites_postcode ON public_sites (postcode)",
+            "CREATE INDEX public_sites_commune_code ON public_sites (commune_code)",
+            "CREATE INDEX public_sites_commune_key ON public_sites (commune_key)",
+            "CREATE INDEX public_sites_departement ON public_sites (departement)",
+        ], backfill: PublicIndexMigration.build),
+        // How many of a booklet's checks are validated, kept by the operations that validate, undo and reverse: the row's
+        // lock tells exactly one of two concurrent validations that the booklet starts (the dashboard counts started
+        // booklets). Filled here for the booklets already started.
+        Migration(version: 57, name: "add validated_checks to booklets", statements: [
+            "ALTER TABLE booklets ADD COLUMN validated_checks BIGINT NOT NULL DEFAULT 0",
+            """
+            UPDATE booklets SET validated_checks = (SELECT COUNT(*) FROM checks c
+              WHERE c.id BETWEEN booklets.first_check_id AND booklets.last_check_id AND c.state IN ('redeemed', 'paid'))
+            WHERE id IN (SELECT booklet_id FROM checks WHERE state IN ('redeemed', 'paid'))
+            """,
+        ]),
+        // Counters the dashboards and the overview read instead of scanning checks, kept in the transaction of each
+        // operation that changes them and spread over the journal's lanes (see Reporting/Tallies.swift); `verify`
+        // recomputes them. Filled here from the rows (months are Paris months: computed in Swift).
+        Migration(version: 58, name: "create tallies", statements: [
+            """
+            CREATE TABLE tallies (dimension TEXT NOT NULL, programme_id BIGINT NOT NULL, ref BIGINT NOT NULL, code TEXT NOT NULL,
+              lane BIGINT NOT NULL, checks BIGINT NOT NULL, PRIMARY KEY (dimension, programme_id, ref, code, lane))
+            """,
+        ], backfill: { tx in try await tx.refillTallies() }),
+        // The listings page by keyset (Database/Paging.swift): each page is a range of one of these indexes, in the
+        // listing's order, so any page costs what the first does. The place's validations gain the id as a tie-break
+        // (the new index replaces the old one, a prefix of it).
+        Migration(version: 59, name: "index the listings' keyset orders", statements: [
+            "CREATE INDEX places_by_name ON places (name, id)",
+            "CREATE INDEX places_by_state ON places (state, name, id)",
+            "CREATE INDEX redemptions_place_page ON redemptions (place_id, redeemed_at, id)",
+            "DROP INDEX redemptions_place",
+            "CREATE INDEX invoices_funder_page ON invoices (funder_id, id)",
+            "CREATE INDEX invoices_place_page ON invoices (place_id, id)",
+            "CREATE INDEX beneficiaries_by_name ON beneficiaries (prescriber_id, last_name, first_name, id)",
+            "CREATE INDEX booklets_prescriber ON booklets (prescriber_id, id) WHERE prescriber_id IS NOT NULL",
+            "CREATE INDEX affiliations_funder ON affiliations (funder_id, place_id)",
+        ]),
+        // A payout's checks (its statement, the run's per-payout check, verify's recount of each payout) by index, not by
+        // a scan of every check; in the statement's order. Only paid checks have a payout, so the index stays small.
+        Migration(version: 60, name: "index the checks of each payout", statements: [
+            "CREATE INDEX checks_payout ON checks (payout_id, redeemed_at, id) WHERE payout_id IS NOT NULL",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

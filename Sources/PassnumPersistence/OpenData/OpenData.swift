@@ -45,16 +45,37 @@ public enum OpenData {
 
     /// CSV as the standard publishes it: UTF-8, comma-separated, every field quoted, header first.
     public static func csv(_ records: [Record]) -> String {
-        func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let lines = [fields.map(quoted).joined(separator: ",")] + records.map { record in fields.map { quoted(record[$0] ?? "") }.joined(separator: ",") }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        csvHeader + csvLines(records)
     }
+
+    public static var csvHeader: String { fields.map(quoted).joined(separator: ",") + "\r\n" }
+
+    /// Lines of `csv` without the header: the CSV is written a page at a time.
+    public static func csvLines(_ records: [Record]) -> String {
+        records.map { record in fields.map { quoted(record[$0] ?? "") }.joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    private static func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     /// JSON: an array of objects with the standard's field names, empty fields left out.
     public static func json(_ records: [Record]) throws -> Data {
+        Data((jsonOpening + (try jsonElements(records, first: true)) + jsonClosing).utf8)
+    }
+
+    /// The pieces of `json`, to write it a page at a time: the same bytes as the whole array pretty-printed at once.
+    public static let jsonOpening = "[\n"
+    public static let jsonClosing = "\n]"
+
+    public static func jsonElements(_ records: [Record], first: Bool) throws -> String {
         let encoder = JSONEncoder.sorted
         encoder.outputFormatting.insert(.prettyPrinted)
-        return try encoder.encode(records.map { $0.filter { !$0.value.isEmpty } })
+        var text = ""
+        for (index, record) in records.enumerated() {
+            let object = String(decoding: try encoder.encode(record.filter { !$0.value.isEmpty }), as: UTF8.self)
+            if !(first && index == 0) { text += ",\n" }
+            text += object.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        }
+        return text
     }
 
     public struct ParseError: Error, CustomStringConvertible {
@@ -74,6 +95,54 @@ public enum OpenData {
     }
 }
 
+extension OpenData {
+    /// A site's record in the standard. Imported sites keep their record as it came; sites from an application are
+    /// described here.
+    static func record(site: PublicEntry.Site, id siteID: PlaceSiteID, stored: String, pivot: String, organisation: ApplicationData.Organisation?,
+                       services: ApplicationData.Services?, hours: ApplicationData.Hours?, updated: String) -> Record {
+        var record = (try? JSONDecoder().decode(Record.self, from: Data(stored.utf8))) ?? [:]
+        let imported = !record.isEmpty
+        if record["id", default: ""].isEmpty { record["id"] = "passnum-lieu-\(siteID)" }
+        record["pivot"] = pivot
+        record["nom"] = site.name
+        record["commune"] = site.communeName
+        record["code_postal"] = site.postcode
+        record["code_insee"] = site.communeCode ?? ""
+        record["adresse"] = site.address
+        if let latitude = site.latitude { record["latitude"] = Store.coordinate(latitude) }
+        if let longitude = site.longitude { record["longitude"] = Store.coordinate(longitude) }
+        if let organisation {
+            record["telephone"] = organisation.phone ?? ""
+            record["courriels"] = organisation.email ?? ""
+            record["site_web"] = organisation.website ?? ""
+            record["presentation_resume"] = organisation.summary ?? ""
+        }
+        if let services {
+            record["services"] = services.categories.map(\.rawValue).joined(separator: "|")
+            record["prise_en_charge_specifique"] = services.accessibility.joined(separator: "|")
+        }
+        if let hours { record["horaires"] = hours.openingHours }
+        if record["date_maj", default: ""].isEmpty { record["date_maj"] = updated }
+        if !imported { record["source"] = "passnum" }
+        let detail = record["presentation_detail", default: ""]
+        if !detail.contains(passNumeriqueSentence) {
+            record["presentation_detail"] = detail.isEmpty ? passNumeriqueSentence : detail + " " + passNumeriqueSentence
+        }
+        return record.filter { fields.contains($0.key) }
+    }
+}
+
+/// A page of the open data and where the next one starts.
+public struct OpenDataPage: Sendable {
+    public struct Position: Sendable, Equatable {
+        let place: PlaceID
+        let site: Int64
+    }
+
+    public let records: [OpenData.Record]
+    public let next: Position?
+}
+
 public struct ImportReport: Sendable {
     /// Lines refused, with their reasons. When not empty, nothing was imported.
     public var rejected: [(line: Int, reasons: [String])] = []
@@ -82,60 +151,38 @@ public struct ImportReport: Sendable {
 }
 
 extension Store {
-    /// Every site of every qualified place, as records of the standard.
+    /// Every site of every qualified place with a SIRET, as records of the standard, from the public index. For
+    /// small uses and tests: the web answers stream `openDataPage`s.
     public func openDataRecords() async throws -> [OpenData.Record] {
-        try await read { tx in
-            let places = try await tx.sql.raw("""
-                SELECT id, name, siret, updated_at FROM places WHERE state = \(bind: PlaceState.qualified.rawValue) AND siret IS NOT NULL ORDER BY id
+        var records: [OpenData.Record] = []
+        var after: OpenDataPage.Position?
+        repeat {
+            let page = try await openDataPage(after: after)
+            records += page.records
+            after = page.next
+        } while after != nil
+        return records
+    }
+
+    /// One page of the open data, in place then site order.
+    public func openDataPage(after position: OpenDataPage.Position? = nil, limit: Int = 500) async throws -> OpenDataPage {
+        let limit = min(max(limit, 1), 5000)
+        let after: SQLQueryString = position.map { " AND (place_id, position) > (\(bind: $0.place.rawValue), \(bind: $0.site))" } ?? ""
+        let rows = try await read { tx in
+            try await tx.sql.raw("""
+                SELECT place_id, position, open_data FROM public_sites WHERE open_data IS NOT NULL\(after)
+                ORDER BY place_id, position LIMIT \(bind: Int64(limit))
                 """).all()
-            var records: [OpenData.Record] = []
-            for place in places {
-                let id = PlaceID(try place.int("id"))
-                let application = PlaceApplication(place: id, name: try place.string("name"), state: .qualified,
-                                                   steps: try await tx.applicationSteps(of: id), documents: [])
-                let organisation = application.decode(ApplicationData.Organisation.self, .organisation)
-                let services = application.decode(ApplicationData.Services.self, .services)
-                let hours = application.decode(ApplicationData.Hours.self, .hours)
-                let updated = CivilDate(Date(millis: try place.int("updated_at"))).description
-                for site in try await tx.sql.raw("""
-                    SELECT id, name, address, postcode, commune_code, commune_name, latitude, longitude, open_data
-                    FROM place_sites WHERE place_id = \(bind: id.rawValue) ORDER BY position
-                    """).all() {
-                    var record = (try? JSONDecoder().decode(OpenData.Record.self, from: Data(try site.string("open_data").utf8))) ?? [:]
-                    // Imported sites keep their record as it came; sites from an application are described here.
-                    let imported = !record.isEmpty
-                    let siteID = try site.int("id")
-                    if record["id", default: ""].isEmpty { record["id"] = "passnum-lieu-\(siteID)" }
-                    record["pivot"] = try place.string("siret")
-                    record["nom"] = try site.string("name")
-                    record["commune"] = try site.string("commune_name")
-                    record["code_postal"] = try site.string("postcode")
-                    record["code_insee"] = try site.optionalString("commune_code") ?? ""
-                    record["adresse"] = try site.string("address")
-                    if let latitude = try site.decode(column: "latitude", as: Double?.self) { record["latitude"] = Self.coordinate(latitude) }
-                    if let longitude = try site.decode(column: "longitude", as: Double?.self) { record["longitude"] = Self.coordinate(longitude) }
-                    if let organisation {
-                        record["telephone"] = organisation.phone ?? ""
-                        record["courriels"] = organisation.email ?? ""
-                        record["site_web"] = organisation.website ?? ""
-                        record["presentation_resume"] = organisation.summary ?? ""
-                    }
-                    if let services {
-                        record["services"] = services.categories.map(\.rawValue).joined(separator: "|")
-                        record["prise_en_charge_specifique"] = services.accessibility.joined(separator: "|")
-                    }
-                    if let hours { record["horaires"] = hours.openingHours }
-                    if record["date_maj", default: ""].isEmpty { record["date_maj"] = updated }
-                    if !imported { record["source"] = "passnum" }
-                    let detail = record["presentation_detail", default: ""]
-                    if !detail.contains(OpenData.passNumeriqueSentence) {
-                        record["presentation_detail"] = detail.isEmpty ? OpenData.passNumeriqueSentence : detail + " " + OpenData.passNumeriqueSentence
-                    }
-                    records.append(record.filter { OpenData.fields.contains($0.key) })
-                }
-            }
-            return records
         }
+        var records: [OpenData.Record] = []
+        for row in rows {
+            guard let record = try? JSONDecoder().decode(OpenData.Record.self, from: Data(try row.string("open_data").utf8)) else {
+                throw CorruptValue(column: "public_sites.open_data")
+            }
+            records.append(record)
+        }
+        let next = try rows.count == limit ? rows.last.map { OpenDataPage.Position(place: PlaceID(try $0.int("place_id")), site: try $0.int("position")) } : nil
+        return OpenDataPage(records: records, next: next)
     }
 
     /// Shortest text that reads back as the same Double ("43.52609", not "43.526090000000003").
@@ -169,6 +216,7 @@ extension Store {
         let now = clock.now.millis
         let groups = byPivot.sorted(by: { $0.value[0].line < $1.value[0].line })
         try await transaction { tx in
+            var imported: [PlaceID] = []
             for (pivot, group) in groups {
                 let first = group[0].record
                 let place = PlaceID(try await tx.insertReturningID("""
@@ -186,7 +234,9 @@ extension Store {
                                          latitude: entry.record["latitude"].flatMap(Double.init), longitude: entry.record["longitude"].flatMap(Double.init))
                 }
                 try await tx.replaceSites(sites, place: place, records: group.map(\.record))
+                imported.append(place)
             }
+            try await tx.refreshPublicPlaces(imported, at: Date(millis: now))
         }
         report.places = groups.count
         report.sites = records.count

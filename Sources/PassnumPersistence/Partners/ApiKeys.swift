@@ -4,7 +4,7 @@ import SQLKit
 
 /// A partner API key, as its organisation's managers see it (never the key itself, which is shown once).
 public struct ApiKey: Sendable, Equatable {
-    public let id: Int64
+    public let id: ApiKeyID
     public let name: String
     /// The key's first characters, to tell keys apart.
     public let prefix: String
@@ -25,18 +25,13 @@ extension Store {
         let name = try requiredText(name, field: .name, maximum: 80)
         let scopes = ApiScope.allCases.filter(scopes.contains)
         guard !scopes.isEmpty else { throw DomainError.invalid(field: .scopes, problem: .empty) }
-        guard let organisationID = organisation.id, scopes.allSatisfy(ApiScope.allowed(for: organisation.kind).contains) else {
+        guard let organisationID = organisation.storedID, scopes.allSatisfy(ApiScope.allowed(for: organisation.kind).contains) else {
             throw DomainError.invalid(field: .scopes, problem: .notAvailable)
         }
         let secret = "pn_" + Self.randomToken()
         let now = clock.now
         let key = try await transaction { tx in
-            switch organisation.kind {
-            case .funder: try await tx.requireFunder(FunderID(organisationID))
-            case .prescriber: try await tx.requirePrescriber(PrescriberID(organisationID))
-            case .place: _ = try await tx.placeState(PlaceID(organisationID))
-            case .operator: break
-            }
+            try await tx.requireOrganisation(organisation)
             let id = try await tx.insertReturningID("""
                 INSERT INTO api_keys (key_hash, prefix, name, organisation_kind, organisation_id, scopes, created_by, created_at)
                 VALUES (\(bind: Self.digest(secret)), \(bind: String(secret.prefix(10))), \(bind: name), \(bind: organisation.kind.rawValue),
@@ -52,7 +47,7 @@ extension Store {
     }
 
     public func apiKeys(of organisation: Organisation) async throws -> [ApiKey] {
-        guard let id = organisation.id else { return [] }
+        guard let id = organisation.storedID else { return [] }
         return try await read { tx in
             try await tx.sql.raw("""
                 SELECT * FROM api_keys WHERE organisation_kind = \(bind: organisation.kind.rawValue) AND organisation_id = \(bind: id) ORDER BY id DESC
@@ -61,12 +56,12 @@ extension Store {
     }
 
     /// Revokes a key of the organisation: it stops working at once. Journaled.
-    public func revokeApiKey(_ id: Int64, of organisation: Organisation, actor: Actor) async throws {
+    public func revokeApiKey(_ id: ApiKeyID, of organisation: Organisation, actor: Actor) async throws {
         let now = clock.now
         try await transaction { tx in
             let revoked = try await tx.sql.raw("""
-                UPDATE api_keys SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND organisation_kind = \(bind: organisation.kind.rawValue)
-                  AND organisation_id = \(bind: organisation.id ?? -1) AND revoked_at IS NULL RETURNING id
+                UPDATE api_keys SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND organisation_kind = \(bind: organisation.kind.rawValue)
+                  AND organisation_id = \(bind: organisation.storedID ?? -1) AND revoked_at IS NULL RETURNING id
                 """).all()
             guard revoked.count == 1 else { throw DomainError.notFound("API key \(id)") }
             try await tx.post(.event(.apiKeyChanged, reference: "api_key:\(id)", reason: "revoked"), actor: actor, at: now)
@@ -107,9 +102,8 @@ extension Store {
     }
 
     static func apiKey(_ row: any SQLRow) throws -> ApiKey {
-        ApiKey(id: try row.int("id"), name: try row.string("name"), prefix: try row.string("prefix"),
-               organisation: Organisation(kind: try OrganisationKind(rawValue: try row.string("organisation_kind")).orThrow("api_keys.organisation_kind"),
-                                          id: try row.int("organisation_id")),
+        ApiKey(id: try row.id("id"), name: try row.string("name"), prefix: try row.string("prefix"),
+               organisation: try row.organisation(of: "api_keys"),
                scopes: try row.string("scopes").split(separator: " ").compactMap { ApiScope(rawValue: String($0)) },
                createdBy: try row.string("created_by"), createdAt: Date(millis: try row.int("created_at")),
                lastUsedAt: try row.optionalInt("last_used_at").map(Date.init(millis:)),

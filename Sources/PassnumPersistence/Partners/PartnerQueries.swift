@@ -4,7 +4,7 @@ import SQLKit
 
 /// One validation made at a place, for the partner API's list.
 public struct ValidationRecord: Sendable {
-    public let id: Int64
+    public let id: RedemptionID
     public let serial: CheckSerial
     public let validatedAt: Date
     public let category: ServiceCategory?
@@ -18,7 +18,7 @@ public struct ValidationRecord: Sendable {
 public struct CheckStateRecord: Sendable {
     public let serial: CheckSerial
     public let programme: ProgrammeID
-    public let booklet: Int64
+    public let booklet: BookletID
     public let state: CheckState
     public let distributedAt: Date?
     public let redeemedAt: Date?
@@ -35,40 +35,19 @@ public struct ProgrammeStatistics: Sendable {
 }
 
 extension Store {
-    /// A place's validations, newest first, `limit` after the cursor (a validation id from the previous page).
-    public func validations(at place: PlaceID, before cursor: Int64?, limit: Int) async throws -> [ValidationRecord] {
+    /// A funder's checks in serial order, a page at a time (no personal data: the partner API's export of states).
+    public func checkStates(of funder: FunderID, _ page: PageRequest) async throws -> Page<CheckStateRecord> {
         try await read { tx in
-            var query: SQLQueryString = """
-                SELECT r.id, r.check_id, r.redeemed_at, r.category, r.undone_at, c.state, p.face_value_cents
-                FROM redemptions r JOIN checks c ON c.id = r.check_id JOIN programmes p ON p.id = c.programme_id
-                WHERE r.place_id = \(bind: place.rawValue)
-                """
-            if let cursor { query = query + " AND r.id < \(bind: cursor)" }
-            return try await tx.sql.raw(query + " ORDER BY r.id DESC LIMIT \(bind: Int64(limit))").all().compactMap { row in
-                guard let serial = CheckSerial(number: try row.int("check_id")), let state = CheckState(rawValue: try row.string("state")) else { return nil }
-                return ValidationRecord(id: try row.int("id"), serial: serial, validatedAt: Date(millis: try row.int("redeemed_at")),
-                                        category: try row.optionalString("category").flatMap(ServiceCategory.init(code:)),
-                                        amount: Money(cents: try row.int("face_value_cents")), cancelled: try row.optionalInt("undone_at") != nil,
-                                        checkState: state)
-            }
-        }
-    }
-
-    /// A funder's checks in serial order, `limit` after the cursor (a serial's sequence number from the previous page).
-    public func checkStates(of funder: FunderID, after cursor: Int64?, limit: Int) async throws -> [CheckStateRecord] {
-        try await read { tx in
-            // Per programme, so that the primary key drives the scan and the page stops at `limit`.
-            var query: SQLQueryString = """
+            // By programme, so that the primary key drives the scan and the page stops at the limit.
+            try await tx.page("""
                 SELECT c.id, c.programme_id, c.booklet_id, c.state, c.distributed_at, c.redeemed_at, c.place_id
                 FROM checks c WHERE c.programme_id IN (SELECT id FROM programmes WHERE funder_id = \(bind: funder.rawValue))
-                """
-            if let cursor { query = query + " AND c.id > \(bind: cursor)" }
-            return try await tx.sql.raw(query + " ORDER BY c.id LIMIT \(bind: Int64(limit))").all().compactMap { row in
+                """, keyset: Keyset(.checkStates, id: "c.id", descending: false), page) { row in
                 guard let serial = CheckSerial(number: try row.int("id")), let state = CheckState(rawValue: try row.string("state")) else { return nil }
-                return CheckStateRecord(serial: serial, programme: ProgrammeID(try row.int("programme_id")), booklet: try row.int("booklet_id"),
+                return CheckStateRecord(serial: serial, programme: try row.id("programme_id"), booklet: try row.id("booklet_id"),
                                         state: state, distributedAt: try row.optionalInt("distributed_at").map(Date.init(millis:)),
                                         redeemedAt: try row.optionalInt("redeemed_at").map(Date.init(millis:)),
-                                        place: try row.optionalInt("place_id").map(PlaceID.init))
+                                        place: try row.optionalID("place_id"))
             }
         }
     }

@@ -5,7 +5,7 @@ import SQLKit
 /// One proposed change of a place's bank details and what became of it. The full IBANs stay here (operator and
 /// place only); the journal gets them masked.
 public struct BankDetailsChange: Sendable, Equatable {
-    public let id: Int64
+    public let id: BankDetailsChangeID
     public let place: PlaceID
     public let holder: String
     public let iban: String
@@ -42,7 +42,7 @@ extension Store {
     /// proposed it; a rejection needs a reason. Verified details are what the next payouts pay. Returns the change
     /// as decided.
     @discardableResult
-    public func decideBankDetails(change id: Int64, verify: Bool, reason: String?, actor: Actor) async throws -> BankDetailsChange {
+    public func decideBankDetails(change id: BankDetailsChangeID, verify: Bool, reason: String?, actor: Actor) async throws -> BankDetailsChange {
         let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         if let reason, reason.count > 500 { throw DomainError.invalid(field: .reason, problem: .tooLong(max: 500)) }
         if !verify, reason == nil { throw DomainError.invalid(field: .reason, problem: .empty) }
@@ -51,7 +51,7 @@ extension Store {
             // The change's place row orders this with its payout runs and proposals (a run pays either the old or the
             // new details, whole), so the change is read once, after the lock: its state cannot move under us.
             try await tx.lockPlace(ofBankChange: id)
-            guard let change = try await tx.sql.raw("SELECT * FROM bank_detail_changes WHERE id = \(bind: id)").first()
+            guard let change = try await tx.sql.raw("SELECT * FROM bank_detail_changes WHERE id = \(bind: id.rawValue)").first()
                 .map(BankDetailsChange.init(row:)) else {
                 throw DomainError.notFound("bank details change \(id)")
             }
@@ -67,7 +67,7 @@ extension Store {
             let moved = try await tx.sql.raw("""
                 UPDATE bank_detail_changes SET state = \(bind: target.rawValue), decided_by = \(bind: actor.name), decided_at = \(bind: now.millis),
                   decision_reason = \(bind: reason)
-                WHERE id = \(bind: change.id) AND state IN (\(binds: Transition(to: target).from.binds)) RETURNING id
+                WHERE id = \(bind: change.id.rawValue) AND state IN (\(binds: Transition(to: target).from.binds)) RETURNING id
                 """).all()
             // Cannot happen while every writer of changes locks the place first; refused rather than journaled twice.
             guard moved.count == 1 else {
@@ -89,9 +89,9 @@ extension Store {
     }
 
     /// One change, whatever its place (for the operator, who sees every place).
-    public func bankDetailsChange(_ id: Int64) async throws -> BankDetailsChange? {
+    public func bankDetailsChange(_ id: BankDetailsChangeID) async throws -> BankDetailsChange? {
         try await read { tx in
-            try await tx.sql.raw("SELECT * FROM bank_detail_changes WHERE id = \(bind: id)").first().map(BankDetailsChange.init(row:))
+            try await tx.sql.raw("SELECT * FROM bank_detail_changes WHERE id = \(bind: id.rawValue)").first().map(BankDetailsChange.init(row:))
         }
     }
 
@@ -136,12 +136,12 @@ extension Transaction {
               decision_reason = 'replaced by a newer proposal'
             WHERE place_id = \(bind: place.rawValue) AND state = \(bind: BankDetailsReview.State.pending.rawValue)
             """).run()
-        let id = try await insertReturningID("""
+        let id = BankDetailsChangeID(try await insertReturningID("""
             INSERT INTO bank_detail_changes (place_id, holder, iban, bic, previous_iban, reason, proposed_by, proposer_kind, proposed_at, state)
             VALUES (\(bind: place.rawValue), \(bind: holder), \(bind: iban), \(bind: bic), \(bind: previous?.iban), \(bind: reason),
               \(bind: actor.name), \(bind: organisation.kind.rawValue), \(bind: now.millis),
               \(bind: BankDetailsReview.State.pending.rawValue))
-            """)
+            """))
         guard let change = try await bankDetailsChanges(of: place, id: id).first else { throw DomainError.notFound("bank details change \(id)") }
         // The replaced change leaves the queue by a decision of its own in the journal: who dropped it, for which.
         for old in replaced {
@@ -154,17 +154,17 @@ extension Transaction {
         return change
     }
 
-    func bankDetailsChanges(of place: PlaceID, id: Int64? = nil, state: BankDetailsReview.State? = nil) async throws -> [BankDetailsChange] {
+    func bankDetailsChanges(of place: PlaceID, id: BankDetailsChangeID? = nil, state: BankDetailsReview.State? = nil) async throws -> [BankDetailsChange] {
         var query: SQLQueryString = "SELECT * FROM bank_detail_changes WHERE place_id = \(bind: place.rawValue)"
-        if let id { query = query + " AND id = \(bind: id)" }
+        if let id { query = query + " AND id = \(bind: id.rawValue)" }
         if let state { query = query + " AND state = \(bind: state.rawValue)" }
         return try await sql.raw(query + " ORDER BY id DESC").all().map(BankDetailsChange.init(row:))
     }
 
     /// Locks the row of the place a change belongs to, as `placeState(_:lock:)` does (the place id of a change never
     /// changes, so reading it before the lock is safe). Throws `notFound` when the change does not exist.
-    func lockPlace(ofBankChange id: Int64) async throws {
-        let query: SQLQueryString = "SELECT id FROM places WHERE id = (SELECT place_id FROM bank_detail_changes WHERE id = \(bind: id))"
+    func lockPlace(ofBankChange id: BankDetailsChangeID) async throws {
+        let query: SQLQueryString = "SELECT id FROM places WHERE id = (SELECT place_id FROM bank_detail_changes WHERE id = \(bind: id.rawValue))"
         guard try await sql.raw(kind == .postgres ? query + " FOR NO KEY UPDATE" : query).first() != nil else {
             throw DomainError.notFound("bank details change \(id)")
         }
@@ -180,6 +180,21 @@ extension Transaction {
     func bankDetails(of place: PlaceID) async throws -> ApplicationData.Bank? {
         try await verifiedBankDetailsChange(of: place)?.bank
     }
+
+    /// The details each of the places `places` (a query of place ids) is paid to, as `bankDetails(of:)` for each, in one
+    /// query; a place without verified details is absent.
+    func verifiedBankDetails(ofPlacesIn places: SQLQueryString) async throws -> [PlaceID: ApplicationData.Bank] {
+        var banks: [PlaceID: ApplicationData.Bank] = [:]
+        for row in try await sql.raw("""
+            SELECT b.* FROM bank_detail_changes b WHERE b.id IN (
+              SELECT MAX(v.id) FROM bank_detail_changes v WHERE v.place_id IN (\(places))
+                AND v.state = \(bind: BankDetailsReview.State.verified.rawValue) GROUP BY v.place_id)
+            """).all() {
+            let change = try BankDetailsChange(row: row)
+            banks[change.place] = change.bank
+        }
+        return banks
+    }
 }
 
 extension BankDetailsChange {
@@ -188,7 +203,7 @@ extension BankDetailsChange {
               let kind = OrganisationKind(rawValue: try row.string("proposer_kind")) else {
             throw CorruptValue(column: "bank_detail_changes.state")
         }
-        self.init(id: try row.int("id"), place: PlaceID(try row.int("place_id")), holder: try row.string("holder"), iban: try row.string("iban"),
+        self.init(id: try row.id("id"), place: try row.id("place_id"), holder: try row.string("holder"), iban: try row.string("iban"),
                   bic: try row.string("bic"), previousIBAN: try row.optionalString("previous_iban"), reason: try row.string("reason"),
                   proposedBy: try row.string("proposed_by"), proposerKind: kind, proposedAt: Date(millis: try row.int("proposed_at")),
                   state: state, decidedBy: try row.optionalString("decided_by"), decidedAt: try row.optionalInt("decided_at").map(Date.init(millis:)),

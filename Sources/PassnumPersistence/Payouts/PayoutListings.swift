@@ -5,8 +5,8 @@ import SQLKit
 // Read-only queries behind the pages. Each takes the organisation it is scoped to: a page can only ever
 // ask for its own organisation's rows.
 
-public struct PayoutRow: Sendable {
-    public let id: Int64
+public struct PayoutRow: Sendable, Equatable {
+    public let id: PayoutID
     public let period: String
     public let checks: Int
     /// What was transferred: the checks' value less any deduction.
@@ -18,7 +18,7 @@ public struct PayoutRow: Sendable {
 extension Store {
     /// What a payout run for `month` would pay each place, without paying anything: the checks' value, and what
     /// it still owes (deductions), which the run takes from it.
-    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow, checks: Int, amount: Money, owed: Money, hasBankDetails: Bool)] {
+    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow<PlaceTag>, checks: Int, amount: Money, owed: Money, hasBankDetails: Bool)] {
         try await read { tx in
             try await tx.sql.raw("""
                 SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount,
@@ -30,7 +30,7 @@ extension Store {
                 WHERE \(PayoutSQL.payable("c", in: month))
                 GROUP BY pl.id, pl.name ORDER BY pl.name
                 """).all().map {
-                (NamedRow(id: try $0.int("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount")),
+                (NamedRow(id: try $0.id("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount")),
                  Money(cents: try $0.int("owed")), try $0.int("bank") > 0)
             }
         }
@@ -46,13 +46,14 @@ extension Store {
         }
     }
 
-    public func payouts(of place: PlaceID) async throws -> [PayoutRow] {
+    /// A place's payouts, newest month first, a page at a time (on `payouts_place_page`).
+    public func payouts(of place: PlaceID, _ page: PageRequest = .first) async throws -> Page<PayoutRow> {
         try await read { tx in
-            try await tx.sql.raw("""
+            try await tx.page("""
                 SELECT po.id, po.period, po.checks, po.amount_cents, po.created_at, b.state FROM payouts po
-                LEFT JOIN payout_batches b ON b.id = po.batch_id WHERE po.place_id = \(bind: place.rawValue) ORDER BY po.period DESC, po.id DESC
-                """).all().map {
-                PayoutRow(id: try $0.int("id"), period: try $0.string("period"), checks: Int(try $0.int("checks")),
+                LEFT JOIN payout_batches b ON b.id = po.batch_id WHERE po.place_id = \(bind: place.rawValue)
+                """, keyset: Keyset(.payouts, sort: ["po.period"], keyColumns: ["period"], id: "po.id", descending: true), page) {
+                PayoutRow(id: try $0.id("id"), period: try $0.string("period"), checks: Int(try $0.int("checks")),
                           amount: Money(cents: try $0.int("amount_cents")), createdAt: Date(millis: try $0.int("created_at")),
                           state: try $0.optionalString("state").flatMap(PayoutBatch.State.init(rawValue:)) ?? .settled)
             }

@@ -2,7 +2,7 @@ import Foundation
 import PassnumDomain
 import SQLKit
 
-public struct PlaceApplication: Sendable {
+public struct PlaceApplication: Sendable, Equatable {
     public let place: PlaceID
     public let name: String
     public let state: PlaceState
@@ -17,15 +17,15 @@ public struct PlaceApplication: Sendable {
     }
 }
 
-public struct PlaceDocument: Sendable {
-    public let id: Int64
+public struct PlaceDocument: Sendable, Equatable {
+    public let id: PlaceDocumentID
     public let filename: String
     public let contentType: String
     public let size: Int
     public let path: String
 }
 
-public struct PlaceDecision: Sendable {
+public struct PlaceDecision: Sendable, Equatable {
     public let from: PlaceState
     public let to: PlaceState
     public let actor: String
@@ -35,7 +35,7 @@ public struct PlaceDecision: Sendable {
 
 extension Store {
     /// Sign-up of a new place: its manager's account and the place, in draft, together.
-    public func signUpPlace(email: String, name: String, passwordHash: String, placeName: String) async throws -> (user: Int64, place: PlaceID) {
+    public func signUpPlace(email: String, name: String, passwordHash: String, placeName: String) async throws -> (user: UserID, place: PlaceID) {
         let placeName = try requiredText(placeName, field: .placeName)
         let now = clock.now.millis
         let place = try await transaction { tx in
@@ -63,7 +63,7 @@ extension Store {
             let documents = try await tx.sql.raw("""
                 SELECT id, filename, content_type, size, path FROM place_documents WHERE place_id = \(bind: place.rawValue) ORDER BY id
                 """).all().map {
-                PlaceDocument(id: try $0.int("id"), filename: try $0.string("filename"), contentType: try $0.string("content_type"),
+                PlaceDocument(id: try $0.id("id"), filename: try $0.string("filename"), contentType: try $0.string("content_type"),
                               size: Int(try $0.int("size")), path: try $0.string("path"))
             }
             return PlaceApplication(place: place, name: try row.string("name"), state: try PlaceState(rawValue: try row.string("state")).orThrow("places.state"),
@@ -71,48 +71,64 @@ extension Store {
         }
     }
 
-    /// Submits one step of a draft application. A submitted step is locked. The bank step is also the place's first
-    /// bank details proposal, by `actor` (the place's manager): paid only once an operator admin verifies it.
-    public func submitStep<T: Encodable & Sendable>(_ step: ApplicationStep, _ data: T, place: PlaceID, actor: Actor? = nil) async throws {
-        let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
+    /// Submits one step of a draft application, once the domain's rules accept it (`validated()`: the first problem
+    /// is thrown as a `DomainError`; a form validates first to show them all). A submitted step is locked. The bank
+    /// step is also the place's first bank details proposal, by `actor` (the place's manager): paid only once an
+    /// operator admin verifies it.
+    public func submit(_ given: ApplicationSubmission, place: PlaceID, actor: Actor? = nil) async throws {
+        let submission: ApplicationSubmission
+        do {
+            submission = try given.validated()
+        } catch {
+            throw error.first.domainError
+        }
+        let step = submission.step
         let now = clock.now.millis
         try await transaction { tx in
             let state = try await tx.placeState(place, lock: true)
             guard state == .draft else {
                 throw DomainError.invalidTransition(entity: "application of place \(place)", from: state.rawValue, to: "changed")
             }
-            switch data {
-            case let organisation as ApplicationData.Organisation:
-                guard case .success(let siret) = Siret.check(organisation.siret) else {
-                    throw DomainError.invalid(field: .siret, problem: .malformed)
-                }
-                if try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: siret) AND id <> \(bind: place.rawValue)").first() != nil {
+            let data: any Encodable
+            switch submission {
+            case .organisation(let organisation):
+                if try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: organisation.siret) AND id <> \(bind: place.rawValue)").first() != nil {
                     throw DomainError.invalid(field: .siret, problem: .alreadyUsed)
                 }
                 try await tx.sql.raw("""
-                    UPDATE places SET name = \(bind: try requiredText(organisation.name, field: .name)), siret = \(bind: siret), updated_at = \(bind: now)
+                    UPDATE places SET name = \(bind: organisation.name), siret = \(bind: organisation.siret), updated_at = \(bind: now)
                     WHERE id = \(bind: place.rawValue)
                     """).run()
-            case let sites as [ApplicationData.Site]:
-                guard let first = sites.first else { throw DomainError.invalid(field: .sites, problem: .empty) }
-                guard let commune = CommuneCode(first.communeCode) else { throw DomainError.invalid(field: .sites, problem: .malformed) }
+                data = organisation
+            case .sites(let sites):
+                // Validated: at least one site, each with a commune code.
+                guard let first = sites.first, let commune = CommuneCode(first.communeCode) else { throw DomainError.invalid(field: .sites, problem: .malformed) }
                 try await tx.replaceSites(sites, place: place)
                 try await tx.sql.raw("""
                     UPDATE places SET commune = \(bind: commune.value), postcode = \(bind: first.postcode), updated_at = \(bind: now)
                     WHERE id = \(bind: place.rawValue)
                     """).run()
-            case is ApplicationData.Hours:
-                break
-            case let bank as ApplicationData.Bank:
+                data = sites
+            case .representative(let representative):
+                data = representative
+            case .eligibility(let answers):
+                // Validated: one answer per question, none missing.
+                data = ApplicationData.Eligibility(answers: answers.compactMap { $0 })
+            case .services(let services):
+                data = services
+            case .hours(let hours):
+                data = hours
+            case .bank(let bank):
                 _ = try await tx.proposeBankDetails(bank, place: place, reason: "bank step of the place's application",
                                                     actor: actor ?? Actor("place \(place)", organisation: .place(place)), at: Date(millis: now))
-            default:
-                if step == .documents {
-                    let count = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM place_documents WHERE place_id = \(bind: place.rawValue)")
-                        .first(decodingColumn: "n", as: Int64.self) ?? 0
-                    guard count > 0 else { throw DomainError.invalid(field: .documents, problem: .empty) }
-                }
+                data = bank
+            case .documents:
+                let count = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM place_documents WHERE place_id = \(bind: place.rawValue)")
+                    .first(decodingColumn: "n", as: Int64.self) ?? 0
+                guard count > 0 else { throw DomainError.invalid(field: .documents, problem: .empty) }
+                data = [String: String]()
             }
+            let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
             let stored = try await tx.sql.raw("""
                 INSERT INTO place_steps (place_id, step, data, submitted_at) VALUES (\(bind: place.rawValue), \(bind: step.rawValue), \(bind: json), \(bind: now))
                 ON CONFLICT (place_id, step) DO NOTHING RETURNING place_id
@@ -120,12 +136,13 @@ extension Store {
             guard !stored.isEmpty else {
                 throw DomainError.invalidTransition(entity: "step \(step.rawValue)", from: "submitted", to: "changed")
             }
+            try await tx.refreshPublicPlace(place, at: Date(millis: now))
         }
     }
 
     /// Keeps a supporting document in the data directory. Only PDF, PNG and JPEG, told from the content.
     @discardableResult
-    public func addDocument(place: PlaceID, filename: String, bytes: [UInt8]) async throws -> Int64 {
+    public func addDocument(place: PlaceID, filename: String, bytes: [UInt8]) async throws -> PlaceDocumentID {
         guard bytes.count <= SupportingDocument.maximumBytes else {
             throw DomainError.invalid(field: .document, problem: .fileTooLarge(megabytes: SupportingDocument.maximumBytes / 1024 / 1024))
         }
@@ -145,16 +162,16 @@ extension Store {
             guard state == .draft, !locked else {
                 throw DomainError.invalidTransition(entity: "documents of place \(place)", from: "submitted", to: "changed")
             }
-            return try await tx.insertReturningID("""
+            return PlaceDocumentID(try await tx.insertReturningID("""
                 INSERT INTO place_documents (place_id, filename, content_type, size, sha256, path, uploaded_at)
                 VALUES (\(bind: place.rawValue), \(bind: String(name)), \(bind: kind.contentType), \(bind: Int64(bytes.count)),
                   \(bind: digest), \(bind: relative), \(bind: now))
-                """)
+                """))
         }
     }
 
     /// The bytes of a place's document, for its reviewer or its own staff.
-    public func document(_ id: Int64, of place: PlaceID) async throws -> (document: PlaceDocument, bytes: Data)? {
+    public func document(_ id: PlaceDocumentID, of place: PlaceID) async throws -> (document: PlaceDocument, bytes: Data)? {
         guard let document = try await application(of: place).documents.first(where: { $0.id == id }) else { return nil }
         let data = try Data(contentsOf: configuration.dataDirectory.appendingPathComponent(document.path))
         return (document, data)

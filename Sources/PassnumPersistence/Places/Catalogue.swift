@@ -4,7 +4,7 @@ import SQLKit
 
 /// A service a place offers, paid fully or partly with checks.
 public struct PlaceService: Sendable, Equatable {
-    public let id: Int64
+    public let id: ServiceID
     public let category: ServiceCategory
     public let title: String
     public let description: String
@@ -15,7 +15,7 @@ public struct PlaceService: Sendable, Equatable {
 }
 
 public struct ServiceSession: Sendable, Equatable {
-    public let id: Int64
+    public let id: ServiceSessionID
     /// Local date and time, "YYYY-MM-DDTHH:MM".
     public let startsAt: String
     public let capacity: Int
@@ -39,7 +39,7 @@ public struct NewService: Sendable {
 
 extension Store {
     @discardableResult
-    public func addService(_ service: NewService, place: PlaceID) async throws -> Int64 {
+    public func addService(_ service: NewService, place: PlaceID) async throws -> ServiceID {
         let title = try requiredText(service.title, field: .title, maximum: 120)
         let description = try requiredText(service.description, field: .description, maximum: 2000)
         guard (5...1440).contains(service.durationMinutes) else {
@@ -49,26 +49,28 @@ extension Store {
         let now = clock.now.millis
         return try await transaction { tx in
             _ = try await tx.placeState(place)
-            return try await tx.insertReturningID("""
+            let id = ServiceID(try await tx.insertReturningID("""
                 INSERT INTO place_services (place_id, category, title, description, duration_minutes, price_checks, active, created_at)
                 VALUES (\(bind: place.rawValue), \(bind: service.category.code), \(bind: title), \(bind: description),
                   \(bind: Int64(service.durationMinutes)), \(bind: Int64(service.priceChecks)), 1, \(bind: now))
-                """)
+                """))
+            try await tx.refreshPublicPlace(place, at: Date(millis: now))
+            return id
         }
     }
 
     /// Adds a dated session with a capacity to one of the place's services.
     @discardableResult
-    public func addSession(service: Int64, place: PlaceID, startsAt: String, capacity: Int) async throws -> Int64 {
+    public func addSession(service: ServiceID, place: PlaceID, startsAt: String, capacity: Int) async throws -> ServiceSessionID {
         guard Self.isLocalDateTime(startsAt) else { throw DomainError.invalid(field: .startsAt, problem: .malformed) }
         guard (1...500).contains(capacity) else { throw DomainError.invalid(field: .capacity, problem: .outOfRange(min: 1, max: 500)) }
         return try await transaction { tx in
-            guard try await tx.sql.raw("SELECT id FROM place_services WHERE id = \(bind: service) AND place_id = \(bind: place.rawValue)").first() != nil else {
+            guard try await tx.sql.raw("SELECT id FROM place_services WHERE id = \(bind: service.rawValue) AND place_id = \(bind: place.rawValue)").first() != nil else {
                 throw DomainError.notFound("service \(service)")
             }
-            return try await tx.insertReturningID("""
-                INSERT INTO service_sessions (service_id, starts_at, capacity) VALUES (\(bind: service), \(bind: startsAt), \(bind: Int64(capacity)))
-                """)
+            return ServiceSessionID(try await tx.insertReturningID("""
+                INSERT INTO service_sessions (service_id, starts_at, capacity) VALUES (\(bind: service.rawValue), \(bind: startsAt), \(bind: Int64(capacity)))
+                """))
         }
     }
 
@@ -80,12 +82,14 @@ extension Store {
         return (0...23).contains(h) && (0...59).contains(m)
     }
 
-    public func setServiceActive(_ service: Int64, place: PlaceID, active: Bool) async throws {
+    public func setServiceActive(_ service: ServiceID, place: PlaceID, active: Bool) async throws {
+        let now = clock.now
         try await transaction { tx in
             let updated = try await tx.sql.raw("""
-                UPDATE place_services SET active = \(bind: Int64(active ? 1 : 0)) WHERE id = \(bind: service) AND place_id = \(bind: place.rawValue) RETURNING id
+                UPDATE place_services SET active = \(bind: Int64(active ? 1 : 0)) WHERE id = \(bind: service.rawValue) AND place_id = \(bind: place.rawValue) RETURNING id
                 """).all()
             guard !updated.isEmpty else { throw DomainError.notFound("service \(service)") }
+            try await tx.refreshPublicPlace(place, at: now)
         }
     }
 
@@ -102,14 +106,14 @@ extension Transaction {
             WHERE place_id = \(bind: place.rawValue)\(filter) ORDER BY id
             """).all().compactMap { row -> PlaceService? in
             guard let category = ServiceCategory(code: try row.string("category")) else { return nil }
-            return PlaceService(id: try row.int("id"), category: category, title: try row.string("title"), description: try row.string("description"),
+            return PlaceService(id: try row.id("id"), category: category, title: try row.string("title"), description: try row.string("description"),
                                 durationMinutes: Int(try row.int("duration_minutes")), priceChecks: Int(try row.int("price_checks")),
                                 active: try row.int("active") == 1)
         }
         for index in services.indices {
             services[index].sessions = try await sql.raw("""
-                SELECT id, starts_at, capacity FROM service_sessions WHERE service_id = \(bind: services[index].id) ORDER BY starts_at
-                """).all().map { ServiceSession(id: try $0.int("id"), startsAt: try $0.string("starts_at"), capacity: Int(try $0.int("capacity"))) }
+                SELECT id, starts_at, capacity FROM service_sessions WHERE service_id = \(bind: services[index].id.rawValue) ORDER BY starts_at
+                """).all().map { ServiceSession(id: try $0.id("id"), startsAt: try $0.string("starts_at"), capacity: Int(try $0.int("capacity"))) }
         }
         return services
     }

@@ -85,6 +85,7 @@ extension Store {
                 """).run()
             try await tx.post(.event(.placeDecision, reference: "place:\(place):\(current.rawValue)->\(target.rawValue)", reason: reason),
                               actor: actor, at: Date(millis: now))
+            try await tx.refreshPublicPlace(place, at: Date(millis: now))
         }
     }
 
@@ -134,6 +135,7 @@ extension Store {
                 """).run()
             try await tx.post(.event(.affiliationDecision, reference: "place:\(place):funder:\(funder):\(target.rawValue)", reason: reason),
                               actor: actor, at: Date(millis: now))
+            try await tx.refreshPublicPlace(place, at: Date(millis: now))
         }
     }
 }

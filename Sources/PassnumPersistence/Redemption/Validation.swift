@@ -20,9 +20,9 @@ public struct ValidationRequest: Sendable {
     /// Chosen by the client; the same key always gets the first answer back and never redeems twice.
     public var key: String
     /// The catalogue service paid for, if the place named one (its category must be `category`).
-    public var service: Int64?
+    public var service: ServiceID?
 
-    public init(place: PlaceID, checks: [PresentedCheck], category: ServiceCategory, key: String, service: Int64? = nil) {
+    public init(place: PlaceID, checks: [PresentedCheck], category: ServiceCategory, key: String, service: ServiceID? = nil) {
         self.place = place
         self.checks = checks
         self.category = category
@@ -96,7 +96,7 @@ extension Store {
         let now = clock.now
         try await transaction { tx in
             guard let row = try await tx.sql.raw("""
-                SELECT r.id, r.redeemed_at, c.state, c.programme_id, p.face_value_cents
+                SELECT r.id, r.redeemed_at, r.category, c.state, c.programme_id, c.booklet_id, p.face_value_cents
                 FROM redemptions r JOIN checks c ON c.id = r.check_id JOIN programmes p ON p.id = c.programme_id
                 WHERE r.check_id = \(bind: serial.number) AND r.place_id = \(bind: place.rawValue) AND r.undone_at IS NULL
                 """ + SQLQueryString(tx.forUpdate)).first()
@@ -117,6 +117,9 @@ extension Store {
                 try .transfer(.redemptionUndo, reference: "check:\(serial.compact)", amount: amount,
                               from: .placePayable(place), to: .programmeFunds(programme)),
                 actor: actor, at: now)
+            try await tx.apply(try await tx.unvalidated(
+                programme: programme.rawValue, booklet: try row.int("booklet_id"), place: place.rawValue, category: try row.string("category"),
+                redeemedAt: Date(millis: try row.int("redeemed_at")), from: .redeemed, to: CheckState.undoRedemption.to))
         }
     }
 
@@ -141,7 +144,7 @@ extension Store {
     }
 
     static func fingerprint(of request: ValidationRequest) -> String {
-        let canonical = ([String(request.place.rawValue), request.category.code, request.service.map(String.init) ?? ""]
+        let canonical = ([String(request.place.rawValue), request.category.code, request.service.map(\.description) ?? ""]
             + request.checks.map { "\($0.serial.filter(\.isNumber)):\(SecurityCode(typed: $0.code)?.canonical ?? $0.code)" })
             .joined(separator: "\n")
         return sha256Hex(Data(canonical.utf8))
@@ -194,7 +197,7 @@ extension Transaction {
         let place = RedeemingPlace(state: placeState, commune: CommuneCode(try placeRow.string("place_commune")))
         if let service = request.service {
             let category = try await sql.raw("""
-                SELECT category FROM place_services WHERE id = \(bind: service) AND place_id = \(bind: request.place.rawValue) AND active = 1
+                SELECT category FROM place_services WHERE id = \(bind: service.rawValue) AND place_id = \(bind: request.place.rawValue) AND active = 1
                 """).first(decodingColumn: "category", as: String.self)
             guard category == request.category.code else {
                 throw DomainError.invalid(field: .service, problem: .notAvailable)
@@ -234,11 +237,12 @@ extension Transaction {
 
         // The state guard makes this safe under concurrency: of two requests for one check, the second
         // finds it no longer distributed and redeems nothing.
-        let redeemed = Set(try await sql.raw("""
+        let changed = try await sql.raw("""
             UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
               redeemed_at = \(bind: now.millis)
-            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id
-            """).all().map { try $0.int("id") })
+            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id, programme_id
+            """).all().map { (id: try $0.int("id"), booklet: try $0.int("booklet_id"), programme: try $0.int("programme_id")) }
+        let redeemed = Set(changed.map(\.id))
         if redeemed.count != ids.count {
             for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {
                 items[index].refusal = .alreadyRedeemed
@@ -246,7 +250,7 @@ extension Transaction {
             throw Refused(outcome: Self.refusedOutcome(items))
         }
         let rows: [SQLQueryString] = ids.map {
-            "(\(bind: $0), \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: now.millis), \(bind: request.key), \(bind: request.service))"
+            "(\(bind: $0), \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: now.millis), \(bind: request.key), \(bind: request.service?.rawValue))"
         }
         try await sql.raw("""
             INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id) VALUES \(rows.joined(separator: ", "))
@@ -255,6 +259,19 @@ extension Transaction {
             + [.credit(.placePayable(request.place), total)]
         let reference = "checks:" + screened.compactMap { $0.serial?.compact }.joined(separator: ",")
         try await post(try JournalEntry(kind: .redemption, reference: reference, lines: lines), actor: actor, at: now)
+        // After the journal: this transaction already holds its lane, the tallies' rows of that lane add no wait.
+        let booklets = try await countValidated(changed.reduce(into: [:]) { $0[$1.booklet, default: 0] += 1 })
+        var tallies = TallyDeltas()
+        for check in changed {
+            tallies.move(1, of: check.programme, from: .distributed, to: CheckState.redemption.to)
+            tallies.validated(1, programme: check.programme, prescriber: booklets[check.booklet]?.prescriber ?? 0, place: request.place.rawValue,
+                              category: request.category.code, redeemedAt: now)
+        }
+        for (booklet, change) in booklets where change.started {
+            guard let programme = changed.first(where: { $0.booklet == booklet })?.programme else { continue }
+            tallies.add(1, TallyKey(programme: programme, dimension: .bookletsStarted))
+        }
+        try await apply(tallies)
         return ValidationOutcome(accepted: true, items: items, total: total)
     }
 

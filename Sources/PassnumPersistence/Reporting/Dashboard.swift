@@ -35,81 +35,73 @@ public struct FunderDashboard: Sendable {
 }
 
 extension Store {
-    /// The dashboard of a funder, with `months` months of history up to the current one.
+    /// The dashboard of a funder, with `months` months of history up to the current one. Read from the tallies (never
+    /// from `checks`) in six statements, whatever the number of programmes, months, places or prescribers.
     public func dashboard(of funder: FunderID, months: Int = 12) async throws -> FunderDashboard {
         let now = clock.now
         return try await read { tx in
             var board = FunderDashboard()
             let f = funder.rawValue
-            func number(_ query: SQLQueryString) async throws -> Int {
-                Int(try await tx.sql.raw(query).first(decodingColumn: "n", as: Int64.self) ?? 0)
+            let programmes = try await tx.programmes(of: funder)
+
+            let counters: [TallyDimension] = [.state, .bookletsIssued, .bookletsHandedOut, .bookletsStarted, .checksHandedOut, .month]
+            var validated: [Int64: Int64] = [:]
+            var byMonth: [String: (checks: Int, amount: Money)] = [:]
+            for row in try await tx.sql.raw("""
+                SELECT t.programme_id, t.dimension, t.code, CAST(SUM(t.checks) AS BIGINT) AS n, p.face_value_cents
+                FROM tallies t JOIN programmes p ON p.id = t.programme_id
+                WHERE p.funder_id = \(bind: f) AND t.dimension IN (\(binds: counters.map(\.rawValue)))
+                GROUP BY t.programme_id, t.dimension, t.code, p.face_value_cents
+                """).all() {
+                let n = try row.int("n"), programme = try row.int("programme_id"), code = try row.string("code")
+                switch TallyDimension(rawValue: try row.string("dimension")) {
+                case .state where CheckState(rawValue: code).map(CheckState.validated.contains) == true: validated[programme, default: 0] += n
+                case .bookletsIssued: board.bookletsIssued += Int(n)
+                case .bookletsHandedOut: board.bookletsHandedOut += Int(n)
+                case .bookletsStarted: board.bookletsStarted += Int(n)
+                case .checksHandedOut: board.checksHandedOut += Int(n)
+                case .month:
+                    byMonth[code, default: (0, .zero)].checks += Int(n)
+                    byMonth[code, default: (0, .zero)].amount += Money(cents: try row.int("face_value_cents")) * n
+                default: break
+                }
             }
-            board.bookletsIssued = try await number("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM booklets b JOIN programmes p ON p.id = b.programme_id WHERE p.funder_id = \(bind: f)
-                """)
-            board.bookletsHandedOut = try await number("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM booklets b JOIN programmes p ON p.id = b.programme_id WHERE p.funder_id = \(bind: f)
-                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id AND c.beneficiary_id IS NOT NULL)
-                """)
-            board.bookletsStarted = try await number("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM booklets b JOIN programmes p ON p.id = b.programme_id WHERE p.funder_id = \(bind: f)
-                  AND EXISTS (SELECT 1 FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
-                    AND c.state IN (\(binds: CheckState.validated.binds)))
-                """)
-            board.checksHandedOut = try await number("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM checks c JOIN programmes p ON p.id = c.programme_id
-                WHERE p.funder_id = \(bind: f) AND c.beneficiary_id IS NOT NULL
-                """)
-            func lines(_ query: SQLQueryString) async throws -> [FunderDashboard.Line] {
-                try await tx.sql.raw(query).all().map {
+            var shareOrder: [String] = []
+            var shareAmounts: [String: Money] = [:]
+            for programme in programmes {
+                guard let checks = validated[programme.id.rawValue], checks != 0 else { continue }
+                let amount = programme.terms.faceValue * checks
+                board.checksValidated += Int(checks)
+                board.amountValidated += amount
+                for part in programme.terms.split(amount) {
+                    if shareAmounts[part.cofunder] == nil { shareOrder.append(part.cofunder) }
+                    shareAmounts[part.cofunder, default: .zero] += part.amount
+                }
+            }
+            board.byShare = shareOrder.map { FunderDashboard.Line(label: $0, checks: 0, amount: shareAmounts[$0] ?? .zero) }
+
+            func lines(_ dimension: TallyDimension, label: SQLQueryString, join: SQLQueryString, group: SQLQueryString) async throws -> [FunderDashboard.Line] {
+                try await tx.sql.raw("""
+                    SELECT \(label) AS label, CAST(SUM(t.checks) AS BIGINT) AS checks, CAST(SUM(t.checks * p.face_value_cents) AS BIGINT) AS amount
+                    FROM tallies t JOIN programmes p ON p.id = t.programme_id \(join)
+                    WHERE p.funder_id = \(bind: f) AND t.dimension = \(bind: dimension.rawValue)
+                    GROUP BY \(group) HAVING SUM(t.checks) <> 0 ORDER BY \(label)
+                    """).all().map {
                     FunderDashboard.Line(label: try $0.string("label"), checks: Int(try $0.int("checks")), amount: Money(cents: try $0.int("amount")))
                 }
             }
-            let validated: SQLQueryString = "p.funder_id = \(bind: f) AND c.state IN (\(binds: CheckState.validated.binds))"
-            let perProgramme = try await tx.sql.raw("""
-                SELECT p.id AS programme_id, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
-                FROM checks c JOIN programmes p ON p.id = c.programme_id WHERE \(validated) GROUP BY p.id ORDER BY p.id
-                """).all()
-            var shares: [String: Money] = [:]
-            var shareOrder: [String] = []
-            for row in perProgramme {
-                let amount = Money(cents: try row.int("amount"))
-                board.checksValidated += Int(try row.int("checks"))
-                board.amountValidated += amount
-                for part in try await tx.programme(ProgrammeID(try row.int("programme_id"))).terms.split(amount) {
-                    if shares[part.cofunder] == nil { shareOrder.append(part.cofunder) }
-                    shares[part.cofunder, default: .zero] += part.amount
-                }
-            }
-            board.byShare = shareOrder.map { FunderDashboard.Line(label: $0, checks: 0, amount: shares[$0] ?? .zero) }
-            board.byPrescriber = try await lines("""
-                SELECT pr.name AS label, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
-                FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN booklets b ON b.id = c.booklet_id
-                JOIN prescribers pr ON pr.id = b.prescriber_id WHERE \(validated) GROUP BY pr.id, pr.name ORDER BY pr.name
-                """)
-            board.byPlace = try await lines("""
-                SELECT pl.name AS label, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
-                FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
-                WHERE \(validated) GROUP BY pl.id, pl.name ORDER BY pl.name
-                """)
-            board.byCategory = try await lines("""
-                SELECT r.category AS label, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount
-                FROM redemptions r JOIN checks c ON c.id = r.check_id JOIN programmes p ON p.id = c.programme_id
-                WHERE r.undone_at IS NULL AND \(validated) GROUP BY r.category ORDER BY r.category
-                """)
+            board.byPrescriber = try await lines(.prescriber, label: "pr.name", join: "JOIN prescribers pr ON pr.id = t.ref", group: "pr.id, pr.name")
+            board.byPlace = try await lines(.place, label: "pl.name", join: "JOIN places pl ON pl.id = t.ref", group: "pl.id, pl.name")
+            board.byCategory = try await lines(.category, label: "t.code", join: "", group: "t.code")
+
             var month = CivilDate(now).calendarMonth
-            var history: [(Month, Int, Money)] = []
+            var history: [(month: Month, checks: Int, amount: Money)] = []
             for _ in 0..<months {
-                let (start, end) = month.interval
-                let row = try await tx.sql.raw("""
-                    SELECT CAST(COUNT(*) AS BIGINT) AS checks, CAST(COALESCE(SUM(p.face_value_cents), 0) AS BIGINT) AS amount
-                    FROM checks c JOIN programmes p ON p.id = c.programme_id
-                    WHERE \(validated) AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
-                    """).first()
-                history.append((month, Int(try row?.int("checks") ?? 0), Money(cents: try row?.int("amount") ?? 0)))
+                let line = byMonth[month.description]
+                history.append((month, line?.checks ?? 0, line?.amount ?? .zero))
                 month = month.previous
             }
-            board.byMonth = history.reversed().map { (month: $0.0, checks: $0.1, amount: $0.2) }
+            board.byMonth = history.reversed()
             return board
         }
     }

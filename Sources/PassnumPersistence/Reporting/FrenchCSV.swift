@@ -2,7 +2,14 @@
 /// A cell starting with = + - @ is prefixed with a quote, so that no spreadsheet runs it as a formula.
 public enum FrenchCSV {
     public static func render(_ rows: [[String]]) -> String {
-        "\u{FEFF}" + rows.map { $0.map(field).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        byteOrderMark + rows.map { $0.map(field).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    public static let byteOrderMark = "\u{FEFF}"
+
+    /// Rows as `render` writes them, without the byte order mark: for a file written a few rows at a time.
+    public static func lines(_ rows: some Sequence<[String]>) -> String {
+        rows.map { $0.map(field).joined(separator: ";") + "\r\n" }.joined()
     }
 
     public static func field(_ text: String) -> String {

@@ -23,30 +23,44 @@ public struct Overview: Sendable, Equatable {
 }
 
 extension Store {
+    /// Read from small tables and the tallies, never from `checks`, `booklets`, `beneficiaries` nor the journal's rows, in
+    /// two statements: the public home page shows it on every visit.
     public func overview() async throws -> Overview {
         try await read { tx in
-            func count(_ table: String) async throws -> Int {
-                Int(try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM \(ident: table)")
-                    .first(decodingColumn: "n", as: Int64.self) ?? 0)
+            func tally(_ dimension: TallyDimension) -> SQLQueryString {
+                "(SELECT COALESCE(SUM(checks), 0) FROM tallies WHERE dimension = \(bind: dimension.rawValue))"
             }
             var overview = Overview()
-            overview.funders = try await count("funders")
-            overview.prescribers = try await count("prescribers")
-            overview.places = try await count("places")
-            overview.programmes = try await count("programmes")
-            overview.orders = try await count("orders")
-            overview.booklets = try await count("booklets")
-            overview.beneficiaries = try await count("beneficiaries")
-            overview.payouts = try await count("payouts")
-            overview.creditNotes = try await count("credit_notes")
-            overview.journalTransactions = try await count("journal_transactions")
-            for row in try await tx.sql.raw("SELECT state, CAST(COUNT(*) AS BIGINT) AS n FROM checks GROUP BY state").all() {
-                if let state = CheckState(rawValue: try row.string("state")) {
+            guard let row = try await tx.sql.raw("""
+                SELECT CAST((SELECT COUNT(*) FROM funders) AS BIGINT) AS funders, CAST((SELECT COUNT(*) FROM prescribers) AS BIGINT) AS prescribers,
+                  CAST((SELECT COUNT(*) FROM places) AS BIGINT) AS places, CAST((SELECT COUNT(*) FROM programmes) AS BIGINT) AS programmes,
+                  CAST((SELECT COUNT(*) FROM orders) AS BIGINT) AS orders, CAST((SELECT COUNT(*) FROM credit_notes) AS BIGINT) AS credit_notes,
+                  CAST(\(tally(.bookletsIssued)) AS BIGINT) AS booklets, CAST(\(tally(.beneficiaries)) AS BIGINT) AS beneficiaries,
+                  -- Every entry is a link of its lane's chain (`verify` checks it): the heads' sequence numbers count them.
+                  CAST((SELECT COALESCE(SUM(sequence), 0) FROM journal_head) AS BIGINT) AS journal,
+                  -- One row per month run, with its payouts' count and total (`verify` checks them against the payouts).
+                  CAST((SELECT COALESCE(SUM(payouts), 0) FROM payout_runs) AS BIGINT) AS payouts,
+                  CAST((SELECT COALESCE(SUM(total_cents), 0) FROM payout_runs) AS BIGINT) AS paid_out
+                """).first() else { throw Inconsistency("the overview's query returned no row") }
+            overview.funders = Int(try row.int("funders"))
+            overview.prescribers = Int(try row.int("prescribers"))
+            overview.places = Int(try row.int("places"))
+            overview.programmes = Int(try row.int("programmes"))
+            overview.orders = Int(try row.int("orders"))
+            overview.creditNotes = Int(try row.int("credit_notes"))
+            overview.booklets = Int(try row.int("booklets"))
+            overview.beneficiaries = Int(try row.int("beneficiaries"))
+            overview.journalTransactions = Int(try row.int("journal"))
+            overview.payouts = Int(try row.int("payouts"))
+            overview.paidOut = Money(cents: try row.int("paid_out"))
+            for row in try await tx.sql.raw("""
+                SELECT code, CAST(SUM(checks) AS BIGINT) AS n FROM tallies WHERE dimension = \(bind: TallyDimension.state.rawValue)
+                GROUP BY code HAVING SUM(checks) <> 0
+                """).all() {
+                if let state = CheckState(rawValue: try row.string("code")) {
                     overview.checksByState[state] = Int(try row.int("n"))
                 }
             }
-            overview.paidOut = Money(cents: try await tx.sql.raw("SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS n FROM payouts")
-                .first(decodingColumn: "n", as: Int64.self) ?? 0)
             return overview
         }
     }

@@ -4,12 +4,13 @@ import SQLKit
 
 // Rows that the listings of several areas share (each area's listings are in its folder).
 
-public struct NamedRow: Sendable, Equatable {
-    public let id: Int64
+/// A funder, prescriber or place (`Tag`) with its name, for lists and choices.
+public struct NamedRow<Tag>: Sendable, Equatable {
+    public let id: Identifier<Tag>
     public let name: String
 }
 
-public struct CheckRow: Sendable {
+public struct CheckRow: Sendable, Equatable {
     public let serial: CheckSerial
     public let state: CheckState
     public let at: Date?

@@ -11,72 +11,21 @@ enum FunderOrdersController {
     }
 
     @Sendable static func orders(_ request: Request) async throws -> Response {
-        let (_, funder) = try FunderSpace.funder(request)
-        return try await ordersPage(request, funder: funder, form: OrderForm(), errors: FormErrors())
+        let (_, funder) = try request.organisation(\.funder)
+        return try await ordersPage(request, funder: funder)
     }
 
-    static func ordersPage(_ request: Request, funder: FunderID, form: OrderForm, errors: FormErrors) async throws -> Response {
-        let orders = try await request.store.orders(of: funder)
-        let programmes = try await request.store.programmes(of: funder).filter { !$0.programme.expired }
-        return Layout.response(Layout.page(title: "Commandes", request: request) {
-            h("h1") { "Commandes de carnets" }
-            Layout.notice(request)
-            table(caption: "Mes commandes", headers: ["N°", "Programme", "Carnets", "Montant", "État", "Étape suivante"], rows: orders.map { order in
-                [.text(String(order.summary.id.rawValue)), .text(order.programmeName), .text(String(order.summary.booklets)),
-                 .text(money(order.summary.amounts.total)), .text(French.orderState(order.summary.state)), stepForm(request, order.summary)]
-            })
-            h("h2") { "Nouvelle commande" }
-            if programmes.isEmpty {
-                h("p") { "Créez d’abord un programme." }
-            } else {
-                h("form", ["method": "post", "action": SiteURL.funderOrders.path, "novalidate": ""]) {
-                    errors.summary
-                    csrfField(request)
-                    select("Programme", name: "programme", options: programmes.map { (String($0.programme.id.rawValue), $0.programme.terms.name) },
-                           selected: form.programme, errors: errors)
-                    field("Nombre de carnets", name: "booklets", value: form.booklets, errors: errors, attributes: ["inputmode": "numeric"])
-                    h("button", ["type": "submit"]) { "Créer la commande" }
-                }
-            }
-        })
-    }
-
-    static func stepForm(_ request: Request, _ order: OrderSummary) -> Node {
-        if order.state == .fulfilled {
-            return h("ul", ["class": "links"]) {
-                h("li") { h("a", ["href": SiteURL.funderBookletsPDF(order.id.rawValue).path]) { "Carnets à imprimer (PDF)" } }
-                h("li") { h("a", ["href": SiteURL.funderBookletsCSV(order.id.rawValue).path]) { "Fichier pour un imprimeur (CSV)" } }
-            }
-        }
-        // The funder accepts the quote and may cancel before the invoice; every other step is the operator's.
-        let moves = [OrderState.signed, .cancelled].filter { order.state.movers(to: $0).contains(.funder) }
-        let waiting: String? = switch order.state {
-        case .draft: "En attente du devis de l’opérateur."
-        case .signed: "En attente de la facture de l’opérateur."
-        case .invoiced: "Facture à payer : la commande est payée quand l’opérateur a reçu tout le virement."
-        case .paid: "En attente des carnets, émis par l’opérateur."
-        case .quoted, .fulfilled, .cancelled: nil
-        }
-        guard !moves.isEmpty else { return .text(waiting ?? "—") }
-        return group {
-            if let waiting { h("p") { waiting } }
-            h("form", ["method": "post", "action": SiteURL.funderOrderStep(order.id.rawValue).path, "class": "inline"]) {
-                csrfField(request)
-                for move in moves {
-                    h("button", ["type": "submit", "name": "etape", "value": move.rawValue, "class": move == .cancelled ? "secondary" : nil]) {
-                        move == .signed ? "Accepter le devis" : "Annuler la commande"
-                    }
-                }
-            }
-        }
+    static func ordersPage(_ request: Request, funder: FunderID, form: OrderForm = OrderForm(), errors: FormErrors = FormErrors()) async throws -> Response {
+        let model = try await FunderOrdersPage.Model.query(store: request.store, funder: funder, page: ListingPageQuery(request, .orders))
+        return Layout.response(FunderOrdersPage.View(model: model, context: PageContext(request), form: form, errors: errors).document, errors: errors)
     }
 
     /// The order's booklets, ready to print: written to a temporary file, streamed, then deleted.
     static func booklets(_ request: Request, format: BookletPrinting.Format) async throws -> Response {
-        let (_, funder) = try FunderSpace.funder(request)
+        let (_, funder) = try request.organisation(\.funder)
         let order: PrintableOrder
         do {
-            order = try await request.store.printableOrder(OrderID(try request.id()), funder: funder)
+            order = try await request.store.printableOrder(try request.id(OrderID.self), funder: funder)
         } catch DomainError.notFound {
             throw Abort(.notFound)
         } catch DomainError.invalidTransition {
@@ -112,12 +61,11 @@ enum FunderOrdersController {
     }
 
     @Sendable static func createOrder(_ request: Request) async throws -> Response {
-        let (user, funder) = try FunderSpace.funder(request)
+        let (user, funder) = try request.organisation(\.funder)
         let form = try request.content.decode(OrderForm.self)
         var errors = FormErrors()
-        let programme = Int64(form.programme ?? "").map(ProgrammeID.init)
-        let booklets = Int(form.booklets ?? "")
-        if booklets == nil { errors.add("booklets", "Indiquez un nombre de carnets, par exemple 100.") }
+        let programme = ProgrammeID(text: form.programme)
+        let booklets = errors.number(form.booklets, field: "booklets", "Indiquez un nombre de carnets, par exemple 100.")
         if let programme, let booklets {
             do {
                 _ = try await request.store.createOrder(programme: programme, booklets: booklets, actor: Actor(user))
@@ -128,24 +76,20 @@ enum FunderOrdersController {
         } else if programme == nil {
             errors.add("programme", "Choisissez un programme.")
         }
-        return try await ordersPage(request, funder: funder, form: form, errors: errors).with(status: .unprocessableEntity)
+        return try await ordersPage(request, funder: funder, form: form, errors: errors)
     }
 
     struct StepForm: Content { var etape: String? }
 
     @Sendable static func moveOrder(_ request: Request) async throws -> Response {
-        let (user, funder) = try FunderSpace.funder(request)
-        let order = OrderID(try request.id())
+        let (user, funder) = try request.organisation(\.funder)
+        let order = try request.id(OrderID.self)
         // Another funder's order is not found, whatever the form says (the store checks again when it moves it).
         guard try await request.store.funder(ofOrder: order) == funder else { throw Abort(.notFound) }
         guard let target = try request.content.decode(StepForm.self).etape.flatMap(OrderState.init(rawValue:)) else { throw Abort(.badRequest) }
-        do {
+        return try await request.redirect(to: .funderOrders, refused: "Non fait", notFoundIsPage: true) {
             try await request.store.moveOrder(order, to: target, actor: Actor(user))
-        } catch DomainError.notFound {
-            throw Abort(.notFound)
-        } catch let error as DomainError {
-            return request.redirect(to: .funderOrders, notice: "Non fait : " + French.message(for: error))
+            return "Commande n° \(order) : " + French.orderState(target) + "."
         }
-        return request.redirect(to: .funderOrders, notice: "Commande n° \(order) : " + French.orderState(target) + ".")
     }
 }

@@ -13,47 +13,22 @@ enum FunderStockController {
     }
 
     @Sendable static func stock(_ request: Request) async throws -> Response {
-        let (_, funder) = try FunderSpace.funder(request)
-        return try await stockPage(request, funder: funder, form: AllocationForm(), errors: FormErrors())
+        let (_, funder) = try request.organisation(\.funder)
+        return try await stockPage(request, funder: funder)
     }
 
-    static func stockPage(_ request: Request, funder: FunderID, form: AllocationForm, errors: FormErrors) async throws -> Response {
-        let stock = try await request.store.stock(of: funder)
-        let prescribers = try await request.store.prescribers()
-        return Layout.response(Layout.page(title: "Stock", request: request) {
-            h("h1") { "Stock et attribution aux prescripteurs" }
-            Layout.notice(request)
-            for row in stock {
-                h("h2") { row.programmeName }
-                h("p") { "Carnets en stock : \(row.inStock)" }
-                table(caption: "Carnets chez les prescripteurs – " + row.programmeName, headers: ["Prescripteur", "Carnets attribués", "Quota"],
-                      rows: row.byPrescriber.map { [.text($0.prescriber.name), .text(String($0.booklets)), .text($0.quota.map(String.init) ?? "aucun")] })
-            }
-            if !stock.isEmpty && !prescribers.isEmpty {
-                let programmeOptions = stock.map { (String($0.programme.rawValue), $0.programmeName) }
-                let prescriberOptions = prescribers.map { (String($0.id), $0.name) }
-                h("h2") { "Attribuer des carnets" }
-                h("form", ["method": "post", "action": SiteURL.funderStock.path, "novalidate": ""]) {
-                    errors.summary
-                    csrfField(request)
-                    select("Programme", name: "programme", options: programmeOptions, selected: form.programme, errors: errors)
-                    select("Prescripteur", name: "prescriber", options: prescriberOptions, selected: form.prescriber, errors: errors)
-                    field("Nombre de carnets", name: "booklets", value: form.booklets, errors: errors, attributes: ["inputmode": "numeric"])
-                    h("button", ["type": "submit", "name": "action", "value": "allocate"]) { "Attribuer" }
-                    h("button", ["type": "submit", "name": "action", "value": "quota", "class": "secondary"]) { "Fixer ce nombre comme quota" }
-                }
-            }
-        })
+    static func stockPage(_ request: Request, funder: FunderID, form: AllocationForm = AllocationForm(), errors: FormErrors = FormErrors()) async throws -> Response {
+        let model = try await FunderStockPage.Model.query(store: request.store, funder: funder)
+        return Layout.response(FunderStockPage.View(model: model, context: PageContext(request), form: form, errors: errors).document, errors: errors)
     }
 
     @Sendable static func allocate(_ request: Request) async throws -> Response {
-        let (user, funder) = try FunderSpace.funder(request)
+        let (user, funder) = try request.organisation(\.funder)
         let form = try request.content.decode(AllocationForm.self)
         var errors = FormErrors()
-        let programme = Int64(form.programme ?? "").map(ProgrammeID.init)
-        let prescriber = Int64(form.prescriber ?? "").map(PrescriberID.init)
-        let booklets = Int(form.booklets ?? "")
-        if booklets == nil { errors.add("booklets", "Indiquez un nombre de carnets.") }
+        let programme = ProgrammeID(text: form.programme)
+        let prescriber = PrescriberID(text: form.prescriber)
+        let booklets = errors.number(form.booklets, field: "booklets", "Indiquez un nombre de carnets.")
         guard let programme, let prescriber else { throw Abort(.badRequest) }
         _ = try await FunderProgrammesController.ownProgramme(programme, request: request, funder: funder)
         if let booklets {
@@ -68,6 +43,6 @@ enum FunderStockController {
                 errors.add(error)
             }
         }
-        return try await stockPage(request, funder: funder, form: form, errors: errors).with(status: .unprocessableEntity)
+        return try await stockPage(request, funder: funder, form: form, errors: errors)
     }
 }

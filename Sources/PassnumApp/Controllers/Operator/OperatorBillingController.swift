@@ -6,8 +6,7 @@ import Vapor
 /// Fees (management fee and place subscription) and the list of invoices and credit notes.
 enum OperatorBillingController {
     @Sendable static func fees(_ request: Request) async throws -> Response {
-        _ = try request.requireUser(.operatorAdmin)
-        return try await feesPage(request, errors: FormErrors(), typed: nil)
+        return try await feesPage(request)
     }
 
     struct FeesForm: Content {
@@ -17,35 +16,13 @@ enum OperatorBillingController {
         var reason: String?
     }
 
-    static func feesPage(_ request: Request, errors: FormErrors, typed: FeesForm?) async throws -> Response {
-        let schedule = try await request.store.feeSchedule()
-        let (kind, value): (String, String) = switch schedule.managementFee {
-        case .none: ("none", "")
-        case .rate(let basisPoints): ("rate", DecimalText.text(basisPoints, decimals: 2))
-        case .fixed(let amount): ("fixed", amount.plainDecimal)
-        }
-        return Layout.response(Layout.page(title: "Frais", request: request) {
-            h("h1") { "Frais de gestion et abonnement" }
-            Layout.notice(request)
-            h("p") { "Les frais s’appliquent aux commandes créées à partir de maintenant. La TVA de 20 % s’ajoute aux frais, pas à la valeur des chèques." }
-            h("form", ["method": "post", "action": SiteURL.operatorFees.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                select("Frais de gestion sur les commandes", name: "kind",
-                       options: [("none", "Aucun"), ("rate", "Un pourcentage de la valeur des chèques"), ("fixed", "Un montant fixe par commande")],
-                       selected: typed?.kind ?? kind)
-                field("Pourcentage ou montant", name: "value", value: typed?.value ?? value, errors: errors,
-                      hint: "Par exemple 2,5 pour 2,5 %, ou 50 pour 50 € par commande.", required: false)
-                field("Abonnement annuel des lieux (€, hors taxes)", name: "subscription",
-                      value: typed?.subscription ?? schedule.placeSubscription.plainDecimal, errors: errors, hint: "0 pour aucun abonnement.")
-                field("Motif du changement", name: "reason", value: typed?.reason, required: false)
-                h("button", ["type": "submit"]) { "Enregistrer les frais" }
-            }
-        }, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    static func feesPage(_ request: Request, errors: FormErrors = FormErrors(), typed: FeesForm? = nil) async throws -> Response {
+        let model = try await OperatorFeesPage.Model.query(store: request.store)
+        return Layout.response(OperatorFeesPage.View(model: model, context: PageContext(request), typed: typed, errors: errors).document, errors: errors)
     }
 
     @Sendable static func setFees(_ request: Request) async throws -> Response {
-        let user = try request.requireUser(.operatorAdmin)
+        let user = try request.signedInUser
         let form = try request.content.decode(FeesForm.self)
         var errors = FormErrors()
         var fee = ManagementFee.none
@@ -75,16 +52,6 @@ enum OperatorBillingController {
     }
 
     @Sendable static func billing(_ request: Request) async throws -> Response {
-        _ = try request.requireUser(.operatorAdmin)
-        let invoices = try await request.store.invoices()
-        let notes = try await request.store.creditNotes()
-        return Layout.response(Layout.page(title: "Factures et avoirs", request: request) {
-            h("h1") { "Factures et avoirs" }
-            h("p") { h("a", ["href": SiteURL.operatorFees.path]) { "Frais de gestion et abonnement des lieux" } }
-            table(caption: "Factures", headers: DocumentController.invoiceHeaders, rows: DocumentController.invoiceRows(invoices),
-                  empty: "aucune facture pour le moment.")
-            table(caption: "Avoirs", headers: DocumentController.creditNoteHeaders, rows: DocumentController.creditNoteRows(notes),
-                  empty: "aucun avoir pour le moment.")
-        })
+        try await DocumentController.billingDocuments(request, funder: nil)
     }
 }

@@ -14,34 +14,15 @@ enum SignUpController {
     }
 
     @Sendable static func showSignUp(_ request: Request) async throws -> Response {
-        Layout.response(signUpPage(request, form: SignUpForm(), errors: FormErrors()))
-    }
-
-    static func signUpPage(_ request: Request, form: SignUpForm, errors: FormErrors) -> Node {
-        Layout.page(title: "Inscrire un lieu", request: request) {
-            h("h1") { "Inscrire un lieu de médiation numérique" }
-            h("p") { "Créez votre compte, puis remplissez la demande étape par étape. Vous pouvez vous arrêter et reprendre plus tard." }
-            h("form", ["method": "post", "action": SiteURL.signUp.path, "novalidate": ""]) {
-                errors.summary
-                csrfField(request)
-                field("Nom du lieu", name: "placeName", value: form.placeName, errors: errors)
-                field("Votre nom", name: "name", value: form.name, errors: errors, attributes: ["autocomplete": "name"])
-                field("Votre adresse e-mail", name: "email", value: form.email, type: "email", errors: errors, attributes: ["autocomplete": "email"])
-                field("Mot de passe", name: "password", type: "password", errors: errors,
-                      hint: "Au moins \(AccountRules.minimumPasswordLength) caractères.", attributes: ["autocomplete": "new-password"])
-                field("Le même mot de passe, encore une fois", name: "confirmation", type: "password", errors: errors,
-                      attributes: ["autocomplete": "new-password"])
-                h("button", ["type": "submit"]) { "Créer mon compte" }
-            }
-        }
+        Layout.response(SignUpPage.View(context: PageContext(request)).document)
     }
 
     @Sendable static func signUp(_ request: Request) async throws -> Response {
         try await request.limitPublic(.signup)
         let form = try request.content.decode(SignUpForm.self)
         var errors = FormErrors()
-        if (form.placeName ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.add("placeName", "Indiquez le nom du lieu.") }
-        if (form.name ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.add("name", "Indiquez votre nom.") }
+        _ = errors.required(form.placeName, field: "placeName", "Indiquez le nom du lieu.")
+        _ = errors.required(form.name, field: "name", "Indiquez votre nom.")
         if AccountRules.normalisedEmail(form.email ?? "") == nil { errors.add("email", "Indiquez une adresse e-mail complète, par exemple nom@exemple.fr.") }
         let password = form.password ?? ""
         if (try? AccountRules.checkPassword(password)) == nil {
@@ -63,6 +44,6 @@ enum SignUpController {
                 errors.add(error)
             }
         }
-        return Layout.response(signUpPage(request, form: form, errors: errors), status: .unprocessableEntity)
+        return Layout.response(SignUpPage.View(context: PageContext(request), form: form, errors: errors).document, status: .unprocessableEntity)
     }
 }

@@ -1,29 +1,48 @@
-import Foundation
 import PassnumDomain
 import PassnumPersistence
-import Vapor
 
-/// The application's step pages: each step's fields, the documents upload, and what a sent step recorded.
-enum ApplicationStepViews {
-    static func stepPage(_ request: Request, step: ApplicationStep, application: PlaceApplication, form: ApplicationStepsController.StepForm, errors: FormErrors) -> Node {
-        let locked = application.steps[step] != nil || application.state != .draft
-        return Layout.page(title: ApplicationStepsController.title(step), request: request) {
-            h("p") { h("a", ["href": SiteURL.placeApplication.path]) { "Retour à ma demande" } }
-            h("h1") { "Étape \(step.number) sur \(ApplicationStep.allCases.count) : " + ApplicationStepsController.title(step) }
-            Layout.notice(request)
-            if locked {
-                h("p", ["role": "status"]) { "Cette étape est envoyée : elle ne peut plus être modifiée." }
-                summary(step, application: application)
-            } else {
-                if step == .documents { documentsUpload(request, application: application) }
-                h("form", ["method": "post", "action": SiteURL.placeStep(step.rawValue).path, "novalidate": ""]) {
-                    errors.summary
-                    csrfField(request)
-                    fields(step, form: form, errors: errors)
-                    h("p", ["class": "hint"]) { "Une fois envoyée, l’étape ne peut plus être modifiée." }
-                    h("button", ["type": "submit"]) { step == .documents ? "J’ai ajouté tous mes justificatifs" : "Envoyer cette étape" }
+/// The step pages' pieces: each step's fields, the documents upload, and what a sent step recorded (also shown
+/// on the operator's page of the place).
+extension ApplicationStepPage {
+    struct View {
+        let model: Model
+        let context: PageContext
+        /// What was typed, and what is wrong with it, when the form is shown again.
+        var form = ApplicationStepsController.StepForm()
+        var errors = FormErrors()
+
+        var document: Node {
+            let step = model.step, application = model.application
+            return Layout.page(title: ApplicationStepPage.title(step), context: context) {
+                h("p") { h("a", ["href": SiteURL.placeApplication.path]) { "Retour à ma demande" } }
+                h("h1") { "Étape \(step.number) sur \(ApplicationStep.allCases.count) : " + ApplicationStepPage.title(step) }
+                Layout.notice(context)
+                if model.locked {
+                    h("p", ["role": "status"]) { "Cette étape est envoyée : elle ne peut plus être modifiée." }
+                    ApplicationStepPage.summary(step, application: application)
+                } else {
+                    if step == .documents { ApplicationStepPage.documentsUpload(context, application: application) }
+                    postForm(.placeStep(step.rawValue), context, errors: errors) {
+                        ApplicationStepPage.fields(step, form: form, errors: errors)
+                        h("p", ["class": "hint"]) { "Une fois envoyée, l’étape ne peut plus être modifiée." }
+                        h("button", ["type": "submit"]) { step == .documents ? "J’ai ajouté tous mes justificatifs" : "Envoyer cette étape" }
+                    }
                 }
             }
+        }
+    }
+
+    /// The step's title; exhaustive so a new step cannot reach a user under its code name.
+    static func title(_ step: ApplicationStep) -> String {
+        switch step {
+        case .organisation: "La structure"
+        case .sites: "Les adresses"
+        case .representative: "Le représentant légal"
+        case .eligibility: "Les conditions"
+        case .services: "Les services proposés"
+        case .hours: "Les horaires"
+        case .bank: "Les coordonnées bancaires"
+        case .documents: "Les justificatifs"
         }
     }
 
@@ -73,11 +92,7 @@ enum ApplicationStepViews {
                         h("legend") { question }
                         if let error = errors["q\(index)"] { h("p", ["class": "error", "id": "q\(index)"]) { error } }
                         for (value, label) in [("oui", "Oui"), ("non", "Non")] {
-                            h("div") {
-                                h("input", ["type": "radio", "id": "q\(index)-\(value)", "name": "q\(index)", "value": value])
-                                " "
-                                h("label", ["for": "q\(index)-\(value)", "class": "inline-label"]) { label }
-                            }
+                            choice("radio", id: "q\(index)-\(value)", name: "q\(index)", value: value, label: label)
                         }
                     }
                 }
@@ -88,21 +103,13 @@ enum ApplicationStepViews {
                     h("legend") { "Services proposés" }
                     if let error = errors["categories"] { h("p", ["class": "error", "id": "categories"]) { error } }
                     for category in ServiceCategory.allCases {
-                        h("div") {
-                            h("input", ["type": "checkbox", "id": "cat-" + category.code, "name": "categories[]", "value": category.code])
-                            " "
-                            h("label", ["for": "cat-" + category.code, "class": "inline-label"]) { category.rawValue }
-                        }
+                        choice("checkbox", id: "cat-" + category.code, name: "categories[]", value: category.code, label: category.rawValue)
                     }
                 }
                 h("fieldset") {
                     h("legend") { "Accompagnement adapté (facultatif)" }
                     for (index, option) in ApplicationData.accessibilityOptions.enumerated() {
-                        h("div") {
-                            h("input", ["type": "checkbox", "id": "acc-\(index)", "name": "accessibility[]", "value": option])
-                            " "
-                            h("label", ["for": "acc-\(index)", "class": "inline-label"]) { option }
-                        }
+                        choice("checkbox", id: "acc-\(index)", name: "accessibility[]", value: option, label: option)
                     }
                 }
             }
@@ -120,14 +127,14 @@ enum ApplicationStepViews {
         }
     }
 
-    static func documentsUpload(_ request: Request, application: PlaceApplication) -> Node {
+    static func documentsUpload(_ context: PageContext, application: PlaceApplication) -> Node {
         group {
             h("p") { "Ajoutez les statuts ou un extrait Kbis, et un RIB. Fichiers PDF, PNG ou JPEG, 5 Mo au plus chacun." }
             table(caption: "Justificatifs ajoutés", headers: ["Fichier", "Taille"], rows: application.documents.map {
                 [.text($0.filename), .text("\(max(1, $0.size / 1024)) Ko")]
             }, empty: "aucun fichier.")
             h("form", ["method": "post", "action": SiteURL.placeDocuments.path, "enctype": "multipart/form-data"]) {
-                csrfField(request)
+                csrfField(context)
                 field("Fichier à ajouter", name: "document", type: "file", attributes: ["accept": "application/pdf,image/png,image/jpeg"])
                 h("button", ["type": "submit", "class": "secondary"]) { "Ajouter ce fichier" }
             }

@@ -1,0 +1,356 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// `passnum load-validations --url http://127.0.0.1:PORT`: drives a running server from this second process over
+/// keep-alive connections and reports throughput, p50/p99 latency, errors and the server's memory and CPU.
+///
+/// It first prepares its own data through the store on the database this process opens (DATABASE_URL or the data
+/// directory's SQLite file): a qualified, affiliated place, a validate API key and `--checks` distinct handed-out checks.
+/// The security codes come from the data directory's installation secret: give the server's `--data-dir`. Then each
+/// request is `POST /api/v1/validations` of one check with its own Idempotency-Key. Closed loop (each connection sends
+/// its next request when the answer comes) measures the peak; `--rate` sends on a fixed schedule whatever the answers
+/// (open loop) and times each request from the instant it was due, so a slow server cannot hide its queue;
+/// `--peak-fraction F` runs the closed loop then the open loop at F times the peak just measured. `--static` drives
+/// `GET /style.css` the same way: the server's own ceiling. The server needs API limits that let the load through
+/// (PASSNUM_API_LIMITS); scripts/bench-http sets everything up.
+struct LoadValidationsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "url", help: "The server's base address, such as http://127.0.0.1:8080")
+        var url: String?
+        @Option(name: "connections", help: "Keep-alive connections (default 16)")
+        var connections: Int?
+        @Option(name: "seconds", help: "Length of each measured phase (default 30)")
+        var seconds: Int?
+        @Option(name: "rate", help: "Open loop only, at this many requests per second")
+        var rate: Double?
+        @Option(name: "peak-fraction", help: "Closed loop, then open loop at this fraction of the peak measured (such as 0.8)")
+        var peakFraction: Double?
+        @Option(name: "checks", help: "Checks to prepare (default 60000); a phase that uses them all stops early and says so")
+        var checks: Int?
+        @Option(name: "server-pid", help: "The server's process id: its resident memory and CPU are read from /proc")
+        var serverPID: Int?
+        @Option(name: "ready-file", help: "Created when the data is prepared and the load starts (for a profiler to start then)")
+        var readyFile: String?
+        @Flag(name: "static", help: "Request the server's static style sheet instead of validating (no data prepared)")
+        var staticRoute: Bool
+    }
+
+    var help: String { "Drives POST /api/v1/validations of a running server and reports throughput, latency and its memory" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let settings = try Settings(signature)
+        let target: LoadTarget
+        if settings.staticRoute {
+            target = .staticRoute(SiteURL.style.path)
+        } else {
+            let started = ContinuousClock.now
+            let load: Benchmark.ValidationLoad
+            do { load = try await Benchmark.validationLoad(context.application.store, checks: settings.checks) } catch let error as DomainError {
+                throw UsageError("could not prepare the checks: \(error)")
+            }
+            context.console.print("prepared \(load.checks.count) distributed checks in \(String(format: "%.1f", LoadRun.seconds(ContinuousClock.now - started))) s")
+            target = .validations(load)
+        }
+        if let readyFile = signature.readyFile, !FileManager.default.createFile(atPath: readyFile, contents: nil) {
+            throw UsageError("--ready-file \(readyFile) could not be created")
+        }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = settings.connections
+        let client = HTTPClient(eventLoopGroupProvider: .shared(context.application.eventLoopGroup), configuration: configuration)
+        var results: [LoadRun.Result] = []
+        do {
+            let run = LoadRun(client: client, baseURL: settings.url, target: target, connections: settings.connections,
+                              duration: .seconds(settings.seconds), server: settings.serverPID.map(ServerProcess.init))
+            var next = 0
+            if let rate = settings.rate {
+                results.append(await run.openLoop(rate: rate, from: &next))
+            } else {
+                let peak = await run.closedLoop(from: &next)
+                results.append(peak)
+                if let fraction = settings.peakFraction, peak.perSecond > 0 {
+                    results.append(await run.openLoop(rate: peak.perSecond * fraction, from: &next))
+                }
+            }
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        context.console.print("")
+        context.console.print("| measured | loop | connections | seconds | answered | per second | p50 ms | p99 ms | errors | server RSS peak | server CPU |")
+        context.console.print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        for result in results { context.console.print(result.row) }
+        if let server = settings.serverPID.map(ServerProcess.init), let peak = server.memory("VmHWM") {
+            context.console.print("server \(server.pid): resident memory peak since it started (VmHWM) \(peak / 1024) MiB")
+        }
+        for result in results where result.firstError != nil {
+            context.console.print("first error (\(result.loop)): \(result.firstError ?? "")")
+        }
+    }
+
+    /// The options, checked: every number within bounds, the address an http:// URL with a host.
+    struct Settings {
+        let url: String, connections: Int, seconds: Int, rate: Double?, peakFraction: Double?, checks: Int, serverPID: Int32?
+        let staticRoute: Bool
+
+        init(_ signature: Signature) throws {
+            let url = (signature.url ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            guard let components = URLComponents(string: url), components.scheme == "http", !(components.host ?? "").isEmpty else {
+                throw UsageError("--url must be the server's http:// address, such as http://127.0.0.1:8080")
+            }
+            self.url = url
+            connections = signature.connections ?? 16
+            seconds = signature.seconds ?? 30
+            checks = signature.checks ?? 60_000
+            rate = signature.rate
+            peakFraction = signature.peakFraction
+            staticRoute = signature.staticRoute
+            guard (1...1_000).contains(connections) else { throw UsageError("--connections must be between 1 and 1000") }
+            guard (1...3_600).contains(seconds) else { throw UsageError("--seconds must be between 1 and 3600") }
+            guard (1...1_000_000).contains(checks) else { throw UsageError("--checks must be between 1 and 1000000") }
+            if let rate, !(rate >= 1 && rate <= 100_000) { throw UsageError("--rate must be between 1 and 100000 requests per second") }
+            if let peakFraction, !(peakFraction > 0 && peakFraction <= 1) { throw UsageError("--peak-fraction must be above 0 and at most 1") }
+            guard rate == nil || peakFraction == nil else { throw UsageError("--rate and --peak-fraction exclude each other") }
+            if let pid = signature.serverPID {
+                guard (1...Int(Int32.max)).contains(pid), FileManager.default.fileExists(atPath: "/proc/\(pid)/status") else {
+                    throw UsageError("--server-pid \(pid): no such process in /proc")
+                }
+                serverPID = Int32(pid)
+            } else {
+                serverPID = nil
+            }
+        }
+    }
+}
+
+/// What each request of a run asks.
+enum LoadTarget: Sendable {
+    case validations(Benchmark.ValidationLoad)
+    case staticRoute(String)
+
+    var name: String {
+        switch self {
+        case .validations: "POST /api/v1/validations"
+        case .staticRoute(let path): "GET \(path)"
+        }
+    }
+
+    /// The request numbered `index`, or nil when the prepared checks are used up.
+    func request(_ index: Int, baseURL: String, run: String) throws -> HTTPClient.Request? {
+        guard let parts = parts(index, run: run) else { return nil }
+        return try HTTPClient.Request(url: baseURL + parts.path, method: parts.method, headers: parts.headers, body: parts.body.map { .string($0) })
+    }
+
+    /// What request `index` sends: one check, never sent before, under an Idempotency-Key of its own.
+    func parts(_ index: Int, run: String) -> (method: HTTPMethod, path: String, headers: HTTPHeaders, body: String?)? {
+        switch self {
+        case .staticRoute(let path):
+            return (.GET, path, [:], nil)
+        case .validations(let load):
+            guard load.checks.indices.contains(index) else { return nil }
+            let check = load.checks[index]
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(load.apiKey)", "Content-Type": "application/json", "Idempotency-Key": "load-\(run)-\(index)"]
+            let body = #"{"checks":[{"serial":"\#(check.serial)","code":"\#(check.code)"}],"category":"\#(ServiceCategory.everydayTools.code)"}"#
+            return (.POST, "/api/v1/validations", headers, body)
+        }
+    }
+
+    var success: HTTPResponseStatus {
+        switch self {
+        case .validations: .created
+        case .staticRoute: .ok
+        }
+    }
+}
+
+/// The server's process, read from /proc (Linux).
+struct ServerProcess: Sendable {
+    let pid: Int32
+
+    /// A memory line of /proc/PID/status (VmRSS, VmHWM), in KiB.
+    func memory(_ field: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        }
+        return nil
+    }
+
+    /// User plus system CPU time so far, in seconds (fields 14 and 15 of /proc/PID/stat, after the command's parentheses).
+    func cpuSeconds() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// One measured phase after another, against one server, from a shared sequence of request numbers (each check is
+/// validated once, each Idempotency-Key is new).
+struct LoadRun: Sendable {
+    let client: HTTPClient
+    let baseURL: String
+    let target: LoadTarget
+    let connections: Int
+    let duration: Duration
+    let server: ServerProcess?
+    let runID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+
+    struct Result: Sendable {
+        let target: String, loop: String, connections: Int, seconds: Double, answered: Int
+        let latenciesMs: [Double], errors: [String: Int], firstError: String?, ranOut: Bool
+        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?
+
+        var perSecond: Double { seconds > 0 ? Double(answered - errors.values.reduce(0, +)) / seconds : 0 }
+
+        /// The nearest-rank percentile of the latencies, in milliseconds.
+        func percentile(_ p: Double) -> Double {
+            guard !latenciesMs.isEmpty else { return 0 }
+            let sorted = latenciesMs.sorted()
+            return sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+        }
+
+        var row: String {
+            let errorText = errors.isEmpty ? "0" : errors.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
+            let memory = serverRSSPeakKB.map { "\($0 / 1024) MiB" } ?? "–"
+            let cpu = serverCPUSeconds.map { String(format: "%.2f cores", $0 / seconds) } ?? "–"
+            return "| `\(target)` | \(loop)\(ranOut ? " (ran out of checks)" : "") | \(connections) | \(String(format: "%.1f", seconds)) | \(answered) "
+                + "| \(Int(perSecond.rounded())) | \(String(format: "%.1f", percentile(0.5))) | \(String(format: "%.1f", percentile(0.99))) "
+                + "| \(errorText) | \(memory) | \(cpu) |"
+        }
+    }
+
+    /// What one connection or one request saw.
+    struct Tally: Sendable {
+        var latenciesMs: [Double] = []
+        var errors: [String: Int] = [:]
+        var firstError: String?
+        var ranOut = false
+        var lastIndex = -1
+
+        mutating func add(_ other: Tally) {
+            latenciesMs += other.latenciesMs
+            errors.merge(other.errors, uniquingKeysWith: +)
+            firstError = firstError ?? other.firstError
+            ranOut = ranOut || other.ranOut
+            lastIndex = max(lastIndex, other.lastIndex)
+        }
+    }
+
+    /// Each connection sends its next request when the previous answer has come, until the time is up.
+    func closedLoop(from next: inout Int) async -> Result {
+        let first = next
+        let phase = measuring()
+        let started = ContinuousClock.now
+        let deadline = started + duration
+        let tally = await withTaskGroup(of: Tally.self) { group in
+            for connection in 0..<connections {
+                group.addTask {
+                    var tally = Tally()
+                    var index = first + connection
+                    while ContinuousClock.now < deadline {
+                        guard await send(index, dueAt: nil, into: &tally) else { break }
+                        tally.lastIndex = index
+                        index += connections
+                    }
+                    return tally
+                }
+            }
+            var total = Tally()
+            for await tally in group { total.add(tally) }
+            return total
+        }
+        next = tally.lastIndex + 1
+        return await phase.finish(self, loop: "closed", tally: tally, seconds: Self.seconds(ContinuousClock.now - started))
+    }
+
+    /// Requests leave on a fixed schedule, `rate` a second, whatever the answers; each is timed from the instant it was due.
+    func openLoop(rate: Double, from next: inout Int) async -> Result {
+        let first = next
+        let phase = measuring()
+        let started = ContinuousClock.now
+        let count = Int((rate * Self.seconds(duration)).rounded())
+        let tally = await withTaskGroup(of: Tally.self) { group in
+            for offset in 0..<count {
+                let due = started + .seconds(Double(offset) / rate)
+                try? await Task.sleep(until: due, clock: .continuous)
+                group.addTask {
+                    var tally = Tally()
+                    if await send(first + offset, dueAt: due, into: &tally) { tally.lastIndex = first + offset }
+                    return tally
+                }
+            }
+            var total = Tally()
+            for await tally in group { total.add(tally) }
+            return total
+        }
+        next = max(next, tally.lastIndex + 1)
+        return await phase.finish(self, loop: String(format: "open, %.0f/s", rate), tally: tally,
+                                  seconds: max(Self.seconds(duration), Self.seconds(ContinuousClock.now - started)))
+    }
+
+    /// Sends request `index`; false when there is no such request (the checks are used up).
+    private func send(_ index: Int, dueAt due: ContinuousClock.Instant?, into tally: inout Tally) async -> Bool {
+        let request: HTTPClient.Request?
+        do { request = try target.request(index, baseURL: baseURL, run: runID) } catch {
+            tally.errors["bad request", default: 0] += 1
+            tally.firstError = tally.firstError ?? "\(error)"
+            return false
+        }
+        guard let request else {
+            tally.ranOut = true
+            return false
+        }
+        let start = due ?? ContinuousClock.now
+        do {
+            let response = try await client.execute(request: request).get()
+            tally.latenciesMs.append(Self.seconds(ContinuousClock.now - start) * 1000)
+            if response.status != target.success {
+                tally.errors["\(response.status.code)", default: 0] += 1
+                if tally.firstError == nil {
+                    tally.firstError = "\(response.status.code) " + (response.body.map { String(decoding: $0.readableBytesView, as: UTF8.self) } ?? "").prefix(300)
+                }
+            }
+        } catch {
+            tally.latenciesMs.append(Self.seconds(ContinuousClock.now - start) * 1000)
+            tally.errors["transport", default: 0] += 1
+            tally.firstError = tally.firstError ?? "\(error)"
+        }
+        return true
+    }
+
+    /// Samples the server's resident memory every 200 ms while a phase runs, and its CPU time at both ends.
+    private func measuring() -> Phase {
+        let server = server
+        let sampler = Task { () -> Int? in
+            var peak = server?.memory("VmRSS")
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                if let now = server?.memory("VmRSS") { peak = max(peak ?? 0, now) }
+            }
+            return peak
+        }
+        return Phase(sampler: sampler, cpuAtStart: server?.cpuSeconds())
+    }
+
+    struct Phase {
+        let sampler: Task<Int?, Never>
+        let cpuAtStart: Double?
+
+        func finish(_ run: LoadRun, loop: String, tally: Tally, seconds: Double) async -> Result {
+            sampler.cancel()
+            var cpu: Double? = nil
+            if let cpuAtStart, let cpuAtEnd = run.server?.cpuSeconds() { cpu = cpuAtEnd - cpuAtStart }
+            return Result(target: run.target.name, loop: loop, connections: run.connections, seconds: seconds,
+                          answered: tally.latenciesMs.count, latenciesMs: tally.latenciesMs, errors: tally.errors,
+                          firstError: tally.firstError, ranOut: tally.ranOut, serverRSSPeakKB: await sampler.value, serverCPUSeconds: cpu)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

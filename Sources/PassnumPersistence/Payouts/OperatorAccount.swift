@@ -1,0 +1,57 @@
+import Foundation
+import PassnumDomain
+
+/// The operator's own account, the debtor of the SEPA files.
+public struct OperatorAccount: Sendable, Equatable {
+    public var account: SEPACreditTransfer.Account
+
+    public init(account: SEPACreditTransfer.Account) { self.account = account }
+
+    /// The demo's and the tests' account: never a real one. `passnum serve` outside `--demo` refuses to start on it.
+    public static let demo = OperatorAccount(account: .init(name: "Opérateur Pass numérique", iban: "FR7630006000011234567890189", bic: "AGRIFRPP"))
+
+    public static let nameVariable = "PASSNUM_OPERATOR_NAME"
+    public static let ibanVariable = "PASSNUM_OPERATOR_IBAN"
+    public static let bicVariable = "PASSNUM_OPERATOR_BIC"
+
+    /// From PASSNUM_OPERATOR_NAME, PASSNUM_OPERATOR_IBAN and PASSNUM_OPERATOR_BIC, each missing one from the demo account
+    /// (tests, the demo, commands that pay nobody). A value that is set but not valid is ignored here; `settings` says why.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OperatorAccount {
+        (try? settings(environment, required: false)) ?? .demo
+    }
+
+    /// The account from the environment, checked: a name, an IBAN (mod 97-10) and a BIC. When `required`, a missing
+    /// variable is an error too, never a silent demo default. Every problem is listed, by variable name.
+    public static func settings(_ environment: [String: String], required: Bool) throws(SettingsError) -> OperatorAccount {
+        func value(_ name: String) -> String? {
+            environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var problems: [String] = []
+        var account = demo.account
+        if let name = value(nameVariable) {
+            if name.count > 70 { problems.append("\(nameVariable) must be at most 70 characters (the SEPA limit)") } else { account.name = name }
+        } else if required {
+            problems.append("\(nameVariable) is not set (the operator's name, debtor of the payout files)")
+        }
+        if let iban = value(ibanVariable) {
+            // The value itself is never repeated: an IBAN does not belong in a log.
+            if case .success(let checked) = IBAN.check(iban) { account.iban = checked } else { problems.append("\(ibanVariable) is not a valid IBAN") }
+        } else if required {
+            problems.append("\(ibanVariable) is not set (the operator's own IBAN, debited by the payout files)")
+        }
+        if let bic = value(bicVariable) {
+            if let checked = BIC.check(bic) { account.bic = checked } else { problems.append("\(bicVariable) is not a valid BIC (8 or 11 characters)") }
+        } else if required {
+            problems.append("\(bicVariable) is not set (the BIC of the operator's bank)")
+        }
+        guard problems.isEmpty else { throw SettingsError(problems: problems) }
+        return OperatorAccount(account: account)
+    }
+}
+
+/// Settings that are missing or wrong, each naming its environment variable.
+public struct SettingsError: Error, Equatable, CustomStringConvertible {
+    public var problems: [String]
+    public init(problems: [String]) { self.problems = problems }
+    public var description: String { problems.joined(separator: "; ") }
+}

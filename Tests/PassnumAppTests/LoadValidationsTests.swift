@@ -1,0 +1,45 @@
+import Foundation
+@testable import PassnumApp
+import PassnumDomain
+@testable import PassnumPersistence
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("The HTTP load benchmark's driver")
+struct LoadValidationsTests {
+    @Test("Each request the driver sends is a validation the API accepts once, and the driver stops when the checks run out")
+    func requestsAccepted() async throws {
+        try await WebWorld.with { world in
+            let load = try await Benchmark.validationLoad(world.store, checks: 3)
+            let target = LoadTarget.validations(load)
+            for index in 0..<3 {
+                let parts = try #require(target.parts(index, run: "test"))
+                var answer: TestingHTTPResponse?
+                try await world.app.testing().test(parts.method, parts.path, headers: parts.headers,
+                                                   body: parts.body.map { ByteBuffer(string: $0) }) { answer = $0 }
+                #expect(answer?.status == target.success, "\(answer?.body.string ?? "")")
+            }
+            #expect(target.parts(3, run: "test") == nil)
+            #expect(try await world.store.read { tx in
+                try await tx.sql.raw("SELECT COUNT(*) AS n FROM redemptions WHERE place_id = \(bind: load.place.rawValue)").first(decodingColumn: "n", as: Int64.self)
+            } == 3)
+        }
+    }
+
+    @Test("The driver refuses options out of bounds before it prepares anything")
+    func bounds() throws {
+        func settings(_ arguments: [String]) throws -> LoadValidationsCommand.Settings {
+            var input = CommandInput(arguments: ["passnum"] + arguments)
+            return try LoadValidationsCommand.Settings(LoadValidationsCommand.Signature(from: &input))
+        }
+        #expect(try settings(["--url", "http://127.0.0.1:8080/"]).url == "http://127.0.0.1:8080")
+        #expect(try settings(["--url", "http://127.0.0.1:8080"]).connections == 16)
+        for wrong in [["--url", "ftp://x"], ["--url", "http://127.0.0.1:1", "--connections", "0"], ["--url", "http://h", "--seconds", "0"],
+                      ["--url", "http://h", "--rate", "0"], ["--url", "http://h", "--peak-fraction", "1.5"],
+                      ["--url", "http://h", "--rate", "10", "--peak-fraction", "0.8"], ["--url", "http://h", "--checks", "2000000"],
+                      ["--url", "http://h", "--server-pid", "0"]] {
+            #expect(throws: UsageError.self, "\(wrong)") { try settings(wrong) }
+        }
+    }
+}
