@@ -52,13 +52,22 @@ struct ErrorMappingTests {
         }
     }
 
-    static let others: [DomainError] = [
-        .notFound("programme 1"), .invalidTransition(entity: "order 1", from: "draft", to: "paid"),
-        .noQuota(programme: ProgrammeID(1), prescriber: PrescriberID(1)), .quotaExceeded(quota: 5, held: 4, requested: 2),
-        .insufficientStock(available: 1, requested: 2), .programmeClosed(programme: ProgrammeID(1), since: CivilDate("2026-03-01")!),
-        .beneficiaryLimit(maximum: 10, held: 10, requested: 1), .monthNotOver(Month(year: 2026, month: 3)!),
-        .undoRefused(.notToday), .idempotencyKeyReused, .notAllowed(action: "sign the quote"),
+    /// Each other refusal with the status and API problem type it must have (input 422, not found 404, not allowed
+    /// 403, wrong state 409).
+    static let expected: [(error: DomainError, status: HTTPResponseStatus, type: String)] = [
+        (.notFound("programme 1"), .notFound, "not-found"),
+        (.invalidTransition(entity: "order 1", from: "draft", to: "paid"), .conflict, "conflict"),
+        (.noQuota(programme: ProgrammeID(1), prescriber: PrescriberID(1)), .conflict, "quota-exceeded"),
+        (.quotaExceeded(quota: 5, held: 4, requested: 2), .conflict, "quota-exceeded"),
+        (.insufficientStock(available: 1, requested: 2), .conflict, "insufficient-stock"),
+        (.programmeClosed(programme: ProgrammeID(1), since: CivilDate("2026-03-01")!), .conflict, "programme-closed"),
+        (.beneficiaryLimit(maximum: 10, held: 10, requested: 1), .conflict, "beneficiary-limit"),
+        (.monthNotOver(Month(year: 2026, month: 3)!), .conflict, "conflict"),
+        (.undoRefused(.notToday), .conflict, "not-today"),
+        (.idempotencyKeyReused, .unprocessableEntity, "idempotency-key-reused"),
+        (.notAllowed(action: "sign the quote"), .forbidden, "forbidden"),
     ]
+    static var others: [DomainError] { expected.map(\.error) }
 
     @Test("Every field has a French name, not its code name")
     func everyFieldHasAFrenchName() {
@@ -93,11 +102,11 @@ struct ErrorMappingTests {
 
     @Test("Every other business refusal has a French message and a 4xx status shared by the web page and the API")
     func everyRefusalHasAMessageAndAStatus() {
-        for error in Self.others {
+        for (error, status, type) in Self.expected {
             #expect(!French.message(for: error).isEmpty, "\(error)")
-            let status = HTTPResponseStatus(for: error)
-            #expect((400..<500).contains(status.code), "\(error)")
-            #expect(Problem.from(error).status == status, "\(error)")
+            #expect(HTTPResponseStatus(for: error) == status, "\(error)")
+            let problem = Problem.from(error)
+            #expect(problem.status == status && problem.code == type, "\(error)")
         }
     }
 

@@ -82,10 +82,12 @@ struct DistanceTests {
     }
 
     @Test("Coordinates exist only when both values are known")
-    func partialCoordinates() {
+    func partialCoordinates() throws {
         #expect(Coordinates(latitude: 50, longitude: nil) == nil)
         #expect(Coordinates(latitude: nil, longitude: 3) == nil)
-        #expect(Coordinates(latitude: 50, longitude: 3) == Coordinates(latitude: 50, longitude: 3))
+        let latitude: Double? = 50, longitude: Double? = 3
+        let both = try #require(Coordinates(latitude: latitude, longitude: longitude))
+        #expect(both.latitude == 50 && both.longitude == 3)
     }
 
     @Test("The remittance names the month without accents and the number of checks")

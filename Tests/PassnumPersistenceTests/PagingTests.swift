@@ -32,10 +32,6 @@ struct PagingTests {
         #expect(Set(walked.map(id)).count == count)
     }
 
-    static func count(_ store: Store, _ sql: String) async throws -> Int {
-        try await store.read { tx in Int(try await tx.sql.raw(SQLQueryString(sql)).first(decodingColumn: "n", as: Int64.self) ?? -1) }
-    }
-
     @Test("A cursor's token reads back as itself for its own listing only")
     func tokens() throws {
         let cursors = [
@@ -93,7 +89,7 @@ struct PagingTests {
             clock.advance(seconds: 60)
             #expect(try await store.validate(territory.request(store, Array(serials[7..<10]))).accepted)
 
-            try await Self.expectWalk(limit: 3, count: try await Self.count(store, "SELECT COUNT(*) AS n FROM journal_transactions"), id: \.id) {
+            try await Self.expectWalk(limit: 3, count: try await count(store, "SELECT COUNT(*) AS n FROM journal_transactions"), id: \.id) {
                 try await store.journal($0)
             }
             try await Self.expectWalk(limit: 2, count: 10, id: \.id) { try await store.validations(at: territory.place, $0) }

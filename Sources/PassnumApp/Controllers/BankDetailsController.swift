@@ -89,25 +89,13 @@ enum BankDetailsController {
 
     // MARK: Shared pieces
 
-    /// The holder, IBAN and BIC typed in a form, checked with the French messages of the bank step and of this page
-    /// alike; the normalised IBAN and BIC when all are right.
-    static func checkBankFields(holder: String, iban: String, bic: String, into errors: inout FormErrors) -> (iban: String, bic: String)? {
-        do {
-            let bank = try ApplicationData.Bank(holder: holder, iban: iban, bic: bic).validated()
-            return (bank.iban, bank.bic)
-        } catch {
-            errors.add(error)
-            return nil
-        }
-    }
-
     /// Checks the form like the application's bank step, then proposes; the errors to show, empty when done.
     static func propose(_ request: Request, form: ProposalForm, place: PlaceID, actor: Actor) async throws -> FormErrors {
         var errors = FormErrors()
         let holder = (form.holder ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        _ = checkBankFields(holder: holder, iban: form.iban ?? "", bic: form.bic ?? "", into: &errors)
-        if reason.isEmpty { errors.add("reason", "Indiquez pourquoi le compte change.") }
+        // The bank step's rule and French messages, so that both forms say the same.
+        do { _ = try ApplicationData.Bank(holder: holder, iban: form.iban ?? "", bic: form.bic ?? "").validated() } catch { errors.add(error) }
+        let reason = errors.required(form.reason, field: "reason", "Indiquez pourquoi le compte change.")
         guard errors.isEmpty else { return errors }
         do {
             try await request.store.proposeBankDetails(ApplicationData.Bank(holder: holder, iban: form.iban ?? "", bic: form.bic ?? ""),

@@ -52,8 +52,8 @@ enum PlaceSettingsController {
         var errors = FormErrors()
         let category = form.category.flatMap(ServiceCategory.init(code:))
         if category == nil { errors.add("category", "Choisissez le type de service.") }
-        let duration = errors.number(form.duration, field: "duration", in: 5...1440, "Indiquez une durée entre 5 et 1 440 minutes.")
-        let price = errors.number(form.price, field: "price", in: 1...50, "Indiquez un prix entre 1 et 50 chèques.")
+        let duration = errors.number(form.duration, field: "duration", in: NewService.durations, "Indiquez une durée entre 5 et 1 440 minutes.")
+        let price = errors.number(form.price, field: "price", in: NewService.prices, "Indiquez un prix entre 1 et 50 chèques.")
         _ = errors.required(form.title, field: "title", "Donnez un titre.")
         _ = errors.required(form.description, field: "description", "Décrivez le service en une phrase.")
         if errors.isEmpty, let category, let duration, let price {

@@ -2,21 +2,16 @@ import PassnumDomain
 import Vapor
 
 extension Request {
-    /// Runs the store operation a form asked for and goes back to `path` with a notice: the one the operation
+    /// Runs the store operation a form asked for and goes back to `url` with a notice: the one the operation
     /// returns, or `refused` followed by the domain's refusal in French. With `notFoundIsPage`, an operation on
     /// something that is not there (`DomainError.notFound`) is the 404 page instead, as a wrong address would be.
-    func redirect(to path: String, refused: String, notFoundIsPage: Bool = false,
-                  after operation: () async throws -> String) async throws -> Response {
-        do {
-            return redirect(to: path, notice: try await operation())
-        } catch let error as DomainError {
-            if notFoundIsPage, case .notFound = error { throw Abort(.notFound) }
-            return redirect(to: path, notice: refused + " : " + French.message(for: error))
-        }
-    }
-
     func redirect(to url: SiteURL, refused: String, notFoundIsPage: Bool = false,
                   after operation: () async throws -> String) async throws -> Response {
-        try await redirect(to: url.path, refused: refused, notFoundIsPage: notFoundIsPage, after: operation)
+        do {
+            return redirect(to: url.path, notice: try await operation())
+        } catch let error as DomainError {
+            if notFoundIsPage, case .notFound = error { throw Abort(.notFound) }
+            return redirect(to: url.path, notice: refused + " : " + French.message(for: error))
+        }
     }
 }

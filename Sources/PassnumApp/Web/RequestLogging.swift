@@ -52,7 +52,7 @@ struct RequestLoggingMiddleware: AsyncMiddleware {
             if (0x21...0x7E).contains(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out += String(format: "%%%02X", byte)
             }
         }
         return out
@@ -61,8 +61,4 @@ struct RequestLoggingMiddleware: AsyncMiddleware {
 
 private extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

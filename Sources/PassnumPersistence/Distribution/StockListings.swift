@@ -47,10 +47,9 @@ extension Store {
     /// The programmes whose booklets a prescriber holds.
     public func programmes(heldBy prescriber: PrescriberID) async throws -> [Programme] {
         try await read { tx in
-            let ids = try await tx.sql.raw("""
-                SELECT DISTINCT programme_id FROM booklets WHERE prescriber_id = \(bind: prescriber.rawValue) ORDER BY programme_id
-                """).all().map { ProgrammeID(try $0.int("programme_id")) }
-            return try await ids.asyncMap { try await tx.programme($0) }
+            try await tx.programmes(where: """
+                WHERE p.id IN (SELECT DISTINCT programme_id FROM booklets WHERE prescriber_id = \(bind: prescriber.rawValue))
+                """)
         }
     }
 

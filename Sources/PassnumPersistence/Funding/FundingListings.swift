@@ -67,15 +67,20 @@ extension Transaction {
     /// The programmes of one funder (every funder when nil) with their terms and co-funding shares, by id: two statements
     /// whatever their number.
     func programmes(of funder: FunderID?) async throws -> [Programme] {
+        try await programmes(where: Self.funderFilter(funder))
+    }
+
+    /// The programmes a `WHERE` clause on `p` (programmes) selects, the same way: two statements.
+    func programmes(where filter: SQLQueryString) async throws -> [Programme] {
         var shares: [Int64: [CoFundingShare]] = [:]
         for row in try await sql.raw("""
             SELECT s.programme_id, s.cofunder, s.basis_points FROM programme_shares s JOIN programmes p ON p.id = s.programme_id
-            \(Self.funderFilter(funder)) ORDER BY s.programme_id, s.position
+            \(filter) ORDER BY s.programme_id, s.position
             """).all() {
             shares[try row.int("programme_id"), default: []].append(
                 CoFundingShare(cofunder: try row.string("cofunder"), basisPoints: Int(try row.int("basis_points"))))
         }
-        return try await sql.raw("SELECT \(unsafeRaw: ProgrammeColumns.select) FROM programmes p \(Self.funderFilter(funder)) ORDER BY p.id")
+        return try await sql.raw("SELECT \(unsafeRaw: ProgrammeColumns.select) FROM programmes p \(filter) ORDER BY p.id")
             .all().map { row in
                 let programme = try ProgrammeColumns.decode(row)
                 var terms = programme.terms

@@ -22,6 +22,10 @@ public struct ServiceSession: Sendable, Equatable {
 }
 
 public struct NewService: Sendable {
+    /// How long a service may last, in minutes, and what it may cost, in checks.
+    public static let durations = 5...1440
+    public static let prices = 1...50
+
     public var category: ServiceCategory
     public var title: String
     public var description: String
@@ -42,10 +46,12 @@ extension Store {
     public func addService(_ service: NewService, place: PlaceID) async throws -> ServiceID {
         let title = try requiredText(service.title, field: .title, maximum: 120)
         let description = try requiredText(service.description, field: .description, maximum: 2000)
-        guard (5...1440).contains(service.durationMinutes) else {
-            throw DomainError.invalid(field: .durationMinutes, problem: .outOfRange(min: 5, max: 1440))
+        guard NewService.durations.contains(service.durationMinutes) else {
+            throw DomainError.invalid(field: .durationMinutes, problem: .outOfRange(min: NewService.durations.lowerBound, max: NewService.durations.upperBound))
         }
-        guard (1...50).contains(service.priceChecks) else { throw DomainError.invalid(field: .priceChecks, problem: .outOfRange(min: 1, max: 50)) }
+        guard NewService.prices.contains(service.priceChecks) else {
+            throw DomainError.invalid(field: .priceChecks, problem: .outOfRange(min: NewService.prices.lowerBound, max: NewService.prices.upperBound))
+        }
         let now = clock.now.millis
         return try await transaction { tx in
             _ = try await tx.placeState(place)

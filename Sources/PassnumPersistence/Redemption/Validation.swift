@@ -267,8 +267,9 @@ extension Transaction {
             tallies.validated(1, programme: check.programme, prescriber: booklets[check.booklet]?.prescriber ?? 0, place: request.place.rawValue,
                               category: request.category.code, redeemedAt: now)
         }
+        let programmeOf = Dictionary(changed.map { ($0.booklet, $0.programme) }, uniquingKeysWith: { first, _ in first })
         for (booklet, change) in booklets where change.started {
-            guard let programme = changed.first(where: { $0.booklet == booklet })?.programme else { continue }
+            guard let programme = programmeOf[booklet] else { continue }
             tallies.add(1, TallyKey(programme: programme, dimension: .bookletsStarted))
         }
         try await apply(tallies)

@@ -5,6 +5,9 @@ import Vapor
 
 /// A funder's programmes: the list, a new programme, editing one before its first order.
 enum FunderProgrammesController {
+    /// The dates a programme may take (CivilDate's years), said in French.
+    static let dateMessage = "Indiquez une date entre \(CivilDate.years.lowerBound) et \(CivilDate.years.upperBound), au format AAAA-MM-JJ."
+
     struct ProgrammeForm: Content {
         var name: String?
         var faceValue: String?
@@ -41,9 +44,9 @@ enum FunderProgrammesController {
         if face == nil { errors.add("faceValue", "Indiquez un montant en euros, par exemple 10 ou 10,50.") }
         let perBooklet = errors.number(form.checksPerBooklet, field: "checksPerBooklet", "Indiquez un nombre entier, par exemple 10.")
         let from = CivilDate(form.validFrom ?? "")
-        if from == nil { errors.add("validFrom", "Indiquez une date entre 2000 et 2100, au format AAAA-MM-JJ.") }
+        if from == nil { errors.add("validFrom", Self.dateMessage) }
         let until = CivilDate(form.validUntil ?? "")
-        if until == nil { errors.add("validUntil", "Indiquez une date entre 2000 et 2100, au format AAAA-MM-JJ.") }
+        if until == nil { errors.add("validUntil", Self.dateMessage) }
         let grace = errors.number(form.graceDays, field: "graceDays", "Indiquez un nombre de jours, par exemple 31.")
         let departementTexts = (form.departements ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map(String.init)
         let departements = departementTexts.compactMap(DepartementCode.init)
