@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", exact: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        // Already there through Vapor; named for the SMTP client (PassnumApp/Mail/SMTPClient.swift).
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", exact: "0.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
         // Tests only: the pages' HTML pinned by snapshot files.
@@ -52,6 +55,9 @@ let package = Package(
                 "PassnumPersistence",
                 "PassnumPrint",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             // The partner API's OpenAPI document, served as is (found in the resource bundle beside the binary).
             resources: [.copy("API/openapi.json")]

@@ -30,6 +30,8 @@ struct AccessTests {
         #expect(try await store.services(of: world.placeB).first { $0.id == world.serviceB }?.active == true, "\(role) changed B's service")
         #expect(try await store.programme(world.programmeB).terms.name == "Programme secret B", "\(role) changed B's programme")
         #expect(try await store.placeState(world.placeB) == .qualified, "\(role) changed B's place")
+        let managerB = try await store.accounts(of: .place(world.placeB), .first).rows.first { $0.id == world.managerB }
+        #expect(managerB?.state == .active && managerB?.role == .placeManager, "\(role) changed B's manager's account")
     }
 
     @Test("Every registered route declares who may call it")

@@ -126,13 +126,24 @@ struct CommandTests {
 
 @Suite("Command line: users")
 struct UserCommandTests {
-    @Test("user add creates an account that can sign in, and refuses a role without its organisation")
+    @Test("user add creates an invited account and queues its invitation (no password printed nor taken); it refuses a role without its organisation")
     func userAdd() async throws {
-        try await CommandTests.run(["user", "add", "--email", "Admin@Exemple.fr", "--name", "Admin", "--role", "operator_admin",
-                                    "--password", "un-mot-de-passe-solide"], then: { store in
+        try await CommandTests.run(["user", "add", "--email", "Admin@Exemple.fr", "--name", "Admin", "--role", "operator_admin"], then: { store in
+            // No password yet: the account signs in once its holder has followed the link.
+            #expect(try await store.loginCandidate(email: "admin@exemple.fr") == nil)
+            let notices = try await store.queuedNotices(to: "admin@exemple.fr")
+            guard notices.count == 1, case let .invitation(token, name, organisationName, _) = notices[0] else {
+                Issue.record("expected one invitation, queued \(notices)")
+                return
+            }
+            #expect(name == "Admin" && organisationName == "Pass numérique")
+            _ = try await store.acceptInvitation(token: token, passwordHash: try Bcrypt.hash("un-mot-de-passe-solide", cost: 4))
             let account = try #require(try await store.loginCandidate(email: "admin@exemple.fr"))
             #expect(try Bcrypt.verify("un-mot-de-passe-solide", created: account.passwordHash))
         })
+        await #expect(throws: (any Error).self) {
+            try await CommandTests.run(["user", "add", "--email", "p@exemple.fr", "--name", "P", "--role", "operator_admin", "--password", "un-mot-de-passe-solide"])
+        }
         await #expect(throws: UsageError.self) {
             try await CommandTests.run(["user", "add", "--email", "f@exemple.fr", "--name", "F", "--role", "funder_manager"])
         }

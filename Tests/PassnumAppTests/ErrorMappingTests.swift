@@ -16,7 +16,7 @@ struct ErrorMappingTests {
         .dateOutOfRange(from: CivilDate("2026-03-01")!, to: CivilDate("2026-03-31")!), .beforeStart, .belowMinimum,
         .outsidePerimeter(commune: "75056"), .sharesTotal(basisPoints: 9_000), .duplicate("État"), .notPositive("État"),
         .fileTooLarge(megabytes: 5), .fileType, .incompleteSite(position: 2), .stepNotDone, .notAvailable, .expired,
-        .serialsExhausted, .answerCount(expected: 8), .unbalanced,
+        .serialsExhausted, .answerCount(expected: 8), .unbalanced, .lastManager,
     ]
 
     /// A number per case: the exhaustive switch makes a new case a compile error here, and the test below fails
@@ -49,6 +49,7 @@ struct ErrorMappingTests {
         case .serialsExhausted: 23
         case .answerCount: 24
         case .unbalanced: 25
+        case .lastManager: 26
         }
     }
 
@@ -86,7 +87,7 @@ struct ErrorMappingTests {
 
     @Test("Every problem has a French sentence, for every field, answered 422 with the API type invalid-request")
     func everyProblemHasAFrenchSentence() {
-        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<26))
+        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<27))
         for problem in Self.problems {
             #expect(French.problemText(problem).hasSuffix("."), "\(problem)")
             for field in DomainError.Field.allCases {

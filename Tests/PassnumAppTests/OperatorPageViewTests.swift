@@ -105,11 +105,11 @@ struct OperatorPageViewTests {
         let month = PageSnapshotTests.month("2026-10")
         let line = OperatorPayoutsPage.PreviewLine(place: NamedRow(id: 3, name: "Médiathèque"), checks: 4, amount: Money(cents: 4_000),
                                                    net: Money(cents: 2_500), hasBankDetails: false)
-        let open = OperatorPayoutsPage.View(model: .init(month: month, preview: [line], runs: [], batches: []), context: Self.admin).document.rendered
+        let open = OperatorPayoutsPage.View(model: .init(month: month, preview: [line], total: line.net, runs: [], batches: []), context: Self.admin).document.rendered
         #expect(open.contains("Rembourser les lieux pour") && open.contains("Total à virer : 25,00"))
         #expect(open.contains("<td>15,00") && open.contains("retenu : pas de coordonnées bancaires vérifiées"))
         let run = PayoutRunResult(month: month, ran: true, payouts: 1, checks: 4, total: Money(cents: 2_500))
-        let done = OperatorPayoutsPage.View(model: .init(month: month, preview: [], runs: [run], batches: []), context: Self.admin).document.rendered
+        let done = OperatorPayoutsPage.View(model: .init(month: month, preview: [], total: .zero, runs: [run], batches: []), context: Self.admin).document.rendered
         #expect(!done.contains("Rembourser les lieux pour") && done.contains("ont déjà été faits"))
     }
 

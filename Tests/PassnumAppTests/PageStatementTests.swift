@@ -9,14 +9,10 @@ import Vapor
 /// of every role (`PageBench`) is requested on a small national dataset and on a larger one with more of every kind of
 /// organisation and more records for each (2 funders instead of 1, 4 programmes each instead of 2, 20 times the places
 /// and prescribers, twice the booklets, beneficiaries and validations per prescriber and place). The counts are printed
-/// side by side and must be equal, except for the pages listed in `growing` (to be fixed, then removed from the list).
+/// side by side and must be equal.
 @Suite("SQL statements per page", .serialized)
 struct PageStatementTests {
     static let end = Month(year: 2026, month: 3)!
-    /// Routes (role and path, ids as ":id") whose count still grows with the data, measured at the time this test was
-    /// written: a few statements per programme (the funder's stock, the prescriber's home) and per credit note (the
-    /// operator's billing page).
-    static let growing: Set<String> = ["funder /financeur/stock", "operator /operateur/factures", "prescriber /prescripteur"]
 
     enum Database: String, CaseIterable, CustomTestStringConvertible {
         case sqlite, postgres
@@ -32,9 +28,7 @@ struct PageStatementTests {
         for route in small.keys.sorted() {
             let (smallCount, largeCount) = (small[route] ?? 0, large[route] ?? 0)
             report.append("| \(route) | \(smallCount) | \(largeCount) |" + (smallCount == largeCount ? "" : " grows"))
-            if !Self.growing.contains(route) {
-                #expect(smallCount == largeCount, "\(route): \(smallCount) statements on the small dataset, \(largeCount) on the larger one")
-            }
+            #expect(smallCount == largeCount, "\(route): \(smallCount) statements on the small dataset, \(largeCount) on the larger one")
         }
         print("SQL statements per request on \(database.rawValue):\n" + report.joined(separator: "\n"))
     }

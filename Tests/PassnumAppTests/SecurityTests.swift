@@ -60,23 +60,17 @@ struct SecurityTests {
             let validated = try await place.post("/lieu", [("category", "outils"), ("serial0", serial.grouped), ("code0", code.grouped), ("key", "log-1")])
             #expect(validated.body.string.contains("Chèque validé"))
 
-            // The place manager forgets their password: the link arrives in the outbox, never in the log.
+            // The place manager forgets their password: the link is queued in the outbox table, never in the log.
             let email = world.a[.placeManager]!
             try await visitor.get("/mot-de-passe-oublie")
             #expect(try await visitor.post("/mot-de-passe-oublie", [("email", email)]).status == .seeOther)
-            let outbox = world.store.configuration.dataDirectory.appendingPathComponent(".mail/outbox.txt")
-            let mail = try String(contentsOf: outbox, encoding: .utf8)
-            #expect(mail.contains("To: \(email)"))
-            let link = try #require(mail.split(separator: "\n").first { $0.contains("/mot-de-passe/") })
-            let token = try #require(link.components(separatedBy: "/mot-de-passe/").last)
+            let notice = try #require(try await world.store.queuedNotices(to: email).last)
+            guard case .passwordReset(let token, _) = notice else {
+                Issue.record("queued \(notice.kind), not a password reset")
+                return
+            }
             #expect(token.count >= 40)
-            let permissions = try FileManager.default.attributesOfItem(atPath: outbox.path)[.posixPermissions] as? Int
-            #expect(permissions == 0o600)
-            let folder = try FileManager.default.attributesOfItem(atPath: outbox.deletingLastPathComponent().path)[.posixPermissions] as? Int
-            #expect(folder == 0o700)
-            // Its links are live for an hour: `passnum export` leaves the outbox out (a hidden folder).
-            #expect(try world.store.dataFiles().allSatisfy { !$0.contains("outbox") })
-            #expect(!Store.isDataFilePath(".mail/outbox.txt"))
+            #expect(MailComposer.compose(notice, baseURL: "https://pass.example.fr").text.contains("https://pass.example.fr/mot-de-passe/\(token)"))
             try await visitor.get("/mot-de-passe/\(token)")
             let newPassword = "un-tout-nouveau-mot-de-passe"
             #expect(try await visitor.post("/mot-de-passe/\(token)", [("password", newPassword), ("confirmation", newPassword)]).status == .seeOther)
@@ -116,6 +110,8 @@ struct SecurityTests {
         ("/%63/1000-CODE/extra", "/%63/1000-[redacted]/[redacted]"),
         ("/c/ab%0Acd-CODE", "/c/[redacted]"),
         ("/mot-de-passe/jeton-secret", "/mot-de-passe/[redacted]"),
+        ("/invitation/jeton-secret", "/invitation/[redacted]"),
+        ("/%69nvitation/jeton-secret", "/%69nvitation/[redacted]"),
         ("/lieux/%0A%0D", "/lieux/%0A%0D"),
         ("/caf%C3%A9 \u{1B}\u{7F}", "/caf%C3%A9%20%1B%7F"),
         ("/lieux", "/lieux"),

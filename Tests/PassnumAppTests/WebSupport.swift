@@ -26,6 +26,8 @@ struct WebWorld {
     /// Place B's API key and its pending bank details change: real records the isolation matrix aims at.
     var apiKeyB = ApiKeyID(0)
     var bankChangeB = BankDetailsChangeID(0)
+    /// Place B's manager's account: the team and account pages' matrix aims at it.
+    var managerB = UserID(0)
 
     static let password = "mot-de-passe-de-test"
 
@@ -78,8 +80,9 @@ struct WebWorld {
             for (role, organisation) in [(Role.operatorAdmin, Organisation.operator), (.funderManager, .funder(funder)),
                                          (.prescriberAgent, .prescriber(prescriber)), (.placeManager, .place(place)), (.placeAgent, .place(place))] {
                 let email = "\(role.rawValue)-\(side)@test.fr"
-                try await store.createUser(email: email, name: "\(role.rawValue) \(side)", passwordHash: hash, role: role, organisation: organisation)
+                let id = try await store.createUser(email: email, name: "\(role.rawValue) \(side)", passwordHash: hash, role: role, organisation: organisation)
                 users[role] = email
+                if side == "b" && role == .placeManager { managerB = id }
             }
             if side == "a" {
                 (a, funderA, programmeA, prescriberA, placeA, beneficiaryA, orderA, serialsA) = (users, funder, programme, prescriber, place, person, order, serials)
@@ -193,10 +196,11 @@ extension WebWorld {
         case ("financeurs", "id"): (String(funderB.rawValue), true)
         case ("cles-api", "id"): (apiKeyB.description, false)
         case ("banque", "id"): (bankChangeB.description, false)
-        case ("avoirs", "id"), ("virements", "id"), ("releves", "id"), ("documents", "document"):
+        case ("avoirs", "id"), ("virements", "id"), ("releves", "id"), ("documents", "document"), ("courriels", "id"):
             ("999999", false)
         case ("c", "code"): ("00000000000-AAAAAAAAAAAAA", false)
-        case ("mot-de-passe", "token"): ("jeton-inconnu", false)
+        case ("mot-de-passe", "token"), ("invitation", "token"): ("jeton-inconnu", false)
+        case ("equipe", "id"), ("comptes", "id"): (managerB.description, false)
         case ("candidature", "step"): ("organisation", false)
         default: nil
         }

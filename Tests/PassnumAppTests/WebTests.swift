@@ -110,8 +110,8 @@ struct WebTests {
             #expect(try await browser.post("/operateur/financeurs", [("name", "Sans jeton")], csrf: "").status == .forbidden)
             #expect(try await browser.post("/operateur/financeurs", [("name", "Autre jeton")], csrf: "abc").status == .forbidden)
             #expect(try await browser.post("/operateur/financeurs", [("name", "Avec jeton")]).status == .seeOther)
-            #expect(try await world.store.funders().map(\.name).contains("Avec jeton"))
-            #expect(!(try await world.store.funders().map(\.name).contains("Sans jeton")))
+            #expect(try await world.store.funders().rows.map(\.name).contains("Avec jeton"))
+            #expect(!(try await world.store.funders().rows.map(\.name).contains("Sans jeton")))
         }
     }
 

@@ -120,6 +120,21 @@ struct RedemptionTests {
         }
     }
 
+    @Test("The key is stored trimmed, and the same key with spaces around it is the same request", arguments: TestDatabase.allCases)
+    func keyIsTrimmed(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 1)
+            let serials = try await territory.handOut(store)
+            let first = try await store.validate(territory.request(store, [serials[0]], key: "  caisse-2  "))
+            #expect(try await store.validate(territory.request(store, [serials[0]], key: "caisse-2")) == first)
+            let keys = try await store.read { tx in
+                try await tx.sql.raw("SELECT request_key FROM redemptions UNION ALL SELECT request_key FROM validation_requests").all()
+                    .map { try $0.decode(column: "request_key", as: String.self) }
+            }
+            #expect(keys == ["caisse-2", "caisse-2"])
+        }
+    }
+
     @Test("A refusal is also remembered under its key", arguments: TestDatabase.allCases)
     func refusalIsRemembered(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in

@@ -76,20 +76,23 @@ struct PageBench {
         let operatorCookie = try await signIn(logins.operatorAdmin, logins.password)
         add("operator", [.space, .operatorHome, .operatorApplications, .operatorPlace(ids.place), .operatorBankChanges, .operatorOrders,
                          ids.order.map(SiteURL.operatorOrder), .operatorPayouts, ids.batch.map(SiteURL.operatorSEPA), .operatorFees,
-                         .operatorBilling, .operatorJournal, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote)],
+                         .operatorBilling, .operatorJournal, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote),
+                         .operatorAccounts, .team],
             cookie: operatorCookie)
+        targets.append(Target(role: "operator", path: SiteURL.operatorAccounts.path + "?q=a", headers: ["Cookie": operatorCookie]))
         let funderCookie = try await signIn(logins.funder, logins.password)
         add("funder", [.funderHome, .funderExport, .funderProgrammes, ids.programme.map(SiteURL.funderProgramme), .funderOrders,
                        includePrintFiles ? ids.order.map(SiteURL.funderBookletsCSV) : nil,
                        includePrintFiles ? ids.order.map(SiteURL.funderBookletsPDF) : nil, .funderStock,
-                       .funderPlaces, .funderDocuments, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote), .apiKeys],
+                       .funderPlaces, .funderDocuments, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote), .apiKeys,
+                       .team],
             cookie: funderCookie)
         let prescriberCookie = try await signIn(logins.prescriber, logins.password)
         add("prescriber", [.prescriberHome, ids.beneficiary.map(SiteURL.prescriberBeneficiary), .prescriberOpposition, .prescriberHistory,
-                           .apiKeys], cookie: prescriberCookie)
+                           .apiKeys, .team], cookie: prescriberCookie)
         let placeCookie = try await signIn(logins.place, logins.password)
         add("place", [.placeHome, .placeHistory, .placePayouts, ids.payout.map(SiteURL.placeStatement), ids.payout.map(SiteURL.placeStatementCSV),
-                      .placeApplication, .placeStep("organisation"), .placeFunders, .placeCatalogue, .placeBank, .apiKeys], cookie: placeCookie)
+                      .placeApplication, .placeStep("organisation"), .placeFunders, .placeCatalogue, .placeBank, .apiKeys, .team], cookie: placeCookie)
 
         for (role, organisation, scopes, paths) in [
             ("place", Organisation.place(ids.place), [ApiScope.validate], ["/api/v1/validations", "/api/v1/payouts"]),

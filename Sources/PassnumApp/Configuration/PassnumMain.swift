@@ -15,6 +15,7 @@ public enum PassnumMain {
             // Checked before anything opens: a real server without the operator's account or public address stops here.
             configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
             configuration.statementFile = StatementWording.csv
+            let runsJobs = try serving && JobScheduler.enabled(environment)
 
             var environment = try Environment.detect(arguments: arguments)
             try LoggingSystem.bootstrap(from: &environment)
@@ -24,6 +25,8 @@ public enum PassnumMain {
                     configuration, clock: try clock(), eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
                 app.lifecycle.use(StoreLifecycle(store: store))
                 try configure(app, store: store)
+                // After the store's handler: shutdown runs handlers in reverse, so the jobs stop before the store closes.
+                if runsJobs { app.lifecycle.use(JobScheduler()) }
                 if demoBeforeServe {
                     let console = Terminal()
                     if try await store.overview().funders == 0 {

@@ -7,6 +7,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.webSettings = .fromEnvironment()
     app.apiLimits = .fromEnvironment()
     app.publicLimits = .fromEnvironment()
+    app.mailSettings = try MailSettings.fromEnvironment(ProcessInfo.processInfo.environment, publicBaseURL: app.webSettings.publicBaseURL)
     if OpenAPIDocument.json == nil {
         app.logger.warning("\(OpenAPIDocument.bundleName)/openapi.json is not beside the passnum binary: /api/v1/openapi.json will answer 500; install that folder with the binary")
     }
@@ -18,7 +19,9 @@ public func configure(_ app: Application, store: Store) throws {
         "demo": DemoCommand(), "verify": VerifyCommand(), "bench": BenchCommand(), "user": UserCommand(),
         "import-places": ImportPlacesCommand(), "tick": TickCommand(), "export": ExportCommand(), "import": ImportCommand(),
         "print": PrintCommand(), "api-key": ApiKeyCommand(), "seed-national": SeedNationalCommand(),
-        "bench-pages": BenchPagesCommand(), "load-validations": LoadValidationsCommand(), "payouts": PayoutsCommand(),
+        "bench-pages": BenchPagesCommand(), "load-validations": LoadValidationsCommand(), "payouts": PayoutsCommand(), "mail": MailCommand(),
+        "jobs": JobsCommand(),
+        "purge-personal-data": PurgePersonalDataCommand(),
     ]
     for (name, command) in commands { app.asyncCommands.use(command, as: name) }
     try routes(app)

@@ -145,22 +145,9 @@ enum AuthController {
             return Layout.response(forgotPage(request, email: email, errors: errors), status: .unprocessableEntity)
         }
         try await request.limitPublic(.reset)
-        if let token = try await request.store.createPasswordReset(email: email), let to = AccountRules.normalisedEmail(email) {
-            // The link goes to the address only: never to the log, where it would open any account, the operator's too.
-            let link = request.application.webSettings.publicBaseURL + SiteURL.resetPassword(token).path
-            do {
-                try await request.application.mailer.send(MailMessage(to: to, subject: "Pass numérique : choisir un nouveau mot de passe", body: """
-                    Bonjour,
-
-                    Pour choisir un nouveau mot de passe, ouvrez ce lien. Il est valable une heure et ne sert qu’une fois :
-                    \(link)
-
-                    Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
-                    """))
-            } catch {
-                request.logger.error("the password reset mail could not be sent: \(error)")
-            }
-        }
+        // The link is queued to the address with the token (the outbox): never to the log, where it would open any
+        // account, the operator's too. The answer is the same whether or not an account uses the address.
+        try await request.store.createPasswordReset(email: email)
         return request.redirect(to: .forgotPassword, notice: "Si un compte utilise cette adresse, un lien vient d’être envoyé. Il est valable une heure.")
     }
 
@@ -182,19 +169,60 @@ enum AuthController {
     @Sendable static func reset(_ request: Request) async throws -> Response {
         let token = request.parameters.get("token") ?? ""
         let form = try request.content.decode(ResetForm.self)
-        var errors = FormErrors()
-        let password = form.password ?? ""
-        do { try AccountRules.checkPassword(password) } catch {
-            errors.add("password", "Le mot de passe doit faire au moins \(AccountRules.minimumPasswordLength) caractères.")
-        }
-        if errors.isEmpty && password != form.confirmation { errors.add("confirmation", "Les deux mots de passe ne sont pas identiques.") }
+        let errors = newPasswordErrors(form)
         guard errors.isEmpty else { return Layout.response(resetPage(request, token: token, errors: errors), status: .unprocessableEntity) }
-        let hash = try await request.password.async.hash(password)
+        let hash = try await request.password.async.hash(form.password ?? "")
         do {
             try await request.store.resetPassword(token: token, passwordHash: hash)
         } catch is DomainError {
             throw Abort(.notFound)
         }
         return request.redirect(to: .login, notice: "Votre mot de passe est changé. Vous pouvez vous connecter.")
+    }
+
+    /// What is wrong with a new password typed twice (the reset and invitation pages): the same rules everywhere.
+    static func newPasswordErrors(_ form: ResetForm) -> FormErrors {
+        var errors = FormErrors()
+        let password = form.password ?? ""
+        do { try AccountRules.checkPassword(password) } catch {
+            errors.add("password", "Le mot de passe doit faire au moins \(AccountRules.minimumPasswordLength) caractères.")
+        }
+        if errors.isEmpty && password != form.confirmation { errors.add("confirmation", "Les deux mots de passe ne sont pas identiques.") }
+        return errors
+    }
+
+    // MARK: Invitation
+
+    /// The invitation link: an unknown, used or expired one is a 404, like a wrong reset link.
+    @Sendable static func showInvitation(_ request: Request) async throws -> Response {
+        let token = request.parameters.get("token") ?? ""
+        let model = try await InvitationPage.Model.query(store: request.store, token: token)
+        return Layout.response(InvitationPage.View(model: model, context: PageContext(request), token: token).document)
+    }
+
+    /// Chooses the password of an invited account, then signs its holder in: the link proved the address.
+    @Sendable static func acceptInvitation(_ request: Request) async throws -> Response {
+        let token = request.parameters.get("token") ?? ""
+        let form = try request.content.decode(ResetForm.self)
+        let errors = newPasswordErrors(form)
+        guard errors.isEmpty else {
+            let model = try await InvitationPage.Model.query(store: request.store, token: token)
+            return Layout.response(InvitationPage.View(model: model, context: PageContext(request), token: token, errors: errors).document,
+                                   status: .unprocessableEntity)
+        }
+        let hash = try await request.password.async.hash(form.password ?? "")
+        let user: UserID
+        do {
+            user = try await request.store.acceptInvitation(token: token, passwordHash: hash)
+        } catch is DomainError {
+            throw Abort(.notFound)
+        }
+        let session = try await request.store.openSession(user: user)
+        let signedIn = try await request.store.sessionUser(token: session, timeouts: request.application.webSettings.sessionTimeouts)
+        let response = request.redirect(to: home(for: signedIn?.role ?? .placeAgent).path,
+                                        notice: "Bienvenue ! Votre mot de passe est enregistré. Vous êtes connecté.")
+        response.cookies[Cookies.session] = Cookies.value(
+            session, secure: request.application.webSettings.secureCookies, maxAge: Int(Store.sessionLifetime))
+        return response
     }
 }

@@ -9,14 +9,14 @@ enum PlaceSettingsController {
 
     @Sendable static func funders(_ request: Request) async throws -> Response {
         let (_, place) = try request.organisation(\.place)
-        let model = try await PlaceFundersPage.Model.query(store: request.store, place: place)
+        let model = try await PlaceFundersPage.Model.query(store: request.store, place: place, page: ListingPageQuery(request, .funders))
         return Layout.response(PlaceFundersPage.View(model: model, context: PageContext(request)).document)
     }
 
     @Sendable static func requestAffiliation(_ request: Request) async throws -> Response {
         let (_, place) = try request.organisation(\.place)
         let funder = try request.id(FunderID.self)
-        guard try await request.store.affiliations(of: place).contains(where: { $0.funder.id == funder }) else { throw Abort(.notFound) }
+        guard try await request.store.name(ofFunder: funder) != nil else { throw Abort(.notFound) }
         guard try await request.store.placeState(place) == .qualified else {
             return request.redirect(to: .placeFunders, notice: "Votre lieu doit d’abord être habilité.")
         }

@@ -13,12 +13,15 @@ extension FunderStockPage {
             Layout.page(title: "Stock", context: context) {
                 h("h1") { "Stock et attribution aux prescripteurs" }
                 Layout.notice(context)
-                for row in model.stock {
-                    h("h2") { row.programmeName }
-                    h("p") { "Carnets en stock : \(row.inStock)" }
-                    table(caption: "Carnets chez les prescripteurs – " + row.programmeName, headers: ["Prescripteur", "Carnets attribués", "Quota"],
-                          rows: row.byPrescriber.map { [.text($0.prescriber), .text(String($0.booklets)), .text($0.quota.map(String.init) ?? "aucun")] })
-                }
+                table(caption: "Carnets en stock, par programme", headers: ["Programme", "Carnets en stock"],
+                      rows: model.stock.map { [.text($0.programmeName), .text(String($0.inStock))] })
+                h("h2") { "Carnets chez les prescripteurs" }
+                table(caption: "Carnets chez les prescripteurs", headers: ["Programme", "Prescripteur", "N°", "Carnets attribués", "Quota"],
+                      rows: model.holdings.map {
+                          [.text($0.programmeName), .text($0.prescriber.name), .text($0.prescriber.id.description), .text(String($0.booklets)),
+                           .text($0.quota.map(String.init) ?? "aucun")]
+                      })
+                pager(model.position, path: SiteURL.funderStock.path)
                 if !model.stock.isEmpty && !model.prescribers.isEmpty {
                     let programmeOptions = model.stock.map { (String($0.programme.rawValue), $0.programmeName) }
                     let prescriberOptions = model.prescribers.map { ($0.id.description, $0.name) }

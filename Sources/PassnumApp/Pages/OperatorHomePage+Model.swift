@@ -20,26 +20,35 @@ enum OperatorHomePage {
         var reason: String?
     }
 
+    /// The query parameters of the funders' and the programmes' cursors (two lists on one page).
+    static let funderParameter = "financeurs"
+    static let programmeParameter = "programmes"
+
     struct Model: Sendable, Equatable {
+        /// A page of the funders, by name, and one of the programmes, newest first.
         var funders: [String]
         var programmes: [ProgrammeLine]
         var places: [PlaceLine]
         /// More places than the first page shown here: the list of places pages through them.
         var morePlaces = false
+        var funderPages = PagePosition(parameter: OperatorHomePage.funderParameter)
+        var programmePages = PagePosition(parameter: OperatorHomePage.programmeParameter)
 
-        static func query(store: Store) async throws -> Model {
-            let funders = try await store.funders()
+        static func query(store: Store, funderPage: ListingPageQuery = ListingPageQuery(parameter: OperatorHomePage.funderParameter),
+                          programmePage: ListingPageQuery = ListingPageQuery(parameter: OperatorHomePage.programmeParameter)) async throws -> Model {
+            let funders = try await store.funders(funderPage.page)
             let places = try await store.places()
-            let programmes = try await store.programmes(of: nil)
-            let funderNames = Dictionary(uniqueKeysWithValues: funders.map { ($0.id, $0.name) })
+            let programmes = try await store.programmes(programmePage.page)
             return Model(
-                funders: funders.map(\.name),
-                programmes: programmes.map { row in
-                    ProgrammeLine(name: row.programme.terms.name, funderName: funderNames[row.programme.funder] ?? "",
+                funders: funders.rows.map(\.name),
+                programmes: programmes.rows.map { line in
+                    let row = line.programme
+                    return ProgrammeLine(name: row.programme.terms.name, funderName: line.funderName,
                                   validFrom: row.programme.terms.validFrom, validUntil: row.programme.terms.validUntil,
                                   orders: row.orders, expired: row.programme.expired)
                 },
-                places: places.rows.map(PlaceLine.init), morePlaces: places.next != nil)
+                places: places.rows.map(PlaceLine.init), morePlaces: places.next != nil,
+                funderPages: PagePosition(funders, funderPage), programmePages: PagePosition(programmes, programmePage))
         }
     }
 }

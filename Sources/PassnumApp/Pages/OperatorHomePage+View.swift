@@ -14,6 +14,7 @@ extension OperatorHomePage {
                 Layout.notice(context)
                 h("h2") { "Financeurs" }
                 table(caption: "Financeurs", headers: ["Nom"], rows: model.funders.map { [.text($0)] })
+                pager(model.funderPages, path: SiteURL.operatorHome.path)
                 postForm(.operatorFunders, context, errors: errors) {
                     field("Nom du nouveau financeur", name: "name", value: name, errors: errors, hint: "Par exemple : Département du Nord.")
                     h("button", ["type": "submit"]) { "Ajouter le financeur" }
@@ -25,6 +26,7 @@ extension OperatorHomePage {
                            .text("du \(French.date(row.validFrom)) au \(French.date(row.validUntil))"),
                            .text(String(row.orders)), .text(row.expired ? "Clos" : "En cours")]
                       })
+                pager(model.programmePages, path: SiteURL.operatorHome.path)
                 h("h2") { "Lieux" }
                 table(caption: "Lieux et habilitation", headers: ["Lieu", "Commune", "État", "Décision"], rows: model.places.map { place in
                     [.text(place.name), .text(place.postcode), .text(French.placeState(place.state) + (place.reason.map { " – " + $0 } ?? "")),
@@ -33,6 +35,10 @@ extension OperatorHomePage {
                 if model.morePlaces {
                     h("p") { h("a", ["href": SiteURL.operatorApplications.path]) { "Tous les lieux →" } }
                 }
+                h("h2") { "Courriels" }
+                h("p") { h("a", ["href": SiteURL.operatorMails.path]) { "Les courriels envoyés, en attente ou en échec →" } }
+                h("h2") { "Tâches automatiques" }
+                h("p") { h("a", ["href": SiteURL.operatorJobs.path]) { "Fin des programmes, courriels, effacements : voir les tâches →" } }
             }
         }
 

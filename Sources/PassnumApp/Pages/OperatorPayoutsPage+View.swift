@@ -24,6 +24,7 @@ extension OperatorPayoutsPage {
                            row.hasBankDetails ? .text("prêt") : h("a", ["href": SiteURL.operatorPlace(row.place.id).path]) { "retenu : pas de coordonnées bancaires vérifiées" }]
                       },
                       empty: "aucun chèque à rembourser.")
+                pager(model.position, path: SiteURL.operatorPayouts.path, parameters: [("mois", month.description)])
                 h("p") { "Total à virer : " + money(model.total) }
                 if model.done {
                     h("p") { "Les remboursements de " + French.month(month) + " ont déjà été faits." }

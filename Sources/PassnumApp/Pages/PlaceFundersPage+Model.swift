@@ -11,12 +11,14 @@ enum PlaceFundersPage {
 
     struct Model: Sendable, Equatable {
         var placeState: PlaceState
+        /// A page of the funders, by name.
         var funders: [Funder]
+        var position: PagePosition = .single
 
-        static func query(store: Store, place: PlaceID) async throws -> Model {
-            let rows = try await store.affiliations(of: place)
+        static func query(store: Store, place: PlaceID, page asked: ListingPageQuery = ListingPageQuery()) async throws -> Model {
+            let rows = try await store.affiliations(of: place, asked.page)
             let state = try await store.placeState(place)
-            return Model(placeState: state, funders: rows.map { Funder(funder: $0.funder, state: $0.state) })
+            return Model(placeState: state, funders: rows.rows.map { Funder(funder: $0.funder, state: $0.state) }, position: PagePosition(rows, asked))
         }
     }
 }

@@ -20,6 +20,7 @@ extension PlaceFundersPage {
                         }
                         : .text("")]
                 })
+                pager(model.position, path: SiteURL.placeFunders.path)
             }
         }
 

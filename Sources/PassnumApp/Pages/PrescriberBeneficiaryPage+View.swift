@@ -8,6 +8,8 @@ extension PrescriberBeneficiaryPage {
         /// The hand-out form as typed, and what is wrong with it, when it is shown again.
         var handOut = PrescriberController.HandOutForm()
         var errors = FormErrors()
+        /// The erasure's confirmation, when it was refused (`PersonalDataController.erase`).
+        var erasureErrors = FormErrors()
 
         var document: Node {
             let person = model.person
@@ -37,6 +39,28 @@ extension PrescriberBeneficiaryPage {
                 table(caption: "Chèques remis", headers: ["Numéro", "Remis le", "État"], rows: model.checks.map {
                     [.text($0.serial.grouped), .text($0.at.map(French.dateTime) ?? "—"), .text(French.state($0.state))]
                 }, empty: "aucun chèque.")
+                personalData
+            }
+        }
+
+        /// The right of access (a printable record) and the right to erasure, with its confirmation.
+        var personalData: Node {
+            group {
+                h("h2") { "Données personnelles" }
+                h("p") {
+                    h("a", ["href": SiteURL.prescriberPersonalData(model.person.id).path]) { "Données détenues" }
+                    " : tout ce que la plateforme garde sur cette personne, à imprimer et à lui donner si elle le demande."
+                }
+                postForm(.prescriberErasure(model.person.id), context, errors: erasureErrors) {
+                    h("p") { "Si la personne le demande, effacez ses données : son nom est remplacé par un numéro. C’est possible quand elle n’a plus de chèque utilisable." }
+                    h("div", ["class": erasureErrors["confirm"] == nil ? "field" : "field invalid"]) {
+                        if let error = erasureErrors["confirm"] { h("p", ["class": "error", "id": "confirm-erreur"]) { error } }
+                        choice("checkbox", id: "confirm", name: "confirm", value: "oui",
+                               label: "Je confirme l’effacement. On ne pourra pas revenir en arrière.",
+                               ["aria-describedby": erasureErrors["confirm"] == nil ? nil : "confirm-erreur"])
+                    }
+                    h("button", ["type": "submit", "class": "secondary"]) { "Effacer les données" }
+                }
             }
         }
 

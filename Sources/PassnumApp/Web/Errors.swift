@@ -207,6 +207,7 @@ enum French {
         case .serialsExhausted: "il ne reste plus assez de numéros de chèques pour ce nombre."
         case .answerCount(let expected): "répondez aux \(expected) questions."
         case .unbalanced: "l’écriture n’est pas équilibrée."
+        case .lastManager: "la structure doit garder au moins une personne active qui la gère. Donnez d’abord ce rôle à quelqu’un d’autre."
         }
     }
 
@@ -314,6 +315,13 @@ enum French {
         case .bankDetailsProposed: "Coordonnées bancaires proposées"
         case .bankDetailsDecided: "Décision sur des coordonnées bancaires"
         case .payoutFileWritten: "Fichier de virements écrit"
+        case .personalDataPurged: "Données personnelles anonymisées"
+        case .personalDataErased: "Données d’une personne effacées"
+        case .accountInvited: "Invitation envoyée"
+        case .invitationAccepted: "Invitation acceptée"
+        case .roleChanged: "Rôle changé"
+        case .accountDeactivated: "Compte désactivé"
+        case .accountReactivated: "Compte réactivé"
         }
     }
 

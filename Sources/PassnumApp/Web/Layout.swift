@@ -48,6 +48,8 @@ enum Layout {
                             h("a", ["href": SiteURL.checkStatus.path]) { "Vérifier un chèque" }
                             " · "
                             h("a", ["href": SiteURL.places.path]) { "Où utiliser mes chèques" }
+                            " · "
+                            h("a", ["href": SiteURL.personalData.path]) { "Données personnelles" }
                         }
                     }
                 }
@@ -84,17 +86,18 @@ enum Layout {
         case .operatorAdmin:
             [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Commandes", .operatorOrders), ("Remboursements", .operatorPayouts),
              ("Factures", .operatorBilling), ("Banque", .operatorBankChanges),
-             ("Journal", .operatorJournal)]
+             ("Journal", .operatorJournal), ("Comptes", .operatorAccounts), ("Équipe", .team)]
         case .funderManager:
             [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
              ("Stock", .funderStock), ("Lieux", .funderPlaces), ("Factures", .funderDocuments),
-             ("Clés API", .apiKeys)]
+             ("Clés API", .apiKeys), ("Équipe", .team)]
         case .prescriberAgent:
             [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory),
-             ("Clés API", .apiKeys)]
+             ("Clés API", .apiKeys), ("Équipe", .team)]
         case .placeManager:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts), ("Catalogue", .placeCatalogue),
-             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication), ("Coordonnées bancaires", .placeBank), ("Clés API", .apiKeys)]
+             ("Financeurs", .placeFunders), ("Ma demande", .placeApplication), ("Coordonnées bancaires", .placeBank), ("Clés API", .apiKeys),
+             ("Équipe", .team)]
         case .placeAgent:
             [("Valider des chèques", .placeHome), ("Historique", .placeHistory), ("Remboursements", .placePayouts)]
         }

@@ -3,7 +3,7 @@ import Vapor
 /// Logs each request's method and path, in place of Vapor's `RouteLoggingMiddleware` (which logs the path decoded:
 /// `%0A` became a new, forged log line, and every check's security code and reset token reached the log).
 /// Here the path is logged as sent, percent-encoded, with anything outside printable ASCII escaped; the secrets a
-/// path carries are redacted (`/c/SERIAL-CODE`, `/mot-de-passe/TOKEN`); the query string, which may hold anything,
+/// path carries are redacted (`/c/SERIAL-CODE`, `/mot-de-passe/TOKEN`, `/invitation/TOKEN`); the query string, which may hold anything,
 /// is never logged.
 struct RequestLoggingMiddleware: AsyncMiddleware {
     var logLevel: Logger.Level = .info
@@ -37,7 +37,8 @@ struct RequestLoggingMiddleware: AsyncMiddleware {
                 let keep = index == first + 1 && !serial.isEmpty && serial.count <= 20 && serial.allSatisfy(\.isASCIIDigit)
                 segments[index] = keep ? serial + (decoded.contains("-") ? "-" + redacted : "") : redacted
             }
-        case SiteURL.resetPassword("").path.split(separator: "/").first.map(String.init) ?? "mot-de-passe":
+        case SiteURL.resetPassword("").path.split(separator: "/").first.map(String.init) ?? "mot-de-passe",
+             SiteURL.invitation("").path.split(separator: "/").first.map(String.init) ?? "invitation":
             for index in segments.indices where index > first && !segments[index].isEmpty { segments[index] = redacted }
         default:
             break

@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     get(.openDataCSV, anyone, OpenDataController.csv)
     get(.openDataJSON, anyone, OpenDataController.json)
     get(.signUp, anyone, SignUpController.showSignUp)
+    get(.personalData, anyone, PersonalDataController.notice)
     post(.signUp, anyone, SignUpController.signUp)
 
     // Accounts
@@ -50,6 +51,17 @@ func routes(_ app: Application) throws {
     get(.resetPassword(""), anyone, AuthController.showReset)
     post(.resetPassword(""), anyone, AuthController.reset)
     get(.space, .signedIn, AuthController.space)
+    get(.invitation(""), anyone, AuthController.showInvitation)
+    post(.invitation(""), anyone, AuthController.acceptInvitation)
+
+    // A manager's team (the operator's admins, a funder's managers, a prescriber's agents, a place's managers);
+    // a place's agents do not see their colleagues' addresses.
+    let teamManagers = TeamController.managers
+    get(.team, teamManagers, TeamController.team)
+    post(.team, teamManagers, TeamController.invite)
+    post(.teamInvitation(0), teamManagers, TeamController.resend)
+    post(.teamRole(0), teamManagers, TeamController.changeRole)
+    post(.teamDeactivation(0), teamManagers, TeamController.deactivate)
 
     // Operator
     get(.operatorHome, operatorAdmin, OperatorHomeController.home)
@@ -78,6 +90,16 @@ func routes(_ app: Application) throws {
     get(.operatorBilling, operatorAdmin, OperatorBillingController.billing)
     get(.operatorJournal, operatorAdmin, OperatorJournalController.journal)
     post(.operatorVerify, operatorAdmin, OperatorJournalController.runVerify)
+    get(.operatorMails, operatorAdmin, OperatorMailsController.list)
+    get(.operatorMail(0), operatorAdmin, OperatorMailsController.show)
+    post(.operatorMailResend(0), operatorAdmin, OperatorMailsController.resend)
+    post(.operatorMailsResend, operatorAdmin, OperatorMailsController.resendAll)
+    get(.operatorJobs, operatorAdmin, OperatorJobsController.jobs)
+    post(.operatorJobs, operatorAdmin, OperatorJobsController.runNow)
+    get(.operatorAccounts, operatorAdmin, OperatorAccountsController.accounts)
+    post(.operatorAccountRole(0), operatorAdmin, OperatorAccountsController.changeRole)
+    post(.operatorAccountDeactivation(0), operatorAdmin, OperatorAccountsController.deactivate)
+    post(.operatorAccountReactivation(0), operatorAdmin, OperatorAccountsController.reactivate)
 
     // Documents: each handler also checks the document is the funder's or the place's own
     get(.invoice(0), .roles([.operatorAdmin, .funderManager, .placeManager]), DocumentController.invoice)
@@ -116,6 +138,8 @@ func routes(_ app: Application) throws {
     get(.prescriberOpposition, prescriber, PrescriberController.showOpposition)
     post(.prescriberOpposition, prescriber, PrescriberController.oppose)
     get(.prescriberHistory, prescriber, PrescriberController.history)
+    get(.prescriberPersonalData(0), prescriber, PersonalDataController.record)
+    post(.prescriberErasure(0), prescriber, PersonalDataController.erase)
 
     // Place: validation and money (every member), application, catalogue and funders (the manager)
     get(.placeHome, placeStaff, PlaceController.home)

@@ -13,7 +13,9 @@ enum SiteURL: Equatable {
     case operatorApplications, operatorPlace(PlaceID), operatorDocument(PlaceID, PlaceDocumentID), operatorSEPA(PayoutBatchID), operatorBank(PlaceID)
     case operatorBatchExported(PayoutBatchID), operatorBatchSettled(PayoutBatchID), operatorReversal, operatorFees, operatorBilling
     case operatorOrders, operatorOrder(OrderID), operatorOrderStep(OrderID), operatorOrderPayment(OrderID)
-    case operatorVerify
+    case operatorVerify, operatorJobs
+    // The mail outbox: the list, one message, resending a failed one or all of them
+    case operatorMails, operatorMail(OutboxMailID), operatorMailResend(OutboxMailID), operatorMailsResend
     // Bank details (four eyes): the operator's list of changes to decide, a decision, the place's own page
     case operatorBankChanges, operatorBankDecision(BankDetailsChangeID), placeBank
     // Invoices and credit notes (operator, the funder or place they are for)
@@ -26,10 +28,15 @@ enum SiteURL: Equatable {
     // Prescriber
     case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(BeneficiaryID), prescriberDiagnostic(BeneficiaryID)
     case prescriberHandOut(BeneficiaryID), prescriberOpposition, prescriberHistory
+    // Personal data: the public notice; a person's record (right of access) and erasure, by their prescriber
+    case personalData, prescriberPersonalData(BeneficiaryID), prescriberErasure(BeneficiaryID)
     // Place
     case placeHome, placeUndo, placeHistory, placePayouts
     case placeApplication, placeStep(String), placeDocuments, placeSubmit, placeFunders, placeAffiliation(FunderID)
     case placeCatalogue, placeSession(ServiceID), placeServiceState(ServiceID), placeStatement(PayoutID), placeStatementCSV(PayoutID)
+    // Accounts: the invitation link, a manager's team, the operator's list of every account
+    case invitation(String), team, teamInvitation(UserID), teamRole(UserID), teamDeactivation(UserID)
+    case operatorAccounts, operatorAccountRole(UserID), operatorAccountDeactivation(UserID), operatorAccountReactivation(UserID)
 
     var path: String {
         switch self {
@@ -58,6 +65,11 @@ enum SiteURL: Equatable {
         case .operatorOrderStep(let id): "/operateur/commandes/\(id)/etape"
         case .operatorOrderPayment(let id): "/operateur/commandes/\(id)/paiements"
         case .operatorVerify: "/operateur/journal/verification"
+        case .operatorMails: "/operateur/courriels"
+        case .operatorMail(let id): "/operateur/courriels/\(id)"
+        case .operatorMailResend(let id): "/operateur/courriels/\(id)/renvoi"
+        case .operatorMailsResend: "/operateur/courriels/tout-renvoyer"
+        case .operatorJobs: "/operateur/taches"
         case .operatorApplications: "/operateur/candidatures"
         case .operatorSEPA(let id): "/operateur/virements/\(id)"
         case .operatorBatchExported(let id): "/operateur/virements/\(id)/transmis"
@@ -94,6 +106,9 @@ enum SiteURL: Equatable {
         case .prescriberHandOut(let id): "/prescripteur/beneficiaires/\(id)/remise"
         case .prescriberOpposition: "/prescripteur/opposition"
         case .prescriberHistory: "/prescripteur/historique"
+        case .personalData: "/donnees-personnelles"
+        case .prescriberPersonalData(let id): "/prescripteur/beneficiaires/\(id)/donnees"
+        case .prescriberErasure(let id): "/prescripteur/beneficiaires/\(id)/effacement"
         case .placeHome: "/lieu"
         case .placeUndo: "/lieu/annuler"
         case .placeHistory: "/lieu/historique"
@@ -109,6 +124,15 @@ enum SiteURL: Equatable {
         case .placeStatementCSV(let id): "/lieu/releves/\(id)/csv"
         case .placeSession(let id): "/lieu/catalogue/\(id)/seance"
         case .placeServiceState(let id): "/lieu/catalogue/\(id)/etat"
+        case .invitation(let token): "/invitation/" + token
+        case .team: "/equipe"
+        case .teamInvitation(let id): "/equipe/\(id)/invitation"
+        case .teamRole(let id): "/equipe/\(id)/role"
+        case .teamDeactivation(let id): "/equipe/\(id)/depart"
+        case .operatorAccounts: "/operateur/comptes"
+        case .operatorAccountRole(let id): "/operateur/comptes/\(id)/role"
+        case .operatorAccountDeactivation(let id): "/operateur/comptes/\(id)/desactivation"
+        case .operatorAccountReactivation(let id): "/operateur/comptes/\(id)/reactivation"
         }
     }
 
@@ -117,7 +141,16 @@ enum SiteURL: Equatable {
         let parameterised: SiteURL = switch self {
         case .qr: .qr(":code")
         case .resetPassword: .resetPassword(":token")
+        case .invitation: .invitation(":token")
+        case .teamInvitation: .teamInvitation(0)
+        case .teamRole: .teamRole(0)
+        case .teamDeactivation: .teamDeactivation(0)
+        case .operatorAccountRole: .operatorAccountRole(0)
+        case .operatorAccountDeactivation: .operatorAccountDeactivation(0)
+        case .operatorAccountReactivation: .operatorAccountReactivation(0)
         case .operatorPlaceState: .operatorPlaceState(0)
+        case .operatorMail: .operatorMail(0)
+        case .operatorMailResend: .operatorMailResend(0)
         case .funderOrderStep: .funderOrderStep(0)
         case .operatorOrder: .operatorOrder(0)
         case .operatorOrderStep: .operatorOrderStep(0)
@@ -146,6 +179,8 @@ enum SiteURL: Equatable {
         case .prescriberBeneficiary: .prescriberBeneficiary(0)
         case .prescriberDiagnostic: .prescriberDiagnostic(0)
         case .prescriberHandOut: .prescriberHandOut(0)
+        case .prescriberPersonalData: .prescriberPersonalData(0)
+        case .prescriberErasure: .prescriberErasure(0)
         default: self
         }
         return parameterised.path.split(separator: "/").map {

@@ -67,10 +67,38 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     }
 }
 
+extension Role {
+    /// The roles an organisation of this kind gives its members.
+    public static func roles(of kind: OrganisationKind) -> [Role] { allCases.filter { $0.organisationKind == kind } }
+
+    /// The role that answers for an organisation of this kind: it invites, changes roles and deactivates. Kinds with
+    /// one role (the operator, a funder, a prescriber) have it as their manager role.
+    public static func manager(of kind: OrganisationKind) -> Role {
+        switch kind {
+        case .operator: .operatorAdmin
+        case .funder: .funderManager
+        case .prescriber: .prescriberAgent
+        case .place: .placeManager
+        }
+    }
+
+    public var manages: Bool { self == Role.manager(of: organisationKind) }
+}
+
+/// Where an account stands: invited (no password chosen yet, cannot sign in), active, or deactivated (cannot sign
+/// in, no session, no API key it created, no mail; only the operator reactivates it).
+public enum AccountState: String, CaseIterable, Sendable, Codable {
+    case invited, active, deactivated
+}
+
 /// Account rules shared by every way of creating or using an account.
 public enum AccountRules {
     public static let minimumPasswordLength = 10
     public static let maximumPasswordLength = 128
+    /// How long an invitation link can be used (it is used once).
+    public static let invitationLifetime: TimeInterval = 7 * 24 * 3600
+    /// The longest reason a role change, deactivation or reactivation may give (it is journaled).
+    public static let maximumReasonLength = 300
 
     /// Sign-in attempts at one address from one client address in a window of `lockout` before that client must
     /// wait for the window to end. Counted the same way whether or not an account uses the address.

@@ -117,6 +117,8 @@ extension DomainError {
         case answerCount(expected: Int)
         /// A journal entry that is not a balanced set of at least two positive lines.
         case unbalanced
+        /// The change would leave an organisation without an active member in its managing role.
+        case lastManager
 
         public var description: String {
             switch self {
@@ -146,6 +148,7 @@ extension DomainError {
             case .serialsExhausted: "no serial numbers left for this many checks"
             case .answerCount(let expected): "expected \(expected) answers"
             case .unbalanced: "an entry needs at least two positive lines whose debits and credits balance"
+            case .lastManager: "the organisation must keep at least one active manager"
             }
         }
     }

@@ -65,6 +65,20 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
     case bankDetailsDecided = "bank_details_decided"
     /// A payout batch's SEPA file written: its SHA-256 in the reference, checked before every download.
     case payoutFileWritten = "payout_file_written"
+    /// A run of the personal-data purge: how many people were pseudonymised (a count, never a name).
+    case personalDataPurged = "personal_data_purged"
+    /// A beneficiary erased at their request (right to erasure): the record's number, never the name.
+    case personalDataErased = "personal_data_erased"
+    /// An account invited (created without a password) or its invitation sent again, by whom.
+    case accountInvited = "account_invited"
+    /// An invitation used: the account holder chose a password.
+    case invitationAccepted = "invitation_accepted"
+    /// A member's role changed within the organisation's roles, by whom and why.
+    case roleChanged = "role_changed"
+    /// An account deactivated (its sessions ended, the API keys it created revoked), by whom and why.
+    case accountDeactivated = "account_deactivated"
+    /// A deactivated account made usable again by an operator admin, and why.
+    case accountReactivated = "account_reactivated"
 }
 
 public struct JournalLine: Hashable, Sendable {
@@ -134,7 +148,7 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
     case funderMoney = 4
     case redeemedAtMostOnce = 5
     case tamperEvidentJournal = 6
-    /// Not one of DESIGN.md's five: the counters the dashboards read are what the rows say.
+    /// Not one of DESIGN.md's five: the counters the dashboards read and the public index are what the rows say.
     case maintainedTallies = 7
 
     public var description: String {
@@ -145,7 +159,7 @@ public enum LedgerInvariant: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .funderMoney: "per funder, money received = payments recorded; paid orders (face value + fees) = money applied, never more than received; credit notes = expired checks"
         case .redeemedAtMostOnce: "a check is redeemed at most once"
         case .tamperEvidentJournal: "the journal's chain of hashes is unbroken"
-        case .maintainedTallies: "the counters the dashboards read (tallies, booklets' validated checks, payout runs) match the rows"
+        case .maintainedTallies: "the counters the dashboards read (tallies, booklets' validated checks, payout runs) and the public index match the rows"
         }
     }
 }

@@ -47,27 +47,21 @@ extension Store {
         guard role.organisationKind == organisation.kind else {
             throw DomainError.invalid(field: .role, problem: .notAvailable)
         }
-        let now = clock.now.millis
+        let now = clock.now
         return try await transaction { tx in
-            try await tx.requireOrganisation(organisation)
-            if try await tx.sql.raw("SELECT id FROM users WHERE email = \(bind: email)").first() != nil {
-                throw DomainError.invalid(field: .email, problem: .alreadyUsed)
-            }
-            let id = try await tx.insertReturningID("""
-                INSERT INTO users (email, name, password_hash, organisation_kind, organisation_id, role, failed_logins, created_at)
-                VALUES (\(bind: email), \(bind: name), \(bind: passwordHash), \(bind: organisation.kind.rawValue),
-                  \(bind: organisation.storedID), \(bind: role.rawValue), 0, \(bind: now))
-                """)
-            try await tx.post(.event(.accountCreated, reference: "user:\(id):\(role.rawValue):\(organisation)", reason: nil),
-                              actor: actor, at: Date(millis: now))
-            return UserID(id)
+            try await tx.insertUser(email: email, name: name, passwordHash: passwordHash, role: role, organisation: organisation,
+                                    actor: actor, reason: nil, at: now)
         }
     }
 
+    /// The account that may sign in with this address: active, not deactivated nor only invited (an invited account
+    /// has no password yet). Nil otherwise, answered the same way as an unknown address.
     public func loginCandidate(email: String) async throws -> LoginCandidate? {
         guard let email = AccountRules.normalisedEmail(email) else { return nil }
         return try await read { tx in
-            try await tx.sql.raw("SELECT id, password_hash FROM users WHERE email = \(bind: email)").first()
+            try await tx.sql.raw("""
+                SELECT id, password_hash FROM users WHERE email = \(bind: email) AND deactivated_at IS NULL AND password_hash <> ''
+                """).first()
                 .map { LoginCandidate(id: try $0.id("id"), passwordHash: try $0.string("password_hash")) }
         }
     }
@@ -149,7 +143,7 @@ extension Store {
                 SELECT u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, s.csrf_token,
                   COALESCE(s.last_seen_at, s.created_at) AS last_seen
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: digest) AND s.expires_at > \(bind: now)
+                WHERE s.token_hash = \(bind: digest) AND s.expires_at > \(bind: now) AND u.deactivated_at IS NULL
                 """).first(),
                 let role = Role(rawValue: try row.string("role"))
             else { return nil }
@@ -179,18 +173,26 @@ extension Store {
         }
     }
 
-    /// A one-time password reset token for this address, or nil when no account has it (the caller must
-    /// answer the same either way).
+    /// A one-time password reset token for this address, or nil when no account that is not deactivated has it (the
+    /// caller must answer the same either way). The link is queued to the address in the same transaction as the
+    /// token's digest: it reaches the holder of the address only, never the log. (An invited account may use it too:
+    /// the link proves the address as the invitation does.)
+    @discardableResult
     public func createPasswordReset(email: String) async throws -> String? {
-        guard let candidate = try await loginCandidate(email: email) else { return nil }
+        guard let email = AccountRules.normalisedEmail(email) else { return nil }
         let token = Self.randomToken()
-        let expires = clock.now.addingTimeInterval(Self.resetLifetime).millis
-        try await transaction { tx in
+        let now = clock.now
+        return try await transaction { tx -> String? in
+            guard let row = try await tx.sql.raw("""
+                SELECT id, name FROM users WHERE email = \(bind: email) AND deactivated_at IS NULL
+                """).first() else { return nil }
             try await tx.sql.raw("""
-                INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (\(bind: Self.digest(token)), \(bind: candidate.id.rawValue), \(bind: expires))
+                INSERT INTO password_resets (token_hash, user_id, expires_at)
+                VALUES (\(bind: Self.digest(token)), \(bind: try row.int("id")), \(bind: now.addingTimeInterval(Self.resetLifetime).millis))
                 """).run()
+            try await tx.enqueue(.passwordReset(token: token, name: try row.string("name")), to: [email], at: now)
+            return token
         }
-        return token
     }
 
     /// Whether a reset token can still be used.
@@ -212,10 +214,11 @@ extension Store {
                 WHERE token_hash = \(bind: Self.digest(token)) AND used_at IS NULL AND expires_at > \(bind: now) RETURNING user_id
                 """).first(decodingColumn: "user_id", as: Int64.self)
             else { throw DomainError.invalid(field: .token, problem: .expired) }
+            // A deactivated account keeps its old password: the link dies with the account.
             guard let email = try await tx.sql.raw("""
-                UPDATE users SET password_hash = \(bind: passwordHash) WHERE id = \(bind: user) RETURNING email
+                UPDATE users SET password_hash = \(bind: passwordHash) WHERE id = \(bind: user) AND deactivated_at IS NULL RETURNING email
                 """).first(decodingColumn: "email", as: String.self)
-            else { throw DomainError.notFound("user \(user)") }
+            else { throw DomainError.invalid(field: .token, problem: .expired) }
             // A new password makes every guess so far worthless: the address's counters start again, for every client.
             // (The prefix is hexadecimal: nothing in it is a LIKE wildcard.)
             try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket LIKE \(bind: Self.loginBuckets(email: email) + "%")").run()

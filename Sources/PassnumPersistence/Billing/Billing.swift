@@ -127,7 +127,7 @@ extension Store {
     }
 
     /// A funder's credit notes (all when nil), newest first, a page at a time, each split by co-funding share. The
-    /// shares are read once per programme of the page.
+    /// shares of the page's programmes are read together.
     public func creditNotes(funder: FunderID? = nil, _ page: PageRequest = .first) async throws -> Page<CreditNoteDocument> {
         let filter: SQLQueryString = funder.map { "cn.funder_id = \(bind: $0.rawValue)" } ?? "1 = 1"
         return try await read { tx in try await tx.creditNotes(where: filter, page) }
@@ -148,17 +148,14 @@ extension Transaction {
               p.name AS programme_name, p.face_value_cents, f.name AS funder_name
             FROM credit_notes cn JOIN programmes p ON p.id = cn.programme_id JOIN funders f ON f.id = cn.funder_id
             """ + " WHERE " + filter, keyset: Keyset(.creditNotes, id: "cn.id", descending: true), page) { $0 }
-        var terms: [ProgrammeID: ProgrammeTerms] = [:]
+        // The terms of the page's programmes, read together: two statements whatever the number of notes.
+        let ids = Set(try rows.rows.map { try $0.int("programme_id") }).sorted()
+        let programmeFilter: SQLQueryString = ids.isEmpty ? "WHERE 1 = 0" : "WHERE p.id IN (\(binds: ids.binds))"
+        let terms = Dictionary(try await programmes(where: programmeFilter).map { ($0.id, $0.terms) }, uniquingKeysWith: { first, _ in first })
         var notes: [CreditNoteDocument] = []
         for row in rows.rows {
             let programme: ProgrammeID = try row.id("programme_id")
-            let programmeTerms: ProgrammeTerms
-            if let known = terms[programme] {
-                programmeTerms = known
-            } else {
-                programmeTerms = try await self.programme(programme).terms
-                terms[programme] = programmeTerms
-            }
+            guard let programmeTerms = terms[programme] else { throw DomainError.notFound("programme \(programme)") }
             let amount = Money(cents: try row.int("amount_cents"))
             notes.append(CreditNoteDocument(
                 id: try row.id("id"), number: try row.optionalString("number") ?? "—", programme: programme,
@@ -209,6 +206,7 @@ extension Transaction {
         try await post(.event(.invoiceIssued, reference: "invoice:\(number)",
                               reason: "\(kind.rawValue) \(amounts.total.cents) cents" + (order.map { " for order \($0)" } ?? "")),
                        actor: actor, at: instant)
+        try await noticeInvoice(id, number: number.description, total: amounts.total, funder: funder, place: place, at: instant)
         return id
     }
 

@@ -27,5 +27,14 @@ extension Data {
 
 /// The SHA-256 of some bytes, in lower-case hexadecimal.
 func sha256Hex<D: DataProtocol>(_ data: D) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    // By table: `String(format: "%02x")` per byte cost more than the hash itself, and verify hashes every journal entry.
+    var hex: [UInt8] = []
+    hex.reserveCapacity(64)
+    for byte in SHA256.hash(data: data) {
+        hex.append(hexDigits[Int(byte >> 4)])
+        hex.append(hexDigits[Int(byte & 0x0f)])
+    }
+    return String(decoding: hex, as: UTF8.self)
 }
+
+private let hexDigits = Array("0123456789abcdef".utf8)

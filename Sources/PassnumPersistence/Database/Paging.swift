@@ -7,13 +7,16 @@ import SQLKit
 /// The listings that page by keyset. A cursor names the one it continues: a cursor of another listing is refused.
 public enum Listing: String, Sendable, CaseIterable {
     case journal, validations, handOuts, beneficiaries, booklets, invoices, creditNotes, places, affiliations, orders, payouts, checkStates
+    case holdings, payoutPreview, funders, programmes
+    case mails
+    case accounts
 
     /// The kinds of the sort keys before the id, in order (see each listing's `Keyset`).
     var keys: [Cursor.Key.Kind] {
         switch self {
-        case .journal, .booklets, .invoices, .creditNotes, .orders, .checkStates: []
-        case .validations, .handOuts: [.integer]
-        case .places, .payouts: [.text]
+        case .journal, .booklets, .invoices, .creditNotes, .orders, .checkStates, .mails, .programmes: []
+        case .validations, .handOuts, .holdings: [.integer]
+        case .places, .payouts, .accounts, .payoutPreview, .funders: [.text]
         case .affiliations: [.integer, .text]
         case .beneficiaries: [.text, .text]
         }

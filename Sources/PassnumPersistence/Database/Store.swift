@@ -84,7 +84,8 @@ public final class Store: Sendable {
     let databases: Databases
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
-    private let writeGate: AsyncGate
+    /// Queues this process's SQLite writers; also held by `compactSQLiteFile` while it rewrites the file.
+    let writeGate: AsyncGate
     /// Counts every statement sent (see `statementsExecuted`).
     let statements: StatementCounter
 
@@ -125,8 +126,13 @@ public final class Store: Sendable {
             kind = .postgres
             let postgres: DatabaseConfigurationFactory
             do {
-                postgres = try .postgres(
-                    url: url, maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
+                var settings = try SQLPostgresConfiguration(url: url)
+                // No JIT: its compilation (100–300 ms) starts whenever the planner's estimate passes jit_above_cost, and
+                // range joins on `checks` (booklets' BETWEEN) are estimated at millions of rows while they read a few:
+                // a 1 ms page query then took 300 ms. The platform's queries are short and indexed.
+                settings.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
+                postgres = .postgres(
+                    configuration: settings, maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
                     connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace)
             } catch {
                 throw StoreError.badDatabaseURL("DATABASE_URL is not usable: \(error)")

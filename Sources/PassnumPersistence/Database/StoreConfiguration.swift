@@ -1,4 +1,5 @@
 import Foundation
+import PassnumDomain
 
 /// Where the data lives: a SQLite file in the data directory (the default), or PostgreSQL when
 /// `DATABASE_URL` is set.
@@ -31,6 +32,9 @@ public struct StoreConfiguration: Sendable {
     public var operatorAccount = OperatorAccount.fromEnvironment()
     /// The statement file a payout run writes for each place paid (the app words it in French); none without it.
     public var statementFile: (@Sendable (Statement) -> String)? = nil
+    /// Months after the end of a person's last programme before their name is pseudonymised
+    /// (`PASSNUM_PERSONAL_DATA_RETENTION_MONTHS`; see `Store.purgePersonalData`).
+    public var personalDataRetentionMonths = PersonalData.defaultRetentionMonths
 
     public static let sqliteFileName = "passnum.sqlite"
     public static let secretFileName = "installation-secret.key"
@@ -49,7 +53,9 @@ public struct StoreConfiguration: Sendable {
         if let databaseURL = environment["DATABASE_URL"], !databaseURL.isEmpty {
             location = .postgres(url: try validatedPostgresURL(databaseURL))
         }
-        return StoreConfiguration(dataDirectory: url, location: location)
+        var configuration = StoreConfiguration(dataDirectory: url, location: location)
+        configuration.personalDataRetentionMonths = try PersonalData.retentionMonths(from: environment)
+        return configuration
     }
 
     static func validatedPostgresURL(_ text: String) throws(StoreError) -> String {
@@ -83,6 +89,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notConfigured
     /// `statementFile` was not given, so a payout run could not write its statements: refused before any money moves.
     case noStatementWording
+    /// A setting from the environment is out of its bounds; the message names it and its range.
+    case badSetting(String)
 
     public var description: String {
         switch self {
@@ -95,6 +103,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "the installation secret \(path) cannot be read (\(reason)); restore it from your backup: without it no check can be validated"
         case .notConfigured: "the database is not configured (internal error)"
         case .noStatementWording: "payout statements have no wording: set StoreConfiguration.statementFile (internal error)"
+        case .badSetting(let message): message
         }
     }
 }

@@ -123,10 +123,13 @@ extension Store {
 }
 
 extension Transaction {
+    /// A pseudonymised person is no longer found: they get no diagnostic nor checks (a nominative booklet needs a name).
+    /// The shared lock orders a hand-out with an erasure of the same person (`erasePersonalData`).
     func requireBeneficiary(_ beneficiary: BeneficiaryID, of prescriber: PrescriberID) async throws {
         guard try await sql.raw("""
             SELECT id FROM beneficiaries WHERE id = \(bind: beneficiary.rawValue) AND prescriber_id = \(bind: prescriber.rawValue)
-            """).first() != nil
+              AND pseudonymised_at IS NULL
+            """ + SQLQueryString(kind == .postgres ? " FOR SHARE" : "")).first() != nil
         else { throw DomainError.notFound("beneficiary \(beneficiary) of prescriber \(prescriber)") }
     }
 }

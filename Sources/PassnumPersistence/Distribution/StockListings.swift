@@ -5,11 +5,19 @@ import SQLKit
 // Read-only queries behind the pages. Each takes the organisation it is scoped to: a page can only ever
 // ask for its own organisation's rows.
 
-public struct StockRow: Sendable {
+/// A programme of a funder and its booklets not yet allocated.
+public struct StockRow: Sendable, Equatable {
     public let programme: ProgrammeID
     public let programmeName: String
     public let inStock: Int
-    public let byPrescriber: [(prescriber: NamedRow<PrescriberTag>, booklets: Int, quota: Int?)]
+}
+
+/// What a prescriber holds of a programme, and the quota it may hold (nil: none set).
+public struct HoldingRow: Sendable, Equatable {
+    public let programme: ProgrammeID
+    public let prescriber: NamedRow<PrescriberTag>
+    public let booklets: Int
+    public let quota: Int?
 }
 
 public struct BookletRow: Sendable, Equatable {
@@ -20,27 +28,39 @@ public struct BookletRow: Sendable, Equatable {
 }
 
 extension Store {
+    /// A funder's programmes, newest first, each with its booklets in stock: one statement (on `booklets_in_stock`). Not
+    /// paged: a funder runs a few programmes (one per territory and year), not a number that grows with the activity.
     public func stock(of funder: FunderID) async throws -> [StockRow] {
         try await read { tx in
-            var rows: [StockRow] = []
-            for programme in try await tx.sql.raw("SELECT id, name FROM programmes WHERE funder_id = \(bind: funder.rawValue) ORDER BY id DESC").all() {
-                let id = try programme.int("id")
-                let inStock = try await tx.sql.raw("""
-                    SELECT CAST(COUNT(*) AS BIGINT) AS n FROM booklets WHERE programme_id = \(bind: id) AND prescriber_id IS NULL
-                    """).first(decodingColumn: "n", as: Int64.self) ?? 0
-                let held = try await tx.sql.raw("""
-                    SELECT pr.id, pr.name, CAST(COUNT(b.id) AS BIGINT) AS booklets, q.max_booklets
-                    FROM prescribers pr
-                    LEFT JOIN booklets b ON b.prescriber_id = pr.id AND b.programme_id = \(bind: id)
-                    LEFT JOIN prescriber_quotas q ON q.prescriber_id = pr.id AND q.programme_id = \(bind: id)
-                    GROUP BY pr.id, pr.name, q.max_booklets HAVING COUNT(b.id) > 0 OR q.max_booklets IS NOT NULL ORDER BY pr.name
-                    """).all().map {
-                    (NamedRow<PrescriberTag>(id: try $0.id("id"), name: try $0.string("name")), Int(try $0.int("booklets")),
-                     try $0.optionalInt("max_booklets").map(Int.init))
-                }
-                rows.append(StockRow(programme: ProgrammeID(id), programmeName: try programme.string("name"), inStock: Int(inStock), byPrescriber: held))
+            try await tx.sql.raw("""
+                SELECT p.id, p.name, (SELECT COUNT(*) FROM booklets b WHERE b.programme_id = p.id AND b.prescriber_id IS NULL) AS in_stock
+                FROM programmes p WHERE p.funder_id = \(bind: funder.rawValue) ORDER BY p.id DESC
+                """).all().map {
+                StockRow(programme: try $0.id("id"), programmeName: try $0.string("name"), inStock: Int(try $0.int("in_stock")))
             }
-            return rows
+        }
+    }
+
+    /// What each prescriber holds of a funder's programmes (booklets allocated, quota), by programme then prescriber
+    /// number, a page at a time: one statement, each arm a range of an index (`booklets_stock`, the quotas' key).
+    public func holdings(of funder: FunderID, _ page: PageRequest = .first) async throws -> Page<HoldingRow> {
+        try await read { tx in
+            try await tx.page("""
+                SELECT h.programme_id, h.prescriber_id, pr.name, CAST(SUM(h.booklets) AS BIGINT) AS booklets, MAX(h.quota) AS quota
+                FROM (SELECT b.programme_id, b.prescriber_id, COUNT(*) AS booklets, NULL AS quota
+                        FROM booklets b JOIN programmes p ON p.id = b.programme_id
+                        WHERE p.funder_id = \(bind: funder.rawValue) AND b.prescriber_id IS NOT NULL GROUP BY b.programme_id, b.prescriber_id
+                      UNION ALL
+                      SELECT q.programme_id, q.prescriber_id, 0 AS booklets, q.max_booklets AS quota
+                        FROM prescriber_quotas q JOIN programmes p ON p.id = q.programme_id WHERE p.funder_id = \(bind: funder.rawValue)) h
+                JOIN prescribers pr ON pr.id = h.prescriber_id WHERE 1 = 1
+                """, groupBy: " GROUP BY h.programme_id, h.prescriber_id, pr.name",
+                keyset: Keyset(.holdings, sort: ["h.programme_id"], keyColumns: ["programme_id"], id: "h.prescriber_id", idColumn: "prescriber_id",
+                               descending: false), page) {
+                HoldingRow(programme: try $0.id("programme_id"),
+                           prescriber: NamedRow(id: try $0.id("prescriber_id"), name: try $0.string("name")),
+                           booklets: Int(try $0.int("booklets")), quota: try $0.optionalInt("quota").map(Int.init))
+            }
         }
     }
 
@@ -54,17 +74,23 @@ extension Store {
     }
 
     /// How many of a prescriber's booklets (of programmes still open) have checks left to hand out, and how many checks
-    /// in all: one statement.
+    /// in all: one statement, on `checks_allocated` (a few index reads per booklet held, whatever the number of checks).
     public func availableStock(of prescriber: PrescriberID) async throws -> (booklets: Int, checks: Int) {
         try await read { tx in
             let row = try await tx.sql.raw("""
-                SELECT CAST(COUNT(DISTINCT b.id) AS BIGINT) AS booklets, CAST(COUNT(c.id) AS BIGINT) AS checks
+                SELECT CAST(COUNT(DISTINCT c.booklet_id) AS BIGINT) AS booklets, CAST(COUNT(*) AS BIGINT) AS checks
                 FROM booklets b JOIN programmes p ON p.id = b.programme_id
-                  JOIN checks c ON c.id BETWEEN b.first_check_id AND b.last_check_id AND c.state IN (\(binds: CheckState.handOut.from.binds))
+                  JOIN checks c ON c.booklet_id = b.id AND \(Self.toHandOut("c"))
                 WHERE b.prescriber_id = \(bind: prescriber.rawValue) AND p.expired_at IS NULL
                 """).first()
             return (Int(try row?.int("booklets") ?? 0), Int(try row?.int("checks") ?? 0))
         }
+    }
+
+    /// "Can still be handed out" (`CheckState.handOut.from`: allocated), written as the condition of the index
+    /// `checks_allocated` (a literal: a bound value would not let PostgreSQL use that partial index).
+    static func toHandOut(_ checks: String) -> SQLQueryString {
+        "\(unsafeRaw: checks).state = \(literal: CheckState.allocated.rawValue)"
     }
 
     /// The booklets a prescriber holds (of programmes still open), in id order, a page at a time, on
@@ -72,8 +98,7 @@ extension Store {
     /// numbered first (the hand-out form shows one page: booklets just allocated must be on it).
     public func booklets(of prescriber: PrescriberID, withChecksLeft: Bool = false, _ page: PageRequest = .first) async throws -> Page<BookletRow> {
         let available: SQLQueryString = """
-            (SELECT COUNT(*) FROM checks c WHERE c.id BETWEEN b.first_check_id AND b.last_check_id
-              AND c.state IN (\(binds: CheckState.handOut.from.binds)))
+            (SELECT COUNT(*) FROM checks c WHERE c.booklet_id = b.id AND \(Self.toHandOut("c")))
             """
         return try await read { tx in
             try await tx.page("""

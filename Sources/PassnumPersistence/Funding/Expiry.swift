@@ -60,6 +60,7 @@ extension Store {
             }
             // After the journal, as a validation does: both take their lane's head before its tallies.
             try await tx.apply(tallies)
+            try await tx.noticeCreditNote(programme: id, funder: funder, at: now)
             return CreditNote(number: number, programme: id, funder: funder, checks: Int(count), amount: amount)
         }
     }

@@ -21,9 +21,13 @@ public struct OrderRow: Sendable, Equatable {
 }
 
 extension Store {
-    public func funders() async throws -> [NamedRow<FunderTag>] {
+    /// The funders by name, a page at a time (one statement).
+    public func funders(_ page: PageRequest = .first) async throws -> Page<NamedRow<FunderTag>> {
         try await read { tx in
-            try await tx.sql.raw("SELECT id, name FROM funders ORDER BY name").all().map { NamedRow(id: try $0.id("id"), name: try $0.string("name")) }
+            try await tx.page("SELECT f.id, f.name FROM funders f WHERE 1 = 1",
+                              keyset: Keyset(.funders, sort: ["f.name"], keyColumns: ["name"], id: "f.id", descending: false), page) {
+                NamedRow(id: try $0.id("id"), name: try $0.string("name"))
+            }
         }
     }
 
@@ -41,7 +45,27 @@ extension Store {
         try await read { tx in try await tx.sql.raw("SELECT name FROM prescribers WHERE id = \(bind: prescriber.rawValue)").first(decodingColumn: "name", as: String.self) }
     }
 
-    /// The programmes of one funder, or of every funder when nil (the operator's view).
+    /// Every funder's programmes, newest first, a page at a time, with their funder's name: three statements (the page,
+    /// then the terms and shares of its programmes).
+    public func programmes(_ page: PageRequest) async throws -> Page<(programme: ProgrammeRow, funderName: String)> {
+        try await read { tx in
+            let lines = try await tx.page("""
+                SELECT p.id, f.name, (SELECT CAST(COUNT(*) AS BIGINT) FROM orders o WHERE o.programme_id = p.id) AS orders
+                FROM programmes p JOIN funders f ON f.id = p.funder_id WHERE 1 = 1
+                """, keyset: Keyset(.programmes, id: "p.id", descending: true), page) {
+                (id: try $0.int("id"), funderName: try $0.string("name"), orders: Int(try $0.int("orders")))
+            }
+            let ids = lines.rows.map(\.id)
+            let filter: SQLQueryString = ids.isEmpty ? "WHERE 1 = 0" : "WHERE p.id IN (\(binds: ids.binds))"
+            let programmes = Dictionary(try await tx.programmes(where: filter).map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+            return Page(rows: lines.rows.compactMap { line in
+                programmes[line.id].map { (ProgrammeRow(programme: $0, orders: line.orders), line.funderName) }
+            }, next: lines.next)
+        }
+    }
+
+    /// The programmes of one funder, or of every funder when nil. Not paged: a funder runs a few programmes (one per
+    /// territory and year), a number that does not grow with the activity.
     public func programmes(of funder: FunderID?) async throws -> [ProgrammeRow] {
         try await read { tx in
             let programmes = try await tx.programmes(of: funder)

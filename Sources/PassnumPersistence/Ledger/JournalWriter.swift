@@ -71,68 +71,6 @@ extension Transaction {
     }
 
     static func sha256(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
-
-    /// The first broken link, walking each lane in order, or nil when every entry's hash matches its content
-    /// and the previous entry's hash, and every lane's head matches its last entry.
-    func verifyChain() async throws -> InvariantViolation? {
-        for lane in 0..<JournalChain.lanes {
-            if let violation = try await verifyLane(lane) { return violation }
-        }
-        if let unchained = try await sql.raw("""
-            SELECT id FROM journal_transactions WHERE sequence IS NULL OR lane IS NULL OR lane < 0 OR lane >= \(bind: JournalChain.lanes) ORDER BY id LIMIT 1
-            """).first() {
-            return InvariantViolation(.tamperEvidentJournal, "journal entry id \(try unchained.int("id")) is outside the chain")
-        }
-        return nil
-    }
-
-    private func verifyLane(_ lane: Int64) async throws -> InvariantViolation? {
-        var previous = JournalChain.genesis
-        var expected: Int64 = 1
-        while true {
-            let entries = try await sql.raw("""
-                SELECT id, sequence, kind, reference, actor, occurred_at, reason, previous_hash, hash FROM journal_transactions
-                WHERE lane = \(bind: lane) AND sequence >= \(bind: expected) ORDER BY sequence LIMIT 2000
-                """).all()
-            guard !entries.isEmpty else { break }
-            let ids = try entries.map { try $0.int("id") }
-            var lines: [Int64: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)]] = [:]
-            for line in try await sql.raw("""
-                SELECT transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents FROM journal_lines
-                WHERE transaction_id IN (\(binds: ids.binds)) ORDER BY id
-                """).all() {
-                lines[try line.int("transaction_id"), default: []].append((
-                    try line.string("account"), try line.optionalInt("programme_id"), try line.optionalInt("place_id"),
-                    try line.optionalInt("funder_id"), try line.int("debit_cents"), try line.int("credit_cents")))
-            }
-            for entry in entries {
-                let id = try entry.int("id")
-                let sequence = try entry.int("sequence")
-                let name = "journal entry \(id) (lane \(lane), link \(sequence))"
-                guard sequence == expected else {
-                    return InvariantViolation(.tamperEvidentJournal, "lane \(lane): link \(expected) is missing (the next is \(sequence))")
-                }
-                guard try entry.optionalString("previous_hash") == previous else {
-                    return InvariantViolation(.tamperEvidentJournal, "\(name) does not follow the link before it: the chain is broken")
-                }
-                let hash = Self.sha256(JournalChain.canonical(
-                    lane: lane, sequence: sequence, kind: try entry.string("kind"), reference: try entry.string("reference"),
-                    actor: try entry.string("actor"), occurredAt: try entry.int("occurred_at"), reason: try entry.optionalString("reason"),
-                    lines: lines[id] ?? [], previousHash: previous))
-                guard try entry.optionalString("hash") == hash else {
-                    return InvariantViolation(.tamperEvidentJournal, "\(name) was changed after it was written: its hash does not match")
-                }
-                previous = hash
-                expected += 1
-            }
-        }
-        if let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)").first(),
-           try head.int("sequence") != expected - 1 || head.string("hash") != previous {
-            return InvariantViolation(.tamperEvidentJournal,
-                                      "lane \(lane): its last entries were removed (the head says link \(try head.int("sequence")), the chain ends at \(expected - 1))")
-        }
-        return nil
-    }
 }
 
 extension Account {

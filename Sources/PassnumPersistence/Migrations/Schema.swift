@@ -442,6 +442,70 @@ enum Schema {
         Migration(version: 60, name: "index the checks of each payout", statements: [
             "CREATE INDEX checks_payout ON checks (payout_id, redeemed_at, id) WHERE payout_id IS NOT NULL",
         ]),
+        // The mail outbox (Mail/Outbox.swift): written with the event, delivered by the app's worker.
+        Migration(version: 61, name: "create outbox", statements: [
+            """
+            CREATE TABLE outbox ({id}, recipient TEXT NOT NULL, kind TEXT NOT NULL, notice TEXT NOT NULL,
+              state TEXT NOT NULL, attempts BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, created_at BIGINT NOT NULL,
+              sent_at BIGINT, last_error TEXT, message_id TEXT)
+            """,
+            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id)",
+        ]),
+        // A prescriber's stock (checks still to hand out, by booklet) by index, not by a range join over every check: only
+        // allocated checks are in it. Queries must write the condition as here (a literal) for the index to apply.
+        Migration(version: 62, name: "index the allocated checks of each booklet", statements: [
+            "CREATE INDEX checks_allocated ON checks (booklet_id) WHERE state = 'allocated'",
+        ]),
+        // The month's payout preview totals (the operator's payouts page) from this index alone, in date order: only
+        // checks waiting for their payout are in it. The condition as in PayoutSQL.payable.
+        Migration(version: 63, name: "index the payable checks by date", statements: [
+            "CREATE INDEX checks_payable_month ON checks (redeemed_at, programme_id, place_id) WHERE state = 'redeemed'",
+        ]),
+        // What each payout took of deductions (a place's statement, the statement files, verify), by index: the table only grows.
+        Migration(version: 64, name: "index deduction applications by payout", statements: [
+            "CREATE INDEX deduction_applications_payout ON deduction_applications (payout_id)",
+        ]),
+        // The outbox's delivery (PassnumApp/Mail/MailDelivery.swift): the run that claimed a row (several servers share
+        // the queue), and the operator's list by state, newest first.
+        Migration(version: 65, name: "outbox claims and list", statements: [
+            "ALTER TABLE outbox ADD COLUMN claim TEXT",
+            "CREATE INDEX outbox_claim ON outbox (claim) WHERE claim IS NOT NULL",
+            "CREATE INDEX outbox_by_state ON outbox (state, id)",
+        ]),
+        // An invited account has no password until its holder follows the link (Accounts/Team.swift). Only the token's
+        // digest is kept; a row is purged once accepted or expired.
+        Migration(version: 66, name: "create invitations", statements: [
+            """
+            CREATE TABLE invitations (token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id),
+              invited_by TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, accepted_at BIGINT)
+            """,
+            "CREATE INDEX invitations_user ON invitations (user_id)",
+        ]),
+        // A member who leaves is deactivated, never deleted: the journal and the records keep naming them.
+        Migration(version: 67, name: "add deactivation to users", statements: [
+            "ALTER TABLE users ADD COLUMN deactivated_at BIGINT",
+            "ALTER TABLE users ADD COLUMN deactivated_by TEXT",
+            "CREATE INDEX users_organisation ON users (organisation_kind, organisation_id, email)",
+        ]),
+        // Scheduled jobs (PassnumApp/Jobs): one row per job, its lease (the server that runs it, until when) and its last run.
+        Migration(version: 68, name: "create jobs", statements: [
+            """
+            CREATE TABLE jobs (name TEXT PRIMARY KEY, leased_by TEXT, lease_until BIGINT, last_started_at BIGINT,
+              last_finished_at BIGINT, last_duration_ms BIGINT, last_result TEXT, last_error TEXT, next_due_at BIGINT NOT NULL)
+            """,
+        ]),
+        // The purge removes idempotency records by age (Jobs/Purge.swift): without an index it would read them all.
+        Migration(version: 69, name: "index validation_requests by age", statements: [
+            "CREATE INDEX validation_requests_created ON validation_requests (created_at)",
+        ]),
+        // A beneficiary whose name was replaced by a pseudonym (Privacy/PersonalData.swift): when, so the purge skips them.
+        Migration(version: 70, name: "add pseudonymised_at to beneficiaries", statements: [
+            "ALTER TABLE beneficiaries ADD COLUMN pseudonymised_at BIGINT",
+        ]),
+        // Messages that must go once whatever the number of runs (Mail/Notices.swift: "programme-ending:<id>:30").
+        Migration(version: 71, name: "create notice_marks", statements: [
+            "CREATE TABLE notice_marks (key TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

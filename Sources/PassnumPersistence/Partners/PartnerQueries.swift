@@ -52,7 +52,8 @@ extension Store {
         }
     }
 
-    /// Each programme of a funder with its checks counted by state.
+    /// Each programme of a funder with its checks counted by state: from the maintained counters (`tallies`, lanes
+    /// summed), never a count over `checks` (millions of rows nationally).
     public func programmeStatistics(of funder: FunderID) async throws -> [ProgrammeStatistics] {
         try await read { tx in
             let programmes = try await tx.sql.raw("""
@@ -60,8 +61,9 @@ extension Store {
                 """).all()
             var counts: [Int64: [CheckState: Int]] = [:]
             for row in try await tx.sql.raw("""
-                SELECT c.programme_id, c.state, CAST(COUNT(*) AS BIGINT) AS n FROM checks c
-                WHERE c.programme_id IN (SELECT id FROM programmes WHERE funder_id = \(bind: funder.rawValue)) GROUP BY c.programme_id, c.state
+                SELECT t.programme_id, t.code AS state, CAST(SUM(t.checks) AS BIGINT) AS n FROM tallies t JOIN programmes p ON p.id = t.programme_id
+                WHERE p.funder_id = \(bind: funder.rawValue) AND t.dimension = \(bind: TallyDimension.state.rawValue)
+                GROUP BY t.programme_id, t.code HAVING SUM(t.checks) <> 0
                 """).all() {
                 guard let state = CheckState(rawValue: try row.string("state")) else { continue }
                 counts[try row.int("programme_id"), default: [:]][state] = Int(try row.int("n"))

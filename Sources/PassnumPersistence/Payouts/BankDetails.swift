@@ -151,6 +151,7 @@ extension Transaction {
         }
         try await post(.event(.bankDetailsProposed, reference: Store.bankChangeReference(change, from: previous?.iban), reason: reason),
                        actor: actor, at: now)
+        try await noticeBankDetailsPending(place: place, at: now)
         return change
     }
 

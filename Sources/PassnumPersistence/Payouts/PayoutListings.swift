@@ -15,27 +15,69 @@ public struct PayoutRow: Sendable, Equatable {
     public let state: PayoutBatch.State
 }
 
+/// What a month's payout run would pay one place (the operator's preview).
+public struct PayoutPreviewRow: Sendable, Equatable {
+    public let place: NamedRow<PlaceTag>
+    public let checks: Int
+    public let amount: Money
+    /// What the place still owes (deductions), which the run takes from `amount`.
+    public let owed: Money
+    public let hasBankDetails: Bool
+}
+
 extension Store {
     /// What a payout run for `month` would pay each place, without paying anything: the checks' value, and what
-    /// it still owes (deductions), which the run takes from it.
-    public func payoutPreview(for month: Month) async throws -> [(place: NamedRow<PlaceTag>, checks: Int, amount: Money, owed: Money, hasBankDetails: Bool)] {
-        try await read { tx in
-            try await tx.sql.raw("""
-                SELECT pl.id, pl.name, CAST(COUNT(*) AS BIGINT) AS checks, CAST(SUM(p.face_value_cents) AS BIGINT) AS amount,
+    /// it still owes (deductions), which the run takes from it. By place name, a page at a time: one statement, which
+    /// walks `places_by_name` and reads each place's checks of the month on `checks_payable` (never the whole month).
+    public func payoutPreview(for month: Month, _ page: PageRequest = .first) async throws -> Page<PayoutPreviewRow> {
+        let payable = PayoutSQL.payable("c", in: month)
+        return try await read { tx in
+            try await tx.page("""
+                SELECT pl.id, pl.name,
+                  (SELECT CAST(COUNT(*) AS BIGINT) FROM checks c WHERE c.place_id = pl.id AND \(payable)) AS checks,
+                  (SELECT CAST(COALESCE(SUM(p.face_value_cents), 0) AS BIGINT) FROM checks c JOIN programmes p ON p.id = c.programme_id
+                    WHERE c.place_id = pl.id AND \(payable)) AS amount,
                   CAST(CASE WHEN EXISTS (\(PayoutSQL.verifiedBankDetails(ofPlace: "pl.id"))) THEN 1 ELSE 0 END AS BIGINT) AS bank,
-                  CAST((SELECT COALESCE(SUM(d.amount_cents), 0) FROM deductions d WHERE d.place_id = pl.id)
-                    - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
-                       WHERE d.place_id = pl.id) AS BIGINT) AS owed
-                FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN places pl ON pl.id = c.place_id
-                WHERE \(PayoutSQL.payable("c", in: month))
-                GROUP BY pl.id, pl.name ORDER BY pl.name
-                """).all().map {
-                (NamedRow(id: try $0.id("id"), name: try $0.string("name")), Int(try $0.int("checks")), Money(cents: try $0.int("amount")),
-                 Money(cents: try $0.int("owed")), try $0.int("bank") > 0)
+                  CAST(\(Self.owed(byPlace: "pl.id")) AS BIGINT) AS owed
+                FROM places pl WHERE EXISTS (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(payable))
+                """, keyset: Keyset(.payoutPreview, sort: ["pl.name"], keyColumns: ["name"], id: "pl.id", descending: false), page) {
+                PayoutPreviewRow(place: NamedRow(id: try $0.id("id"), name: try $0.string("name")), checks: Int(try $0.int("checks")),
+                                 amount: Money(cents: try $0.int("amount")), owed: Money(cents: try $0.int("owed")), hasBankDetails: try $0.int("bank") > 0)
             }
         }
     }
 
+    /// The totals of a month's preview over every place: its checks, their value, and what the run would transfer once
+    /// it takes what places owe (`Deductions.take`: at most a place's amount). One statement: the month's checks counted
+    /// by programme on `checks_payable_month` alone, then the few places that owe something.
+    public func payoutPreviewTotals(for month: Month) async throws -> (checks: Int, amount: Money, net: Money) {
+        let payable = PayoutSQL.payable("c", in: month)
+        return try await read { tx in
+            let row = try await tx.sql.raw("""
+                SELECT CAST(COALESCE(SUM(t.checks), 0) AS BIGINT) AS checks, CAST(COALESCE(SUM(t.checks * p.face_value_cents), 0) AS BIGINT) AS amount,
+                  (SELECT CAST(COALESCE(SUM(CASE WHEN o.owed < o.amount THEN o.owed ELSE o.amount END), 0) AS BIGINT)
+                   FROM (SELECT dp.place_id, \(Self.owed(byPlace: "dp.place_id")) AS owed,
+                           (SELECT COALESCE(SUM(pp.face_value_cents), 0) FROM checks c JOIN programmes pp ON pp.id = c.programme_id
+                            WHERE c.place_id = dp.place_id AND \(payable)) AS amount
+                         FROM deductions dp GROUP BY dp.place_id) o WHERE o.owed > 0) AS taken
+                FROM (SELECT c.programme_id, COUNT(*) AS checks FROM checks c WHERE \(payable) GROUP BY c.programme_id) t
+                JOIN programmes p ON p.id = t.programme_id
+                """).first()
+            let amount = Money(cents: try row?.int("amount") ?? 0)
+            return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0))
+        }
+    }
+
+    /// What the place `place` (an SQL expression) still owes: its deductions less what payouts already took.
+    static func owed(byPlace place: SQLQueryString) -> SQLQueryString {
+        """
+        (SELECT COALESCE(SUM(d.amount_cents), 0) FROM deductions d WHERE d.place_id = \(place))
+          - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM deduction_applications a JOIN deductions d ON d.id = a.deduction_id
+             WHERE d.place_id = \(place))
+        """
+    }
+
+    /// The payout runs made, newest month first. Not paged: one a month, a few dozen over the platform's life.
     public func payoutRuns() async throws -> [PayoutRunResult] {
         try await read { tx in
             try await tx.sql.raw("SELECT period, payouts, checks, total_cents FROM payout_runs ORDER BY period DESC").all().compactMap {

@@ -147,6 +147,7 @@ extension Store {
                                       actor: actor, at: now)
                     document = written
                 }
+                try await tx.noticePayouts(batch: batch, at: now)
             }
             guard let totals = try await tx.sql.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS payouts, CAST(COALESCE(SUM(checks), 0) AS BIGINT) AS checks,

@@ -70,13 +70,13 @@ extension Store {
         }
     }
 
-    /// Each funder with this place's affiliation to it, if any.
-    public func affiliations(of place: PlaceID) async throws -> [(funder: NamedRow<FunderTag>, state: AffiliationState?)] {
+    /// Each funder with this place's affiliation to it, if any, by name, a page at a time (one statement).
+    public func affiliations(of place: PlaceID, _ page: PageRequest = .first) async throws -> Page<(funder: NamedRow<FunderTag>, state: AffiliationState?)> {
         try await read { tx in
-            try await tx.sql.raw("""
+            try await tx.page("""
                 SELECT f.id, f.name, a.state FROM funders f LEFT JOIN affiliations a ON a.funder_id = f.id AND a.place_id = \(bind: place.rawValue)
-                ORDER BY f.name
-                """).all().map {
+                WHERE 1 = 1
+                """, keyset: Keyset(.funders, sort: ["f.name"], keyColumns: ["name"], id: "f.id", descending: false), page) {
                 (NamedRow(id: try $0.id("id"), name: try $0.string("name")), try $0.optionalString("state").flatMap(AffiliationState.init(rawValue:)))
             }
         }

@@ -86,6 +86,7 @@ extension Store {
             try await tx.post(.event(.placeDecision, reference: "place:\(place):\(current.rawValue)->\(target.rawValue)", reason: reason),
                               actor: actor, at: Date(millis: now))
             try await tx.refreshPublicPlace(place, at: Date(millis: now))
+            try await tx.noticePlaceMove(place, to: target, reason: reason, at: Date(millis: now))
         }
     }
 
@@ -109,6 +110,7 @@ extension Store {
                     VALUES (\(bind: place.rawValue), \(bind: funder.rawValue), \(bind: AffiliationState.requested.rawValue), \(bind: now))
                     """).run()
             }
+            try await tx.noticeAffiliationRequested(place: place, funder: funder, at: Date(millis: now))
         }
     }
 
@@ -136,6 +138,7 @@ extension Store {
             try await tx.post(.event(.affiliationDecision, reference: "place:\(place):funder:\(funder):\(target.rawValue)", reason: reason),
                               actor: actor, at: Date(millis: now))
             try await tx.refreshPublicPlace(place, at: Date(millis: now))
+            try await tx.noticeAffiliationDecided(place: place, funder: funder, accepted: approve, reason: reason, at: Date(millis: now))
         }
     }
 }

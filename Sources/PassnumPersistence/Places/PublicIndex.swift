@@ -100,6 +100,45 @@ extension Transaction {
     }
 }
 
+extension Transaction {
+    /// The places whose index rows differ from a rebuild from their rows, in id order: the first `shown` of them and how many
+    /// in all. The candidates are walked a page at a time with their stored fingerprints, so memory does not grow with the
+    /// places; each place is rebuilt in memory from its own rows (`publicEntry`, a few statements) and never written.
+    func publicIndexDrift(shown: Int) async throws -> (places: [PlaceID], count: Int) {
+        var drifted: [PlaceID] = [], count = 0
+        var after: Int64 = 0
+        while true {
+            let page = try await sql.raw("""
+                SELECT c.id, pp.fingerprint FROM (
+                  SELECT id FROM places WHERE state = \(bind: PlaceState.qualified.rawValue) AND id > \(bind: after)
+                  UNION SELECT place_id AS id FROM public_places WHERE place_id > \(bind: after)) c
+                LEFT JOIN public_places pp ON pp.place_id = c.id ORDER BY c.id LIMIT \(unsafeRaw: String(Self.publicIndexPage))
+                """).all()
+            for row in page {
+                let place: PlaceID = try row.id("id")
+                if try await publicEntry(of: place)?.fingerprint != row.optionalString("fingerprint") {
+                    count += 1
+                    if drifted.count < shown { drifted.append(place) }
+                }
+                after = place.rawValue
+            }
+            if page.count < Self.publicIndexPage { return (drifted, count) }
+        }
+    }
+
+    static let publicIndexPage = 500
+
+    /// Part of invariant 7: the public index (finder, places API, open data) is what the places' rows say. Names the
+    /// places that drift, as `verifyTallies` names counters.
+    func verifyPublicIndex() async throws -> InvariantViolation? {
+        let shown = 20
+        let (places, count) = try await publicIndexDrift(shown: shown)
+        guard count > 0 else { return nil }
+        return InvariantViolation(.maintainedTallies, places.map { "the public index of place \($0) differs from its rows" }.joined(separator: "; ")
+            + (count > places.count ? "; and \(count - places.count) more" : ""))
+    }
+}
+
 extension Store {
     /// When the public index last changed (nil before its first change).
     public func publicIndexVersion() async throws -> PublicIndexVersion? {
@@ -112,15 +151,7 @@ extension Store {
 
     /// The places whose index rows differ from a rebuild from their rows (empty when the index is right).
     public func publicIndexDrift() async throws -> [PlaceID] {
-        try await read { tx in
-            var drifted: [PlaceID] = []
-            for place in try await tx.publicIndexCandidates().sorted(by: { $0.rawValue < $1.rawValue }) {
-                let stored = try await tx.sql.raw("SELECT fingerprint FROM public_places WHERE place_id = \(bind: place.rawValue)")
-                    .first(decodingColumn: "fingerprint", as: String.self)
-                if try await tx.publicEntry(of: place)?.fingerprint != stored { drifted.append(place) }
-            }
-            return drifted
-        }
+        try await read { tx in try await tx.publicIndexDrift(shown: .max).places }
     }
 
     /// Rebuilds the whole index from the rows (after a bulk load that wrote places without the business operations).

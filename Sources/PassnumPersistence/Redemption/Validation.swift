@@ -50,6 +50,8 @@ extension Store {
     /// Validates one or several checks at a place for a service category: all or nothing.
     public func validate(_ request: ValidationRequest, actor: Actor = .system) async throws -> ValidationOutcome {
         let key = request.key.trimmingCharacters(in: .whitespaces)
+        // The key as stored everywhere (validation_requests and redemptions): the trimmed one.
+        let request = { var trimmed = request; trimmed.key = key; return trimmed }()
         guard !key.isEmpty else { throw DomainError.invalid(field: .key, problem: .empty) }
         guard key.count <= 200 else { throw DomainError.invalid(field: .key, problem: .tooLong(max: 200)) }
         guard (1...RedemptionRules.maximumChecksPerRequest).contains(request.checks.count) else {

@@ -18,7 +18,7 @@ enum FunderStockController {
     }
 
     static func stockPage(_ request: Request, funder: FunderID, form: AllocationForm = AllocationForm(), errors: FormErrors = FormErrors()) async throws -> Response {
-        let model = try await FunderStockPage.Model.query(store: request.store, funder: funder)
+        let model = try await FunderStockPage.Model.query(store: request.store, funder: funder, page: ListingPageQuery(request, .holdings))
         return Layout.response(FunderStockPage.View(model: model, context: PageContext(request), form: form, errors: errors).document, errors: errors)
     }
 

@@ -10,7 +10,9 @@ enum OperatorHomeController {
     }
 
     static func page(_ request: Request, errors: FormErrors = FormErrors(), name: String? = nil) async throws -> Response {
-        let model = try await OperatorHomePage.Model.query(store: request.store)
+        let model = try await OperatorHomePage.Model.query(
+            store: request.store, funderPage: ListingPageQuery(request, .funders, parameter: OperatorHomePage.funderParameter),
+            programmePage: ListingPageQuery(request, .programmes, parameter: OperatorHomePage.programmeParameter))
         return Layout.response(OperatorHomePage.View(model: model, context: PageContext(request), name: name, errors: errors).document, errors: errors)
     }
 

@@ -11,7 +11,7 @@ enum OperatorPayoutsController {
             guard let typed = Month(text) else { throw BadInput.month }
             month = typed
         }
-        let model = try await OperatorPayoutsPage.Model.query(store: request.store, month: month)
+        let model = try await OperatorPayoutsPage.Model.query(store: request.store, month: month, page: ListingPageQuery(request, .payoutPreview))
         return Layout.response(OperatorPayoutsPage.View(model: model, context: PageContext(request)).document)
     }
 

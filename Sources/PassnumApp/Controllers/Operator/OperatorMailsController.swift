@@ -1,0 +1,41 @@
+import Foundation
+import PassnumDomain
+import PassnumPersistence
+import Vapor
+
+/// The operator's mails page: the outbox by state, one message, and resending failed ones. A resend is journaled
+/// in the request log only (it moves no money and changes no account).
+enum OperatorMailsController {
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        // An unknown filter shows every message: a stale link is not an error.
+        let filter = request.query[String.self, at: OperatorMailsPage.filterParameter].flatMap { OutboxFilter(rawValue: $0) }
+        let model = try await OperatorMailsPage.Model.query(store: request.store, filter: filter, page: ListingPageQuery(request, .mails),
+                                                            relayConfigured: request.application.mailSettings.smtp != nil)
+        return Layout.response(OperatorMailsPage.View(model: model, context: PageContext(request)).document)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        guard let model = try await OperatorMailPage.Model.query(store: request.store, mail: try request.id(OutboxMailID.self),
+                                                                 baseURL: request.application.mailSettings.publicBaseURL)
+        else { throw Abort(.notFound) }
+        return Layout.response(OperatorMailPage.View(model: model, context: PageContext(request)).document)
+    }
+
+    @Sendable static func resend(_ request: Request) async throws -> Response {
+        let id = try request.id(OutboxMailID.self)
+        let count = try await request.store.requeueFailedMail(id, now: request.store.clock.now)
+        if count == 0, try await request.store.outboxMail(id) == nil { throw Abort(.notFound) }
+        request.logger.info("mail \(id) put back in the queue: \(count)")
+        return request.redirect(to: .operatorMail(id), notice: count == 1
+            ? "Le courriel repart : il sera envoyé dans quelques secondes."
+            : "Ce courriel n’est pas en échec : rien à renvoyer.")
+    }
+
+    @Sendable static func resendAll(_ request: Request) async throws -> Response {
+        let count = try await request.store.requeueFailedMail(now: request.store.clock.now)
+        request.logger.info("failed mails put back in the queue: \(count)")
+        return request.redirect(to: OperatorMailsPage.link(.failed), notice: count == 0
+            ? "Aucun courriel en échec : rien à renvoyer."
+            : "\(count) courriel(s) repartent : ils seront envoyés dans quelques secondes.")
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import PassnumDomain
+import SQLKit
+
+/// Everything the platform holds on one beneficiary, for the right of access (GDPR art. 15).
+public struct PersonalDataRecord: Sendable, Equatable {
+    public struct Check: Sendable, Equatable {
+        public let serial: CheckSerial
+        public let state: CheckState
+        public let programme: String
+        public let funder: String
+        public let faceValue: Money
+        public let handedOutAt: Date?
+        /// The place that validated it, and when; nil while unused.
+        public let place: String?
+        public let usedAt: Date?
+    }
+
+    public let id: BeneficiaryID
+    public let firstName: String
+    public let lastName: String
+    public let birthYear: Int?
+    public let commune: String
+    public let level: Int?
+    public let consentDate: CivilDate
+    public let createdAt: Date
+    /// When the name was replaced by a pseudonym (purge or erasure); nil while the person is named.
+    public let pseudonymisedAt: Date?
+    public let prescriberName: String
+    public let checks: [Check]
+}
+
+extension PersonalData {
+    /// `PASSNUM_PERSONAL_DATA_RETENTION_MONTHS`, or the default; a value out of bounds stops the start.
+    static func retentionMonths(from environment: [String: String]) throws(StoreError) -> Int {
+        guard let text = environment["PASSNUM_PERSONAL_DATA_RETENTION_MONTHS"], !text.isEmpty else { return defaultRetentionMonths }
+        guard let months = Int(text), retentionRange.contains(months) else {
+            throw .badSetting("PASSNUM_PERSONAL_DATA_RETENTION_MONTHS must be a whole number of months from \(retentionRange.lowerBound) to \(retentionRange.upperBound) (got \(text))")
+        }
+        return months
+    }
+}
+
+extension Store {
+    /// People pseudonymised per transaction: short transactions, so hand-outs and validations never wait long.
+    static let pseudonymiseBatch = 500
+
+    /// Pseudonymises every beneficiary whose retention time is over on `now`'s day: all their checks belong to programmes
+    /// that ended before the cutoff (`PersonalData.retentionCutoff`), and they were registered before it. Set-based, in
+    /// batches by id; one journal entry per run with the count (never a name). On SQLite the file is then rewritten
+    /// (VACUUM) so that no old page or write-ahead log keeps the names. Returns how many people were pseudonymised.
+    @discardableResult
+    public func purgePersonalData(now: Date) async throws -> Int {
+        let cutoff = PersonalData.retentionCutoff(today: CivilDate(now), months: configuration.personalDataRetentionMonths)
+        var after: Int64 = 0
+        var total = 0
+        while true {
+            let from = after
+            let ids = try await transaction { tx in
+                try await tx.pseudonymise(SQLQueryString("""
+                    SELECT b.id FROM beneficiaries b WHERE b.id > \(bind: from) AND
+                    """) + " " + Self.retentionOver(cutoff) + SQLQueryString(" ORDER BY b.id LIMIT \(unsafeRaw: String(Self.pseudonymiseBatch))"), at: now)
+            }
+            total += ids.count
+            guard ids.count == Self.pseudonymiseBatch, let last = ids.max() else { break }
+            after = last
+        }
+        if total > 0 {
+            let reason = "\(total) pseudonymised: programmes ended before \(cutoff)"
+            try await transaction { tx in
+                try await tx.post(.event(.personalDataPurged, reference: "beneficiaries", reason: reason), actor: Actor("purge", organisation: .operator), at: now)
+            }
+        }
+        await compactSQLiteFile()
+        return total
+    }
+
+    /// How many people `purgePersonalData(now:)` would pseudonymise (its dry run).
+    public func personalDataDue(now: Date) async throws -> Int {
+        let cutoff = PersonalData.retentionCutoff(today: CivilDate(now), months: configuration.personalDataRetentionMonths)
+        return try await read { tx in
+            Int(try await tx.sql.raw(SQLQueryString("SELECT COUNT(*) AS n FROM beneficiaries b WHERE ") + Self.retentionOver(cutoff))
+                .first(decodingColumn: "n", as: Int64.self) ?? 0)
+        }
+    }
+
+    /// The condition on `beneficiaries b` of a person whose retention time is over on the cutoff (on `checks_beneficiary`).
+    static func retentionOver(_ cutoff: CivilDate) -> SQLQueryString {
+        """
+        b.pseudonymised_at IS NULL AND b.created_at < \(bind: cutoff.start.millis)
+          AND NOT EXISTS (SELECT 1 FROM checks c JOIN programmes p ON p.id = c.programme_id
+                          WHERE c.beneficiary_id = b.id AND p.valid_until >= \(bind: cutoff.description))
+        """
+    }
+
+    /// Erases a person at their request (right to erasure): the same pseudonymisation as the purge, now. Refused while
+    /// they hold a check still usable (`invalidTransition`). The rows stay: checks and validations reference them.
+    /// Journaled with the record's number, never the name. Erasing an already pseudonymised person changes nothing.
+    public func erasePersonalData(of beneficiary: BeneficiaryID, prescriber: PrescriberID, actor: Actor) async throws {
+        let now = clock.now
+        let today = CivilDate(now)
+        try await transaction { tx in
+            // The row's lock orders the erasure with a hand-out to the same person (`requireBeneficiary` shares it).
+            guard let person = try await tx.sql.raw("""
+                SELECT pseudonymised_at FROM beneficiaries WHERE id = \(bind: beneficiary.rawValue) AND prescriber_id = \(bind: prescriber.rawValue)
+                """ + SQLQueryString(tx.forUpdate)).first()
+            else { throw DomainError.notFound("beneficiary \(beneficiary) of prescriber \(prescriber)") }
+            guard try person.optionalInt("pseudonymised_at") == nil else { return }
+            let usable = try await tx.sql.raw("""
+                SELECT p.valid_until, p.grace_days FROM checks c JOIN programmes p ON p.id = c.programme_id
+                WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) AND c.state = \(bind: CheckState.handOut.to.rawValue)
+                """).all().filter { row in
+                guard let until = CivilDate(try row.string("valid_until")) else { throw CorruptValue(column: "programmes.valid_until") }
+                return PersonalData.isUsable(.distributed, lastRedemptionDay: until.adding(days: Int(try row.int("grace_days"))), today: today)
+            }.count
+            guard usable == 0 else {
+                throw DomainError.invalidTransition(entity: "beneficiary \(beneficiary)", from: "holding \(usable) usable checks", to: "erased")
+            }
+            _ = try await tx.pseudonymise(SQLQueryString("SELECT CAST(\(bind: beneficiary.rawValue) AS BIGINT)"), at: now)
+            try await tx.post(.event(.personalDataErased, reference: "beneficiary:\(beneficiary)", reason: nil), actor: actor, at: now)
+        }
+        await compactSQLiteFile()
+    }
+
+    /// On SQLite, rewrites the file and empties the write-ahead log, so that the bytes of replaced names do not stay in
+    /// free pages or old log frames. Writers of this process wait at the gate meanwhile; SQLite is the small
+    /// territory's store, where this takes seconds. PostgreSQL reuses the dead rows' space itself (autovacuum). The
+    /// names are already replaced when this runs: a failure (another process reading) is logged, and the next run
+    /// compacts again.
+    func compactSQLiteFile() async {
+        guard kind == .sqlite else { return }
+        await writeGate.acquire()
+        do {
+            try await read { tx in
+                try await tx.sql.raw("PRAGMA busy_timeout = 10000").run()
+                try await tx.sql.raw("VACUUM").run()
+                _ = try await tx.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
+            }
+        } catch {
+            logger.warning("could not compact the SQLite file after replacing names: \(error)")
+        }
+        await writeGate.release()
+    }
+
+    /// Everything held on one of this prescriber's beneficiaries, in two statements whatever the person's checks.
+    public func personalDataRecord(of beneficiary: BeneficiaryID, prescriber: PrescriberID) async throws -> PersonalDataRecord? {
+        try await read { tx in
+            guard let row = try await tx.sql.raw("""
+                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level, b.consent_date, b.created_at,
+                  b.pseudonymised_at, pr.name AS prescriber_name
+                FROM beneficiaries b JOIN prescribers pr ON pr.id = b.prescriber_id
+                WHERE b.id = \(bind: beneficiary.rawValue) AND b.prescriber_id = \(bind: prescriber.rawValue)
+                """).first()
+            else { return nil }
+            guard let consent = CivilDate(try row.string("consent_date")) else { throw CorruptValue(column: "beneficiaries.consent_date") }
+            let checks = try await tx.sql.raw("""
+                SELECT c.id, c.state, c.distributed_at, c.redeemed_at, p.name AS programme, p.face_value_cents, f.name AS funder,
+                  pl.name AS place
+                FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN funders f ON f.id = p.funder_id
+                LEFT JOIN places pl ON pl.id = c.place_id
+                WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) ORDER BY c.id
+                """).all().map { check in
+                guard let serial = CheckSerial(number: try check.int("id")) else { throw CorruptValue(column: "checks.id") }
+                guard let state = CheckState(rawValue: try check.string("state")) else { throw CorruptValue(column: "checks.state") }
+                return PersonalDataRecord.Check(
+                    serial: serial, state: state, programme: try check.string("programme"), funder: try check.string("funder"),
+                    faceValue: Money(cents: try check.int("face_value_cents")), handedOutAt: try check.optionalInt("distributed_at").map(Date.init(millis:)),
+                    place: try check.optionalString("place"), usedAt: try check.optionalInt("redeemed_at").map(Date.init(millis:)))
+            }
+            return PersonalDataRecord(
+                id: BeneficiaryID(try row.int("id")), firstName: try row.string("first_name"), lastName: try row.string("last_name"),
+                birthYear: try row.optionalInt("birth_year").map(Int.init), commune: try row.string("commune"),
+                level: try row.optionalInt("diagnostic_level").map(Int.init), consentDate: consent,
+                createdAt: Date(millis: try row.int("created_at")), pseudonymisedAt: try row.optionalInt("pseudonymised_at").map(Date.init(millis:)),
+                prescriberName: try row.string("prescriber_name"), checks: checks)
+        }
+    }
+}
+
+extension Transaction {
+    /// Replaces the name of the beneficiaries `ids` selects (a query of their ids) by the pseudonym, and the birth year by
+    /// its decade; commune, level, consent date and every reference stay. Returns the ids changed.
+    func pseudonymise(_ ids: SQLQueryString, at now: Date) async throws -> [Int64] {
+        try await sql.raw("""
+            UPDATE beneficiaries SET first_name = \(bind: PersonalData.pseudonymFirstName),
+              last_name = CAST(\(bind: "#") AS TEXT) || CAST(id AS TEXT), birth_year = birth_year - birth_year % 10,
+              pseudonymised_at = \(bind: now.millis)
+            WHERE id IN (
+            """ + ids + SQLQueryString(") RETURNING id")).all().map { try $0.int("id") }
+    }
+}
