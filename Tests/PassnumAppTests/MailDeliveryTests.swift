@@ -105,6 +105,45 @@ struct MailDeliveryTests {
         }
     }
 
+    @Test("a reset asked on the site and an invitation reach the relay, and the links in the received messages work")
+    func linksFollowed() async throws {
+        guard let server = try await SMTPTestServer.start([]) else { return }
+        defer { Task { await server.shutdown() } }
+        try await Self.withApp(.sqlite, relay: server.url()) { app, store, _ in
+            /// The site's path of the link to `prefix` in the last message the relay received (its plain-text part).
+            func receivedLink(_ prefix: String) throws -> String {
+                let text = try #require(try server.received().last?.text)
+                let match = try #require(text.firstMatch(of: try Regex("https://pass\\.example\\.fr(/\(prefix)/[A-Za-z0-9_-]+)")))
+                return try #require(match.output[1].substring.map(String.init))
+            }
+            let email = "admin@exemple.fr"
+            try await store.createUser(email: email, name: "Admin", passwordHash: try Bcrypt.hash("ancien-mot-de-passe", cost: 4),
+                                       role: .operatorAdmin, organisation: .operator)
+            var visitor = Browser(app)
+            try await visitor.get("/mot-de-passe-oublie")
+            #expect(try await visitor.post("/mot-de-passe-oublie", [("email", email)]).status == .seeOther)
+            #expect(try await app.deliverMail() == MailDeliveryReport(sent: 1))
+            let reset = try receivedLink("mot-de-passe")
+            #expect(try await visitor.get(reset).status == .ok)
+            #expect(try await visitor.post(reset, [("password", "un-nouveau-mot-de-passe"), ("confirmation", "un-nouveau-mot-de-passe")]).status
+                    == .seeOther)
+            var signIn = Browser(app)
+            try await signIn.get("/connexion")
+            #expect(try await signIn.post("/connexion", [("email", email), ("password", "un-nouveau-mot-de-passe")]).status == .seeOther)
+
+            _ = try await store.invite(email: "nouveau@exemple.fr", name: "Nouveau Venu", role: .operatorAdmin, organisation: .operator,
+                                       actor: Actor("test", organisation: .operator))
+            #expect(try await app.deliverMail() == MailDeliveryReport(sent: 1))
+            #expect(try server.received().last?.rcpt_tos == ["nouveau@exemple.fr"])
+            let invitation = try receivedLink("invitation")
+            var newcomer = Browser(app)
+            #expect(try await newcomer.get(invitation).status == .ok)
+            #expect(try await newcomer.post(invitation, [("password", "mon-mot-de-passe"), ("confirmation", "mon-mot-de-passe")]).status
+                    == .seeOther)
+            #expect(try await newcomer.get("/operateur").status == .ok, "signed in by the invitation")
+        }
+    }
+
     @Test("a relay that is down then comes back: each message delivered once, in order", arguments: Database.allCases)
     func downThenBack(_ database: Database) async throws {
         guard let server = try await SMTPTestServer.start() else { return }
@@ -147,8 +186,8 @@ struct MailDeliveryTests {
             #expect(try server.received().map(\.rcpt_tos) == [["connu@exemple.fr"]])
 
             // Resend: back in the queue, attempts counted afresh.
-            #expect(try await store.requeueFailedMail(rows[0].id, now: store.clock.now) == 1)
-            #expect(try await store.requeueFailedMail(rows[2].id, now: store.clock.now) == 0, "a sent message is not resent")
+            #expect(try await store.requeueMail(rows[0].id, now: store.clock.now) == 1)
+            #expect(try await store.requeueMail(rows[2].id, now: store.clock.now) == 0, "a sent message is not resent")
             let again = try #require(try await store.outboxMail(rows[0].id))
             #expect(again.state == .queued && again.attempts == 0)
         }
@@ -251,6 +290,13 @@ struct MailDeliveryTests {
             #expect(try await store.outbox(.waiting).rows.count == 2)
             #expect(try await store.outbox(.sent).rows.isEmpty)
             #expect(try await app.deliverMail() == MailDeliveryReport())
+            // Only the operator sends a held message again, one at a time, and only when asked to include held ones
+            // (the page asks it once a relay is configured).
+            let first = try await Self.rows(store)[0].id
+            #expect(try await store.requeueMail(first, now: store.clock.now) == 0)
+            #expect(try await store.requeueMail(now: store.clock.now) == 0, "resending every failed message leaves held ones")
+            #expect(try await store.requeueMail(first, includingHeld: true, now: store.clock.now) == 1)
+            #expect(try await store.outboxMail(first)?.state == .queued)
         }
     }
 

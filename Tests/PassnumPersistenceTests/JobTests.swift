@@ -127,9 +127,12 @@ struct PurgeTests {
                 "INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at) VALUES (\(place), 'recent', 'f', '{}', \(now - 29 * day))",
                 "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('old', \(now - 2 * 60 * minute), 1)",
                 "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('current', \(now - 10 * minute), 1)",
-            ] + [("sent-old", "sent", now - 31 * day), ("sent-recent", "sent", now - 29 * day), ("failed-old", "failed", nil), ("queued", "queued", nil)].map {
-                recipient, state, sent in
-                "INSERT INTO outbox (recipient, kind, notice, state, attempts, next_attempt_at, created_at, sent_at) VALUES ('\(recipient)', 'k', '{}', '\(state)', 1, \(now - 60 * day), \(now - 60 * day), \(sent.map(String.init) ?? "NULL"))"
+            ] + [("sent-old", "sent", now - 31 * day, now - 60 * day), ("sent-recent", "sent", now - 29 * day, now - 60 * day),
+                 ("failed-old", "failed", nil, now - 31 * day), ("held-old", "held", nil, now - 31 * day),
+                 ("failed-recent", "failed", nil, now - 29 * day), ("held-recent", "held", nil, now - 29 * day),
+                 ("queued", "queued", nil, now - 60 * day)].map {
+                recipient, state, sent, created in
+                "INSERT INTO outbox (recipient, kind, notice, state, attempts, next_attempt_at, created_at, sent_at) VALUES ('\(recipient)', 'k', '{}', '\(state)', 1, \(created), \(created), \(sent.map(String.init) ?? "NULL"))"
             }
             for row in rows { try await tamper(store, row) }
 
@@ -137,14 +140,14 @@ struct PurgeTests {
 
             var expected = PurgeReport()
             (expected.sessions, expected.passwordResets, expected.invitations) = (3, 2, 2)
-            (expected.idempotencyRecords, expected.rateLimitWindows, expected.deliveredMails) = (1, 1, 1)
+            (expected.idempotencyRecords, expected.rateLimitWindows, expected.deliveredMails, expected.undeliveredMails) = (1, 1, 1, 2)
             #expect(report == expected)
             #expect(try await keys(store, "SELECT token_hash AS k FROM sessions") == ["admin-live", "manager-live"])
             #expect(try await keys(store, "SELECT token_hash AS k FROM password_resets") == ["live"])
             #expect(try await keys(store, "SELECT token_hash AS k FROM invitations") == ["live"])
             #expect(try await keys(store, "SELECT request_key AS k FROM validation_requests") == ["recent"])
             #expect(try await keys(store, "SELECT bucket AS k FROM rate_limits") == ["current"])
-            #expect(try await keys(store, "SELECT recipient AS k FROM outbox") == ["failed-old", "queued", "sent-recent"])
+            #expect(try await keys(store, "SELECT recipient AS k FROM outbox") == ["failed-recent", "held-recent", "queued", "sent-recent"])
             #expect(try await store.purgeExpired(now: clock.now) == PurgeReport())
         }
     }

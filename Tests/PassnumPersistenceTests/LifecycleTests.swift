@@ -93,6 +93,17 @@ struct LifecycleTests {
         }
     }
 
+    @Test("The allocation benchmark allocates what it is asked from the stock it made", arguments: TestDatabase.allCases)
+    func allocationBenchmark(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let result = try await Benchmark.allocation(store, stock: 30, allocate: 20)
+            #expect(result.operations == 20 && result.name == "allocate 20 booklets from a stock of 30")
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM booklets") == 30)
+            #expect(try await count(store, "SELECT COUNT(*) AS n FROM booklets WHERE prescriber_id IS NOT NULL") == 20)
+            try await expectInvariantsHold(store)
+        }
+    }
+
     @Test("One allocation can move more booklets than a statement can bind parameters", arguments: TestDatabase.allCases)
     func largeAllocation(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in

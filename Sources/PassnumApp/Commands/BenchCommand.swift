@@ -18,6 +18,10 @@ struct BenchCommand: AsyncCommand {
         var workers: Int?
         @Option(name: "print", help: "Instead: print an order of this many booklets to PDF (SQLite), timed, with memory before and after")
         var print: Int?
+        @Option(name: "allocate", help: "Instead: allocate this many booklets to one prescriber from a stock of --stock booklets, timed")
+        var allocate: Int?
+        @Option(name: "stock", help: "With --allocate: the programme's stock in booklets (default: --allocate + 25 %)")
+        var stock: Int?
     }
 
     var help: String { "Measures issuance and validation throughput against the database's raw ceiling" }
@@ -35,6 +39,21 @@ struct BenchCommand: AsyncCommand {
         }
         var kinds: [DatabaseKind] = [.sqlite]
         if signature.postgres != nil { kinds.append(.postgres) }
+        if let allocate = signature.allocate {
+            let stock = signature.stock ?? allocate + allocate / 4
+            guard (1...2_000_000).contains(allocate), (allocate...2_000_000).contains(stock) else {
+                throw UsageError("--allocate takes 1 to 2000000 booklets, and --stock at least as many")
+            }
+            context.console.print("| database | measured | booklets | time |")
+            context.console.print("|---|---|---:|---:|")
+            for kind in kinds {
+                let result = try await withScratchStore(kind, postgres: signature.postgres, app: context.application) { store in
+                    try await Benchmark.allocation(store, stock: stock, allocate: allocate)
+                }
+                context.console.print("| \(kind.rawValue) | \(result.name) | \(result.operations) | \(String(format: "%.2f", result.seconds)) s |")
+            }
+            return
+        }
         var rows: [String] = []
         for kind in kinds {
             for measure in Measure.allCases {

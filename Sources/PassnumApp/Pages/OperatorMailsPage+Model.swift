@@ -23,11 +23,14 @@ enum OperatorMailPage {
         var mail: OutboxMail
         /// The message as it is (or would be) sent; nil once sent (its link is forgotten) or failed.
         var composed: ComposedMail?
+        /// Whether it can be sent again: a failed message, or a held one once a relay is configured.
+        var canResend: Bool
 
-        static func query(store: Store, mail id: OutboxMailID, baseURL: String) async throws -> Model? {
+        static func query(store: Store, mail id: OutboxMailID, baseURL: String, relayConfigured: Bool) async throws -> Model? {
             guard let mail = try await store.outboxMail(id) else { return nil }
             let readable = mail.state == .queued || mail.state == .held
-            return Model(mail: mail, composed: readable ? mail.notice.map { MailComposer.compose($0, baseURL: baseURL) } : nil)
+            return Model(mail: mail, composed: readable ? mail.notice.map { MailComposer.compose($0, baseURL: baseURL) } : nil,
+                         canResend: mail.state == .failed || (mail.state == .held && relayConfigured))
         }
     }
 }

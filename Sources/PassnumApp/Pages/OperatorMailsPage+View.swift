@@ -63,7 +63,7 @@ extension OperatorMailPage {
                     ("Créé le", French.dateTime(mail.createdAt)), ("Envoyé le", mail.sentAt.map(French.dateTime) ?? "—"),
                     ("Dernière erreur", mail.lastError ?? "—"), ("Identifiant (Message-ID)", mail.messageID ?? "—"),
                 ])
-                if mail.state == .failed {
+                if model.canResend {
                     h("form", ["method": "post", "action": SiteURL.operatorMailResend(mail.id).path]) {
                         csrfField(context)
                         h("button", ["type": "submit"]) { "Renvoyer" }

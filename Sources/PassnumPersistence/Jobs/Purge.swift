@@ -10,15 +10,19 @@ public struct PurgeReport: Sendable, Equatable {
     public var idempotencyRecords = 0
     public var rateLimitWindows = 0
     public var deliveredMails = 0
+    /// Held (no relay) or failed messages past the same lifetime: their links have long expired, and they name people.
+    public var undeliveredMails = 0
 
     public init() {}
 
-    public var total: Int { sessions + passwordResets + invitations + idempotencyRecords + rateLimitWindows + deliveredMails }
+    public var total: Int {
+        sessions + passwordResets + invitations + idempotencyRecords + rateLimitWindows + deliveredMails + undeliveredMails
+    }
 
     /// One line for the command line and the jobs page.
     public var summary: String {
         "purged \(sessions) sessions, \(passwordResets) password resets, \(invitations) invitations, \(idempotencyRecords) idempotency records, "
-            + "\(rateLimitWindows) rate-limit windows, \(deliveredMails) delivered mails"
+            + "\(rateLimitWindows) rate-limit windows, \(deliveredMails) delivered mails, \(undeliveredMails) undelivered mails"
     }
 }
 
@@ -26,7 +30,8 @@ extension Store {
     /// How long the answer to a validation is kept under its Idempotency-Key: a retry within this time gets the same
     /// answer. Later, the same key runs the validation again, which refuses checks already validated.
     public static let idempotencyLifetime: TimeInterval = 30 * 86_400
-    /// How long a delivered mail stays in the outbox, for the operator's questions ("did they get it?").
+    /// How long a delivered mail stays in the outbox, for the operator's questions ("did they get it?"); a held or
+    /// failed one, counted from its creation. Queued ones stay until delivered.
     public static let deliveredMailLifetime: TimeInterval = 30 * 86_400
     /// Rate-limit windows last at most an hour (the longest limit's window).
     public static let rateLimitLifetime: TimeInterval = 3_600
@@ -35,7 +40,7 @@ extension Store {
 
     /// Deletes what has outlived its use: sessions ended or idle past their role's limit, password reset links used
     /// or expired, invitations accepted or expired, idempotency records past `idempotencyLifetime`, rate-limit
-    /// windows past an hour, mails delivered more than `deliveredMailLifetime` ago. One statement per table and
+    /// windows past an hour, mails delivered (or held or failed) more than `deliveredMailLifetime` ago. One statement per table and
     /// batch, each batch its own transaction.
     public func purgeExpired(now: Date, sessionTimeouts: SessionTimeouts = .standard, batch: Int = purgeBatch) async throws -> PurgeReport {
         let at = now.millis
@@ -76,6 +81,11 @@ extension Store {
         report.deliveredMails = try await deleteInBatches(batch) { limit in """
             DELETE FROM outbox WHERE id IN (
               SELECT id FROM outbox WHERE state = 'sent' AND sent_at < \(bind: delivered) LIMIT \(literal: limit))
+            RETURNING id
+            """ }
+        report.undeliveredMails = try await deleteInBatches(batch) { limit in """
+            DELETE FROM outbox WHERE id IN (
+              SELECT id FROM outbox WHERE state IN ('held', 'failed') AND created_at < \(bind: delivered) LIMIT \(literal: limit))
             RETURNING id
             """ }
         return report

@@ -16,23 +16,26 @@ enum OperatorMailsController {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         guard let model = try await OperatorMailPage.Model.query(store: request.store, mail: try request.id(OutboxMailID.self),
-                                                                 baseURL: request.application.mailSettings.publicBaseURL)
+                                                                 baseURL: request.application.mailSettings.publicBaseURL,
+                                                                 relayConfigured: request.application.mailSettings.smtp != nil)
         else { throw Abort(.notFound) }
         return Layout.response(OperatorMailPage.View(model: model, context: PageContext(request)).document)
     }
 
     @Sendable static func resend(_ request: Request) async throws -> Response {
         let id = try request.id(OutboxMailID.self)
-        let count = try await request.store.requeueFailedMail(id, now: request.store.clock.now)
+        // A held message is sent once a relay is configured; without one it would only be held again.
+        let count = try await request.store.requeueMail(id, includingHeld: request.application.mailSettings.smtp != nil,
+                                                        now: request.store.clock.now)
         if count == 0, try await request.store.outboxMail(id) == nil { throw Abort(.notFound) }
         request.logger.info("mail \(id) put back in the queue: \(count)")
         return request.redirect(to: .operatorMail(id), notice: count == 1
             ? "Le courriel repart : il sera envoyé dans quelques secondes."
-            : "Ce courriel n’est pas en échec : rien à renvoyer.")
+            : "Ce courriel n’est pas à renvoyer.")
     }
 
     @Sendable static func resendAll(_ request: Request) async throws -> Response {
-        let count = try await request.store.requeueFailedMail(now: request.store.clock.now)
+        let count = try await request.store.requeueMail(now: request.store.clock.now)
         request.logger.info("failed mails put back in the queue: \(count)")
         return request.redirect(to: OperatorMailsPage.link(.failed), notice: count == 0
             ? "Aucun courriel en échec : rien à renvoyer."
