@@ -18,8 +18,8 @@ struct PurgePersonalDataCommand: AsyncCommand {
             let due = try await store.personalDataDue(now: store.clock.now)
             context.console.print("\(due) people would be pseudonymised (retention \(months) months after their last programme ended)")
         } else {
-            let done = try await store.purgePersonalData(now: store.clock.now)
-            context.console.print("\(done) people pseudonymised (retention \(months) months after their last programme ended)")
+            // Through the job's lease, as `passnum jobs run personal-data`: never beside the scheduler's own run.
+            try await JobsCommand.run(.personalData, context: context)
         }
     }
 }

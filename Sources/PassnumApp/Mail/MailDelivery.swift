@@ -79,29 +79,36 @@ extension Application {
             return report
         }
         var remaining = mails[...]
-        while let mail = remaining.popFirst() {
-            guard let notice = mail.notice else {
-                try await record(store.markMailFailed(mail, error: "the stored notice does not read (kind \(mail.kind))", permanent: true, at: store.clock.now), in: &report)
-                continue
-            }
-            let messageID = UUID().uuidString.lowercased() + "@" + settings.host
-            let data = MailMIME.render(MailComposer.compose(notice, baseURL: settings.publicBaseURL), from: settings.from,
-                                       to: mail.recipient, date: store.clock.now, messageID: messageID)
-            do {
-                try await session.send(from: settings.from.address, to: mail.recipient, data: data)
-                try await store.markMailSent(mail, messageID: messageID, at: store.clock.now)
-                report.sent += 1
-            } catch let error as SMTPError {
-                if case .rejected = error {
-                    try await record(store.markMailFailed(mail, error: error.description, permanent: error.isPermanent, at: store.clock.now), in: &report)
-                    do { try await session.reset() } catch { break }
-                } else {
-                    // The session is over: this message and the rest wait for the next run.
-                    logger.warning("mail: the session with \(smtp) ended: \(error)")
-                    for left in [mail] + remaining { try await record(store.markMailFailed(left, error: error.description, permanent: false, at: store.clock.now), in: &report) }
-                    remaining = []
+        do {
+            while let mail = remaining.popFirst() {
+                guard let notice = mail.notice else {
+                    try await record(store.markMailFailed(mail, error: "the stored notice does not read (kind \(mail.kind))", permanent: true, at: store.clock.now), in: &report)
+                    continue
+                }
+                let messageID = UUID().uuidString.lowercased() + "@" + settings.host
+                let data = MailMIME.render(MailComposer.compose(notice, baseURL: settings.publicBaseURL), from: settings.from,
+                                           to: mail.recipient, date: store.clock.now, messageID: messageID)
+                do {
+                    try await session.send(from: settings.from.address, to: mail.recipient, data: data)
+                    try await store.markMailSent(mail, messageID: messageID, at: store.clock.now)
+                    report.sent += 1
+                } catch let error as SMTPError {
+                    if case .rejected = error {
+                        try await record(store.markMailFailed(mail, error: error.description, permanent: error.isPermanent, at: store.clock.now), in: &report)
+                        do { try await session.reset() } catch { break }
+                    } else {
+                        // The session is over: this message and the rest wait for the next run.
+                        logger.warning("mail: the session with \(smtp) ended: \(error)")
+                        for left in [mail] + remaining { try await record(store.markMailFailed(left, error: error.description, permanent: false, at: store.clock.now), in: &report) }
+                        remaining = []
+                    }
                 }
             }
+        } catch {
+            // Not the relay's doing (the database, say): the session is closed, not left open; the rows still claimed
+            // wait for their lease to end and go in a later run.
+            await session.close()
+            throw error
         }
         if remaining.isEmpty { await session.quit() } else {
             for left in remaining { try await record(store.markMailFailed(left, error: "the session ended", permanent: false, at: store.clock.now), in: &report) }

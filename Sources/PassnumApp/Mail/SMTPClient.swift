@@ -104,15 +104,19 @@ final class SMTPReplyReader: ChannelInboundHandler, @unchecked Sendable {
     private var failure: SMTPError?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard failure == nil else { return }
         var buffer = unwrapInboundIn(data)
         pending += buffer.readBytes(length: buffer.readableBytes) ?? []
-        while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+        while failure == nil, let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
             var line = Array(pending[..<end])
             pending.removeSubrange(...end)
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             take(String(decoding: line, as: UTF8.self))
         }
-        if pending.count > Self.maximumLineLength { fail(.session("the relay sent a line longer than \(Self.maximumLineLength) bytes")) }
+        if pending.count > Self.maximumLineLength {
+            fail(.session("the relay sent a line longer than \(Self.maximumLineLength) bytes"))
+            context.close(promise: nil)
+        }
     }
 
     private func take(_ line: String) {
@@ -137,9 +141,17 @@ final class SMTPReplyReader: ChannelInboundHandler, @unchecked Sendable {
 
     private func fail(_ error: SMTPError) {
         if failure == nil { failure = error }
+        // Nothing read after a failure is used, nor kept: a relay that goes on sending cannot fill the memory.
+        pending = []
+        lines = []
+        replies = []
         waiting?.fail(error)
         waiting = nil
     }
+
+    /// Whether nothing is buffered: right after STARTTLS's answer, bytes already there were sent in clear and must
+    /// not be read as answers from inside TLS (a man in the middle's injected replies).
+    var isIdle: Bool { pending.isEmpty && lines.isEmpty && replies.isEmpty }
 
     func channelInactive(context: ChannelHandlerContext) {
         fail(.session("the relay closed the connection"))
@@ -154,8 +166,8 @@ final class SMTPReplyReader: ChannelInboundHandler, @unchecked Sendable {
     /// The next reply, or a failure after `timeout`.
     func next(on eventLoop: any EventLoop, timeout: TimeAmount) -> EventLoopFuture<SMTPReply> {
         eventLoop.preconditionInEventLoop()
-        if !replies.isEmpty { return eventLoop.makeSucceededFuture(replies.removeFirst()) }
         if let failure { return eventLoop.makeFailedFuture(failure) }
+        if !replies.isEmpty { return eventLoop.makeSucceededFuture(replies.removeFirst()) }
         let promise = eventLoop.makePromise(of: SMTPReply.self)
         waiting = promise
         let timer = eventLoop.scheduleTask(in: timeout) { [weak self] in
@@ -217,7 +229,9 @@ final class SMTPSession: Sendable {
             let tls = try Self.tlsContext(settings)
             let host = settings.host
             let channel = self.channel
+            let reader = self.reader
             try await channel.eventLoop.submit {
+                guard reader.isIdle else { throw SMTPError.session("the relay sent more than its answer to STARTTLS") }
                 try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: Self.serverName(host)), position: .first)
             }.get()
             secured = true

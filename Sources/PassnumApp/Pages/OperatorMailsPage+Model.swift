@@ -21,7 +21,8 @@ enum OperatorMailsPage {
 enum OperatorMailPage {
     struct Model: Sendable, Equatable {
         var mail: OutboxMail
-        /// The message as it is (or would be) sent; nil once sent (its link is forgotten) or failed.
+        /// The message as it is (or would be) sent, while it waits; nil once sent (its link is forgotten) and for a failed
+        /// one (its link still works: not shown, it goes only to its recipient when resent).
         var composed: ComposedMail?
         /// Whether it can be sent again: a failed message, or a held one once a relay is configured.
         var canResend: Bool

@@ -73,7 +73,7 @@ extension OperatorMailPage {
                     h("h2") { "Objet : \(composed.subject)" }
                     h("pre", ["class": "mail-text"]) { composed.text }
                 } else {
-                    h("p") { "Le texte n’est plus affiché : un courriel envoyé ou en échec ne garde pas ses liens." }
+                    h("p") { "Le texte n’est pas affiché : un courriel envoyé ne garde pas ses liens, et celui d’un courriel en échec reste caché." }
                 }
                 h("p") { h("a", ["href": SiteURL.operatorMails.path]) { "← Tous les courriels" } }
             }

@@ -223,6 +223,9 @@ extension Store {
             // (The prefix is hexadecimal: nothing in it is a LIKE wildcard.)
             try await tx.sql.raw("DELETE FROM rate_limits WHERE bucket LIKE \(bind: Self.loginBuckets(email: email) + "%")").run()
             try await tx.sql.raw("DELETE FROM sessions WHERE user_id = \(bind: user)").run()
+            // An invited person who chose a password by this link: their invitation links die, or one could later
+            // overwrite the password just chosen.
+            try await tx.sql.raw("DELETE FROM invitations WHERE user_id = \(bind: user) AND accepted_at IS NULL").run()
         }
     }
 

@@ -7,14 +7,7 @@ import SQLKit
 extension Transaction {
     /// Queues `notice` for each address (already normalised), to be delivered from `now` on.
     public func enqueue(_ notice: Notice, to addresses: [String], at now: Date) async throws {
-        guard !addresses.isEmpty else { return }
-        let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
-        for address in addresses {
-            try await sql.raw("""
-                INSERT INTO outbox (recipient, kind, notice, state, attempts, next_attempt_at, created_at)
-                VALUES (\(bind: address), \(bind: notice.kind), \(bind: payload), 'queued', 0, \(bind: now.millis), \(bind: now.millis))
-                """).run()
-        }
+        try await enqueue(addresses.map { (address: $0, notice: notice) }, at: now)
     }
 
     /// Queues `notice` for the people who answer for `organisation`: its accounts in the role that manages it

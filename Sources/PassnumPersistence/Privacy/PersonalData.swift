@@ -47,7 +47,7 @@ extension Store {
 
     /// Pseudonymises every beneficiary whose retention time is over on `now`'s day: all their checks belong to programmes
     /// that ended before the cutoff (`PersonalData.retentionCutoff`), and they were registered before it. Set-based, in
-    /// batches by id; one journal entry per run with the count (never a name). On SQLite the file is then rewritten
+    /// batches by id; one journal entry per batch with its count (never a name), in the batch's transaction. On SQLite the file is then rewritten
     /// (VACUUM) so that no old page or write-ahead log keeps the names. Returns how many people were pseudonymised.
     @discardableResult
     public func purgePersonalData(now: Date) async throws -> Int {
@@ -57,21 +57,22 @@ extension Store {
         while true {
             let from = after
             let ids = try await transaction { tx in
-                try await tx.pseudonymise(SQLQueryString("""
+                let ids = try await tx.pseudonymise(SQLQueryString("""
                     SELECT b.id FROM beneficiaries b WHERE b.id > \(bind: from) AND
                     """) + " " + Self.retentionOver(cutoff) + SQLQueryString(" ORDER BY b.id LIMIT \(unsafeRaw: String(Self.pseudonymiseBatch))"), at: now)
+                // Journaled with the names it replaced, in the same transaction: no name ever changes unrecorded.
+                if !ids.isEmpty {
+                    try await tx.post(.event(.personalDataPurged, reference: "beneficiaries",
+                                             reason: "\(ids.count) pseudonymised: programmes ended before \(cutoff)"),
+                                      actor: Actor("purge", organisation: .operator), at: now)
+                }
+                return ids
             }
             total += ids.count
             guard ids.count == Self.pseudonymiseBatch, let last = ids.max() else { break }
             after = last
         }
-        if total > 0 {
-            let reason = "\(total) pseudonymised: programmes ended before \(cutoff)"
-            try await transaction { tx in
-                try await tx.post(.event(.personalDataPurged, reference: "beneficiaries", reason: reason), actor: Actor("purge", organisation: .operator), at: now)
-            }
-        }
-        await compactSQLiteFile()
+        if total > 0 { await compactSQLiteFile() }
         return total
     }
 
@@ -99,13 +100,13 @@ extension Store {
     public func erasePersonalData(of beneficiary: BeneficiaryID, prescriber: PrescriberID, actor: Actor) async throws {
         let now = clock.now
         let today = CivilDate(now)
-        try await transaction { tx in
+        let erased = try await transaction { tx in
             // The row's lock orders the erasure with a hand-out to the same person (`requireBeneficiary` shares it).
             guard let person = try await tx.sql.raw("""
                 SELECT pseudonymised_at FROM beneficiaries WHERE id = \(bind: beneficiary.rawValue) AND prescriber_id = \(bind: prescriber.rawValue)
                 """ + SQLQueryString(tx.forUpdate)).first()
             else { throw DomainError.notFound("beneficiary \(beneficiary) of prescriber \(prescriber)") }
-            guard try person.optionalInt("pseudonymised_at") == nil else { return }
+            guard try person.optionalInt("pseudonymised_at") == nil else { return false }
             let usable = try await tx.sql.raw("""
                 SELECT p.valid_until, p.grace_days FROM checks c JOIN programmes p ON p.id = c.programme_id
                 WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) AND c.state = \(bind: CheckState.handOut.to.rawValue)
@@ -118,8 +119,9 @@ extension Store {
             }
             _ = try await tx.pseudonymise(SQLQueryString("SELECT CAST(\(bind: beneficiary.rawValue) AS BIGINT)"), at: now)
             try await tx.post(.event(.personalDataErased, reference: "beneficiary:\(beneficiary)", reason: nil), actor: actor, at: now)
+            return true
         }
-        await compactSQLiteFile()
+        if erased { await compactSQLiteFile() }
     }
 
     /// On SQLite, rewrites the file and empties the write-ahead log, so that the bytes of replaced names do not stay in
