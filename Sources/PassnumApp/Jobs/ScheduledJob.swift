@@ -29,8 +29,6 @@ struct ScheduledJob: Sendable {
             return ["\(try await store.purgePersonalData(now: store.clock.now)) people pseudonymised"]
         },
     ]
-
-    static func named(_ name: String) -> ScheduledJob? { standard.first { $0.name.rawValue == name } }
 }
 
 /// The expiry timeline (`passnum tick` and the `timeline` job): after end + grace, checks still unused expire and

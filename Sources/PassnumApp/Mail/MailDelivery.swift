@@ -13,13 +13,14 @@ struct MailSettings: Sendable {
     var publicBaseURL: String
 
     /// The host of the public address: Message-IDs, EHLO and the default sender.
-    var host: String { URLComponents(string: publicBaseURL)?.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost" }
+    var host: String { Self.host(of: publicBaseURL) }
+
+    static func host(of url: String) -> String { URLComponents(string: url)?.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost" }
 
     init(smtp: SMTPSettings?, from: MailAddress? = nil, publicBaseURL: String) {
         self.smtp = smtp
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
-        let host = URLComponents(string: publicBaseURL)?.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
-        self.from = from ?? MailAddress(name: "Pass numérique", address: "ne-pas-repondre@" + host)
+        self.from = from ?? MailAddress(name: "Pass numérique", address: "ne-pas-repondre@" + Self.host(of: publicBaseURL))
     }
 
     /// From the environment; a malformed value stops the start with a message naming the variable.

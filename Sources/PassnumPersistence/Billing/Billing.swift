@@ -149,9 +149,7 @@ extension Transaction {
             FROM credit_notes cn JOIN programmes p ON p.id = cn.programme_id JOIN funders f ON f.id = cn.funder_id
             """ + " WHERE " + filter, keyset: Keyset(.creditNotes, id: "cn.id", descending: true), page) { $0 }
         // The terms of the page's programmes, read together: two statements whatever the number of notes.
-        let ids = Set(try rows.rows.map { try $0.int("programme_id") }).sorted()
-        let programmeFilter: SQLQueryString = ids.isEmpty ? "WHERE 1 = 0" : "WHERE p.id IN (\(binds: ids.binds))"
-        let terms = Dictionary(try await programmes(where: programmeFilter).map { ($0.id, $0.terms) }, uniquingKeysWith: { first, _ in first })
+        let terms = try await programmes(ids: try rows.rows.map { try $0.int("programme_id") }).mapValues(\.terms)
         var notes: [CreditNoteDocument] = []
         for row in rows.rows {
             let programme: ProgrammeID = try row.id("programme_id")

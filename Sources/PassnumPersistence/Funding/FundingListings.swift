@@ -55,11 +55,9 @@ extension Store {
                 """, keyset: Keyset(.programmes, id: "p.id", descending: true), page) {
                 (id: try $0.int("id"), funderName: try $0.string("name"), orders: Int(try $0.int("orders")))
             }
-            let ids = lines.rows.map(\.id)
-            let filter: SQLQueryString = ids.isEmpty ? "WHERE 1 = 0" : "WHERE p.id IN (\(binds: ids.binds))"
-            let programmes = Dictionary(try await tx.programmes(where: filter).map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+            let programmes = try await tx.programmes(ids: lines.rows.map(\.id))
             return Page(rows: lines.rows.compactMap { line in
-                programmes[line.id].map { (ProgrammeRow(programme: $0, orders: line.orders), line.funderName) }
+                programmes[ProgrammeID(line.id)].map { (ProgrammeRow(programme: $0, orders: line.orders), line.funderName) }
             }, next: lines.next)
         }
     }
@@ -92,6 +90,13 @@ extension Transaction {
     /// whatever their number.
     func programmes(of funder: FunderID?) async throws -> [Programme] {
         try await programmes(where: Self.funderFilter(funder))
+    }
+
+    /// The programmes of `ids`, by id: two statements whatever their number (none for no id).
+    func programmes(ids: some Collection<Int64>) async throws -> [ProgrammeID: Programme] {
+        guard !ids.isEmpty else { return [:] }
+        let unique = Set(ids).sorted()
+        return Dictionary(try await programmes(where: "WHERE p.id IN (\(binds: unique.binds))").map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The programmes a `WHERE` clause on `p` (programmes) selects, the same way: two statements.

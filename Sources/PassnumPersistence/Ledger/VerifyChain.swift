@@ -22,8 +22,10 @@ extension Transaction {
         var expected: Int64 = 1
         var page = try await chainPage(lane: lane, from: expected)
         while let last = page.last {
-            // The next page is read while this one is hashed: the database's time and the hashing overlap.
-            async let following = chainPage(lane: lane, from: last.sequence + 1)
+            // The next page is read while this one is hashed: the database's time and the hashing overlap. A short page
+            // was the lane's last.
+            let more = page.count == Self.chainPageSize
+            async let following = more ? chainPage(lane: lane, from: last.sequence + 1) : []
             for entry in page {
                 let name = "journal entry \(entry.id) (lane \(lane), link \(entry.sequence))"
                 guard entry.sequence == expected else {

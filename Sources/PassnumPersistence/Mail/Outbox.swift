@@ -148,12 +148,12 @@ extension Store {
     }
 
     /// Puts a `failed` message (or every failed one when `mail` is nil) back in the queue, due now, its attempts
-    /// counted afresh; with `held`, also a message held while there was no relay (one at a time: the operator decides
-    /// whether an old message is still worth sending). Returns how many.
+    /// counted afresh; with `includingHeld`, also messages held while there was no relay (the operator's page asks it
+    /// for one message at a time: whether an old message is still worth sending is theirs to decide). Returns how many.
     @discardableResult
     public func requeueMail(_ mail: OutboxMailID? = nil, includingHeld: Bool = false, now: Date) async throws -> Int {
         try await transaction { tx in
-            let states: SQLQueryString = includingHeld && mail != nil ? "state IN ('failed', 'held')" : "state = 'failed'"
+            let states: SQLQueryString = includingHeld ? "state IN ('failed', 'held')" : "state = 'failed'"
             let which: SQLQueryString = mail.map { " AND id = \(bind: $0.rawValue)" } ?? ""
             return try await tx.sql.raw("""
                 UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = \(bind: now.millis), claim = NULL

@@ -35,8 +35,7 @@ extension Store {
             try await tx.page("""
                 SELECT pl.id, pl.name,
                   (SELECT CAST(COUNT(*) AS BIGINT) FROM checks c WHERE c.place_id = pl.id AND \(payable)) AS checks,
-                  (SELECT CAST(COALESCE(SUM(p.face_value_cents), 0) AS BIGINT) FROM checks c JOIN programmes p ON p.id = c.programme_id
-                    WHERE c.place_id = pl.id AND \(payable)) AS amount,
+                  CAST(\(Self.payableAmount(ofPlace: "pl.id", payable)) AS BIGINT) AS amount,
                   CAST(CASE WHEN EXISTS (\(PayoutSQL.verifiedBankDetails(ofPlace: "pl.id"))) THEN 1 ELSE 0 END AS BIGINT) AS bank,
                   CAST(\(Self.owed(byPlace: "pl.id")) AS BIGINT) AS owed
                 FROM places pl WHERE EXISTS (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(payable))
@@ -57,8 +56,7 @@ extension Store {
                 SELECT CAST(COALESCE(SUM(t.checks), 0) AS BIGINT) AS checks, CAST(COALESCE(SUM(t.checks * p.face_value_cents), 0) AS BIGINT) AS amount,
                   (SELECT CAST(COALESCE(SUM(CASE WHEN o.owed < o.amount THEN o.owed ELSE o.amount END), 0) AS BIGINT)
                    FROM (SELECT dp.place_id, \(Self.owed(byPlace: "dp.place_id")) AS owed,
-                           (SELECT COALESCE(SUM(pp.face_value_cents), 0) FROM checks c JOIN programmes pp ON pp.id = c.programme_id
-                            WHERE c.place_id = dp.place_id AND \(payable)) AS amount
+                           \(Self.payableAmount(ofPlace: "dp.place_id", payable)) AS amount
                          FROM deductions dp GROUP BY dp.place_id) o WHERE o.owed > 0) AS taken
                 FROM (SELECT c.programme_id, COUNT(*) AS checks FROM checks c WHERE \(payable) GROUP BY c.programme_id) t
                 JOIN programmes p ON p.id = t.programme_id
@@ -66,6 +64,15 @@ extension Store {
             let amount = Money(cents: try row?.int("amount") ?? 0)
             return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0))
         }
+    }
+
+    /// The face value of the place `place`'s (an SQL expression) checks matching `payable`: what the preview shows
+    /// for one place and what its totals take deductions from.
+    static func payableAmount(ofPlace place: SQLQueryString, _ payable: SQLQueryString) -> SQLQueryString {
+        """
+        (SELECT COALESCE(SUM(pa.face_value_cents), 0) FROM checks c JOIN programmes pa ON pa.id = c.programme_id
+          WHERE c.place_id = \(place) AND \(payable))
+        """
     }
 
     /// What the place `place` (an SQL expression) still owes: its deductions less what payouts already took.
