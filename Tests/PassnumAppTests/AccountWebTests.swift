@@ -24,7 +24,7 @@ struct AccountWebTests {
             let sent = try await manager.post("/equipe", [("email", "Nouvelle@Lieu-A.fr"), ("name", "Nouvelle Personne"), ("role", "place_agent")])
             #expect(sent.status == .seeOther)
             #expect(try await manager.get("/equipe").body.string.contains("Invitation envoyée à Nouvelle@Lieu-A.fr"))
-            #expect(manager.lastBody.contains("Invité : n’a pas encore choisi son mot de passe"))
+            #expect(manager.lastBody.contains("Invité\u{00A0}: n’a pas encore choisi son mot de passe"))
 
             let notice = try #require(try await world.store.queuedNotices(to: "nouvelle@lieu-a.fr").last)
             guard case let .invitation(token, name, organisationName, invitedBy) = notice else {
@@ -97,7 +97,7 @@ struct AccountWebTests {
             // The reason is required.
             try await manager.post("/equipe/\(agent.id)/role", [("role", "place_manager"), ("reason", "")])
             #expect(try await Self.account(world, agentEmail).role == .placeAgent)
-            #expect(try await manager.get("/equipe").body.string.contains("Motif : à remplir."))
+            #expect(try await manager.get("/equipe").body.string.contains("Motif\u{00A0}: à remplir."))
             #expect(try await manager.post("/equipe/\(agent.id)/role", [("role", "place_manager"), ("reason", "Nouvelle responsable")]).status == .seeOther)
             #expect(try await Self.account(world, agentEmail).role == .placeManager)
             try await manager.get("/equipe")

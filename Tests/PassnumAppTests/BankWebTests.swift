@@ -45,7 +45,7 @@ struct BankWebTests {
             #expect(try await admin.get("/operateur/lieux/\(world.placeA)").body.string.contains("Enregistrer la décision"))
             let change = try #require(try await world.store.bankDetailsChanges(of: world.placeA).first)
             try await admin.post("/operateur/banque/\(change.id)/decision", [("decision", "reject"), ("reason", "")])
-            #expect(try await admin.get("/operateur/lieux/\(world.placeA)").body.string.contains("Non enregistré : indiquez le motif du refus."))
+            #expect(try await admin.get("/operateur/lieux/\(world.placeA)").body.string.contains("Non enregistré\u{00A0}: indiquez le motif du refus."))
             #expect(try await admin.post("/operateur/banque/\(change.id)/decision", [("decision", "verify"), ("reason", "")]).status == .seeOther)
             #expect(try await admin.get("/operateur/lieux/\(world.placeA)").body.string.contains("Coordonnées vérifiées"))
             #expect(try await world.store.verifiedBankDetails(of: world.placeA)?.decidedBy == world.a[.operatorAdmin]!)
@@ -76,7 +76,7 @@ struct BankWebTests {
             #expect(page.contains("remplacées par une demande plus récente"))
             try await first.post("/operateur/banque/\(change.id)/decision", [("decision", "verify"), ("reason", "")])
             page = try await first.get("/operateur/lieux/\(world.placeB)").body.string
-            #expect(page.contains("Non enregistré : un autre administrateur que la personne qui a saisi ce changement doit le vérifier."))
+            #expect(page.contains("Non enregistré\u{00A0}: un autre administrateur que la personne qui a saisi ce changement doit le vérifier."))
             #expect(try await world.store.verifiedBankDetails(of: world.placeB) == nil)
 
             var other = try await Browser.signedIn(world.app, as: second)

@@ -17,6 +17,8 @@ struct ErrorMappingTests {
         .outsidePerimeter(commune: "75056"), .sharesTotal(basisPoints: 9_000), .duplicate("État"), .notPositive("État"),
         .fileTooLarge(megabytes: 5), .fileType, .incompleteSite(position: 2), .stepNotDone, .notAvailable, .expired,
         .serialsExhausted, .answerCount(expected: 8), .unbalanced, .lastManager,
+        .belowCharter(weeklyMinutes: 900),
+        .notIncreasing,
     ]
 
     /// A number per case: the exhaustive switch makes a new case a compile error here, and the test below fails
@@ -50,6 +52,8 @@ struct ErrorMappingTests {
         case .answerCount: 24
         case .unbalanced: 25
         case .lastManager: 26
+        case .belowCharter: 27
+        case .notIncreasing: 28
         }
     }
 
@@ -87,7 +91,7 @@ struct ErrorMappingTests {
 
     @Test("Every problem has a French sentence, for every field, answered 422 with the API type invalid-request")
     func everyProblemHasAFrenchSentence() {
-        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<27))
+        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<29))
         for problem in Self.problems {
             #expect(French.problemText(problem).hasSuffix("."), "\(problem)")
             for field in DomainError.Field.allCases {

@@ -27,6 +27,44 @@ struct HTMLTests {
         }
     }
 
+    @Test("Text gets French typography: unbreakable spaces before : ; ! ? » and after «, not in times, URLs or attributes")
+    func typography() {
+        let nbsp = "\u{00A0}", narrow = "\u{202F}"
+        #expect(French.typeset("Valeur : 10 €") == "Valeur" + nbsp + ": 10 €")
+        #expect(French.typeset("Une question ? Oui ; non !") == "Une question" + narrow + "? Oui" + narrow + "; non" + narrow + "!")
+        #expect(French.typeset("Atelier « Mon smartphone »") == "Atelier «" + nbsp + "Mon smartphone" + nbsp + "»")
+        #expect(French.typeset("«Mon»") == "«" + nbsp + "Mon" + nbsp + "»")
+        for untouched in ["de 10:00 à 12:00", "https://passnum.example/?q=1", "Mo-Fr 09:00-12:00", "a:b", "", "sans ponctuation", "Montant: 10 €", "&amp;"] {
+            #expect(French.typeset(untouched) == untouched)
+        }
+        #expect(French.typeset("Prêt" + nbsp + "?") == "Prêt" + narrow + "?")
+        #expect(h("p", ["title": "Valeur : 1"]) { "Valeur : 1" }.rendered == "<p title=\"Valeur : 1\">Valeur" + nbsp + ": 1</p>")
+        var random = SplitMix64(seed: 7)
+        let alphabet = Array("ab :;!?«»\u{00A0}1")
+        for _ in 0..<500 {
+            let text = String((0..<Int(random.next() % 16)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            let typeset = French.typeset(text)
+            // Only spaces are added or made unbreakable: the visible characters stay, in order.
+            let visible = { (s: String) in s.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" } }
+            #expect(visible(typeset) == visible(text), "\(text.debugDescription) → \(typeset.debugDescription)")
+            #expect(French.typeset(typeset) == typeset, "typesetting twice changes \(text.debugDescription)")
+        }
+    }
+
+    @Test("Plurals and telephone numbers are written the French way")
+    func pluralsAndPhones() {
+        #expect(French.plural(0, "chèque", "chèques") == "0 chèque")
+        #expect(French.plural(1, "chèque", "chèques") == "1 chèque")
+        #expect(French.plural(2, "chèque", "chèques") == "2 chèques")
+        #expect(French.phone("0556000000") == "05 56 00 00 00")
+        #expect(French.phone("+33 5 56 00 00 00") == "05 56 00 00 00")
+        #expect(French.phone("+33556000000") == "05 56 00 00 00")
+        #expect(French.phone("05.56.00.00.00") == "05 56 00 00 00")
+        #expect(French.phone("+44 20 7946 0000") == "+44 20 7946 0000")
+        #expect(French.phone("3939") == "3939")
+        #expect(French.date(PageSnapshotTests.day("2026-03-01")) == "1er mars 2026")
+    }
+
     @Test("Void elements have no closing tag; absent attributes are left out")
     func voidElementsAndOptionalAttributes() {
         #expect(h("input", ["type": "text", "value": nil, "required": ""]).rendered == "<input type=\"text\" required=\"\">")

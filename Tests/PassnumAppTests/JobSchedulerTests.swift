@@ -164,7 +164,7 @@ struct JobSchedulerTests {
 
             var browser = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
             let page = try await browser.get(SiteURL.operatorJobs.path).body.string
-            #expect(page.contains("Erreur : relay down"))
+            #expect(page.contains("Erreur\u{00A0}: relay down"))
             #expect(page.contains("Envoi des courriels"))
             #expect(page.contains("Pas encore lancée"))
         }

@@ -35,8 +35,10 @@ struct MailDeliveryTests {
             logger.logLevel = .error
             app.logger.logLevel = .error
             let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
-            let store = try await Store.open(StoreConfiguration(dataDirectory: directory, location: location), clock: clock,
-                                             eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
+            var configuration = StoreConfiguration(dataDirectory: directory, location: location)
+            // For the stories that run a payout too (ObservabilityTests).
+            configuration.statementFile = StatementWording.csv
+            let store = try await Store.open(configuration, clock: clock, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
             app.lifecycle.use(StoreLifecycle(store: store))
             try configure(app, store: store)
             app.mailSettings = try MailSettings.fromEnvironment(relay.map { [SMTPSettings.variable: $0] } ?? [:], publicBaseURL: publicURL)

@@ -23,13 +23,13 @@ struct MoneyWebTests {
             // Settling before the file went to the bank is refused, in French.
             try await admin.get("/operateur/remboursements")
             try await admin.post("/operateur/virements/1/execute", [("date", "2026-04-02")])
-            #expect(try await admin.get("/operateur/remboursements").body.string.contains("Non enregistré : Cette action n’est pas possible"))
+            #expect(try await admin.get("/operateur/remboursements").body.string.contains("Non enregistré\u{00A0}: Cette action n’est pas possible"))
             try await admin.post("/operateur/virements/1/transmis", [])
             try await admin.get("/operateur/remboursements")
             try await admin.post("/operateur/virements/1/execute", [("date", "2026-05-01")])
             page = try await admin.get("/operateur/remboursements").body.string
             // The batch was prepared and is settled on the same day: that day is the only acceptable bank date.
-            #expect(page.contains("Date des virements : elle doit être le 2 avril 2026."))
+            #expect(page.contains("Date des virements\u{00A0}: elle doit être le 2 avril 2026."))
             try await admin.post("/operateur/virements/1/execute", [("date", "2026-04-02")])
             page = try await admin.get("/operateur/remboursements").body.string
             #expect(page.contains("fait par la banque le 2 avril 2026"))
@@ -38,8 +38,8 @@ struct MoneyWebTests {
             #expect(try await place.get("/lieu/remboursements").body.string.contains("<td>fait</td>"))
 
             try await admin.post("/operateur/annulations", [("serial", world.serialsA[0].grouped), ("reason", "")])
-            #expect(try await admin.get("/operateur/remboursements").body.string.contains("Non annulé : Motif : à remplir."))
-            try await admin.post("/operateur/annulations", [("serial", world.serialsA[0].grouped), ("reason", "chèque volé")])
+            #expect(try await admin.get("/operateur/remboursements").body.string.contains("Non annulé\u{00A0}: Motif\u{00A0}: à remplir."))
+            try await admin.post("/operateur/annulations", [("serial", world.serialsA[0].grouped), ("reason", "chèque volé"), ("confirme", "oui")])
             #expect(try await admin.get("/operateur/remboursements").body.string.contains("10,00\u{00A0}€ seront retenus sur le prochain remboursement"))
             #expect(try await store.verify().isEmpty)
             #expect(try await admin.get("/operateur/journal").body.string.contains("Chèque annulé après validation"))

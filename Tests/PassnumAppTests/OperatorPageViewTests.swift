@@ -94,7 +94,7 @@ struct OperatorPageViewTests {
         let invoices = [Self.invoice(fee: .zero, funder: FunderID(1))]
         let operatorPage = BillingDocumentsPage.View(model: .init(funder: nil, invoices: invoices, creditNotes: []), context: Self.admin).document.rendered
         #expect(operatorPage.contains(SiteURL.operatorFees.path) && operatorPage.contains("<caption>Factures</caption>"))
-        #expect(operatorPage.contains("Avoirs : aucun avoir pour le moment."))
+        #expect(operatorPage.contains("Avoirs\u{00A0}: aucun avoir pour le moment."))
         let funderPage = BillingDocumentsPage.View(model: .init(funder: FunderID(1), invoices: invoices, creditNotes: []), context: Self.admin)
             .document.rendered
         #expect(!funderPage.contains(SiteURL.operatorFees.path) && funderPage.contains("<caption>Factures de vos commandes</caption>"))
@@ -106,8 +106,8 @@ struct OperatorPageViewTests {
         let line = OperatorPayoutsPage.PreviewLine(place: NamedRow(id: 3, name: "Médiathèque"), checks: 4, amount: Money(cents: 4_000),
                                                    net: Money(cents: 2_500), hasBankDetails: false)
         let open = OperatorPayoutsPage.View(model: .init(month: month, preview: [line], total: line.net, runs: [], batches: []), context: Self.admin).document.rendered
-        #expect(open.contains("Rembourser les lieux pour") && open.contains("Total à virer : 25,00"))
-        #expect(open.contains("<td>15,00") && open.contains("retenu : pas de coordonnées bancaires vérifiées"))
+        #expect(open.contains("Rembourser les lieux pour") && open.contains("Total à virer\u{00A0}: 25,00"))
+        #expect(open.contains("<td>15,00") && open.contains("retenu\u{00A0}: pas de coordonnées bancaires vérifiées"))
         let run = PayoutRunResult(month: month, ran: true, payouts: 1, checks: 4, total: Money(cents: 2_500))
         let done = OperatorPayoutsPage.View(model: .init(month: month, preview: [], total: .zero, runs: [run], batches: []), context: Self.admin).document.rendered
         #expect(!done.contains("Rembourser les lieux pour") && done.contains("ont déjà été faits"))

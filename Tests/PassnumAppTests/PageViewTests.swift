@@ -48,14 +48,37 @@ struct PageViewTests {
 
     @Test("The public check page says whether a place may still accept the check")
     func checkResult() {
-        let status = PublicCheckStatus(state: .distributed, faceValue: Money(cents: 1_000), funderName: "Département du Nord",
-                                       programmeName: "Pass 2026", lastDay: PageSnapshotTests.day("2026-12-31"))
+        let status = Self.checkStatus(.distributed)
         let usable = CheckPage.View(model: .init(status: status, usable: true), context: PageContext(csrfToken: "jeton")).document.rendered
         #expect(usable.contains("Ce chèque est valable") && usable.contains(SiteURL.places.path + "\">Trouver un lieu"))
         let spent = CheckPage.View(model: .init(status: status, usable: false), context: PageContext(csrfToken: "jeton")).document.rendered
         #expect(spent.contains("Ce chèque ne peut pas être utilisé") && !spent.contains("Trouver un lieu où l’utiliser"))
         let empty = CheckPage.View(model: nil, context: PageContext(csrfToken: "jeton")).document.rendered
-        #expect(!empty.contains("id=\"resultat\""))
+        #expect(!empty.contains("id=\"resultat\"") && empty.contains("role=\"img\"") && empty.contains("repère 1"))
+    }
+
+    static func checkStatus(_ state: CheckState, redeemedOn: String? = nil, voidReason: String? = nil, prescriber: String? = "CCAS de Lille") -> PublicCheckStatus {
+        PublicCheckStatus(state: state, faceValue: Money(cents: 1_000), funderName: "Département du Nord", programmeName: "Pass 2026",
+                          lastDay: PageSnapshotTests.day("2026-12-31"), redeemedOn: redeemedOn.map(PageSnapshotTests.day), voidReason: voidReason,
+                          prescriberName: prescriber)
+    }
+
+    @Test("The public check page answers in words for each state, and says whom to ask", arguments: [
+        (CheckState.distributed, true, nil, nil, "Ce chèque est valable jusqu’au 31 décembre 2026. Vous pouvez l’utiliser dans un lieu partenaire."),
+        (.distributed, false, nil, nil, "Le dernier jour pour utiliser ce chèque était le 31 décembre 2026."),
+        (.expired, false, nil, nil, "Le dernier jour pour utiliser ce chèque était le 31 décembre 2026."),
+        (.allocated, false, nil, nil, "Ce chèque n’a pas encore été remis à une personne."),
+        (.redeemed, false, "2026-11-03", nil, "Ce chèque a déjà été utilisé le 3 novembre 2026."),
+        (.paid, false, nil, nil, "Ce chèque a déjà été utilisé. Un chèque ne sert qu’une fois."),
+        (.voided, false, nil, "lost", "Ce chèque a été déclaré perdu ou volé."),
+        (.voided, false, nil, "reversed", "Ce chèque a été annulé."),
+    ] as [(CheckState, Bool, String?, String?, String)])
+    func checkAnswer(state: CheckState, usable: Bool, redeemedOn: String?, voidReason: String?, sentence: String) {
+        let model = CheckPage.Model(status: Self.checkStatus(state, redeemedOn: redeemedOn, voidReason: voidReason), usable: usable)
+        let page = CheckPage.View(model: model, context: PageContext(csrfToken: "jeton"), contact: "aide@passnum.example").document.rendered
+        #expect(page.contains(sentence))
+        #expect(!page.contains("État"))
+        #expect(page.contains("La structure qui vous a remis le chèque\u{00A0}: CCAS de Lille.") && page.contains("mailto:aide@passnum.example"))
     }
 
     @Test("A statement lists its deductions only when there are some, and links to its own CSV")

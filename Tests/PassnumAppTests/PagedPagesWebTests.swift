@@ -76,7 +76,7 @@ struct PagedPagesWebTests {
         try await WebWorld.with { world in
             var admin = try await Browser.signedIn(world.app, as: try #require(world.a[.operatorAdmin]))
             let stale = try await admin.get("/operateur/remboursements?mois=2026-03&apres=n-importe-quoi")
-            #expect(stale.status == .ok && stale.body.string.contains("n’est plus valable") && stale.body.string.contains("Total à virer : 0,00"))
+            #expect(stale.status == .ok && stale.body.string.contains("n’est plus valable") && stale.body.string.contains("Total à virer\u{00A0}: 0,00"))
             let view = OperatorPayoutsPage.View(model: .init(month: PageSnapshotTests.month("2026-03"), preview: [],
                                                              position: PagePosition(next: "abc", isFirst: false), total: .zero, runs: [], batches: []),
                                                 context: OperatorPageViewTests.admin).document.rendered

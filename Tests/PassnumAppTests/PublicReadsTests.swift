@@ -22,17 +22,17 @@ struct PublicReadsTests {
         for index in 0..<count {
             for site in 0..<sitesEach {
                 rows.append((rows.count + 2, [
-                    "id": "lieu-\(firstPivot + index)-\(site)", "pivot": String(format: "%014d", 20_000_000 + firstPivot + index),
+                    "id": "lieu-\(firstPivot + index)-\(site)", "pivot": Siret.completing(String(format: "%013d", 20_000_000 + firstPivot + index)),
                     "nom": "Lieu « \(firstPivot + index) », quai \"\(site)\"", "commune": "Lille", "code_postal": "59000", "code_insee": "59350",
                     "adresse": "\(site + 1) rue Nationale", "date_maj": "2026-01-15", "latitude": "\(50.6 + Double(index) / 1000)",
-                    "longitude": "3.06", "horaires": "Mo-Fr 09:00-12:00",
+                    "longitude": "3.06", "horaires": "Mo-Fr 09:00-12:00,14:00-17:00",
                 ]))
             }
         }
         #expect(try await world.store.importPlaces(rows, actor: Actor("test")).rejected.isEmpty)
         for index in 0..<count {
             let place = try await world.store.read { tx in
-                PlaceID(try #require(try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: String(format: "%014d", 20_000_000 + firstPivot + index))")
+                PlaceID(try #require(try await tx.sql.raw("SELECT id FROM places WHERE siret = \(bind: Siret.completing(String(format: "%013d", 20_000_000 + firstPivot + index)))")
                     .first(decodingColumn: "id", as: Int64.self)))
             }
             try await world.store.requestAffiliation(place: place, funder: world.funderA)

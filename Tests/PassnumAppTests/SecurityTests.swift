@@ -170,7 +170,7 @@ struct SecurityTests {
             #expect(statuses.filter { $0 == .tooManyRequests }.count == 20 - AccountRules.failuresBeforeLockout)
             var response = try await browser.post("/connexion", [("email", email), ("password", WebWorld.password)])
             #expect(response.status == .tooManyRequests)
-            #expect(response.body.string.contains(AuthController.locked))
+            #expect(response.body.string.contains(French.typeset(AuthController.locked)))
             let retryAfter = try #require(Int(response.headers.first(name: .retryAfter) ?? ""))
             #expect(retryAfter > 0 && retryAfter <= Int(AccountRules.lockout))
             world.clock.advance(seconds: TimeInterval(retryAfter - 1))
@@ -190,8 +190,8 @@ struct SecurityTests {
             for email in [world.a[.prescriberAgent]!, "personne@test.fr"] {
                 for _ in 0...AccountRules.failuresBeforeLockout {
                     let response = try await browser.post("/connexion", [("email", email), ("password", "mauvais mot de passe")])
-                    let message = response.body.string.contains(AuthController.locked) ? "locked"
-                        : response.body.string.contains(AuthController.wrongCredentials) ? "wrong" : "other"
+                    let message = response.body.string.contains(French.typeset(AuthController.locked)) ? "locked"
+                        : response.body.string.contains(French.typeset(AuthController.wrongCredentials)) ? "wrong" : "other"
                     answers[email, default: []].append("\(response.status.code) \(message)")
                 }
             }
@@ -204,7 +204,7 @@ struct SecurityTests {
     /// The answer to one sign-in, as a visitor can tell it: status and message.
     static func answer(_ response: TestingHTTPResponse) -> String {
         let body = response.body.string
-        let message = body.contains(AuthController.locked) ? "locked" : body.contains(AuthController.wrongCredentials) ? "wrong" : "other"
+        let message = body.contains(French.typeset(AuthController.locked)) ? "locked" : body.contains(French.typeset(AuthController.wrongCredentials)) ? "wrong" : "other"
         return "\(response.status.code) \(message)"
     }
 
@@ -271,7 +271,7 @@ struct SecurityTests {
             }
             let response = try await browser.post("/connexion", [("email", world.a[.placeAgent]!), ("password", WebWorld.password)])
             #expect(response.status == .tooManyRequests)
-            #expect(response.body.string.contains(AuthController.tooManyFromAddress))
+            #expect(response.body.string.contains(French.typeset(AuthController.tooManyFromAddress)))
             #expect(Int(response.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
             world.clock.advance(seconds: AccountRules.lockout)
             #expect(try await browser.post("/connexion", [("email", world.a[.placeAgent]!), ("password", WebWorld.password)]).status == .seeOther)

@@ -31,16 +31,31 @@ struct WebWorld {
 
     static let password = "mot-de-passe-de-test"
 
-    /// Runs `body` with a configured application on a temporary data directory.
-    static func with(_ body: (inout WebWorld) async throws -> Void) async throws {
+    /// The database a web test runs on: SQLite by default, or a scratch PostgreSQL database on the server scripts/test starts.
+    enum Database: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// Runs `body` with a configured application on a temporary data directory (and a scratch PostgreSQL database).
+    static func with(_ database: Database = .sqlite, _ body: (inout WebWorld) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-web-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
+        var location: DatabaseLocation?
+        var scratch: (name: String, server: String)?
+        if database == .postgres {
+            let server = try #require(ProcessInfo.processInfo.environment["PASSNUM_POSTGRES_SERVER_URL"],
+                                      "PASSNUM_POSTGRES_SERVER_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
+            let name = "passnum_web_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))"
+            location = .postgres(url: try await PostgresScratch.create(name, on: server))
+            scratch = (name, server)
+        }
         let app = try await Application.make(.testing)
         do {
             let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
             var logger = Logger(label: "test")
             logger.logLevel = .warning
-            var configuration = StoreConfiguration(dataDirectory: directory)
+            var configuration = StoreConfiguration(dataDirectory: directory, location: location)
             configuration.statementFile = StatementWording.csv
             let store = try await Store.open(configuration, clock: clock,
                                              eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
@@ -51,9 +66,11 @@ struct WebWorld {
             try await body(&world)
         } catch {
             try await app.asyncShutdown()
+            if let scratch { try? await PostgresScratch.drop(scratch.name, on: scratch.server) }
             throw error
         }
         try await app.asyncShutdown()
+        if let scratch { try await PostgresScratch.drop(scratch.name, on: scratch.server) }
     }
 
     mutating func populate() async throws {

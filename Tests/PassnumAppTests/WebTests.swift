@@ -278,8 +278,17 @@ struct WebTests {
             #expect(try await admin.get("/operateur/candidatures").body.string.contains("Atelier Clic"))
             let review = try await admin.get("/operateur/lieux/\(id)")
             #expect(review.body.string.contains("FR76 3000 6000 0112 3456 7890 189") && review.body.string.contains("statuts.pdf"))
-            #expect(try await admin.post("/operateur/lieux/\(id)/etat", [("state", "qualified"), ("reason", "")]).status == .seeOther)
+            // 15 hours a week, below the State's charter: qualified only with a reason, kept with the decision.
+            #expect(review.body.string.contains("Ouvert 15 h par semaine"))
+            var decision = try await admin.post("/operateur/lieux/\(id)/etat", [("state", "qualified"), ("reason", ""), ("back", "place")])
+            #expect(decision.status == .seeOther && decision.headers.first(name: .location) == "/operateur/lieux/\(id)")
+            #expect(try await world.store.placeState(id) == .submitted)
+            #expect(try await admin.get("/operateur/lieux/\(id)").body.string.contains("moins que les 24 h de la charte. Écrivez pourquoi"))
+            decision = try await admin.post("/operateur/lieux/\(id)/etat", [("state", "qualified"), ("reason", "Seul lieu du quartier"), ("back", "place")])
+            #expect(decision.status == .seeOther)
+            #expect(try await world.store.placeState(id) == .qualified)
             #expect(try await world.store.decisions(of: id).last?.actor == world.a[.operatorAdmin]!)
+            #expect(try await world.store.decisions(of: id).last?.reason == "Seul lieu du quartier")
 
             try await place.get("/lieu/financeurs")
             #expect(try await place.post("/lieu/financeurs/\(world.funderA)", []).status == .seeOther)
@@ -301,7 +310,7 @@ struct WebTests {
             var visitor = Browser(world.app)
             #expect(try await visitor.get("/lieux?commune=59000&categorie=outils").body.string.contains("Atelier Clic"))
             let page = try await visitor.get("/lieux/\(id)").body.string
-            #expect(page.contains("Du lundi au vendredi : 9 h à 12 h.") && page.contains("Atelier tablette") && page.contains("Surdité"))
+            #expect(page.contains("Du lundi au vendredi\u{00A0}: 9 h à 12 h.") && page.contains("Atelier tablette") && page.contains("Surdité"))
             let csv = try await visitor.get("/open-data/lieux.csv").body.string
             #expect(csv.contains("\"73282932000074\",\"Atelier Clic\",\"Lille\",\"59000\",\"59350\""))
             #expect(csv.contains("\"+33320000000\""))
@@ -316,7 +325,7 @@ struct WebTests {
             world.clock.set(CivilDate("2026-06-01")!.start.addingTimeInterval(3600 * 10))
             funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)  // the session of March is over
             var body = try await funder.get("/financeur").body.string
-            #expect(body.contains("« Programme secret A » se termine le 30 juin 2026") && body.contains("à partir du 15 juin 2026"))
+            #expect(body.contains("«\u{00A0}Programme secret A\u{00A0}» se termine le 30 juin 2026") && body.contains("à partir du 15 juin 2026"))
             #expect(!body.contains("Programme secret B"))
             world.clock.set(CivilDate("2026-06-20")!.start.addingTimeInterval(3600 * 10))
             var prescriber = try await Browser.signedIn(world.app, as: world.a[.prescriberAgent]!)

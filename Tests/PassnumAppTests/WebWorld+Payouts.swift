@@ -19,7 +19,7 @@ extension WebWorld {
         clock.set(CivilDate("2026-04-02")!.start.addingTimeInterval(3600 * 10))
         var admin = try await Browser.signedIn(app, as: try #require(a[.operatorAdmin]))
         try await admin.get("/operateur/remboursements?mois=2026-03")
-        #expect(try await admin.post("/operateur/remboursements", [("mois", "2026-03")]).status == .seeOther)
+        #expect(try await admin.post("/operateur/remboursements", [("mois", "2026-03"), ("confirme", "oui")]).status == .seeOther)
         return admin
     }
 }

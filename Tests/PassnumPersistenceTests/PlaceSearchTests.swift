@@ -28,7 +28,7 @@ struct PublicFixture {
         var rows: [(line: Int, record: OpenData.Record)] = []
         for (index, entry) in entries.enumerated() {
             for (position, site) in entry.sites.enumerated() {
-                var record = ["id": "lieu-\(firstPivot + index)-\(position)", "pivot": String(format: "%014d", 10_000_000 + firstPivot + index),
+                var record = ["id": "lieu-\(firstPivot + index)-\(position)", "pivot": Siret.completing(String(format: "%013d", 10_000_000 + firstPivot + index)),
                               "nom": entry.name, "commune": site.commune, "code_postal": site.postcode, "code_insee": site.insee,
                               "adresse": "\(position + 1) rue de la Gare", "date_maj": "2026-01-15"]
                 if let coordinates = site.coordinates {
@@ -49,7 +49,7 @@ struct PublicFixture {
         #expect(report.rejected.isEmpty)
         var places: [String: PlaceID] = ["Médiathèque de Lille": territory.place]
         for (index, entry) in entries.enumerated() {
-            let id = try await store.placeID(siret: String(format: "%014d", 10_000_000 + index))
+            let id = try await store.placeID(siret: Siret.completing(String(format: "%013d", 10_000_000 + index)))
             try await store.requestAffiliation(place: id, funder: territory.funder)
             try await store.decideAffiliation(place: id, funder: territory.funder, approve: true)
             places[entry.name] = id
@@ -199,7 +199,7 @@ struct PlaceSearchTests {
             let more = (0..<54).map { ("Lieu \($0)", [PublicFixture.Site(postcode: "59000", insee: "59350", commune: "Lille", coordinates: (50.6, 3.0))]) }
             _ = try await store.importPlaces(PublicFixture.records(more, firstPivot: 100), actor: Actor("test"))
             for index in 0..<54 {
-                let place = try await store.placeID(siret: String(format: "%014d", 10_000_100 + index))
+                let place = try await store.placeID(siret: Siret.completing(String(format: "%013d", 10_000_100 + index)))
                 try await store.requestAffiliation(place: place, funder: fixture.territory.funder)
                 try await store.decideAffiliation(place: place, funder: fixture.territory.funder, approve: true)
             }

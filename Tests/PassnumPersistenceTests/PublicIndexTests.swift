@@ -119,7 +119,7 @@ struct PublicIndexTests {
                                                  firstPivot: 40)
             #expect(try await store.importPlaces(imported, actor: Actor("test")).rejected.isEmpty)
             try await Self.expectMatchesRebuild(store, "imported")
-            let tiers = try await store.placeID(siret: String(format: "%014d", 10_000_040))
+            let tiers = try await store.placeID(siret: Siret.completing(String(format: "%013d", 10_000_040)))
             try await store.requestAffiliation(place: tiers, funder: territory.funder)
             try await store.decideAffiliation(place: tiers, funder: territory.funder, approve: true)
             #expect(try await store.publicPlace(tiers) != nil)

@@ -20,6 +20,23 @@ struct RedemptionTests {
         }
     }
 
+    @Test("The public check status says when a check was used and which prescriber structure handed it out", arguments: TestDatabase.allCases)
+    func publicStatus(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let territory = try await Territory.make(store, booklets: 1)
+            let serials = try await territory.handOut(store)
+            let before = try #require(try await store.publicStatus(serial: serials[0], code: store.secret.securityCode(for: serials[0])))
+            #expect(before.state == .distributed && before.redeemedOn == nil && before.voidReason == nil)
+            let prescriber = try await store.read { tx in
+                try await tx.sql.raw("SELECT name FROM prescribers WHERE id = \(bind: territory.prescriber.rawValue)").first(decodingColumn: "name", as: String.self)
+            }
+            #expect(before.prescriberName != nil && before.prescriberName == prescriber)
+            #expect(try await store.validate(territory.request(store, [serials[0]])).accepted)
+            let after = try #require(try await store.publicStatus(serial: serials[0], code: store.secret.securityCode(for: serials[0])))
+            #expect(after.state == .redeemed && after.redeemedOn == CivilDate(store.clock.now))
+        }
+    }
+
     @Test("One refused check refuses the whole request, and each refused check has its own reason", arguments: TestDatabase.allCases)
     func allOrNothing(database: TestDatabase) async throws {
         try await withStore(database) { store, _ in

@@ -32,6 +32,14 @@ def check_page(browser, axe, name):
     visited.append(name)
 
 
+def narrow_screenshot(browser, name):
+    """The page as a phone shows it: 320 px wide, saved as NAME-320.png."""
+    size = browser.get_window_size()
+    browser.set_window_size(320, 800)
+    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}-320.png"))
+    browser.set_window_size(size["width"], size["height"])
+
+
 def go(browser, server, path):
     browser.get(server.url + path)
 

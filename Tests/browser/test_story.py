@@ -71,7 +71,7 @@ def test_story(server, browser, axe):
     Select(browser.find_element(By.NAME, "prescriber")).select_by_visible_text("CCAS de Bordeaux")
     fill(browser, "booklets", "2")
     submit(browser, "Attribuer")
-    assert "2 carnet(s) attribué(s)" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "2 carnets attribués" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "financeur-stock")
     go(browser, server, "/financeur/lieux")
     check_page(browser, axe, "financeur-lieux")
@@ -97,7 +97,7 @@ def test_story(server, browser, axe):
     booklet.select_by_visible_text(full[-1])
     fill(browser, "checks", "")
     submit(browser, "Remettre")
-    assert "chèque(s) remis" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "chèques remis" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "prescripteur-beneficiaire")
     serials = [cell.text.replace(" ", "") for cell in browser.find_elements(By.XPATH, "//table[caption='Chèques remis']//tbody/tr/td[1]")]
     assert len(serials) == 10
@@ -148,6 +148,10 @@ def test_story(server, browser, axe):
     assert "Médiathèque Flora Tristan" in browser.find_element(By.TAG_NAME, "table").text
     check_page(browser, axe, "operateur-remboursements-apercu")
     submit(browser, "Rembourser les lieux pour mars 2026")
+    # A payout cannot be undone: its confirmation page says what it will pay first.
+    assert "Lieux à rembourser" in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, axe, "operateur-remboursements-confirmation")
+    submit(browser, "Confirmer les remboursements")
     assert "lieux remboursés pour mars 2026" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "operateur-remboursements-faits")
     submit(browser, "Remis à la banque")

@@ -147,6 +147,7 @@ enum ApiController {
             ValidationRequest(place: try own(key.organisation.place), checks: body.checks.map { PresentedCheck(serial: $0.serial, code: $0.code) },
                               category: category, key: idempotencyKey, service: body.serviceId),
             actor: Actor("api key \(key.id)"))
+        request.metrics.validation(outcome, channel: .api)
         guard outcome.accepted else {
             var problem = Problem(.unprocessableEntity, "validation-refused", "The checks were not validated",
                                   detail: "Nothing was validated: each refused check says why.")

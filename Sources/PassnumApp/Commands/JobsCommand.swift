@@ -10,7 +10,7 @@ struct JobsCommand: AsyncCommandGroup {
 
     struct RunCommand: AsyncCommand {
         struct Signature: CommandSignature {
-            @Argument(name: "name", help: "timeline, mail, purge or personal-data")
+            @Argument(name: "name", help: "timeline, mail, purge, personal-data or witness")
             var name: String
         }
 

@@ -35,11 +35,14 @@ struct LoadValidationsCommand: AsyncCommand {
         var readyFile: String?
         @Flag(name: "static", help: "Request the server's static style sheet instead of validating (no data prepared)")
         var staticRoute: Bool
+        @Option(name: "write-checks", help: "Only prepare the checks and write them with the API key to this JSON file (mode 0600); no load, no --url")
+        var writeChecks: String?
     }
 
     var help: String { "Drives POST /api/v1/validations of a running server and reports throughput, latency and its memory" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        if let file = signature.writeChecks { return try await writeChecks(to: file, count: signature.checks ?? 60_000, context: context) }
         let settings = try Settings(signature)
         let target: LoadTarget
         if settings.staticRoute {
@@ -88,6 +91,22 @@ struct LoadValidationsCommand: AsyncCommand {
         for result in results where result.firstError != nil {
             context.console.print("first error (\(result.loop)): \(result.firstError ?? "")")
         }
+    }
+
+    /// The prepared checks for a driver of its own (Tests/cluster/run): `{"place": ID, "apiKey": "pn_…", "checks":
+    /// [{"serial": "…", "code": "…"}]}`. It holds the key and the codes: readable by its owner only.
+    func writeChecks(to file: String, count: Int, context: CommandContext) async throws {
+        guard (1...1_000_000).contains(count) else { throw UsageError("--checks must be between 1 and 1000000") }
+        guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: file) else { throw UsageError("--write-checks \(file) could not be created") }
+        defer { try? handle.close() }
+        let load: Benchmark.ValidationLoad
+        do { load = try await Benchmark.validationLoad(context.application.store, checks: count) } catch let error as DomainError {
+            throw UsageError("could not prepare the checks: \(error)")
+        }
+        struct Prepared: Encodable { let place: Int64, apiKey: String, checks: [PresentedCheck] }
+        try handle.write(contentsOf: JSONEncoder().encode(Prepared(place: load.place.rawValue, apiKey: load.apiKey, checks: load.checks)))
+        context.console.print("prepared \(load.checks.count) distributed checks of place \(load.place) in \(file)")
     }
 
     /// The options, checked: every number within bounds, the address an http:// URL with a host.

@@ -67,29 +67,46 @@ struct PageBench {
         }
         let check = ids.check.map { "\($0.compact)-\(store.secret.securityCode(for: $0).canonical)" }
         add("public", [.home, .checkStatus, check.map(SiteURL.qr), .places, .place(ids.place), .openDataCSV, .openDataJSON, .signUp, .login,
-                       .forgotPassword, .resetPassword("0000")], cookie: "")
+                       .forgotPassword, .resetPassword("0000"), .accessibility, .legalNotice, .termsOfUse,
+                       .statistics, .statisticsCSV, .statisticsJSON, .statisticsSchema, .witnessesCSV], cookie: "")
+        if let departement = ids.departement { targets.append(Target(role: "public", path: SiteURL.statistics.path + "?departement=\(departement)")) }
         targets += [ids.postcode.map { "?q=\($0)" }, ids.departement.map { "?departement=\($0)" }].compactMap { $0 }
             .map { Target(role: "public", path: SiteURL.places.path + $0) }
         targets += ["/api/v1/openapi.json", "/api/v1/places"].map { Target(role: "public", path: $0) }
         if let departement = ids.departement { targets.append(Target(role: "public", path: "/api/v1/places?departement=\(departement)")) }
+        // The load balancer's probes and Prometheus' scrape, with a token of this run's own when none is set.
+        if app.metricsSettings.token == nil { app.metricsSettings.token = [UInt8].random(count: 24).base64URL }
+        targets += [SiteURL.healthz, .readyz].map { Target(role: "probe", path: $0.path) }
+        targets.append(Target(role: "probe", path: SiteURL.metrics.path, headers: ["Authorization": "Bearer " + (app.metricsSettings.token ?? "")]))
 
         let operatorCookie = try await signIn(logins.operatorAdmin, logins.password)
         add("operator", [.space, .operatorHome, .operatorApplications, .operatorPlace(ids.place), .operatorBankChanges, .operatorOrders,
                          ids.order.map(SiteURL.operatorOrder), .operatorPayouts, ids.batch.map(SiteURL.operatorSEPA), .operatorFees,
                          .operatorBilling, .operatorJournal, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote),
-                         .operatorAccounts, .team],
+                         .operatorAccounts, .team, .operatorCoFunding],
             cookie: operatorCookie)
         targets.append(Target(role: "operator", path: SiteURL.operatorAccounts.path + "?q=a", headers: ["Cookie": operatorCookie]))
+        // The confirmation pages of irreversible actions: what would happen, read without doing it.
+        let lastMonth = CivilDate(store.clock.now).calendarMonth.previous
+        targets += [SiteURL.operatorPayoutsRun.path + "?mois=\(lastMonth)", SiteURL.operatorExpiry.path,
+                    ids.check.map { SiteURL.operatorReversal.path + "?serial=\($0.compact)&reason=bench" },
+                    SiteURL.operatorPlaceState(ids.place).path + "?state=disqualified"]
+            .compactMap { $0 }.map { Target(role: "operator", path: $0, headers: ["Cookie": operatorCookie]) }
         let funderCookie = try await signIn(logins.funder, logins.password)
         add("funder", [.funderHome, .funderExport, .funderProgrammes, ids.programme.map(SiteURL.funderProgramme), .funderOrders,
                        includePrintFiles ? ids.order.map(SiteURL.funderBookletsCSV) : nil,
                        includePrintFiles ? ids.order.map(SiteURL.funderBookletsPDF) : nil, .funderStock,
                        .funderPlaces, .funderDocuments, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote), .apiKeys,
-                       .team],
+                       ids.invoice.map(SiteURL.invoiceXML), ids.creditNote.map(SiteURL.creditNoteXML), .funderOrganisation,
+                       .team, .funderCoFunding, .funderCoFundingCSV, ids.programme.map(SiteURL.funderDiagnosticGrid)],
             cookie: funderCookie)
         let prescriberCookie = try await signIn(logins.prescriber, logins.password)
         add("prescriber", [.prescriberHome, ids.beneficiary.map(SiteURL.prescriberBeneficiary), .prescriberOpposition, .prescriberHistory,
                            .apiKeys, .team], cookie: prescriberCookie)
+        if let check = ids.check {
+            targets.append(Target(role: "prescriber", path: SiteURL.prescriberOppositionConfirm.path + "?serial=\(check.compact)&reason=lost",
+                                  headers: ["Cookie": prescriberCookie]))
+        }
         let placeCookie = try await signIn(logins.place, logins.password)
         add("place", [.placeHome, .placeHistory, .placePayouts, ids.payout.map(SiteURL.placeStatement), ids.payout.map(SiteURL.placeStatementCSV),
                       .placeApplication, .placeStep("organisation"), .placeFunders, .placeCatalogue, .placeBank, .apiKeys, .team], cookie: placeCookie)

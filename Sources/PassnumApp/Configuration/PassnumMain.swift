@@ -15,11 +15,19 @@ public enum PassnumMain {
             // Checked before anything opens: a real server without the operator's account or public address stops here.
             configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
             configuration.statementFile = StatementWording.csv
+            // Before the store opens: opening would give the empty target a new secret and schema.
+            if RestoreCommand.invoked(arguments) {
+                print(try await RestoreCommand.run(arguments, configuration: configuration))
+                return 0
+            }
             let runsJobs = try serving && JobScheduler.enabled(environment)
+            let logFormat = try LogFormat.fromEnvironment(environment)
 
             var environment = try Environment.detect(arguments: arguments)
-            try LoggingSystem.bootstrap(from: &environment)
+            try logFormat.bootstrap(from: &environment)
             let app = try await Application.make(environment)
+            // The process's registry, the one swift-metrics was given: /metrics serves the libraries' metrics too.
+            app.metrics = PassnumMetrics.process
             do {
                 let store = try await Store.open(
                     configuration, clock: try clock(), eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
@@ -38,6 +46,10 @@ public enum PassnumMain {
                     }
                 }
                 try await app.execute()
+                // SIGTERM drains: the HTTP server stops accepting and finishes the requests it holds (10 s at most)
+                // before the lifecycle handlers stop the jobs and close the store. Vapor would stop the server after
+                // them, and requests still running would fail on a closed database.
+                if serving { await app.server.shutdown() }
                 try await app.asyncShutdown()
             } catch {
                 try? await app.asyncShutdown()

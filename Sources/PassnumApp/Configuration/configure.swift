@@ -8,6 +8,8 @@ public func configure(_ app: Application, store: Store) throws {
     app.apiLimits = .fromEnvironment()
     app.publicLimits = .fromEnvironment()
     app.mailSettings = try MailSettings.fromEnvironment(ProcessInfo.processInfo.environment, publicBaseURL: app.webSettings.publicBaseURL)
+    app.metricsSettings = try MetricsSettings.fromEnvironment(ProcessInfo.processInfo.environment)
+    app.installMetrics()
     if OpenAPIDocument.json == nil {
         app.logger.warning("\(OpenAPIDocument.bundleName)/openapi.json is not beside the passnum binary: /api/v1/openapi.json will answer 500; install that folder with the binary")
     }
@@ -21,7 +23,9 @@ public func configure(_ app: Application, store: Store) throws {
         "print": PrintCommand(), "api-key": ApiKeyCommand(), "seed-national": SeedNationalCommand(),
         "bench-pages": BenchPagesCommand(), "load-validations": LoadValidationsCommand(), "payouts": PayoutsCommand(), "mail": MailCommand(),
         "jobs": JobsCommand(),
+        "invoices": InvoicesCommand(),
         "purge-personal-data": PurgePersonalDataCommand(),
+        "backup": BackupCommand(),
     ]
     for (name, command) in commands { app.asyncCommands.use(command, as: name) }
     try routes(app)

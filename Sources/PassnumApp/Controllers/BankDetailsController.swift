@@ -54,7 +54,7 @@ enum BankDetailsController {
         let form = try request.content.decode(ProposalForm.self)
         let errors = try await propose(request, form: form, place: place, actor: Actor(user))
         guard errors.isEmpty else {
-            return request.redirect(to: .operatorPlace(place), notice: "Non enregistré : " + errors.messages.map(\.message).joined(separator: " "))
+            return request.redirect(to: .operatorPlace(place), error: "Non enregistré : " + errors.messages.map(\.message).joined(separator: " "))
         }
         return request.redirect(to: .operatorPlace(place), notice: "Coordonnées enregistrées. Un autre administrateur doit les vérifier.")
     }
@@ -84,7 +84,7 @@ enum BankDetailsController {
         }
         // Refused: back to the page of the change's place, where the decision form is (read only to find the way back).
         guard let change = try await request.store.bankDetailsChange(id) else { throw Abort(.notFound) }
-        return request.redirect(to: .operatorPlace(change.place), notice: "Non enregistré : " + refusal)
+        return request.redirect(to: .operatorPlace(change.place), error: "Non enregistré : " + refusal)
     }
 
     // MARK: Shared pieces

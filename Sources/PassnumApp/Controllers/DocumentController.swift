@@ -7,6 +7,13 @@ import Vapor
 /// sees every document; a funder its own invoices and credit notes; a place manager its subscription invoices.
 enum DocumentController {
     @Sendable static func invoice(_ request: Request) async throws -> Response {
+        let model = try await visibleInvoice(request)
+        let frame = printable(request)
+        return respond(frame, filename: InvoicePage.filename(model.invoice), InvoicePage.View(model: model, frame: frame).document)
+    }
+
+    /// The invoice the path names, if the signed-in user may see it; 404 otherwise, as for one that does not exist.
+    static func visibleInvoice(_ request: Request) async throws -> InvoicePage.Model {
         let user = try request.signedInUser
         let model = try await InvoicePage.Model.query(store: request.store, invoice: try request.id())
         let invoice = model.invoice
@@ -16,8 +23,39 @@ enum DocumentController {
         default: invoice.place != nil && invoice.place == user.organisation.place
         }
         guard visible else { throw Abort(.notFound) }
-        let frame = printable(request)
-        return respond(frame, filename: InvoicePage.filename(invoice), InvoicePage.View(model: model, frame: frame).document)
+        return model
+    }
+
+    /// The invoice's Factur-X XML (CII, EN 16931), to upload to Chorus Pro: same access as the page.
+    @Sendable static func invoiceXML(_ request: Request) async throws -> Response {
+        try eInvoice(request, .invoice(try await visibleInvoice(request).invoice))
+    }
+
+    /// The credit note's Factur-X XML: same access as the page.
+    @Sendable static func creditNoteXML(_ request: Request) async throws -> Response {
+        let user = try request.signedInUser
+        guard let document = try await request.store.eCreditNote(try request.id(CreditNoteID.self),
+                                                                 funder: user.role == .operatorAdmin ? nil : user.organisation.funder) else {
+            throw Abort(.notFound)
+        }
+        return try eInvoice(request, document)
+    }
+
+    /// The XML as a file to keep, or a page saying which setting the operator must add (never an invalid e-invoice).
+    static func eInvoice(_ request: Request, _ document: EDocument) throws -> Response {
+        let xml: String
+        do {
+            xml = try FacturXWording.xml(document, seller: request.store.configuration.operatorAccount)
+        } catch {
+            request.logger.warning("e-invoice \(document.number) refused: \(error)")
+            let page = ErrorPage.View(status: .conflict, message: "La facture électronique ne peut pas encore être produite : "
+                                        + "l’opérateur doit d’abord indiquer son SIRET et son numéro de TVA.", context: PageContext(request))
+            return Layout.response(page.document, status: .conflict)
+        }
+        let response = Response(status: .ok, body: .init(string: xml))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "xml", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(FacturXWording.filename(document))\"")
+        return response
     }
 
     @Sendable static func creditNote(_ request: Request) async throws -> Response {

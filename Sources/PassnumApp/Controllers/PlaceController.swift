@@ -7,24 +7,24 @@ import Vapor
 enum PlaceController {
     @Sendable static func home(_ request: Request) async throws -> Response {
         let (user, _) = try request.organisation(\.place)
-        return try await page(request, user: user, prefill: [])
+        return try await page(request, user: user, prefill: pendingRows(request))
     }
 
-    /// The validation form, optionally filled (from a QR code, or after a refusal), with the outcome of the
-    /// last request and today's validations.
-    static func page(_ request: Request, user: SessionUser, prefill: [PresentedCheck], category: ServiceCategory? = nil,
-                     outcome: ValidationOutcome? = nil, errors: FormErrors = FormErrors(), status: HTTPResponseStatus = .ok) async throws -> Response {
+    /// The validation form, optionally filled (from QR codes, or after a refusal), with the outcome of the last
+    /// request and today's validations.
+    static func page(_ request: Request, user: SessionUser, prefill: [PresentedCheck], selected: String? = nil, outcome: ValidationOutcome? = nil,
+                     errors: FormErrors = FormErrors(), refusals: [Int: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
         guard let place = user.organisation.place else { throw Abort(.forbidden) }
         let model = try await PlaceHomePage.Model.query(store: request.store, place: place)
-        let view = PlaceHomePage.View(model: model, context: PageContext(request), key: UUID().uuidString, prefill: prefill, category: category,
-                                      outcome: outcome, errors: errors)
+        let view = PlaceHomePage.View(model: model, context: PageContext(request), key: UUID().uuidString, prefill: prefill, selected: selected,
+                                      outcome: outcome, errors: errors, refusals: refusals)
         return Layout.response(view.document, status: status)
     }
 
     @Sendable static func validate(_ request: Request) async throws -> Response {
         let (user, place) = try request.organisation(\.place)
         var errors = FormErrors()
-        // Either a service of the catalogue ("service-ID") or a type of service.
+        // Either a service of the catalogue ("service-ID") or a type of service; shown selected again afterwards.
         let choice = (try? request.content.get(String.self, at: "category")) ?? ""
         var service: ServiceID? = nil
         var category = ServiceCategory(code: choice)
@@ -36,32 +36,77 @@ enum PlaceController {
         if category == nil { errors.add("category", "Choisissez le service rendu.") }
         var checks: [PresentedCheck] = []
         var typed: [PresentedCheck] = []
-        for index in 0..<PlaceHomePage.rows {
-            let serial = ((try? request.content.get(String.self, at: "serial\(index)")) ?? "").trimmingCharacters(in: .whitespaces)
-            let code = ((try? request.content.get(String.self, at: "code\(index)")) ?? "").trimmingCharacters(in: .whitespaces)
+        // The row of each presented check, to put a refusal next to it.
+        var rowOfCheck: [Int] = []
+        for index in 0..<PlaceHomePage.maximumRows {
+            let number = (try? request.content.get(String.self, at: "serial\(index)")) ?? ""
+            let code = (try? request.content.get(String.self, at: "code\(index)")) ?? ""
+            // A scanned QR code's URL gives both the number and the code.
+            guard let (serial, code) = ScannedCheck.read(number: number, code: code) else {
+                typed.append(PresentedCheck(serial: "", code: ""))
+                errors.add("serial\(index)", "Chèque \(index + 1) : ce numéro est trop long.")
+                continue
+            }
             typed.append(PresentedCheck(serial: serial, code: code))
             if serial.isEmpty && code.isEmpty { continue }
             if serial.isEmpty { errors.add("serial\(index)", "Chèque \(index + 1) : indiquez le numéro.") }
             if code.isEmpty { errors.add("code\(index)", "Chèque \(index + 1) : indiquez le code.") }
             checks.append(PresentedCheck(serial: serial, code: code))
+            rowOfCheck.append(index)
         }
+        // Only the rows with something in them come back: the empty ones are added by the view.
+        while let last = typed.last, last.serial.isEmpty, last.code.isEmpty { typed.removeLast() }
         if checks.isEmpty && errors.isEmpty { errors.add("serial0", "Indiquez au moins un chèque.") }
         let key = ((try? request.content.get(String.self, at: "key")) ?? "").trimmingCharacters(in: .whitespaces)
-        guard errors.isEmpty, let category else {
-            return try await page(request, user: user, prefill: typed, category: category, errors: errors, status: .unprocessableEntity)
+        let response: Response
+        if errors.isEmpty, let category {
+            do {
+                let outcome = try await request.store.validate(
+                    ValidationRequest(place: place, checks: checks, category: category, key: key.isEmpty ? UUID().uuidString : key, service: service),
+                    actor: Actor(user))
+                request.metrics.validation(outcome, channel: .web)
+                // After a refusal the form keeps what was typed, so only the refused rows need correcting.
+                var refusals: [Int: String] = [:]
+                for (item, row) in zip(outcome.items, rowOfCheck) { if let refusal = item.refusal { refusals[row] = French.refusal(refusal) } }
+                response = try await page(request, user: user, prefill: outcome.accepted ? [] : typed, selected: choice, outcome: outcome,
+                                          refusals: refusals, status: outcome.accepted ? .ok : .unprocessableEntity)
+            } catch let error as DomainError {
+                errors.add(error)
+                response = try await page(request, user: user, prefill: typed, selected: choice, errors: errors, status: .unprocessableEntity)
+            }
+        } else {
+            response = try await page(request, user: user, prefill: typed, selected: choice, errors: errors, status: .unprocessableEntity)
         }
-        let outcome: ValidationOutcome
-        do {
-            outcome = try await request.store.validate(
-                ValidationRequest(place: place, checks: checks, category: category, key: key.isEmpty ? UUID().uuidString : key, service: service),
-                actor: Actor(user))
-        } catch let error as DomainError {
-            errors.add(error)
-            return try await page(request, user: user, prefill: typed, category: category, errors: errors, status: .unprocessableEntity)
+        // The rows scanned before are now in the form the place sent: they are no longer pending.
+        response.cookies[pendingCookie] = .expired
+        return response
+    }
+
+    // MARK: Checks scanned one page load at a time
+
+    /// A phone's camera opens one check's URL per page load: each opening adds its check to the rows opened before,
+    /// kept in a short-lived cookie (never in the address, which logs keep) until the place sends the form.
+    static let pendingCookie = "passnum_desk"
+
+    static func pendingRows(_ request: Request) -> [PresentedCheck] {
+        let text = request.cookies[pendingCookie]?.string ?? ""
+        guard text.utf8.count <= 40 * PlaceHomePage.maximumRows else { return [] }
+        return text.split(separator: ".").prefix(PlaceHomePage.maximumRows - 1).compactMap { entry in
+            ScannedCheck.qrPayload("/c/" + entry).map { PresentedCheck(serial: $0.serial, code: $0.code) }
         }
-        // After a refusal the form keeps what was typed, so only the refused lines need correcting.
-        return try await page(request, user: user, prefill: outcome.accepted ? [] : typed, category: category, outcome: outcome,
-                              status: outcome.accepted ? .ok : .unprocessableEntity)
+    }
+
+    /// The form with the opened check added to the pending rows (once, however often it is opened).
+    static func addScanned(_ request: Request, user: SessionUser, serial: String, code: String) async throws -> Response {
+        // Only what a printed URL holds travels in the cookie: digits, letters and the dash between them.
+        let clean: (String) -> String = { String($0.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init).prefix(16)) }
+        let check = PresentedCheck(serial: clean(serial), code: clean(code).uppercased())
+        var rows = pendingRows(request)
+        if !check.serial.isEmpty, !rows.contains(check) { rows.append(check) }
+        let response = try await page(request, user: user, prefill: rows)
+        response.cookies[pendingCookie] = Cookies.value(rows.map { $0.serial + "-" + $0.code }.joined(separator: "."),
+                                                        secure: request.application.webSettings.secureCookies, maxAge: 30 * 60)
+        return response
     }
 
     @Sendable static func undo(_ request: Request) async throws -> Response {

@@ -18,7 +18,7 @@ enum PlaceSettingsController {
         let funder = try request.id(FunderID.self)
         guard try await request.store.name(ofFunder: funder) != nil else { throw Abort(.notFound) }
         guard try await request.store.placeState(place) == .qualified else {
-            return request.redirect(to: .placeFunders, notice: "Votre lieu doit d’abord être habilité.")
+            return request.redirect(to: .placeFunders, error: "Votre lieu doit d’abord être habilité.")
         }
         return try await request.redirect(to: .placeFunders, refused: "Non envoyé") {
             try await request.store.requestAffiliation(place: place, funder: funder)
@@ -84,7 +84,7 @@ enum PlaceSettingsController {
         } catch DomainError.notFound {
             throw Abort(.notFound)
         } catch is DomainError {
-            return request.redirect(to: .placeCatalogue, notice: "Séance non ajoutée : indiquez une date, une heure et un nombre de places (1 à 500).")
+            return request.redirect(to: .placeCatalogue, error: "Séance non ajoutée : indiquez une date, une heure et un nombre de places (1 à 500).")
         }
         return request.redirect(to: .placeCatalogue, notice: "Séance ajoutée.")
     }

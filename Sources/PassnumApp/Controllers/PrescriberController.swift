@@ -52,23 +52,43 @@ enum PrescriberController {
 
     @Sendable static func beneficiary(_ request: Request) async throws -> Response {
         let (_, prescriber) = try request.organisation(\.prescriber)
-        return try await beneficiaryPage(request, prescriber: prescriber)
+        return try await beneficiaryPage(request, prescriber: prescriber, redo: request.query[String.self, at: "refaire"] == "1")
     }
 
-    static func beneficiaryPage(_ request: Request, prescriber: PrescriberID, errors: FormErrors = FormErrors(), handOut: HandOutForm = HandOutForm()) async throws -> Response {
+    static func beneficiaryPage(_ request: Request, prescriber: PrescriberID, errors: FormErrors = FormErrors(), handOut: HandOutForm = HandOutForm(),
+                                diagnostic: DiagnosticForm = DiagnosticForm(), redo: Bool = false) async throws -> Response {
         guard let model = try await PrescriberBeneficiaryPage.Model.query(store: request.store, prescriber: prescriber,
                                                                           person: try request.id(BeneficiaryID.self)) else { throw Abort(.notFound) }
-        return Layout.response(PrescriberBeneficiaryPage.View(model: model, context: PageContext(request), handOut: handOut, errors: errors).document, errors: errors)
+        let view = PrescriberBeneficiaryPage.View(model: model, context: PageContext(request), handOut: handOut, errors: errors,
+                                                  diagnostic: diagnostic, redo: redo)
+        return Layout.response(view.document, errors: errors.isEmpty ? diagnostic.errors : errors)
+    }
+
+    /// The diagnostic's answers as given (question index to answer), and the questions left unanswered.
+    struct DiagnosticForm: Sendable {
+        var answers: [Int: Diagnostic.Answer] = [:]
+        var errors = FormErrors()
     }
 
     @Sendable static func diagnostic(_ request: Request) async throws -> Response {
         let (_, prescriber) = try request.organisation(\.prescriber)
         let person = try request.id(BeneficiaryID.self)
-        let answers = (0..<Diagnostic.questions.count).map { index in
-            (try? request.content.get(Int.self, at: "q\(index)")).flatMap(Diagnostic.Answer.init(rawValue:)) ?? .no
+        // Another prescriber's person is "not found" before anything about the form is said.
+        guard try await request.store.beneficiary(person, of: prescriber) != nil else { throw Abort(.notFound) }
+        var form = DiagnosticForm()
+        for index in Diagnostic.questions.indices {
+            if let answer = (try? request.content.get(Int.self, at: "q\(index)")).flatMap(Diagnostic.Answer.init(rawValue:)) {
+                form.answers[index] = answer
+            } else {
+                // An unanswered question is never taken as "Non": the level would be lower than the person's.
+                form.errors.add("q\(index)", "Question \(index + 1) : choisissez une réponse.")
+            }
         }
+        guard form.errors.isEmpty else { return try await beneficiaryPage(request, prescriber: prescriber, diagnostic: form) }
+        let answers = Diagnostic.questions.indices.compactMap { form.answers[$0] }
         let level = try await request.store.recordDiagnostic(beneficiary: person, prescriber: prescriber, answers: answers)
-        return request.redirect(to: .prescriberBeneficiary(person), notice: "Diagnostic enregistré : niveau \(level) sur 4.")
+        return request.redirect(to: .prescriberBeneficiary(person),
+                                notice: "Diagnostic enregistré : niveau \(level) sur \(Diagnostic.levels.upperBound), \(French.levelWords(level)).")
     }
 
     struct HandOutForm: Content {
@@ -90,7 +110,7 @@ enum PrescriberController {
         if errors.isEmpty {
             do {
                 let serials = try await request.store.handOut(booklet: booklet, checks: count, to: person, by: prescriber)
-                return request.redirect(to: .prescriberBeneficiary(person), notice: "\(serials.count) chèque(s) remis.")
+                return request.redirect(to: .prescriberBeneficiary(person), notice: French.plural(serials.count, "chèque remis", "chèques remis") + ".")
             } catch let error as DomainError {
                 errors.add(error, fields: ["checks": "checks"])
             }
@@ -109,12 +129,32 @@ enum PrescriberController {
         return Layout.response(PrescriberOppositionPage.View(context: PageContext(request)).document)
     }
 
+    /// The check to declare lost or stolen, to confirm first: a declared check can never be used again.
+    @Sendable static func confirmOpposition(_ request: Request) async throws -> Response {
+        _ = try request.organisation(\.prescriber)
+        guard let serial = request.query[String.self, at: "serial"].flatMap(CheckSerial.init) else {
+            return request.redirect(to: .prescriberOpposition, error: "Non fait : ce numéro de chèque n’est pas valable.")
+        }
+        let reason = OppositionReason(rawValue: request.query[String.self, at: "reason"] ?? "") ?? .lost
+        let declared = reason == .lost ? "perdu" : "volé"
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Déclarer le chèque \(serial.grouped) \(declared) ?",
+            facts: [("Chèque", serial.grouped), ("Déclaré", declared)],
+            warning: "Ce chèque ne pourra plus jamais être utilisé, même s’il est retrouvé. Cela ne peut pas être annulé.",
+            action: SiteURL.prescriberOpposition.path, fields: [("serial", serial.compact), ("reason", reason.rawValue)],
+            confirmLabel: "Confirmer la déclaration", back: SiteURL.prescriberOpposition.path)
+        return Layout.response(view.document)
+    }
+
     @Sendable static func oppose(_ request: Request) async throws -> Response {
         let (user, _) = try request.organisation(\.prescriber)
         let form = try request.content.decode(OppositionForm.self)
         var errors = FormErrors()
         let reason = OppositionReason(rawValue: form.reason ?? "") ?? .lost
         if let serial = errors.serial(form.serial) {
+            guard request.confirmed else {
+                return request.confirmation(at: SiteURL.prescriberOppositionConfirm.path, [("serial", serial.compact), ("reason", reason.rawValue)])
+            }
             do {
                 // The store opposes only checks this prescriber holds or handed out; others are "not found".
                 try await request.store.oppose([serial], reason: reason, actor: Actor(user))

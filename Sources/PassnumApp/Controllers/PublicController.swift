@@ -7,8 +7,7 @@ import Vapor
 enum PublicController {
     @Sendable static func home(_ request: Request) async throws -> Response {
         try await request.limitPublic(.home)
-        let model = try await PublicHomePage.Model.query(store: request.store)
-        return Layout.response(PublicHomePage.View(model: model, context: PageContext(request)).document)
+        return Layout.response(PublicHomePage.View(context: PageContext(request)).document)
     }
 
     // MARK: Check a check
@@ -36,18 +35,16 @@ enum PublicController {
             errors.add("code", "Ce numéro et ce code ne correspondent à aucun chèque. Vérifiez-les.")
             return Layout.response(CheckPage.View(model: nil, context: PageContext(request), form: form, errors: errors).document, status: .unprocessableEntity)
         }
-        return Layout.response(CheckPage.View(model: model, context: PageContext(request), form: form).document)
+        return Layout.response(CheckPage.View(model: model, context: PageContext(request), form: form,
+                                              contact: request.application.legalSettings.contactEmail).document)
     }
 
-    /// The URL in the QR code: `/c/SERIAL-CODE`. A signed-in place gets its validation form filled in;
+    /// The URL in the QR code: `/c/SERIAL-CODE`. A signed-in place gets the check added to its validation form;
     /// anyone else gets the check page filled in.
     @Sendable static func qr(_ request: Request) async throws -> Response {
-        let text = request.parameters.get("code") ?? ""
-        let parts = text.split(separator: "-", maxSplits: 1).map(String.init)
-        let serial = parts.first ?? ""
-        let code = parts.count > 1 ? parts[1] : ""
+        let (serial, code) = ScannedCheck.qrPayload("/c/" + (request.parameters.get("code") ?? "")) ?? ("", "")
         if let user = request.user, user.role == .placeAgent || user.role == .placeManager {
-            return try await PlaceController.page(request, user: user, prefill: [PresentedCheck(serial: serial, code: code)])
+            return try await PlaceController.addScanned(request, user: user, serial: serial, code: code)
         }
         return Layout.response(CheckPage.View(model: nil, context: PageContext(request), form: CheckForm(serial: serial, code: code)).document)
     }

@@ -40,9 +40,11 @@ struct JobRunner: Sendable {
             let lines = try await job.body(app)
             heartbeat.cancel()
             try await finish(claimed, error: nil, nextDue: nextDue)
+            app.metrics.jobRun(job.name, failed: false)
             return .ran(lines: lines)
         } catch {
             heartbeat.cancel()
+            app.metrics.jobRun(job.name, failed: true)
             let description = String(String(describing: error).prefix(500))
             try await finish(claimed, error: description, nextDue: Task.isCancelled ? store.clock.now : nextDue)
             throw error

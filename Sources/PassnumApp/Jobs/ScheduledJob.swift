@@ -7,6 +7,7 @@ import Vapor
 enum JobName: String, CaseIterable, Sendable {
     case timeline, mail, purge
     case personalData = "personal-data"
+    case witness
 }
 
 /// One scheduled job: how often it is due and what it does. Its body returns the lines `passnum jobs run` prints.
@@ -27,6 +28,11 @@ struct ScheduledJob: Sendable {
         ScheduledJob(name: .personalData, interval: 86_400) { app in
             let store = app.store
             return ["\(try await store.purgePersonalData(now: store.clock.now)) people pseudonymised"]
+        },
+        // The journal's public witness: every day not yet published, up to yesterday (Europe/Paris).
+        ScheduledJob(name: .witness, interval: 3_600) { app in
+            let store = app.store
+            return ["\(try await store.publishWitnesses(through: CivilDate(store.clock.now).adding(days: -1))) days witnessed"]
         },
     ]
 }

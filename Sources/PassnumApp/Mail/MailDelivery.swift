@@ -65,6 +65,8 @@ extension Application {
         let settings = mailSettings
         let store = self.store
         var report = MailDeliveryReport()
+        // Counted however the run ends, a database error half-way included.
+        defer { metrics.mailDelivery(report) }
         guard let smtp = settings.smtp else {
             report.held = try await store.holdDueMail(now: store.clock.now)
             return report

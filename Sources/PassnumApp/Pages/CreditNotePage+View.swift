@@ -18,6 +18,14 @@ extension CreditNotePage {
                 h("dl", ["class": "document totals"]) {
                     h("dt") { "Total de l’avoir" }; h("dd") { h("strong") { money(note.amount) } }
                 }
+                witnessLine(model.witness)
+                if !frame.download {
+                    h("p", ["class": "noprint"]) {
+                        h("a", ["href": SiteURL.creditNoteXML(note.id).path, "download": note.number + ".xml"]) {
+                            "Avoir électronique pour Chorus Pro (Factur-X, fichier XML)"
+                        }
+                    }
+                }
             }
         }
     }

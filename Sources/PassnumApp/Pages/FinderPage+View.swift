@@ -57,7 +57,9 @@ extension FinderPage {
                     h("a", ["href": SiteURL.openDataCSV.path]) { "CSV" }
                     " ou "
                     h("a", ["href": SiteURL.openDataJSON.path]) { "JSON" }
-                    ", au format national des lieux de médiation numérique."
+                    ", au format national des lieux de médiation numérique. "
+                    h("a", ["href": SiteURL.statistics.path]) { "Statistiques d’utilisation des chèques" }
+                    "."
                 }
             }
         }

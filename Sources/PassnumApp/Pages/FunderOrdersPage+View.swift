@@ -28,9 +28,25 @@ extension FunderOrdersPage {
                         select("Programme", name: "programme", options: model.openProgrammes.map { (String($0.id.rawValue), $0.terms.name) },
                                selected: form.programme, errors: errors)
                         field("Nombre de carnets", name: "booklets", value: form.booklets, errors: errors, attributes: ["inputmode": "numeric"])
+                        field("Numéro d’engagement (bon de commande)", name: "engagementNumber", value: form.engagementNumber, errors: errors,
+                              hint: "Facultatif. Il figure sur la facture. Sans lui, la facture porte celui de votre organisation.", required: false)
+                        h("p") { h("a", ["href": SiteURL.funderOrganisation.path]) { "Vos informations pour Chorus Pro (SIRET, code service)" } }
                         h("button", ["type": "submit"]) { "Créer la commande" }
                     }
                 }
+            }
+        }
+
+        /// The order's engagement number, editable until the invoice (which carries it) is issued.
+        func engagementForm(_ order: OrderSummary) -> Node {
+            guard [OrderState.draft, .quoted, .signed].contains(order.state) else {
+                return group { if let number = order.engagementNumber { h("p") { "Engagement n° " + number } } }
+            }
+            let id = "engagement-\(order.id)"
+            return h("form", ["method": "post", "action": SiteURL.funderOrderEngagement(order.id).path, "class": "inline"]) {
+                csrfField(context)
+                field("Numéro d’engagement", name: "engagementNumber", id: id, value: order.engagementNumber, required: false)
+                h("button", ["type": "submit", "class": "secondary"]) { "Enregistrer le numéro" }
             }
         }
 
@@ -50,9 +66,15 @@ extension FunderOrdersPage {
             case .paid: "En attente des carnets, émis par l’opérateur."
             case .quoted, .fulfilled, .cancelled: nil
             }
-            guard !moves.isEmpty else { return .text(waiting ?? "—") }
+            guard !moves.isEmpty else {
+                return group {
+                    h("p") { waiting ?? "—" }
+                    engagementForm(order)
+                }
+            }
             return group {
                 if let waiting { h("p") { waiting } }
+                engagementForm(order)
                 h("form", ["method": "post", "action": SiteURL.funderOrderStep(order.id).path, "class": "inline"]) {
                     csrfField(context)
                     for move in moves {

@@ -10,6 +10,8 @@ enum InvoicePage {
         var invoice: Invoice
         /// The operator's name, who issues every invoice.
         var seller: String
+        /// The journal's witness at or before the invoice's date (nil before the first one).
+        var witness: PublishedWitness? = nil
 
         /// The lines of the invoice: the checks' value (without VAT) and the fee, or the subscription.
         var lines: [(label: String, amount: Money)] {
@@ -26,7 +28,9 @@ enum InvoicePage {
         }
 
         static func query(store: Store, invoice id: InvoiceID) async throws -> Model {
-            Model(invoice: try await store.invoice(id), seller: store.configuration.operatorAccount.account.name)
+            let invoice = try await store.invoice(id)
+            return Model(invoice: invoice, seller: store.configuration.operatorAccount.account.name,
+                         witness: try await store.witness(atOrBefore: CivilDate(invoice.issuedAt)))
         }
     }
 }

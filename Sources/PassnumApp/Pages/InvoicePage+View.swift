@@ -24,6 +24,14 @@ extension InvoicePage {
                         ? "La valeur des chèques n’est pas soumise à la TVA. Seuls les frais de gestion le sont."
                         : "Cette somme est retenue sur les prochains remboursements du lieu."
                 }
+                witnessLine(model.witness)
+                if !frame.download {
+                    h("p", ["class": "noprint"]) {
+                        h("a", ["href": SiteURL.invoiceXML(invoice.id).path, "download": invoice.number + ".xml"]) {
+                            "Facture électronique pour Chorus Pro (Factur-X, fichier XML)"
+                        }
+                    }
+                }
             }
         }
     }

@@ -33,12 +33,15 @@ enum OperatorHomePage {
         var morePlaces = false
         var funderPages = PagePosition(parameter: OperatorHomePage.funderParameter)
         var programmePages = PagePosition(parameter: OperatorHomePage.programmeParameter)
+        /// Paid to places over the last 12 months, against the limited-network threshold.
+        var paymentsOverTwelveMonths = Money.zero
 
         static func query(store: Store, funderPage: ListingPageQuery = ListingPageQuery(parameter: OperatorHomePage.funderParameter),
                           programmePage: ListingPageQuery = ListingPageQuery(parameter: OperatorHomePage.programmeParameter)) async throws -> Model {
             let funders = try await store.funders(funderPage.page)
             let places = try await store.places()
             let programmes = try await store.programmes(programmePage.page)
+            let payments = try await store.paymentsOverTwelveMonths()
             return Model(
                 funders: funders.rows.map(\.name),
                 programmes: programmes.rows.map { line in
@@ -48,7 +51,8 @@ enum OperatorHomePage {
                                   orders: row.orders, expired: row.programme.expired)
                 },
                 places: places.rows.map(PlaceLine.init), morePlaces: places.next != nil,
-                funderPages: PagePosition(funders, funderPage), programmePages: PagePosition(programmes, programmePage))
+                funderPages: PagePosition(funders, funderPage), programmePages: PagePosition(programmes, programmePage),
+                paymentsOverTwelveMonths: payments)
         }
     }
 }

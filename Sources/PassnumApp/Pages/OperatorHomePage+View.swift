@@ -12,6 +12,7 @@ extension OperatorHomePage {
             Layout.page(title: "Opérateur", context: context) {
                 h("h1") { "Espace opérateur" }
                 Layout.notice(context)
+                LimitedNetworkViews.section(model.paymentsOverTwelveMonths)
                 h("h2") { "Financeurs" }
                 table(caption: "Financeurs", headers: ["Nom"], rows: model.funders.map { [.text($0)] })
                 pager(model.funderPages, path: SiteURL.operatorHome.path)
@@ -43,12 +44,14 @@ extension OperatorHomePage {
         }
 
         /// The decisions the operator may take on a place in its state (the domain's `PlaceState.canMove`).
-        static func stateForm(_ context: PageContext, _ place: PlaceLine) -> Node {
+        /// `backToPlace`: the form is on the place's own page, and the answer comes back there (the review of an application).
+        static func stateForm(_ context: PageContext, _ place: PlaceLine, backToPlace: Bool = false) -> Node {
             let moves: [(PlaceState, String)] = [(.qualified, "Habiliter"), (.rejected, "Refuser"), (.suspended, "Suspendre"), (.disqualified, "Retirer")]
             let possible = moves.filter { place.state.canMove(to: $0.0) }
             guard !possible.isEmpty else { return .text("—") }
             return h("form", ["method": "post", "action": SiteURL.operatorPlaceState(place.id).path, "class": "inline"]) {
                 csrfField(context)
+                if backToPlace { h("input", ["type": "hidden", "name": "back", "value": "place"]) }
                 select("Décision pour " + place.name, name: "state", id: "decision-\(place.id)", options: possible.map { ($0.0.rawValue, $0.1) })
                 field("Motif", name: "reason", id: "motif-\(place.id)", required: false)
                 h("button", ["type": "submit", "class": "secondary"]) { "Enregistrer" }

@@ -30,6 +30,7 @@ extension OperatorJobsPage {
             case .mail: "Envoi des courriels"
             case .purge: "Effacement des données techniques périmées (connexions, liens, courriels envoyés)"
             case .personalData: "Pseudonymisation des personnes après la durée de conservation"
+            case .witness: "Publication de l’empreinte du journal de chaque jour"
             }
         }
 

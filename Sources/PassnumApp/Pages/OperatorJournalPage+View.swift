@@ -14,7 +14,7 @@ extension OperatorJournalPage {
                 if let lastRun = model.lastRun {
                     h("p", ["role": "status"]) {
                         "Dernier contrôle le \(French.dateTime(lastRun.finishedAt)) par \(lastRun.actor) : "
-                            + (lastRun.holds ? "tout est correct." : "\(lastRun.violations.count) anomalie(s).")
+                            + (lastRun.holds ? "tout est correct." : French.plural(lastRun.violations.count, "anomalie", "anomalies") + ".")
                     }
                     h("ul") {
                         for invariant in LedgerInvariant.allCases {

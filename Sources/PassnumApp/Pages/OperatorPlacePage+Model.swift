@@ -10,13 +10,17 @@ enum OperatorPlacePage {
         var bankChanges: [BankDetailsChange]
         /// The place as the decision form needs it; nil if it vanished between the reads.
         var place: OperatorHomePage.PlaceLine?
+        /// The weekly opening time the place declared, for the State's charter (nil: none declared).
+        var opening: WeeklyOpening? = nil
 
         static func query(store: Store, place id: PlaceID) async throws -> Model {
             let application = try await store.application(of: id)
             let decisions = try await store.decisions(of: id)
             let bankChanges = try await store.bankDetailsChanges(of: id)
             let row = try await store.placeRow(id)
-            return Model(application: application, decisions: decisions, bankChanges: bankChanges, place: row.map(OperatorHomePage.PlaceLine.init))
+            let opening = try await store.weeklyOpening(of: id)
+            return Model(application: application, decisions: decisions, bankChanges: bankChanges, place: row.map(OperatorHomePage.PlaceLine.init),
+                         opening: opening)
         }
     }
 }

@@ -30,7 +30,8 @@ extension OperatorPlacePage {
                     }
                 }
                 h("h2") { "Décision" }
-                if let place = model.place { OperatorHomePage.View.stateForm(context, place) }
+                if let opening = model.opening { PlaceCharterViews.openingLine(opening, state: application.state) }
+                if let place = model.place { OperatorHomePage.View.stateForm(context, place, backToPlace: true) }
                 BankDetailsViews.operatorSection(context, viewerEmail: viewerEmail, place: application.place, changes: model.bankChanges)
                 table(caption: "Décisions prises", headers: ["Date", "De", "À", "Par", "Motif"], rows: model.decisions.map {
                     [.text(French.dateTime($0.at)), .text(French.placeState($0.from)), .text(French.placeState($0.to)), .text($0.actor), .text($0.reason ?? "")]

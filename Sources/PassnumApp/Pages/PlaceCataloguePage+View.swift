@@ -32,7 +32,7 @@ extension PlaceCataloguePage {
         func section(_ service: PlaceService) -> Node {
             h("section", ["aria-labelledby": "service-\(service.id)"]) {
                 h("h2", ["id": "service-\(service.id)"]) { service.title + (service.active ? "" : " (retiré)") }
-                h("p") { service.category.rawValue + " – \(service.durationMinutes) min – \(service.priceChecks) chèque(s)" }
+                h("p") { service.category.rawValue + " – \(service.durationMinutes) min – " + French.plural(service.priceChecks, "chèque", "chèques") }
                 h("p") { service.description }
                 if !service.sessions.isEmpty {
                     h("ul") { for session in service.sessions { h("li") { French.sessionDate(session.startsAt) + " – \(session.capacity) places" } } }

@@ -40,6 +40,9 @@ enum PlaceHomePage {
         /// The place's active services, offered first in the form.
         var services: [Service]
         var validationsToday: [Validation]
+        /// Today's validations still standing (undone ones left out) and what they are worth, whatever their number.
+        var todayCount = 0
+        var todayTotal = Money.zero
 
         static func query(store: Store, place: PlaceID) async throws -> Model {
             let today = CivilDate(store.clock.now)
@@ -48,9 +51,10 @@ enum PlaceHomePage {
             let name = try await store.placeName(place) ?? ""
             let state = try await store.placeState(place)
             let services = try await store.services(of: place, activeOnly: true)
+            let totals = try await store.validationTotals(at: place, since: today.start)
             return Model(
                 name: name, state: state, services: services.map { Service(id: $0.id, title: $0.title, category: $0.category) },
-                validationsToday: validations.rows.map(Validation.init))
+                validationsToday: validations.rows.map(Validation.init), todayCount: totals.count, todayTotal: totals.total)
         }
     }
 }

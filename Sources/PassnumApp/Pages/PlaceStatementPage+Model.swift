@@ -26,16 +26,21 @@ enum PlaceStatementPage {
         var deductions: [StatementDeduction]
         var totalsByFunder: [FunderTotal]
         var lines: [Line]
+        /// The journal's witness at the end of the period (nil before the first one).
+        var witness: PublishedWitness? = nil
 
         /// Nil when the payout is not this place's.
         static func query(store: Store, place: PlaceID, payout: PayoutID) async throws -> Model? {
             guard let statement = try await store.statement(payout: payout, place: place) else { return nil }
+            var witness: PublishedWitness?
+            if let month = Month(statement.period) { witness = try await store.witness(atOrBefore: month.next.firstDay.adding(days: -1)) }
             return Model(
                 payout: payout, period: statement.period, state: statement.state, gross: statement.gross, net: statement.net,
                 deductions: statement.deductions, totalsByFunder: statement.totalsByFunder.map { FunderTotal(funder: $0.funder, amount: $0.amount) },
                 lines: statement.lines.map {
                     Line(serial: $0.serial, redeemedAt: $0.redeemedAt, category: $0.category, funder: $0.funder, amount: $0.amount)
-                })
+                },
+                witness: witness)
         }
     }
 }

@@ -17,8 +17,13 @@ enum PrescriberBeneficiaryPage {
             // The first booklets with checks left (as many as a page may hold): the form offers one of them.
             let booklets = try await store.booklets(of: prescriber, withChecksLeft: true, PageRequest(limit: PageRequest.maximumLimit)).rows
             let checks = try await store.checks(ofBeneficiary: person.id)
-            return Model(person: person, recommended: person.level.map { Diagnostic.recommendedChecks(level: $0, minimum: nil, maximum: nil) },
-                         booklets: booklets, checks: checks)
+            // The grid and bounds of the programme the prescriber hands out, as `recordDiagnostic` used.
+            let programme = try await store.diagnosticProgramme(of: prescriber)
+            let recommended = person.level.map {
+                (programme?.diagnosticGrid ?? .standard).recommendedChecks(
+                    level: $0, minimum: programme?.terms.minChecksPerBeneficiary, maximum: programme?.terms.maxChecksPerBeneficiary)
+            }
+            return Model(person: person, recommended: recommended, booklets: booklets, checks: checks)
         }
     }
 }

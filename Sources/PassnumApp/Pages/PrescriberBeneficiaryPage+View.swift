@@ -10,6 +10,10 @@ extension PrescriberBeneficiaryPage {
         var errors = FormErrors()
         /// The erasure's confirmation, when it was refused (`PersonalDataController.erase`).
         var erasureErrors = FormErrors()
+        /// The diagnostic's answers as given, and the questions left unanswered, when the form is shown again.
+        var diagnostic = PrescriberController.DiagnosticForm()
+        /// The prescriber asked to redo a recorded diagnostic (`?refaire=1`): only then is its form shown.
+        var redo = false
 
         var document: Node {
             let person = model.person
@@ -17,16 +21,28 @@ extension PrescriberBeneficiaryPage {
                 h("h1") { person.firstName + " " + person.lastName.uppercased() }
                 Layout.notice(context)
                 h("p") { "Commune \(person.commune)" + (person.birthYear.map { ", née ou né en \($0)" } ?? "") + "." }
-                h("h2") { "Diagnostic" }
-                if let level = person.level {
-                    h("p") { "Niveau \(level) sur 4. Nombre de chèques conseillé : \(model.recommended ?? 0)." }
+                // Once the level is known, handing out is what the prescriber came for.
+                if person.level == nil {
+                    diagnosticSection
+                    handOutSection
+                } else {
+                    handOutSection
+                    diagnosticSection
                 }
-                diagnosticForm
+                table(caption: "Chèques remis", headers: ["Numéro", "Remis le", "État"], rows: model.checks.map {
+                    [.text($0.serial.grouped), .text($0.at.map(French.dateTime) ?? "—"), .text(French.state($0.state))]
+                }, empty: "aucun chèque.")
+                personalData
+            }
+        }
+
+        var handOutSection: Node {
+            group {
                 h("h2") { "Remettre des chèques" }
                 if model.booklets.isEmpty {
                     h("p") { "Vous n’avez plus de chèques à remettre. Demandez des carnets au financeur." }
                 } else {
-                    h("form", ["method": "post", "action": SiteURL.prescriberHandOut(person.id).path, "novalidate": ""]) {
+                    h("form", ["method": "post", "action": SiteURL.prescriberHandOut(model.person.id).path, "novalidate": ""]) {
                         errors.summary
                         csrfField(context)
                         select("Carnet", name: "booklet", options: model.booklets.map { (String($0.id.rawValue), "Carnet n° \($0.id) – \($0.programmeName) – \($0.available) chèques") },
@@ -36,10 +52,31 @@ extension PrescriberBeneficiaryPage {
                         h("button", ["type": "submit"]) { "Remettre" }
                     }
                 }
-                table(caption: "Chèques remis", headers: ["Numéro", "Remis le", "État"], rows: model.checks.map {
-                    [.text($0.serial.grouped), .text($0.at.map(French.dateTime) ?? "—"), .text(French.state($0.state))]
-                }, empty: "aucun chèque.")
-                personalData
+            }
+        }
+
+        /// The recorded level, changed only on purpose: its form is shown when there is no level yet, when the
+        /// prescriber asks to redo it, or again with its errors.
+        var diagnosticSection: Node {
+            group {
+                h("h2", ["id": "diagnostic"]) { "Diagnostic" }
+                if let level = model.person.level {
+                    h("p") { French.level(level) + "." }
+                    h("p") { "Nombre de chèques conseillé : \(model.recommended ?? 0)." }
+                    if redo || !diagnostic.errors.isEmpty {
+                        // The platform keeps the level only (DESIGN.md): a redone diagnostic starts empty.
+                        h("p") { "Les réponses ne sont pas gardées : seul le niveau l’est." }
+                        diagnosticForm
+                        h("p") { h("a", ["href": SiteURL.prescriberBeneficiary(model.person.id).path]) { "Garder le niveau actuel" } }
+                    } else {
+                        h("form", ["method": "get", "action": SiteURL.prescriberBeneficiary(model.person.id).path + "#diagnostic"]) {
+                            h("input", ["type": "hidden", "name": "refaire", "value": "1"])
+                            h("button", ["type": "submit", "class": "secondary"]) { "Refaire le diagnostic" }
+                        }
+                    }
+                } else {
+                    diagnosticForm
+                }
             }
         }
 
@@ -64,20 +101,42 @@ extension PrescriberBeneficiaryPage {
             }
         }
 
+        /// No answer is chosen in advance: an answer nobody gave must not make a level.
         var diagnosticForm: Node {
-            h("form", ["method": "post", "action": SiteURL.prescriberDiagnostic(model.person.id).path]) {
+            h("form", ["method": "post", "action": SiteURL.prescriberDiagnostic(model.person.id).path, "novalidate": ""]) {
+                diagnostic.errors.summary
                 csrfField(context)
                 for (index, question) in Diagnostic.questions.enumerated() {
-                    h("fieldset") {
+                    let name = "q\(index)", error = diagnostic.errors["q\(index)"]
+                    h("fieldset", ["id": name, "class": error == nil ? nil : "invalid",
+                                   "aria-describedby": error == nil ? nil : name + "-erreur"]) {
                         h("legend") { "\(index + 1). " + question }
+                        if let error { h("p", ["class": "error", "id": name + "-erreur"]) { error } }
                         for (answer, label) in [(Diagnostic.Answer.no, "Non"), (.withHelp, "Avec de l’aide"), (.alone, "Oui, seul")] {
-                            choice("radio", id: "q\(index)-\(answer.rawValue)", name: "q\(index)", value: "\(answer.rawValue)", label: label,
-                                   ["required": "", "checked": answer == .no ? "" : nil])
+                            choice("radio", id: "\(name)-\(answer.rawValue)", name: name, value: "\(answer.rawValue)", label: label,
+                                   ["required": "", "checked": diagnostic.answers[index] == answer ? "" : nil])
                         }
                     }
                 }
-                h("button", ["type": "submit", "class": model.person.level == nil ? nil : "secondary"]) { "Calculer le niveau" }
+                h("button", ["type": "submit"]) { "Calculer le niveau" }
             }
         }
+    }
+}
+
+extension French {
+    /// What each diagnostic level means, said in one place: pages and notices name levels with these words.
+    static func levelWords(_ level: Int) -> String {
+        switch level {
+        case ...1: "loin du numérique"
+        case 2: "fait ses premiers pas"
+        case 3: "se débrouille avec de l’aide"
+        default: "presque autonome"
+        }
+    }
+
+    /// "Niveau 1 sur 4 : loin du numérique".
+    static func level(_ level: Int) -> String {
+        "Niveau \(level) sur \(Diagnostic.levels.upperBound) : " + levelWords(level)
     }
 }

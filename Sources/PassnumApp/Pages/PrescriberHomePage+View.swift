@@ -13,20 +13,7 @@ extension PrescriberHomePage {
                 h("h1") { "Bénéficiaires et carnets" }
                 Layout.notice(context)
                 expiryAlerts(model.alerts)
-                h("h2") { "Mon stock" }
-                h("p") { "\(model.bookletsAvailable) carnet(s) avec des chèques à remettre, \(model.checksAvailable) chèques en tout." }
-                h("h2") { "Trouver une personne" }
-                h("form", ["method": "get", "action": SiteURL.prescriberHome.path, "class": "inline", "role": "search"]) {
-                    field("Nom ou prénom", name: "q", value: model.search, required: false)
-                    h("button", ["type": "submit", "class": "secondary"]) { "Chercher" }
-                }
-                table(caption: model.search.map { "Résultats pour « \($0) »" } ?? "Mes bénéficiaires", headers: ["Nom", "Année", "Niveau", "Chèques reçus"],
-                      rows: model.people.map { person in
-                          [h("a", ["href": SiteURL.prescriberBeneficiary(person.id).path]) { person.lastName.uppercased() + " " + person.firstName },
-                           .text(person.birthYear.map(String.init) ?? "—"), .text(person.level.map { "Niveau \($0)" } ?? "Pas de diagnostic"),
-                           .text(String(person.checks))]
-                      }, empty: "aucune personne.")
-                pager(model.position, path: SiteURL.prescriberHome.path, parameters: [("q", model.search ?? "")])
+                // A person in front of the prescriber: recording them is the first thing on the page.
                 h("h2") { "Nouvelle personne" }
                 h("form", ["method": "post", "action": SiteURL.prescriberBeneficiaries.path, "novalidate": ""]) {
                     errors.summary
@@ -45,6 +32,20 @@ extension PrescriberHomePage {
                     }
                     h("button", ["type": "submit"]) { "Enregistrer la personne" }
                 }
+                h("h2") { "Mon stock" }
+                h("p") { French.plural(model.bookletsAvailable, "carnet", "carnets") + " avec des chèques à remettre, " + French.plural(model.checksAvailable, "chèque", "chèques") + " en tout." }
+                h("h2") { "Trouver une personne" }
+                h("form", ["method": "get", "action": SiteURL.prescriberHome.path, "class": "inline", "role": "search"]) {
+                    field("Nom ou prénom", name: "q", value: model.search, required: false)
+                    h("button", ["type": "submit", "class": "secondary"]) { "Chercher" }
+                }
+                table(caption: model.search.map { "Résultats pour « \($0) »" } ?? "Mes bénéficiaires", headers: ["Nom", "Année", "Niveau", "Chèques reçus"],
+                      rows: model.people.map { person in
+                          [h("a", ["href": SiteURL.prescriberBeneficiary(person.id).path]) { person.lastName.uppercased() + " " + person.firstName },
+                           .text(person.birthYear.map(String.init) ?? "—"), .text(person.level.map(French.level) ?? "Pas de diagnostic"),
+                           .text(String(person.checks))]
+                      }, empty: "aucune personne.")
+                pager(model.position, path: SiteURL.prescriberHome.path, parameters: [("q", model.search ?? "")])
             }
         }
     }

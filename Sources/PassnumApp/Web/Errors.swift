@@ -166,6 +166,11 @@ enum French {
         case .scopes: "Droits de la clé"
         case .key: "Clé de la demande"
         case .journal: "Écriture"
+        case .serviceCode: "Code service (Chorus Pro)"
+        case .engagementNumber: "Numéro d’engagement"
+        case .diagnosticThresholds: "Seuils du diagnostic"
+        case .recommendedChecks: "Chèques conseillés"
+        case .period: "Période"
         }
     }
 
@@ -207,7 +212,11 @@ enum French {
         case .serialsExhausted: "il ne reste plus assez de numéros de chèques pour ce nombre."
         case .answerCount(let expected): "répondez aux \(expected) questions."
         case .unbalanced: "l’écriture n’est pas équilibrée."
+        case .notIncreasing: "chaque seuil doit être plus grand que le précédent."
         case .lastManager: "la structure doit garder au moins une personne active qui la gère. Donnez d’abord ce rôle à quelqu’un d’autre."
+        case .belowCharter(let minutes):
+            (minutes.map { "le lieu est ouvert \(French.weeklyHours($0)) par semaine" } ?? "les horaires du lieu ne sont pas lisibles")
+                + ", moins que les 24 h de la charte. Écrivez pourquoi vous l’habilitez quand même."
         }
     }
 
@@ -258,7 +267,8 @@ enum French {
         return date(day) + " à " + parts[1].replacingOccurrences(of: ":", with: " h ")
     }
 
-    static func date(_ day: CivilDate) -> String { "\(day.day) \(months[day.month - 1]) \(day.year)" }
+    /// "1er mars 2026", "12 mars 2026".
+    static func date(_ day: CivilDate) -> String { (day.day == 1 ? "1er" : "\(day.day)") + " \(months[day.month - 1]) \(day.year)" }
     static func month(_ month: Month) -> String { "\(months[month.month - 1]) \(month.year)" }
 
     static func dateTime(_ instant: Date) -> String {

@@ -3,7 +3,7 @@ import Vapor
 
 extension Request {
     /// Runs the store operation a form asked for and goes back to `url` with a notice: the one the operation
-    /// returns, or `refused` followed by the domain's refusal in French. With `notFoundIsPage`, an operation on
+    /// returns, or `refused` followed by the domain's refusal in French, shown as an error. With `notFoundIsPage`, an operation on
     /// something that is not there (`DomainError.notFound`) is the 404 page instead, as a wrong address would be.
     func redirect(to url: SiteURL, refused: String, notFoundIsPage: Bool = false,
                   after operation: () async throws -> String) async throws -> Response {
@@ -11,7 +11,7 @@ extension Request {
             return redirect(to: url.path, notice: try await operation())
         } catch let error as DomainError {
             if notFoundIsPage, case .notFound = error { throw Abort(.notFound) }
-            return redirect(to: url.path, notice: refused + " : " + French.message(for: error))
+            return redirect(to: url.path, error: refused + " : " + French.message(for: error))
         }
     }
 }

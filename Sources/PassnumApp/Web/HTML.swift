@@ -1,6 +1,6 @@
 /// A small HTML tree with escaping built in. Plot, tried first, writes attribute values unescaped and its
 /// typed contexts fought every form; this is the part of it the site needs, and every string that goes in
-/// is escaped on the way out (`HTMLTests` pins it).
+/// is escaped on the way out (`HTMLTests` pins it). Text nodes also get French typography (FrenchTypography.swift).
 indirect enum Node: Sendable {
     case element(String, [(String, String)], [Node])
     case text(String)
@@ -22,7 +22,7 @@ indirect enum Node: Sendable {
             for child in children { child.render(into: &output) }
             output += "</" + name + ">"
         case let .text(text):
-            output += Self.escape(text, quotes: false)
+            output += Self.escape(French.typeset(text), quotes: false)
         case let .group(nodes):
             for node in nodes { node.render(into: &output) }
         case let .trusted(markup):

@@ -13,16 +13,21 @@ struct PageContext: Sendable {
 
     var csrfToken: String
     var notice: String?
+    /// The notice says an action was refused: shown as an error, never in the style of a success.
+    var noticeIsError = false
     var viewer: Viewer?
 
-    init(csrfToken: String, notice: String? = nil, viewer: Viewer? = nil) {
+    init(csrfToken: String, notice: String? = nil, noticeIsError: Bool = false, viewer: Viewer? = nil) {
         self.csrfToken = csrfToken
         self.notice = notice
+        self.noticeIsError = noticeIsError
         self.viewer = viewer
     }
 
     init(_ request: Request) {
-        self.init(csrfToken: request.csrfToken, notice: request.notice,
+        let notice = request.notice
+        let isError = notice?.hasPrefix(Request.errorNoticeMark) ?? false
+        self.init(csrfToken: request.csrfToken, notice: isError ? notice.map { String($0.dropFirst()) } : notice, noticeIsError: isError,
                   viewer: request.user.map { Viewer(name: $0.name, role: $0.role) })
     }
 }
@@ -50,6 +55,14 @@ enum Layout {
                             h("a", ["href": SiteURL.places.path]) { "Où utiliser mes chèques" }
                             " · "
                             h("a", ["href": SiteURL.personalData.path]) { "Données personnelles" }
+                        }
+                        // Every page, as RGAA and the LCEN ask of a public-service site.
+                        h("p") {
+                            h("a", ["href": SiteURL.accessibility.path]) { "Accessibilité : partiellement conforme" }
+                            " · "
+                            h("a", ["href": SiteURL.legalNotice.path]) { "Mentions légales" }
+                            " · "
+                            h("a", ["href": SiteURL.termsOfUse.path]) { "Conditions d’utilisation" }
                         }
                     }
                 }
@@ -86,10 +99,10 @@ enum Layout {
         case .operatorAdmin:
             [("Accueil", .operatorHome), ("Demandes", .operatorApplications), ("Commandes", .operatorOrders), ("Remboursements", .operatorPayouts),
              ("Factures", .operatorBilling), ("Banque", .operatorBankChanges),
-             ("Journal", .operatorJournal), ("Comptes", .operatorAccounts), ("Équipe", .team)]
+             ("Cofinancement", .operatorCoFunding), ("Journal", .operatorJournal), ("Comptes", .operatorAccounts), ("Équipe", .team)]
         case .funderManager:
             [("Tableau de bord", .funderHome), ("Programmes", .funderProgrammes), ("Commandes", .funderOrders),
-             ("Stock", .funderStock), ("Lieux", .funderPlaces), ("Factures", .funderDocuments),
+             ("Stock", .funderStock), ("Lieux", .funderPlaces), ("Factures", .funderDocuments), ("Cofinancement", .funderCoFunding),
              ("Clés API", .apiKeys), ("Équipe", .team)]
         case .prescriberAgent:
             [("Bénéficiaires", .prescriberHome), ("Chèques perdus", .prescriberOpposition), ("Historique", .prescriberHistory),
@@ -117,6 +130,7 @@ enum Layout {
     /// The confirmation left by the form that redirected here (see `Request.redirect(to:notice:)`).
     static func notice(_ context: PageContext) -> Node {
         guard let text = context.notice else { return group {} }
+        if context.noticeIsError { return h("p", ["class": "errors", "role": "alert"]) { text } }
         return h("p", ["class": "notice", "role": "status"]) { text }
     }
 }
@@ -127,6 +141,18 @@ extension Request {
     func redirect(to url: SiteURL, notice: String) -> Response {
         redirect(to: url.path, notice: notice)
     }
+
+    /// Back to a page with the reason an action was refused, shown as an error (red, announced at once).
+    func redirect(to url: SiteURL, error: String) -> Response {
+        redirect(to: url.path, notice: Self.errorNoticeMark + error)
+    }
+
+    func redirect(to path: String, error: String) -> Response {
+        redirect(to: path, notice: Self.errorNoticeMark + error)
+    }
+
+    /// The first character of a notice that reports a refusal (a control character no message starts with).
+    static let errorNoticeMark = "\u{1}"
 
     func redirect(to path: String, notice: String) -> Response {
         let response = redirect(to: path)

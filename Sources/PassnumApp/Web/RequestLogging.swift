@@ -12,8 +12,13 @@ struct RequestLoggingMiddleware: AsyncMiddleware {
     static let maximumLength = 300
     static let redacted = "[redacted]"
 
+    /// Called every few seconds by the load balancer and Prometheus: logged at debug, or they would drown the rest.
+    /// Their counts, failed scrapes (401) included, are in `/metrics`.
+    static let probes: Set<String> = [SiteURL.healthz.path, SiteURL.readyz.path, SiteURL.metrics.path]
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        request.logger.log(level: logLevel, "\(request.method) \(Self.loggable(path: request.url.path))")
+        let level = Self.probes.contains(request.url.path) ? .debug : logLevel
+        request.logger.log(level: level, "\(request.method) \(Self.loggable(path: request.url.path))")
         return try await next.respond(to: request)
     }
 

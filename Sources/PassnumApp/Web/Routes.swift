@@ -5,6 +5,8 @@ import Vapor
 /// declared `Access` before any handler runs, and a test walks `app.routes.all` to check every route has one.
 func routes(_ app: Application) throws {
     app.middleware = Middlewares()
+    // First: the request id reaches every line logged after it, and the count sees the final status.
+    app.middleware.use(RequestMetricsMiddleware())
     app.middleware.use(RequestLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(HTMLErrorMiddleware())
@@ -30,6 +32,11 @@ func routes(_ app: Application) throws {
 
     // Public pages
     app.get(SiteURL.style.pattern, use: Style.serve).access(anyone)
+    // Probes and the scrape: public routes; /metrics checks its bearer token itself (404 when none is set).
+    get(.healthz, anyone, ProbesController.healthz)
+    get(.readyz, anyone, ProbesController.readyz)
+    get(.metrics, anyone, ProbesController.metrics)
+    app.get(SiteURL.deskScript.pattern, use: DeskScript.serve).access(anyone)
     get(.home, anyone, PublicController.home)
     get(.checkStatus, anyone, PublicController.showCheck)
     post(.checkStatus, anyone, PublicController.check)
@@ -38,8 +45,16 @@ func routes(_ app: Application) throws {
     get(.place(0), anyone, PublicController.place)
     get(.openDataCSV, anyone, OpenDataController.csv)
     get(.openDataJSON, anyone, OpenDataController.json)
+    get(.statistics, anyone, StatisticsController.page)
+    get(.statisticsCSV, anyone, StatisticsController.csv)
+    get(.statisticsJSON, anyone, StatisticsController.json)
+    get(.statisticsSchema, anyone, StatisticsController.schema)
+    get(.witnessesCSV, anyone, StatisticsController.witnesses)
     get(.signUp, anyone, SignUpController.showSignUp)
     get(.personalData, anyone, PersonalDataController.notice)
+    get(.accessibility, anyone, LegalController.accessibility)
+    get(.legalNotice, anyone, LegalController.legalNotice)
+    get(.termsOfUse, anyone, LegalController.termsOfUse)
     post(.signUp, anyone, SignUpController.signUp)
 
     // Accounts
@@ -67,6 +82,7 @@ func routes(_ app: Application) throws {
     get(.operatorHome, operatorAdmin, OperatorHomeController.home)
     post(.operatorFunders, operatorAdmin, OperatorHomeController.createFunder)
     post(.operatorPlaceState(0), operatorAdmin, OperatorHomeController.changePlaceState)
+    get(.operatorPlaceState(0), operatorAdmin, OperatorHomeController.confirmPlaceState)
     get(.operatorApplications, operatorAdmin, OperatorApplicationsController.applications)
     get(.operatorPlace(0), operatorAdmin, OperatorApplicationsController.place)
     get(.operatorDocument(0, 0), operatorAdmin, OperatorApplicationsController.document)
@@ -80,15 +96,19 @@ func routes(_ app: Application) throws {
     post(.operatorOrderPayment(0), operatorAdmin, OperatorOrdersController.recordPayment)
     get(.operatorPayouts, operatorAdmin, OperatorPayoutsController.payouts)
     post(.operatorPayouts, operatorAdmin, OperatorPayoutsController.runPayouts)
+    get(.operatorPayoutsRun, operatorAdmin, OperatorPayoutsController.confirmPayouts)
     get(.operatorSEPA(0), operatorAdmin, OperatorPayoutsController.sepa)
     post(.operatorBatchExported(0), operatorAdmin, OperatorPayoutsController.markExported)
     post(.operatorBatchSettled(0), operatorAdmin, OperatorPayoutsController.settle)
     post(.operatorReversal, operatorAdmin, OperatorPayoutsController.reverse)
+    get(.operatorReversal, operatorAdmin, OperatorPayoutsController.confirmReversal)
     post(.operatorExpiry, operatorAdmin, OperatorPayoutsController.expire)
+    get(.operatorExpiry, operatorAdmin, OperatorPayoutsController.confirmExpiry)
     get(.operatorFees, operatorAdmin, OperatorBillingController.fees)
     post(.operatorFees, operatorAdmin, OperatorBillingController.setFees)
     get(.operatorBilling, operatorAdmin, OperatorBillingController.billing)
     get(.operatorJournal, operatorAdmin, OperatorJournalController.journal)
+    get(.operatorCoFunding, operatorAdmin, CoFundingController.operatorStatements)
     post(.operatorVerify, operatorAdmin, OperatorJournalController.runVerify)
     get(.operatorMails, operatorAdmin, OperatorMailsController.list)
     get(.operatorMail(0), operatorAdmin, OperatorMailsController.show)
@@ -104,6 +124,8 @@ func routes(_ app: Application) throws {
     // Documents: each handler also checks the document is the funder's or the place's own
     get(.invoice(0), .roles([.operatorAdmin, .funderManager, .placeManager]), DocumentController.invoice)
     get(.creditNote(0), .roles([.operatorAdmin, .funderManager]), DocumentController.creditNote)
+    get(.invoiceXML(0), .roles([.operatorAdmin, .funderManager, .placeManager]), DocumentController.invoiceXML)
+    get(.creditNoteXML(0), .roles([.operatorAdmin, .funderManager]), DocumentController.creditNoteXML)
     get(.funderDocuments, funder, DocumentController.funderDocuments)
 
     // Partner API keys of one's organisation
@@ -119,9 +141,16 @@ func routes(_ app: Application) throws {
     post(.funderProgrammes, funder, FunderProgrammesController.createProgramme)
     get(.funderProgramme(0), funder, FunderProgrammesController.showProgramme)
     post(.funderProgramme(0), funder, FunderProgrammesController.updateProgramme)
+    get(.funderDiagnosticGrid(0), funder, DiagnosticGridController.show)
+    post(.funderDiagnosticGrid(0), funder, DiagnosticGridController.update)
+    get(.funderCoFunding, funder, CoFundingController.funderStatement)
+    get(.funderCoFundingCSV, funder, CoFundingController.funderCSV)
     get(.funderOrders, funder, FunderOrdersController.orders)
     post(.funderOrders, funder, FunderOrdersController.createOrder)
     post(.funderOrderStep(0), funder, FunderOrdersController.moveOrder)
+    post(.funderOrderEngagement(0), funder, FunderOrganisationController.setEngagementNumber)
+    get(.funderOrganisation, funder, FunderOrganisationController.organisation)
+    post(.funderOrganisation, funder, FunderOrganisationController.save)
     get(.funderBookletsPDF(0), funder) { try await FunderOrdersController.booklets($0, format: .pdf) }
     get(.funderBookletsCSV(0), funder) { try await FunderOrdersController.booklets($0, format: .csv) }
     get(.funderStock, funder, FunderStockController.stock)
@@ -137,6 +166,7 @@ func routes(_ app: Application) throws {
     post(.prescriberHandOut(0), prescriber, PrescriberController.handOut)
     get(.prescriberOpposition, prescriber, PrescriberController.showOpposition)
     post(.prescriberOpposition, prescriber, PrescriberController.oppose)
+    get(.prescriberOppositionConfirm, prescriber, PrescriberController.confirmOpposition)
     get(.prescriberHistory, prescriber, PrescriberController.history)
     get(.prescriberPersonalData(0), prescriber, PersonalDataController.record)
     post(.prescriberErasure(0), prescriber, PersonalDataController.erase)

@@ -6,10 +6,14 @@ import Vapor
 /// `path`, so no path is written twice.
 enum SiteURL: Equatable {
     // Public
-    case home, style, checkStatus, qr(String), places, place(PlaceID), openDataCSV, openDataJSON
+    case home, style, deskScript, checkStatus, qr(String), places, place(PlaceID), openDataCSV, openDataJSON
+    // Public statistics of use, their open data, the journal's published witnesses
+    case statistics, statisticsCSV, statisticsJSON, statisticsSchema, witnessesCSV
     case login, logout, forgotPassword, resetPassword(String), space, signUp
     // Operator
     case operatorHome, operatorFunders, operatorPlaceState(PlaceID), operatorPayouts, operatorExpiry, operatorJournal
+    // Confirmation pages of irreversible actions (the others confirm at the GET of the action's own address)
+    case operatorPayoutsRun, prescriberOppositionConfirm
     case operatorApplications, operatorPlace(PlaceID), operatorDocument(PlaceID, PlaceDocumentID), operatorSEPA(PayoutBatchID), operatorBank(PlaceID)
     case operatorBatchExported(PayoutBatchID), operatorBatchSettled(PayoutBatchID), operatorReversal, operatorFees, operatorBilling
     case operatorOrders, operatorOrder(OrderID), operatorOrderStep(OrderID), operatorOrderPayment(OrderID)
@@ -20,16 +24,22 @@ enum SiteURL: Equatable {
     case operatorBankChanges, operatorBankDecision(BankDetailsChangeID), placeBank
     // Invoices and credit notes (operator, the funder or place they are for)
     case invoice(InvoiceID), creditNote(CreditNoteID), funderDocuments
+    // Their e-invoices (Factur-X XML); the funder's identifiers as a public buyer, and an order's engagement number
+    case invoiceXML(InvoiceID), creditNoteXML(CreditNoteID), funderOrganisation, funderOrderEngagement(OrderID)
     // Partner API keys (funder and place managers, prescriber agents)
     case apiKeys, apiKeyRevocation(ApiKeyID)
     // Funder
     case funderHome, funderExport, funderProgrammes, funderProgramme(ProgrammeID), funderOrders, funderOrderStep(OrderID), funderStock, funderPlaces
     case funderAffiliation(PlaceID), funderBookletsPDF(OrderID), funderBookletsCSV(OrderID)
+    // The co-funding statement (funder: page and CSV; operator: every funder) and a programme's diagnostic grid
+    case funderCoFunding, funderCoFundingCSV, operatorCoFunding, funderDiagnosticGrid(ProgrammeID)
     // Prescriber
     case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(BeneficiaryID), prescriberDiagnostic(BeneficiaryID)
     case prescriberHandOut(BeneficiaryID), prescriberOpposition, prescriberHistory
     // Personal data: the public notice; a person's record (right of access) and erasure, by their prescriber
     case personalData, prescriberPersonalData(BeneficiaryID), prescriberErasure(BeneficiaryID)
+    // The legal pages, linked from every footer: accessibility statement, legal notice, terms of use
+    case accessibility, legalNotice, termsOfUse
     // Place
     case placeHome, placeUndo, placeHistory, placePayouts
     case placeApplication, placeStep(String), placeDocuments, placeSubmit, placeFunders, placeAffiliation(FunderID)
@@ -37,17 +47,25 @@ enum SiteURL: Equatable {
     // Accounts: the invitation link, a manager's team, the operator's list of every account
     case invitation(String), team, teamInvitation(UserID), teamRole(UserID), teamDeactivation(UserID)
     case operatorAccounts, operatorAccountRole(UserID), operatorAccountDeactivation(UserID), operatorAccountReactivation(UserID)
+    // Operations: the load balancer's probes and Prometheus' scrape (English, like every URL a machine reads)
+    case healthz, readyz, metrics
 
     var path: String {
         switch self {
         case .home: "/"
         case .style: "/style.css"
+        case .deskScript: "/guichet.js"
         case .checkStatus: "/verifier"
         case .qr(let code): "/c/" + code
         case .places: "/lieux"
         case .place(let id): "/lieux/\(id)"
         case .openDataCSV: "/open-data/lieux.csv"
         case .openDataJSON: "/open-data/lieux.json"
+        case .statistics: "/statistiques"
+        case .statisticsCSV: "/open-data/statistiques.csv"
+        case .statisticsJSON: "/open-data/statistiques.json"
+        case .statisticsSchema: "/open-data/statistiques.schema.json"
+        case .witnessesCSV: "/open-data/journal-temoins.csv"
         case .signUp: "/inscription"
         case .login: "/connexion"
         case .logout: "/deconnexion"
@@ -59,6 +77,8 @@ enum SiteURL: Equatable {
         case .operatorPlaceState(let id): "/operateur/lieux/\(id)/etat"
         case .operatorPayouts: "/operateur/remboursements"
         case .operatorExpiry: "/operateur/expiration"
+        case .operatorPayoutsRun: "/operateur/remboursements/lancement"
+        case .prescriberOppositionConfirm: "/prescripteur/opposition/confirmation"
         case .operatorJournal: "/operateur/journal"
         case .operatorOrders: "/operateur/commandes"
         case .operatorOrder(let id): "/operateur/commandes/\(id)"
@@ -80,6 +100,10 @@ enum SiteURL: Equatable {
         case .invoice(let id): "/documents/factures/\(id)"
         case .creditNote(let id): "/documents/avoirs/\(id)"
         case .funderDocuments: "/financeur/factures"
+        case .invoiceXML(let id): "/documents/factures/\(id)/factur-x.xml"
+        case .creditNoteXML(let id): "/documents/avoirs/\(id)/factur-x.xml"
+        case .funderOrganisation: "/financeur/organisation"
+        case .funderOrderEngagement(let id): "/financeur/commandes/\(id)/engagement"
         case .apiKeys: "/cles-api"
         case .apiKeyRevocation(let id): "/cles-api/\(id)/revocation"
         case .operatorBank(let id): "/operateur/lieux/\(id)/banque"
@@ -92,6 +116,10 @@ enum SiteURL: Equatable {
         case .funderExport: "/financeur/export.csv"
         case .funderProgrammes: "/financeur/programmes"
         case .funderProgramme(let id): "/financeur/programmes/\(id)"
+        case .funderDiagnosticGrid(let id): "/financeur/programmes/\(id)/diagnostic"
+        case .funderCoFunding: "/financeur/cofinancement"
+        case .funderCoFundingCSV: "/financeur/cofinancement.csv"
+        case .operatorCoFunding: "/operateur/cofinancement"
         case .funderOrders: "/financeur/commandes"
         case .funderOrderStep(let id): "/financeur/commandes/\(id)/etape"
         case .funderBookletsPDF(let id): "/financeur/commandes/\(id)/carnets.pdf"
@@ -107,6 +135,9 @@ enum SiteURL: Equatable {
         case .prescriberOpposition: "/prescripteur/opposition"
         case .prescriberHistory: "/prescripteur/historique"
         case .personalData: "/donnees-personnelles"
+        case .accessibility: "/accessibilite"
+        case .legalNotice: "/mentions-legales"
+        case .termsOfUse: "/conditions-utilisation"
         case .prescriberPersonalData(let id): "/prescripteur/beneficiaires/\(id)/donnees"
         case .prescriberErasure(let id): "/prescripteur/beneficiaires/\(id)/effacement"
         case .placeHome: "/lieu"
@@ -133,6 +164,9 @@ enum SiteURL: Equatable {
         case .operatorAccountRole(let id): "/operateur/comptes/\(id)/role"
         case .operatorAccountDeactivation(let id): "/operateur/comptes/\(id)/desactivation"
         case .operatorAccountReactivation(let id): "/operateur/comptes/\(id)/reactivation"
+        case .healthz: "/healthz"
+        case .readyz: "/readyz"
+        case .metrics: "/metrics"
         }
     }
 
@@ -158,6 +192,7 @@ enum SiteURL: Equatable {
         case .funderBookletsPDF: .funderBookletsPDF(0)
         case .funderBookletsCSV: .funderBookletsCSV(0)
         case .funderProgramme: .funderProgramme(0)
+        case .funderDiagnosticGrid: .funderDiagnosticGrid(0)
         case .place: .place(0)
         case .operatorBank: .operatorBank(0)
         case .operatorBankDecision: .operatorBankDecision(0)
@@ -166,6 +201,9 @@ enum SiteURL: Equatable {
         case .operatorBatchSettled: .operatorBatchSettled(0)
         case .invoice: .invoice(0)
         case .creditNote: .creditNote(0)
+        case .invoiceXML: .invoiceXML(0)
+        case .creditNoteXML: .creditNoteXML(0)
+        case .funderOrderEngagement: .funderOrderEngagement(0)
         case .apiKeyRevocation: .apiKeyRevocation(0)
         case .placeStatement: .placeStatement(0)
         case .placeStatementCSV: .placeStatementCSV(0)

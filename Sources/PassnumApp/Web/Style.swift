@@ -53,8 +53,20 @@ enum Style {
     dl.document{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
     dl.document dt{font-weight:bold}
     dl.document dd{margin:0;overflow-wrap:anywhere}
-    code.secret{overflow-wrap:anywhere;word-break:break-all}
+    code.secret,code.hash{overflow-wrap:anywhere;word-break:break-all}
     @media (max-width:40em){dl.document{grid-template-columns:1fr}dl.document dd{margin-bottom:.5rem}}
+    .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    .desk-rows{list-style:none;padding:0;margin:.5rem 0}
+    .desk-row{display:grid;grid-template-columns:1.5rem minmax(0,1fr) minmax(0,1fr);gap:.25rem .5rem;align-items:end;margin:.25rem 0}
+    .desk-row input{max-width:none}
+    .desk-row[hidden]{display:none}
+    .desk-row .error{grid-column:2/4}
+    .desk-index{font-weight:700;padding-bottom:.6rem}
+    .refused-row input{border-color:#ce0500;border-width:3px;background:#fff4f3}
+    .desk-submit{position:sticky;bottom:0;background:#fff;padding:.5rem 0;border-top:1px solid #ccc}
+    .desk video{display:block;width:100%;max-width:20rem}
+    .confirmation{border:2px solid #000091;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+    .actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
     @media print{header,footer,.skip,.noprint{display:none}body{font-size:11pt}}
     """
 

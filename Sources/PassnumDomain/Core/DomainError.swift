@@ -55,12 +55,16 @@ extension DomainError {
         // Programmes and orders
         case faceValue, checksPerBooklet, validUntil, bookletText, graceDays, perimeter, categories, shares
         case minChecksPerBeneficiary, maxChecksPerBeneficiary, booklets, checks, amount, valueDate, bankReference
+        // A programme's diagnostic grid; a co-funding statement's period
+        case diagnosticThresholds, recommendedChecks, period
         // Places, their application and catalogue
         case placeName, siret, postcode, sites, documents, document, organisation, representative, eligibility
         case services, hours, service, title, description, durationMinutes, priceChecks, startsAt, capacity
         case phone, website, summary
         // Money and partners
         case holder, iban, bic, bank, bankDate, fee, subscription, reason, scopes, key, journal
+        // A public buyer's identifiers on its e-invoices (Chorus Pro)
+        case serviceCode, engagementNumber
     }
 
     /// Why a field is refused; each case tells the user what to change.
@@ -119,6 +123,11 @@ extension DomainError {
         case unbalanced
         /// The change would leave an organisation without an active member in its managing role.
         case lastManager
+        /// Values that must each be larger than the one before (a diagnostic grid's thresholds).
+        case notIncreasing
+        /// A place qualified with fewer weekly hours than the State's charter asks (nil: hours missing or unreadable)
+        /// and no reason recorded.
+        case belowCharter(weeklyMinutes: Int?)
 
         public var description: String {
             switch self {
@@ -147,8 +156,12 @@ extension DomainError {
             case .expired: "this link is unknown, already used or expired"
             case .serialsExhausted: "no serial numbers left for this many checks"
             case .answerCount(let expected): "expected \(expected) answers"
+            case .notIncreasing: "each value must be larger than the one before"
             case .unbalanced: "an entry needs at least two positive lines whose debits and credits balance"
             case .lastManager: "the organisation must keep at least one active manager"
+            case .belowCharter(let minutes):
+                (minutes.map { "the place opens \($0) minutes a week" } ?? "the place's opening hours are unknown")
+                    + ", below the charter's 24 hours: give the reason for qualifying it"
             }
         }
     }

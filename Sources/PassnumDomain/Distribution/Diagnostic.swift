@@ -23,28 +23,13 @@ public enum Diagnostic {
     /// Level 1 "far from digital" to 4 "almost autonomous".
     public static let levels = 1...4
 
-    /// The level for a complete set of answers.
+    /// The level for a complete set of answers, by the standard grid (a programme may adjust it: `DiagnosticGrid`).
     public static func level(for answers: [Answer]) throws(DomainError) -> Int {
-        guard answers.count == questions.count else {
-            throw .invalid(field: .answers, problem: .answerCount(expected: questions.count))
-        }
-        let score = answers.reduce(0) { $0 + $1.rawValue }
-        switch score {
-        case 0...5: return 1
-        case 6...10: return 2
-        case 11...15: return 3
-        default: return 4
-        }
+        try DiagnosticGrid.standard.level(for: answers)
     }
 
-    /// How many checks to hand out for a level, within the programme's minimum and maximum.
+    /// How many checks the standard grid advises for a level, within the programme's minimum and maximum.
     public static func recommendedChecks(level: Int, minimum: Int?, maximum: Int?) -> Int {
-        let base = switch level {
-        case 1: 10
-        case 2: 8
-        case 3: 5
-        default: 2
-        }
-        return Swift.min(Swift.max(base, minimum ?? 1), maximum ?? Int.max)
+        DiagnosticGrid.standard.recommendedChecks(level: level, minimum: minimum, maximum: maximum)
     }
 }

@@ -112,17 +112,10 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
         }
     }
 
-    /// Splits an amount between the co-funders by their shares, to the cent: the cents left over by
-    /// rounding down go to the largest remainders, so the parts always add up to the amount.
+    /// Splits an amount between the co-funders by their shares, to the cent (`CoFunding.split`): the parts always add
+    /// up to the amount.
     public func split(_ amount: Money) -> [(cofunder: String, amount: Money)] {
-        let exact = shares.map { (share: $0, cents: amount.cents * Int64($0.basisPoints)) }
-        var parts = exact.map { (cofunder: $0.share.cofunder, amount: Money(cents: $0.cents / 10_000)) }
-        var leftover = amount.cents - parts.reduce(0) { $0 + $1.amount.cents }
-        let byRemainder = exact.indices.sorted { exact[$0].cents % 10_000 > exact[$1].cents % 10_000 }
-        for index in byRemainder where leftover > 0 {
-            parts[index].amount.cents += 1
-            leftover -= 1
-        }
-        return parts
+        Array(zip(shares.map(\.cofunder), CoFunding.split(amount, basisPoints: shares.map(\.basisPoints))))
+            .map { (cofunder: $0.0, amount: $0.1) }
     }
 }

@@ -18,6 +18,12 @@ public enum Siret {
         }
         return Luhn.isValid(values) ? .success(digits) : .failure(.badChecksum)
     }
+
+    /// The SIRET made of 13 digits and their Luhn check digit: seed and test data that `check` accepts.
+    public static func completing(_ body: String) -> String {
+        let digits = body.compactMap(\.wholeNumberValue)
+        return body + String((0...9).first { Luhn.isValid(digits + [$0]) } ?? 0)
+    }
 }
 
 public enum Luhn {

@@ -108,3 +108,73 @@ public struct OpeningHours: Hashable, Sendable, CustomStringConvertible {
         return m == 0 ? "\(h) h" : "\(h) h \(m < 10 ? "0" : "")\(m)"
     }
 }
+
+// MARK: Weekly opening time (the State's charter)
+
+extension OpeningHours {
+    /// Longer texts are not read for the weekly time: a real week fits in far less, and the bound keeps the work small.
+    public static let maximumLength = 1_000
+
+    /// Minutes open in a week. Rules apply in order and a later rule replaces an earlier one on the days it names (the
+    /// OpenStreetMap meaning of `;`), so "Mo-Fr 09:00-18:00; We off" is closed on Wednesday; overlapping ranges of a
+    /// day count once; a rule for public holidays only (`PH off`) changes no weekday.
+    public var weeklyMinutes: Int {
+        if alwaysOpen { return 7 * 24 * 60 }
+        var week: [[ClosedRange<Int>]] = Array(repeating: [], count: 7)
+        for rule in rules {
+            if rule.days.isEmpty && rule.publicHolidays { continue }
+            let days = rule.days.isEmpty ? [0...6] : rule.days
+            for range in days { for day in range where (0...6).contains(day) { week[day] = rule.times } }
+        }
+        return week.reduce(0) { $0 + Self.coveredMinutes($1) }
+    }
+
+    /// The length of the union of `ranges`, in minutes.
+    static func coveredMinutes(_ ranges: [ClosedRange<Int>]) -> Int {
+        var total = 0
+        var end = Int.min
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            let start = max(range.lowerBound, end)
+            if range.upperBound > start { total += range.upperBound - start }
+            end = max(end, range.upperBound)
+        }
+        return total
+    }
+
+    /// The weekly opening time of a text in `opening_hours` syntax: `.unknown` when it is too long or cannot be read
+    /// (never an error: a place's hours are data from outside).
+    public static func weekly(_ text: String) -> WeeklyOpening {
+        guard text.utf8.count <= maximumLength, let hours = try? OpeningHours(text) else { return .unknown }
+        return .minutes(hours.weeklyMinutes)
+    }
+}
+
+/// How long a place opens in a week, as far as its declared hours say.
+public enum WeeklyOpening: Hashable, Sendable {
+    case minutes(Int)
+    /// The hours are missing or could not be read.
+    case unknown
+
+    /// The most open of several sites: a place meets the charter when one of its sites does.
+    public static func most(_ openings: [WeeklyOpening]) -> WeeklyOpening {
+        openings.compactMap { if case .minutes(let minutes) = $0 { minutes } else { nil } }.max().map { .minutes($0) } ?? .unknown
+    }
+}
+
+/// The State's charter for places accepting the Pass numérique (CGET): at least 24 hours of opening a week.
+public enum PlaceCharter {
+    public static let minimumWeeklyMinutes = 24 * 60
+
+    /// Whether hours this long meet the charter; unknown hours do not.
+    public static func met(by opening: WeeklyOpening) -> Bool {
+        if case .minutes(let minutes) = opening { minutes >= minimumWeeklyMinutes } else { false }
+    }
+
+    /// The check before a place is qualified: below the charter (or with unknown hours) the operator must record why
+    /// the place is qualified all the same.
+    public static func checkQualification(_ opening: WeeklyOpening, reason: String?) throws(DomainError) {
+        guard !met(by: opening), (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        let minutes: Int? = if case .minutes(let value) = opening { value } else { nil }
+        throw DomainError.invalid(field: .reason, problem: .belowCharter(weeklyMinutes: minutes))
+    }
+}

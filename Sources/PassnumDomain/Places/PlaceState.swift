@@ -13,6 +13,9 @@ public enum PlaceState: String, StateMachine, Codable {
             false
         }
     }
+
+    /// A state the place never leaves: reaching it cannot be undone.
+    public var isFinal: Bool { Self.allCases.allSatisfy { !canMove(to: $0) } }
 }
 
 /// A place's request to accept one funder's checks.

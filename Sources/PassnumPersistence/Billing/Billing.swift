@@ -20,6 +20,9 @@ public struct Invoice: Sendable, Equatable {
     public let programme: String?
     public let booklets: Int
     public let checks: Int
+    /// The buyer's identifiers for its e-invoice: the funder's or the place's SIRET, the funder's service code, the
+    /// order's engagement number or else the funder's.
+    public var buyer = BuyerIdentifiers()
 }
 
 /// A credit note: the face value of a programme's expired checks, returned to its funder, split by co-funder.
@@ -35,6 +38,8 @@ public struct CreditNoteDocument: Sendable, Equatable {
     public let amount: Money
     public let issuedAt: Date
     public let shares: [Share]
+    /// The funder's identifiers for its e-invoice.
+    public var buyer = BuyerIdentifiers()
 
     public struct Share: Sendable, Equatable {
         public let cofunder: String
@@ -145,7 +150,8 @@ extension Transaction {
     func creditNotes(where filter: SQLQueryString, _ page: PageRequest) async throws -> Page<CreditNoteDocument> {
         let rows = try await self.page("""
             SELECT cn.id, cn.number, cn.programme_id, cn.funder_id, cn.checks, cn.amount_cents, cn.created_at,
-              p.name AS programme_name, p.face_value_cents, f.name AS funder_name
+              p.name AS programme_name, p.face_value_cents, f.name AS funder_name,
+              f.siret AS buyer_siret, f.chorus_service_code, f.engagement_number
             FROM credit_notes cn JOIN programmes p ON p.id = cn.programme_id JOIN funders f ON f.id = cn.funder_id
             """ + " WHERE " + filter, keyset: Keyset(.creditNotes, id: "cn.id", descending: true), page) { $0 }
         // The terms of the page's programmes, read together: two statements whatever the number of notes.
@@ -155,7 +161,7 @@ extension Transaction {
             let programme: ProgrammeID = try row.id("programme_id")
             guard let programmeTerms = terms[programme] else { throw DomainError.notFound("programme \(programme)") }
             let amount = Money(cents: try row.int("amount_cents"))
-            notes.append(CreditNoteDocument(
+            var note = CreditNoteDocument(
                 id: try row.id("id"), number: try row.optionalString("number") ?? "—", programme: programme,
                 programmeName: try row.string("programme_name"), funder: try row.id("funder_id"),
                 funderName: try row.string("funder_name"), checks: Int(try row.int("checks")),
@@ -163,7 +169,9 @@ extension Transaction {
                 issuedAt: Date(millis: try row.int("created_at")),
                 shares: zip(programmeTerms.shares, programmeTerms.split(amount)).map {
                     CreditNoteDocument.Share(cofunder: $0.1.cofunder, percent: $0.0.percentText, amount: $0.1.amount)
-                }))
+                })
+            note.buyer = try Self.buyer(row)
+            notes.append(note)
         }
         return Page(rows: notes, next: rows.next)
     }
@@ -218,14 +226,15 @@ extension Transaction {
     /// Invoices with what their documents show, to be followed by a `WHERE` on `invoices i`.
     static let invoiceSelect: SQLQueryString = """
         SELECT i.id, i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.issued_at,
-          COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet
+          COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet,
+          COALESCE(f.siret, pl.siret) AS buyer_siret, f.chorus_service_code, COALESCE(o.engagement_number, f.engagement_number) AS engagement_number
         FROM invoices i LEFT JOIN funders f ON f.id = i.funder_id LEFT JOIN places pl ON pl.id = i.place_id
           LEFT JOIN orders o ON o.id = i.order_id LEFT JOIN programmes p ON p.id = o.programme_id
         """
 
     static func invoice(_ row: any SQLRow) throws -> Invoice {
         let booklets = try row.optionalInt("booklets") ?? 0
-        return Invoice(
+        var invoice = Invoice(
             id: try row.id("id"), number: try row.string("number"), kind: try Invoice.Kind(rawValue: try row.string("kind")).orThrow("invoices.kind"),
             order: try row.optionalID("order_id"), funder: try row.optionalID("funder_id"),
             place: try row.optionalID("place_id"), customer: try row.optionalString("customer") ?? "",
@@ -233,5 +242,13 @@ extension Transaction {
                                     vat: Money(cents: try row.int("vat_cents"))),
             issuedAt: Date(millis: try row.int("issued_at")), programme: try row.optionalString("programme_name"),
             booklets: Int(booklets), checks: Int(booklets * (try row.optionalInt("checks_per_booklet") ?? 0)))
+        invoice.buyer = try buyer(row)
+        return invoice
+    }
+
+    /// The buyer's identifiers a document's select reads (`buyer_siret`, `chorus_service_code`, `engagement_number`).
+    static func buyer(_ row: any SQLRow) throws -> BuyerIdentifiers {
+        BuyerIdentifiers(siret: try row.optionalString("buyer_siret"), serviceCode: try row.optionalString("chorus_service_code"),
+                         engagementNumber: try row.optionalString("engagement_number"))
     }
 }

@@ -131,6 +131,8 @@ public final class Store: Sendable {
                 // range joins on `checks` (booklets' BETWEEN) are estimated at millions of rows while they read a few:
                 // a 1 ms page query then took 300 ms. The platform's queries are short and indexed.
                 settings.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
+                // Names the sessions in pg_stat_activity: the operator's view, and `/metrics`' count of connections.
+                settings.coreConfiguration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
                 postgres = .postgres(
                     configuration: settings, maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
                     connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace)
@@ -275,16 +277,21 @@ public final class Store: Sendable {
         let path = directory.appendingPathComponent(StoreConfiguration.secretFileName).path
         if !FileManager.default.fileExists(atPath: path) {
             let (_, bytes) = InstallationSecret.generate()
-            // O_EXCL: if two processes start at once, only one secret is ever written.
-            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if fd >= 0 {
-                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                Foundation.close(fd)
-                guard written == bytes.count else {
-                    throw .dataDirectoryNotWritable(path: directory.path, reason: "could not write the installation secret")
-                }
-                logger.notice("created a new installation secret in the data directory; back it up")
+            // Written whole under a name of its own, then linked to the real name: link(2) fails if that exists, so
+            // when two processes start at once only one secret is ever written, and neither reads a half-written file.
+            let draft = path + ".\(getpid()).\(UInt32.random(in: .min ... .max)).new"
+            let fd = Foundation.open(draft, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else {
+                throw .dataDirectoryNotWritable(path: directory.path, reason: "could not create the installation secret")
             }
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let synced = fsync(fd) == 0
+            Foundation.close(fd)
+            defer { unlink(draft) }
+            guard written == bytes.count, synced else {
+                throw .dataDirectoryNotWritable(path: directory.path, reason: "could not write the installation secret")
+            }
+            if link(draft, path) == 0 { logger.notice("created a new installation secret in the data directory; back it up") }
         }
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw .secretUnreadable(path: path, reason: "cannot read the file")
@@ -300,16 +307,17 @@ public final class Store: Sendable {
     private func checkSecretMatchesDatabase() async throws {
         let fingerprint = secret.fingerprint
         try await transaction { tx in
+            // The first server to insert sets it (two starting together on a new database: one insert wins, the other
+            // waits for it and does nothing); each then compares its own with the stored one.
+            try await tx.sql.raw("""
+                INSERT INTO settings (name, value) VALUES ('secret_fingerprint', \(bind: fingerprint)) ON CONFLICT (name) DO NOTHING
+                """).run()
             let stored = try await tx.sql.raw("SELECT value FROM settings WHERE name = 'secret_fingerprint'")
                 .first(decodingColumn: "value", as: String.self)
-            if let stored {
-                guard stored == fingerprint else {
-                    throw StoreError.secretUnreadable(
-                        path: self.configuration.dataDirectory.appendingPathComponent(StoreConfiguration.secretFileName).path,
-                        reason: "it is not the secret this database was created with")
-                }
-            } else {
-                try await tx.sql.raw("INSERT INTO settings (name, value) VALUES ('secret_fingerprint', \(bind: fingerprint))").run()
+            guard stored == fingerprint else {
+                throw StoreError.secretUnreadable(
+                    path: self.configuration.dataDirectory.appendingPathComponent(StoreConfiguration.secretFileName).path,
+                    reason: "it is not the secret this database was created with")
             }
         }
     }

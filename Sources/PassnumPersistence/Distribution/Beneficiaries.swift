@@ -45,10 +45,12 @@ extension Store {
         }
     }
 
-    /// Records the diagnostic's level (only the level is kept, not the answers) and returns it.
+    /// Records the diagnostic's level (only the level is kept, not the answers) and returns it. The level comes from
+    /// the grid of the programme whose checks the prescriber hands out (`diagnosticProgramme`), else the standard one.
     @discardableResult
     public func recordDiagnostic(beneficiary: BeneficiaryID, prescriber: PrescriberID, answers: [Diagnostic.Answer]) async throws -> Int {
-        let level = try Diagnostic.level(for: answers)
+        let grid = try await diagnosticProgramme(of: prescriber)?.diagnosticGrid ?? .standard
+        let level = try grid.level(for: answers)
         try await recordDiagnostic(beneficiary: beneficiary, prescriber: prescriber, level: level)
         return level
     }
@@ -115,6 +117,7 @@ extension Store {
             let handedOut = Int64(moved.count), id = programme.id.rawValue
             tallies.move(handedOut, of: id, from: .allocated, to: CheckState.handOut.to)
             tallies.add(handedOut, TallyKey(programme: id, dimension: .checksHandedOut))
+            tallies.add(handedOut, TallyKey(programme: id, dimension: .handedOutMonth, code: CivilDate(now).calendarMonth.description))
             tallies.add(handedOutBefore ? 0 : 1, TallyKey(programme: id, dimension: .bookletsHandedOut))
             try await tx.apply(tallies)
             return chosen.compactMap(CheckSerial.init(number:))

@@ -114,7 +114,8 @@ extension Transaction {
                 let programme = try ProgrammeColumns.decode(row)
                 var terms = programme.terms
                 terms.shares = shares[programme.id.rawValue] ?? []
-                return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired)
+                return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired,
+                                 diagnosticGrid: programme.diagnosticGrid)
             }
     }
 

@@ -11,6 +11,8 @@ public struct OrderSummary: Sendable, Equatable {
     public let fee: Money
     public let vat: Money
     public let state: OrderState
+    /// The funder's purchase order number for this order, carried by its e-invoice.
+    public var engagementNumber: String? = nil
 
     public var amounts: InvoiceAmounts { InvoiceAmounts(face: faceTotal, fee: fee, vat: vat) }
 }
@@ -52,11 +54,13 @@ extension Store {
     }
 
     /// A new order in draft: `booklets` booklets of the programme, at face value, plus the management fee in
-    /// force and its VAT. Made by the programme's funder (or the operator's own processes).
-    public func createOrder(programme: ProgrammeID, booklets: Int, actor: Actor) async throws -> OrderID {
+    /// force and its VAT. Made by the programme's funder (or the operator's own processes). `engagementNumber`: the
+    /// funder's purchase order number, carried by the e-invoice.
+    public func createOrder(programme: ProgrammeID, booklets: Int, engagementNumber: String? = nil, actor: Actor) async throws -> OrderID {
         guard (1...OrderState.maximumBooklets).contains(booklets) else {
             throw DomainError.invalid(field: .booklets, problem: .outOfRange(min: 1, max: OrderState.maximumBooklets))
         }
+        let engagementNumber = try BuyerIdentifiers.engagementNumber(engagementNumber)
         let now = clock.now.millis
         return try await transaction { tx in
             // Locked: a concurrent edit of the programme's terms waits for this first order, or wins before it.
@@ -68,9 +72,9 @@ extension Store {
             let faceTotal = programme.terms.faceValue * Int64(booklets * programme.terms.checksPerBooklet)
             let amounts = InvoiceAmounts(face: faceTotal, fee: try await tx.feeSchedule().managementFee.amount(on: faceTotal))
             let id = OrderID(try await tx.insertReturningID("""
-                INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, created_at, updated_at)
+                INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, created_at, updated_at, engagement_number)
                 VALUES (\(bind: programme.id.rawValue), \(bind: Int64(booklets)), \(bind: faceTotal.cents), \(bind: amounts.fee.cents),
-                  \(bind: amounts.vat.cents), \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now))
+                  \(bind: amounts.vat.cents), \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now), \(bind: engagementNumber))
                 """))
             try await tx.post(.event(.orderMoved, reference: "order:\(id):draft", reason: nil), actor: actor, at: Date(millis: now))
             return id
@@ -103,7 +107,7 @@ extension Store {
             case .invoiced:
                 _ = try await tx.issueInvoice(kind: .order, amounts: order.amounts, order: id, funder: funder, place: nil, at: now, actor: actor)
             case .fulfilled:
-                try await tx.issue(order: order)
+                try await tx.issue(order: order, at: now)
             default:
                 break
             }
@@ -188,7 +192,7 @@ extension Store {
 extension Transaction {
     /// Orders with their funder's and programme's names and the payments received, to be followed by a `WHERE`.
     static let orderListingSelect: SQLQueryString = """
-        SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.state,
+        SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.state, o.engagement_number,
           f.name AS funder_name, p.name AS programme_name,
           (SELECT CAST(COALESCE(SUM(op.amount_cents), 0) AS BIGINT) FROM order_payments op WHERE op.order_id = o.id) AS received
         FROM orders o JOIN programmes p ON p.id = o.programme_id JOIN funders f ON f.id = p.funder_id
@@ -202,7 +206,7 @@ extension Transaction {
     /// The order; with `lock`, its row is locked until the transaction ends (PostgreSQL).
     func order(_ id: OrderID, lock: Bool = false) async throws -> OrderSummary {
         guard let row = try await sql.raw("""
-            SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, state FROM orders WHERE id = \(bind: id.rawValue)
+            SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, engagement_number FROM orders WHERE id = \(bind: id.rawValue)
             """ + SQLQueryString(lock ? forUpdate : "")).first()
         else { throw DomainError.notFound("order \(id)") }
         return try Self.orderSummary(row)
@@ -212,7 +216,8 @@ extension Transaction {
         OrderSummary(
             id: OrderID(try row.int("id")), programme: ProgrammeID(try row.int("programme_id")), booklets: Int(try row.int("booklets")),
             faceTotal: Money(cents: try row.int("face_total_cents")), fee: Money(cents: try row.int("fee_cents")),
-            vat: Money(cents: try row.int("vat_cents")), state: try OrderState(rawValue: try row.string("state")).orThrow("state"))
+            vat: Money(cents: try row.int("vat_cents")), state: try OrderState(rawValue: try row.string("state")).orThrow("state"),
+            engagementNumber: try row.optionalString("engagement_number"))
     }
 
     /// Which side the actor is on for an order of `funder`: the operator, or that funder. Anyone else does not

@@ -7,6 +7,8 @@ public struct Programme: Sendable, Equatable {
     public let funder: FunderID
     public let terms: ProgrammeTerms
     public let expired: Bool
+    /// The grid its prescribers' diagnostics use (`setDiagnosticGrid`).
+    public var diagnosticGrid: DiagnosticGrid = .standard
 }
 
 extension Store {
@@ -91,7 +93,8 @@ extension Store {
 enum ProgrammeColumns {
     static let select = """
         p.id AS programme_id, p.funder_id, p.name, p.face_value_cents, p.checks_per_booklet, p.valid_from,
-        p.valid_until, p.grace_days, p.departements, p.communes, p.categories, p.min_checks, p.max_checks, p.expired_at, p.booklet_text
+        p.valid_until, p.grace_days, p.departements, p.communes, p.categories, p.min_checks, p.max_checks, p.expired_at, p.booklet_text,
+        p.diagnostic_grid
         """
 
     static func join(_ values: [String]) -> String { values.joined(separator: "|") }
@@ -121,9 +124,13 @@ enum ProgrammeColumns {
             perimeter: Perimeter(departements: departements, communes: communes), categories: categories, shares: [],
             minChecksPerBeneficiary: try row.optionalInt("min_checks").map(Int.init),
             maxChecksPerBeneficiary: try row.optionalInt("max_checks").map(Int.init), bookletText: try row.string("booklet_text"))
+        let grid = try row.optionalString("diagnostic_grid").map { code throws(CorruptValue) in
+            guard let grid = DiagnosticGrid(code: code) else { throw corrupt("diagnostic_grid") }
+            return grid
+        }
         return Programme(
             id: ProgrammeID(try row.int("programme_id")), funder: FunderID(try row.int("funder_id")), terms: terms,
-            expired: try row.optionalInt("expired_at") != nil)
+            expired: try row.optionalInt("expired_at") != nil, diagnosticGrid: grid ?? .standard)
     }
 }
 
@@ -148,6 +155,7 @@ extension Transaction {
         terms.shares = try await sql.raw("""
             SELECT cofunder, basis_points FROM programme_shares WHERE programme_id = \(bind: id.rawValue) ORDER BY position
             """).all().map { CoFundingShare(cofunder: try $0.string("cofunder"), basisPoints: Int(try $0.int("basis_points"))) }
-        return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired)
+        return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired,
+                         diagnosticGrid: programme.diagnosticGrid)
     }
 }

@@ -7,7 +7,7 @@ extension Transaction {
     /// `check` counter, then both tables are filled by one INSERT … SELECT each over a generated series:
     /// a million checks cost two statements, not a million ORM saves. Security codes are not stored: they
     /// are recomputed from the serial and the installation secret whenever they are needed.
-    func issue(order: OrderSummary) async throws {
+    func issue(order: OrderSummary, at now: Date) async throws {
         let programme = try await programme(order.programme)
         let perBooklet = Int64(programme.terms.checksPerBooklet)
         let booklets = Int64(order.booklets)
@@ -37,6 +37,7 @@ extension Transaction {
         var tallies = TallyDeltas()
         tallies.add(checks, TallyKey(programme: programme.id.rawValue, dimension: .state, code: CheckState.issued.rawValue))
         tallies.add(booklets, TallyKey(programme: programme.id.rawValue, dimension: .bookletsIssued))
+        tallies.add(checks, TallyKey(programme: programme.id.rawValue, dimension: .issuedMonth, code: CivilDate(now).calendarMonth.description))
         try await apply(tallies)
     }
 

@@ -506,6 +506,39 @@ enum Schema {
         Migration(version: 71, name: "create notice_marks", statements: [
             "CREATE TABLE notice_marks (key TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",
         ]),
+        // A public buyer's identifiers on its e-invoices (Billing/FacturXSources.swift): a funder's SIRET, Chorus Pro service
+        // code and default engagement number; an order's own engagement number, which wins.
+        Migration(version: 72, name: "add buyer identifiers to funders and orders", statements: [
+            "ALTER TABLE funders ADD COLUMN siret TEXT",
+            "ALTER TABLE funders ADD COLUMN chorus_service_code TEXT",
+            "ALTER TABLE funders ADD COLUMN engagement_number TEXT",
+            "ALTER TABLE orders ADD COLUMN engagement_number TEXT",
+        ]),
+        // `passnum invoices export --month` finds a month's documents by date, then pages them by id.
+        Migration(version: 73, name: "index invoices and credit notes by date", statements: [
+            "CREATE INDEX invoices_issued_at ON invoices (issued_at)",
+            "CREATE INDEX credit_notes_created_at ON credit_notes (created_at)",
+        ]),
+        // The public statistics' distinct people and places by département and month (Reporting/UsageStatistics.swift):
+        // the marks a validation claims, filled here from the redemptions with their counters.
+        Migration(version: 74, name: "create usage_marks", statements: [
+            "CREATE TABLE usage_marks (measure TEXT NOT NULL, code TEXT NOT NULL, ref BIGINT NOT NULL, PRIMARY KEY (measure, code, ref))",
+        ], backfill: { tx in
+            try await tx.refillUsageMarks()
+            try await tx.refillTallies([.people, .activePlaces])
+        }),
+        // The journal's public witness of each day (Ledger/JournalWitnesses.swift): the hash of the 16 lanes' heads at the
+        // end of the day and the sequences of that cut.
+        Migration(version: 75, name: "create journal_witnesses", statements: [
+            "CREATE TABLE journal_witnesses (day TEXT PRIMARY KEY, hash TEXT NOT NULL, sequences TEXT NOT NULL, published_at BIGINT NOT NULL)",
+        ]),
+        // A programme's diagnostic grid (`DiagnosticGrid.code`); NULL is the standard grid.
+        Migration(version: 76, name: "add diagnostic_grid to programmes", statements: [
+            "ALTER TABLE programmes ADD COLUMN diagnostic_grid TEXT",
+        ]),
+        // The co-funding statement's monthly grain: checks issued and handed out by programme and month (tallies).
+        Migration(version: 77, name: "fill tallies of checks issued and handed out by month", statements: [],
+                  backfill: { tx in try await tx.refillTallies([.issuedMonth, .handedOutMonth]) }),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {
@@ -519,7 +552,10 @@ enum Schema {
     /// Applies the migrations not yet recorded, each in its own transaction. Safe when several servers start
     /// together: on PostgreSQL an advisory lock lets one migrate while the others wait.
     static func migrate(_ store: Store) async throws {
-        try await store.read { tx in
+        // Under the lock too: two PostgreSQL sessions creating the same table at once can both pass IF NOT EXISTS,
+        // and the second then fails on the catalogue's unique index.
+        try await store.transaction { tx in
+            try await lockMigrations(tx)
             try await tx.sql.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
                   applied_at BIGINT NOT NULL)
@@ -527,9 +563,7 @@ enum Schema {
         }
         for migration in migrations {
             try await store.transaction { tx in
-                if tx.kind == .postgres {
-                    try await tx.sql.raw("SELECT pg_advisory_xact_lock(7247262)").run()
-                }
+                try await lockMigrations(tx)
                 let applied = try await tx.sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: Int64(migration.version))")
                     .first()
                 guard applied == nil else { return }
@@ -543,6 +577,12 @@ enum Schema {
                     """).run()
             }
         }
+    }
+
+    /// Until the transaction ends, the other servers' migrations wait here (PostgreSQL; SQLite's write transactions
+    /// are serialised already).
+    private static func lockMigrations(_ tx: Transaction) async throws {
+        if tx.kind == .postgres { try await tx.sql.raw("SELECT pg_advisory_xact_lock(7247262)").run() }
     }
 }
 

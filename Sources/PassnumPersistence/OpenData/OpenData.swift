@@ -148,6 +148,11 @@ public struct ImportReport: Sendable {
     public var rejected: [(line: Int, reasons: [String])] = []
     public var places = 0
     public var sites = 0
+    /// Places imported but not qualified, by their first line: their hours are below the State's charter (24 hours
+    /// a week), so they wait for the operator's review like an application.
+    public var waiting: [(line: Int, reason: String)] = []
+    /// Places qualified without the charter checked: the file gives no opening hours for any of their sites.
+    public var withoutHours: [Int] = []
 }
 
 extension Store {
@@ -191,13 +196,19 @@ extension Store {
     /// Imports places from records of the standard: every record is checked first; if any is refused, nothing
     /// is imported and the report lists every refused line with its reasons. Records with the same pivot are
     /// one place with several sites. Imported places are qualified (the file comes from an operator that
-    /// already qualified them), and the decision is journaled with `actor`.
+    /// already qualified them), and the decision is journaled with `actor`, unless their hours are below the State's
+    /// charter: those wait for the operator's review (`ImportReport.waiting`). A pivot must be a valid SIRET.
     public func importPlaces(_ records: [(line: Int, record: OpenData.Record)], actor: Actor) async throws -> ImportReport {
         var report = ImportReport()
         var ids = Set<String>()
         for (line, record) in records {
             var problems = OpenData.problems(in: record)
             if let id = record["id"], !ids.insert(id).inserted { problems.append("id \(id) appears twice") }
+            // The pivot becomes the place's SIRET: a wrong check digit is a typing error, refused like in the application.
+            if let pivot = record["pivot"], !pivot.isEmpty, case .failure(let problem) = Siret.check(pivot) {
+                problems.append(problem == .badChecksum ? "pivot \(pivot) is not a valid SIRET (its check digit is wrong)"
+                                                        : "pivot \(pivot) is not a SIRET (14 digits)")
+            }
             if !problems.isEmpty { report.rejected.append((line, problems)) }
         }
         let byPivot = Dictionary(grouping: records, by: { $0.record["pivot"] ?? "" })
@@ -215,18 +226,41 @@ extension Store {
         }
         let now = clock.now.millis
         let groups = byPivot.sorted(by: { $0.value[0].line < $1.value[0].line })
+        // The State's charter (24 hours a week), on the most open site whose hours the file gives. Below it, the place is
+        // imported waiting for review rather than refused: the rest of the file is fine, and the operator may still
+        // qualify it with a reason (`changePlaceState`), as for an application.
+        var states: [String: (state: PlaceState, reason: String)] = [:]
+        for (pivot, group) in groups {
+            let given = group.compactMap { $0.record["horaires"] }.filter { !$0.isEmpty }
+            guard !given.isEmpty else {
+                report.withoutHours.append(group[0].line)
+                states[pivot] = (.qualified, "imported from an open-data file")
+                continue
+            }
+            let opening = WeeklyOpening.most(given.map(OpeningHours.weekly))
+            if PlaceCharter.met(by: opening) {
+                states[pivot] = (.qualified, "imported from an open-data file")
+            } else {
+                let hours = if case .minutes(let minutes) = opening { "opens \(minutes / 60) h \(minutes % 60) min a week" } else { "hours unreadable" }
+                let reason = "imported from an open-data file; \(hours), below the charter's 24 hours: waiting for review"
+                report.waiting.append((group[0].line, reason))
+                states[pivot] = (.submitted, reason)
+            }
+        }
+        let decisions = states
         try await transaction { tx in
             var imported: [PlaceID] = []
             for (pivot, group) in groups {
                 let first = group[0].record
+                let decided = decisions[pivot] ?? (.submitted, "imported from an open-data file")
                 let place = PlaceID(try await tx.insertReturningID("""
                     INSERT INTO places (name, siret, commune, postcode, state, created_at, updated_at)
                     VALUES (\(bind: first["nom"]!), \(bind: pivot), \(bind: first["code_insee"] ?? ""), \(bind: first["code_postal"]!),
-                      \(bind: PlaceState.qualified.rawValue), \(bind: now), \(bind: now))
+                      \(bind: decided.state.rawValue), \(bind: now), \(bind: now))
                     """))
                 try await tx.sql.raw("""
                     INSERT INTO place_decisions (place_id, from_state, to_state, actor, reason, decided_at)
-                    VALUES (\(bind: place.rawValue), \(bind: PlaceState.draft.rawValue), \(bind: PlaceState.qualified.rawValue), \(bind: actor.name), 'imported from an open-data file', \(bind: now))
+                    VALUES (\(bind: place.rawValue), \(bind: PlaceState.draft.rawValue), \(bind: decided.state.rawValue), \(bind: actor.name), \(bind: decided.reason), \(bind: now))
                     """).run()
                 let sites = group.map { entry in
                     ApplicationData.Site(name: entry.record["nom"]!, address: entry.record["adresse"]!, postcode: entry.record["code_postal"]!,

@@ -24,6 +24,9 @@ public struct PayoutRunResult: Sendable, Equatable {
     public var batch: PayoutBatchID? = nil
     /// Files this run wrote, relative to the data directory (SEPA file and statements).
     public var files: [String] = []
+    /// What this run itself paid (the counts above are the month's so far): places, and the amount transferred.
+    public var placesPaidByRun = 0
+    public var transferredByRun = Money.zero
 }
 
 extension Store {
@@ -159,7 +162,7 @@ extension Store {
                 """).run()
             return (result: PayoutRunResult(month: month, ran: !paid.isEmpty, payouts: Int(try totals.int("payouts")),
                                             checks: Int(try totals.int("checks")), total: Money(cents: try totals.int("total")), heldBack: held,
-                                            batch: batch),
+                                            batch: batch, placesPaidByRun: paid.count, transferredByRun: batchTotal),
                     document: document)
         }
         if let batch = run.result.batch {

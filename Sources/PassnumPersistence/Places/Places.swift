@@ -75,6 +75,11 @@ extension Store {
             if [.rejected, .suspended, .disqualified].contains(target), (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw DomainError.invalid(field: .reason, problem: .empty)
             }
+            // The State's charter: below 24 hours a week (or unreadable hours) the operator says why; the reason is
+            // kept with the decision and journaled with it.
+            if target == .qualified, let opening = try await tx.weeklyOpening(of: place) {
+                try PlaceCharter.checkQualification(opening, reason: reason)
+            }
             try await tx.sql.raw("""
                 UPDATE places SET state = \(bind: target.rawValue), state_reason = \(bind: reason), updated_at = \(bind: now)
                 WHERE id = \(bind: place.rawValue)

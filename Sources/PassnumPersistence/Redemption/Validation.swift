@@ -242,8 +242,9 @@ extension Transaction {
         let changed = try await sql.raw("""
             UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
               redeemed_at = \(bind: now.millis)
-            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id, programme_id
-            """).all().map { (id: try $0.int("id"), booklet: try $0.int("booklet_id"), programme: try $0.int("programme_id")) }
+            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id, programme_id, beneficiary_id
+            """).all().map { (id: try $0.int("id"), booklet: try $0.int("booklet_id"), programme: try $0.int("programme_id"),
+                              beneficiary: try $0.optionalInt("beneficiary_id") ?? 0) }
         let redeemed = Set(changed.map(\.id))
         if redeemed.count != ids.count {
             for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {
@@ -274,6 +275,8 @@ extension Transaction {
             guard let programme = programmeOf[booklet] else { continue }
             tallies.add(1, TallyKey(programme: programme, dimension: .bookletsStarted))
         }
+        tallies.add(try await markUsage(changed.compactMap { check in
+            found[check.id]?.programme.terms.perimeter.departements.first.map { (check.beneficiary, $0) } }, place: request.place.rawValue, at: now))
         try await apply(tallies)
         return ValidationOutcome(accepted: true, items: items, total: total)
     }

@@ -32,6 +32,15 @@ enum TallyDimension: String, CaseIterable, Sendable {
     case month
     /// Beneficiaries recorded (programme 0).
     case beneficiaries
+    /// Checks issued (their order fulfilled) by month, Europe/Paris (`code`: "YYYY-MM"): the co-funding statement's
+    /// "bought".
+    case issuedMonth = "checks_issued_month"
+    /// Checks handed out by month of hand-out, Europe/Paris (`code`: "YYYY-MM"), whatever became of them since.
+    case handedOutMonth = "checks_handed_out_month"
+    /// People helped by département and month (programme 0, `code`: "YYYY-MM DEP"; see UsageStatistics.swift).
+    case people = "usage_people"
+    /// Places active by département and month (programme 0, `code`: "YYYY-MM DEP").
+    case activePlaces = "usage_places"
 }
 
 /// One counter: a programme's dimension, for one prescriber or place (`ref`) or one state, category or month (`code`).
@@ -181,13 +190,15 @@ extension Transaction {
             UPDATE booklets SET validated_checks = (SELECT COUNT(*) FROM checks c
               WHERE c.id BETWEEN booklets.first_check_id AND booklets.last_check_id AND c.state IN (\(binds: CheckState.validated.binds)))
             """).run()
+        try await refillUsageMarks()
         try await refillTallies()
     }
 
-    /// Replaces every tally by its count from the rows (migration 58 fills the table with it).
-    func refillTallies() async throws {
-        try await sql.raw("DELETE FROM tallies").run()
-        for dimension in TallyDimension.allCases {
+    /// Replaces the tallies of `dimensions` by their count from the rows (migration 58 fills the table with it, 77 the
+    /// monthly issued and handed-out counts).
+    func refillTallies(_ dimensions: [TallyDimension] = TallyDimension.allCases) async throws {
+        try await sql.raw("DELETE FROM tallies WHERE dimension IN (\(binds: dimensions.map(\.rawValue)))").run()
+        for dimension in dimensions {
             try await sql.raw("""
                 INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks)
                 SELECT \(bind: dimension.rawValue), programme_id, ref, code, 0, n FROM (\(try await recount(dimension))) counted
@@ -228,32 +239,46 @@ extension Transaction {
                 FROM redemptions r JOIN checks c ON c.id = r.check_id WHERE r.undone_at IS NULL AND \(validated) GROUP BY c.programme_id, r.category
                 """
         case .month:
-            // Months are Europe/Paris months, which SQL cannot compute on both databases: the months from the first
-            // redemption to the last, as a table of intervals.
-            let range = try await sql.raw("""
-                SELECT MIN(c.redeemed_at) AS first, MAX(c.redeemed_at) AS last FROM checks c WHERE \(validated)
-                """).first()
-            guard let first = try range?.optionalInt("first"), let last = try range?.optionalInt("last") else {
-                return "SELECT 0 AS programme_id, 0 AS ref, '' AS code, CAST(0 AS BIGINT) AS n WHERE 1 = 0"
-            }
-            var month = max(CivilDate(Date(millis: first)).calendarMonth, Month.earliest)
-            let end = min(CivilDate(Date(millis: last)).calendarMonth, Month.latest)
-            var months: [SQLQueryString] = []
-            while month <= end {
-                let (start, next) = month.interval
-                months.append("SELECT \(bind: month.description) AS code, \(bind: start.millis) AS starts, \(bind: next.millis) AS ends")
-                if month == Month.latest { break }
-                month = month.next
-            }
-            return """
-                SELECT c.programme_id, 0 AS ref, m.code, CAST(COUNT(*) AS BIGINT) AS n
-                FROM checks c JOIN (\(months.joined(separator: " UNION ALL "))) m ON c.redeemed_at >= m.starts AND c.redeemed_at < m.ends
-                WHERE \(validated) GROUP BY c.programme_id, m.code
-                """
+            return try await byMonth(of: "c.redeemed_at", from: "checks c", where: validated)
+        case .issuedMonth:
+            // A fulfilled order is final (its `updated_at` is the fulfilment) and issued all its booklets, full.
+            return try await byMonth(of: "o.updated_at", from: "orders o JOIN programmes p ON p.id = o.programme_id",
+                                     where: "o.state = \(bind: OrderState.fulfilled.rawValue)", programme: "o.programme_id",
+                                     count: "SUM(o.booklets * p.checks_per_booklet)")
+        case .handedOutMonth:
+            return try await byMonth(of: "c.distributed_at", from: "checks c", where: "c.beneficiary_id IS NOT NULL")
+        case .people, .activePlaces:
+            return try await recountUsage(dimension)
         case .beneficiaries:
             return """
                 SELECT 0 AS programme_id, 0 AS ref, '' AS code, n FROM (SELECT CAST(COUNT(*) AS BIGINT) AS n FROM beneficiaries) counted WHERE n > 0
                 """
         }
+    }
+}
+
+extension Transaction {
+    /// Checks counted (`count`) by programme and Europe/Paris month of `timestamp`. Months are Europe/Paris months, which
+    /// SQL cannot compute on both databases: the months from the first timestamp to the last, as a table of intervals.
+    func byMonth(of timestamp: SQLQueryString, from tables: SQLQueryString, where condition: SQLQueryString,
+                 programme: SQLQueryString = "c.programme_id", count: SQLQueryString = "COUNT(*)") async throws -> SQLQueryString {
+        let range = try await sql.raw("SELECT MIN(\(timestamp)) AS first, MAX(\(timestamp)) AS last FROM \(tables) WHERE \(condition)").first()
+        guard let first = try range?.optionalInt("first"), let last = try range?.optionalInt("last") else {
+            return "SELECT 0 AS programme_id, 0 AS ref, '' AS code, CAST(0 AS BIGINT) AS n WHERE 1 = 0"
+        }
+        var month = max(CivilDate(Date(millis: first)).calendarMonth, Month.earliest)
+        let end = min(CivilDate(Date(millis: last)).calendarMonth, Month.latest)
+        var months: [SQLQueryString] = []
+        while month <= end {
+            let (start, next) = month.interval
+            months.append("SELECT \(bind: month.description) AS code, \(bind: start.millis) AS starts, \(bind: next.millis) AS ends")
+            if month == Month.latest { break }
+            month = month.next
+        }
+        return """
+            SELECT \(programme) AS programme_id, 0 AS ref, m.code, CAST(\(count) AS BIGINT) AS n
+            FROM \(tables) JOIN (\(months.joined(separator: " UNION ALL "))) m ON \(timestamp) >= m.starts AND \(timestamp) < m.ends
+            WHERE \(condition) GROUP BY \(programme), m.code
+            """
     }
 }

@@ -129,15 +129,7 @@ struct World: Sendable {
     }
 
     /// A 14-digit SIRET with its Luhn check digit, unique per rank.
-    static func siret(_ rank: Int) -> String {
-        let body = "8" + String(format: "%012d", rank)
-        let sum = body.reversed().enumerated().reduce(0) { sum, pair in
-            let digit = pair.element.wholeNumberValue ?? 0
-            let doubled = pair.offset % 2 == 0 ? digit * 2 : digit
-            return sum + (doubled > 9 ? doubled - 9 : doubled)
-        }
-        return body + String((10 - sum % 10) % 10)
-    }
+    static func siret(_ rank: Int) -> String { Siret.completing("8" + String(format: "%012d", rank)) }
 
     static func rank(ofSiret siret: String) -> Int { Int(siret.dropFirst().dropLast()) ?? 0 }
 

@@ -8,6 +8,7 @@ enum FunderOrdersController {
     struct OrderForm: Content {
         var programme: String?
         var booklets: String?
+        var engagementNumber: String?
     }
 
     @Sendable static func orders(_ request: Request) async throws -> Response {
@@ -29,7 +30,7 @@ enum FunderOrdersController {
         } catch DomainError.notFound {
             throw Abort(.notFound)
         } catch DomainError.invalidTransition {
-            return request.redirect(to: .funderOrders, notice: "Les carnets existent une fois la commande livrée.")
+            return request.redirect(to: .funderOrders, error: "Les carnets existent une fois la commande livrée.")
         }
         // Every serial and security code of the order: readable by this process only, removed once sent.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-print-\(UUID().uuidString)").path
@@ -68,7 +69,8 @@ enum FunderOrdersController {
         let booklets = errors.number(form.booklets, field: "booklets", "Indiquez un nombre de carnets, par exemple 100.")
         if let programme, let booklets {
             do {
-                _ = try await request.store.createOrder(programme: programme, booklets: booklets, actor: Actor(user))
+                _ = try await request.store.createOrder(programme: programme, booklets: booklets, engagementNumber: form.engagementNumber,
+                                                        actor: Actor(user))
                 return request.redirect(to: .funderOrders, notice: "Commande créée.")
             } catch let error as DomainError {
                 errors.add(error)

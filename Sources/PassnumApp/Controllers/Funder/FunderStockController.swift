@@ -38,7 +38,7 @@ enum FunderStockController {
                     return request.redirect(to: .funderStock, notice: "Quota enregistré : \(booklets) carnets.")
                 }
                 try await request.store.allocate(programme: programme, prescriber: prescriber, booklets: booklets, actor: Actor(user))
-                return request.redirect(to: .funderStock, notice: "\(booklets) carnet(s) attribué(s).")
+                return request.redirect(to: .funderStock, notice: French.plural(booklets, "carnet attribué", "carnets attribués") + ".")
             } catch let error as DomainError {
                 errors.add(error)
             }

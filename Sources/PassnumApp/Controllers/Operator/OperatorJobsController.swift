@@ -12,7 +12,7 @@ enum OperatorJobsController {
 
     @Sendable static func runNow(_ request: Request) async throws -> Response {
         guard let name = try request.content.decode(RunForm.self).job.flatMap(JobName.init(rawValue:)) else {
-            return request.redirect(to: .operatorJobs, notice: "Tâche inconnue : rien n’a été lancé.")
+            return request.redirect(to: .operatorJobs, error: "Tâche inconnue : rien n’a été lancé.")
         }
         try await request.store.markJobDue(name.rawValue)
         return request.redirect(to: .operatorJobs, notice: "C’est noté : « \(OperatorJobsPage.View.title(name)) » sera lancée dans quelques secondes.")

@@ -11,7 +11,7 @@ enum OperatorJournalController {
         let run = try await request.store.verifyAndRecord(actor: Actor(user))
         return request.redirect(to: .operatorJournal, notice: run.holds
             ? "Contrôle fait : tout est correct."
-            : "Contrôle fait : \(run.violations.count) anomalie(s). Voir le détail ci-dessous.")
+            : "Contrôle fait : " + French.plural(run.violations.count, "anomalie", "anomalies") + ". Voir le détail ci-dessous.")
     }
 
     @Sendable static func journal(_ request: Request) async throws -> Response {

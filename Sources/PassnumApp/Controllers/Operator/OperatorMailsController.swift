@@ -39,6 +39,6 @@ enum OperatorMailsController {
         request.logger.info("failed mails put back in the queue: \(count)")
         return request.redirect(to: OperatorMailsPage.link(.failed), notice: count == 0
             ? "Aucun courriel en échec : rien à renvoyer."
-            : "\(count) courriel(s) repartent : ils seront envoyés dans quelques secondes.")
+            : (count < 2 ? "\(count) courriel repart : il sera envoyé" : "\(count) courriels repartent : ils seront envoyés") + " dans quelques secondes.")
     }
 }

@@ -17,32 +17,64 @@ enum OperatorPayoutsController {
 
     struct MonthForm: Content { var mois: String? }
 
+    /// What the month's run would pay, to confirm before it runs (a run cannot be undone).
+    @Sendable static func confirmPayouts(_ request: Request) async throws -> Response {
+        guard let month = request.query[String.self, at: "mois"].flatMap(Month.init) else { throw BadInput.month }
+        let totals = try await request.store.payoutPreviewTotals(for: month)
+        let places = try await request.store.payoutPreviewPlaceCount(for: month)
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Rembourser les lieux pour \(French.month(month)) ?",
+            facts: [("Mois", French.month(month)), ("Lieux à rembourser", "\(places)"), ("Chèques", "\(totals.checks)"),
+                    ("Montant des chèques", money(totals.amount)), ("Montant viré (après retenues)", money(totals.net))],
+            warning: "Les virements seront préparés pour la banque. Un remboursement fait ne peut pas être annulé.",
+            action: SiteURL.operatorPayouts.path, fields: [("mois", month.description)], confirmLabel: "Confirmer les remboursements",
+            back: SiteURL.operatorPayouts.path + "?mois=\(month)")
+        return Layout.response(view.document)
+    }
+
     @Sendable static func runPayouts(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         guard let month = try request.content.decode(MonthForm.self).mois.flatMap(Month.init) else { throw BadInput.month }
+        guard request.confirmed else { return request.confirmation(at: SiteURL.operatorPayoutsRun.path, [("mois", month.description)]) }
         let result: PayoutRunResult
         do {
             result = try await request.store.runPayouts(for: month, actor: Actor(user))
+            request.metrics.payoutRun(result)
         } catch let error as DomainError {
-            return request.redirect(to: .operatorPayouts, notice: "Non fait : " + French.message(for: error))
+            return request.redirect(to: .operatorPayouts, error: "Non fait : " + French.message(for: error))
         }
         var text = result.ran
             ? "\(result.payouts) lieux remboursés pour \(French.month(month)) : \(result.checks) chèques, \(money(result.total))."
             : "Rien de nouveau à rembourser pour \(French.month(month))."
         if !result.heldBack.isEmpty {
-            text += " \(result.heldBack.count) lieu(x) retenu(s) faute de coordonnées bancaires vérifiées : "
+            text += " " + French.plural(result.heldBack.count, "lieu retenu", "lieux retenus") + " faute de coordonnées bancaires vérifiées : "
                 + result.heldBack.map(\.name).joined(separator: ", ") + "."
         }
         return request.redirect(to: SiteURL.operatorPayouts.path + "?mois=\(month)", notice: text)
     }
 
+    /// The programmes closing now would close and the credit notes it would make, to confirm first.
+    @Sendable static func confirmExpiry(_ request: Request) async throws -> Response {
+        let lines = try await request.store.expiryPreview()
+        let checks = lines.reduce(0) { $0 + $1.checks }
+        let total = lines.reduce(Money.zero) { $0 + $1.amount }
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Clore les programmes terminés ?",
+            facts: [("Programmes à clore", lines.isEmpty ? "aucun" : lines.map(\.name).joined(separator: ", ")),
+                    ("Chèques qui expirent", "\(checks)"), ("Avoirs aux financeurs", money(total))],
+            warning: "Les chèques non utilisés de ces programmes ne pourront plus être utilisés. Cela ne peut pas être annulé.",
+            action: SiteURL.operatorExpiry.path, fields: [], confirmLabel: "Confirmer la clôture", back: SiteURL.operatorPayouts.path)
+        return Layout.response(view.document)
+    }
+
     @Sendable static func expire(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
+        guard request.confirmed else { return request.confirmation(at: SiteURL.operatorExpiry.path, []) }
         let notes = try await request.store.expireProgrammes(actor: Actor(user))
         let total = notes.reduce(Money.zero) { $0 + $1.amount }
         return request.redirect(to: .operatorPayouts, notice: notes.isEmpty
             ? "Aucun programme à clore."
-            : "\(notes.count) programme(s) clos, avoirs : \(money(total)).")
+            : French.plural(notes.count, "programme clos", "programmes clos") + ", avoirs : \(money(total)).")
     }
 
     @Sendable static func sepa(_ request: Request) async throws -> Response {
@@ -75,7 +107,7 @@ enum OperatorPayoutsController {
     @Sendable static func settle(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         guard let date = try request.content.decode(SettleForm.self).date.flatMap(CivilDate.init) else {
-            return request.redirect(to: .operatorPayouts, notice: "Non enregistré : indiquez la date des virements (jour, mois, année).")
+            return request.redirect(to: .operatorPayouts, error: "Non enregistré : indiquez la date des virements (jour, mois, année).")
         }
         return try await request.redirect(to: .operatorPayouts, refused: "Non enregistré") {
             try await request.store.settle(batch: try request.id(), bankDate: date, actor: Actor(user))
@@ -88,12 +120,32 @@ enum OperatorPayoutsController {
         var reason: String?
     }
 
+    /// The check to cancel and why, to confirm first.
+    @Sendable static func confirmReversal(_ request: Request) async throws -> Response {
+        guard let serial = request.query[String.self, at: "serial"].flatMap(CheckSerial.init) else {
+            return request.redirect(to: .operatorPayouts, error: "Non annulé : ce numéro de chèque n’est pas valable.")
+        }
+        let reason = request.query[String.self, at: "reason"] ?? ""
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Annuler le chèque \(serial.grouped) ?",
+            facts: [("Chèque", serial.grouped), ("Motif", reason.isEmpty ? "non indiqué" : reason)],
+            warning: "Le chèque ne pourra plus être utilisé. S’il était déjà remboursé, son montant sera retenu sur le prochain remboursement du lieu. Cela ne peut pas être annulé.",
+            action: SiteURL.operatorReversal.path, fields: [("serial", serial.compact), ("reason", reason)], confirmLabel: "Confirmer l’annulation",
+            back: SiteURL.operatorPayouts.path)
+        return Layout.response(view.document)
+    }
+
     @Sendable static func reverse(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         let form = try request.content.decode(ReversalForm.self)
         guard let serial = form.serial.flatMap(CheckSerial.init) else {
-            return request.redirect(to: .operatorPayouts, notice: "Non annulé : ce numéro de chèque n’est pas valable.")
+            return request.redirect(to: .operatorPayouts, error: "Non annulé : ce numéro de chèque n’est pas valable.")
         }
+        guard !(form.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty else {
+            // Said before the confirmation page, in the store's own words, rather than after "Confirmer".
+            return request.redirect(to: .operatorPayouts, error: "Non annulé : " + French.message(for: DomainError.invalid(field: .reason, problem: .empty)))
+        }
+        guard request.confirmed else { return request.confirmation(at: SiteURL.operatorReversal.path, [("serial", serial.compact), ("reason", form.reason)]) }
         return try await request.redirect(to: .operatorPayouts, refused: "Non annulé") {
             let reversal = try await request.store.reverse(serial, reason: form.reason ?? "", actor: Actor(user))
             return reversal.deducted

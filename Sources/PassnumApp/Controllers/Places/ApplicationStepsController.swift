@@ -140,7 +140,7 @@ enum ApplicationStepsController {
         do {
             try await request.store.submitApplication(place: place, actor: Actor(user))
         } catch is DomainError {
-            return request.redirect(to: .placeApplication, notice: "La demande n’est pas complète : finissez chaque étape.")
+            return request.redirect(to: .placeApplication, error: "La demande n’est pas complète : finissez chaque étape.")
         }
         return request.redirect(to: .placeApplication, notice: "Votre demande est envoyée. Vous serez prévenu de la décision.")
     }

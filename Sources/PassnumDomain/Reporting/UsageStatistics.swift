@@ -1,0 +1,86 @@
+import Foundation
+
+/// A département's month of use, as the public statistics publish it. Every figure is attributed to the département
+/// of the checks' programme (the first of its perimeter), in Europe/Paris months.
+public struct UsageFigures: Hashable, Sendable {
+    /// Checks issued (their order fulfilled) that month.
+    public var issued: Int64 = 0
+    /// Checks handed out to a beneficiary that month.
+    public var handedOut: Int64 = 0
+    /// Checks validated at a place that month (an undone or reversed validation no longer counts).
+    public var used: Int64 = 0
+    /// People helped: distinct beneficiaries who had at least one check validated that month.
+    public var people: Int64 = 0
+    /// Places active: distinct places that recorded at least one validation that month.
+    public var places: Int64 = 0
+    /// The face value of the checks used that month: what the places are paid for them.
+    public var amount = Money.zero
+
+    public init(issued: Int64 = 0, handedOut: Int64 = 0, used: Int64 = 0, people: Int64 = 0, places: Int64 = 0, amount: Money = .zero) {
+        (self.issued, self.handedOut, self.used, self.people, self.places, self.amount) = (issued, handedOut, used, people, places, amount)
+    }
+
+    public static func + (lhs: UsageFigures, rhs: UsageFigures) -> UsageFigures {
+        UsageFigures(issued: lhs.issued + rhs.issued, handedOut: lhs.handedOut + rhs.handedOut, used: lhs.used + rhs.used,
+                     people: lhs.people + rhs.people, places: lhs.places + rhs.places, amount: lhs.amount + rhs.amount)
+    }
+}
+
+/// The figures as published: a count of people, or what would let someone recover one, is nil ("secret") when small.
+public struct PublishedUsage: Hashable, Sendable {
+    public var issued: Int64
+    public var handedOut: Int64?
+    public var used: Int64
+    /// Used / handed out, in tenths of a percent (453 is 45,3 %).
+    public var usageRate: Int64?
+    public var people: Int64?
+    public var places: Int64
+    public var amount: Money
+}
+
+/// Statistical secrecy: nobody may be singled out from the published figures.
+///
+/// - Primary: a count of people from 1 to 4 is secret; so is a count of handed-out checks from 1 to 4 (a few checks are
+///   one or two people's), and with it the usage rate, whose denominator it is. 0 is published (it singles nobody out).
+/// - Secondary: a total over several cells (the country's month, the sum of the départements) would give a secret cell
+///   back by subtraction; it is published only when none of its cells is secret, or when at least two are and their
+///   sum is 5 or more (then no single one can be recovered).
+public enum StatisticalSecrecy {
+    public static let threshold: Int64 = 5
+
+    public static func isSecret(_ count: Int64) -> Bool { count > 0 && count < threshold }
+
+    /// `used` out of `handedOut` in tenths of a percent, rounded half up; nil when there is no denominator.
+    public static func usageRate(used: Int64, handedOut: Int64) -> Int64? {
+        guard handedOut > 0 else { return nil }
+        return (used * 1_000 + handedOut / 2) / handedOut
+    }
+
+    /// One cell (a département's month).
+    public static func publish(_ figures: UsageFigures) -> PublishedUsage {
+        let handedOutSecret = isSecret(figures.handedOut)
+        return PublishedUsage(
+            issued: figures.issued, handedOut: handedOutSecret ? nil : figures.handedOut, used: figures.used,
+            usageRate: handedOutSecret ? nil : usageRate(used: figures.used, handedOut: figures.handedOut),
+            people: isSecret(figures.people) ? nil : figures.people, places: figures.places, amount: figures.amount)
+    }
+
+    /// A total over `cells` (all of one month): the sums, with people and handed-out checks hidden when the secondary rule
+    /// says so.
+    public static func publishTotal(of cells: [UsageFigures]) -> PublishedUsage {
+        let total = cells.reduce(UsageFigures(), +)
+        var published = publish(total)
+        if !totalKeepsSecrets(cells.map(\.people)) { published.people = nil }
+        if !totalKeepsSecrets(cells.map(\.handedOut)) {
+            published.handedOut = nil
+            published.usageRate = nil
+        }
+        return published
+    }
+
+    /// Whether the sum of `counts` can be published without giving back one of its secret cells.
+    public static func totalKeepsSecrets(_ counts: [Int64]) -> Bool {
+        let secret = counts.filter(isSecret)
+        return secret.isEmpty || (secret.count >= 2 && secret.reduce(0, +) >= threshold)
+    }
+}
