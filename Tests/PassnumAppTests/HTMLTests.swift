@@ -39,6 +39,8 @@ struct HTMLTests {
         }
         #expect(French.typeset("Prêt" + nbsp + "?") == "Prêt" + narrow + "?")
         #expect(h("p", ["title": "Valeur : 1"]) { "Valeur : 1" }.rendered == "<p title=\"Valeur : 1\">Valeur" + nbsp + ": 1</p>")
+        #expect(h("pre") { "Raison : contrôle" }.rendered == "<pre>Raison : contrôle</pre>")
+        #expect(h("p") { h("code") { "a ; b" }; "c ?" }.rendered == "<p><code>a ; b</code>c" + narrow + "?</p>")
         var random = SplitMix64(seed: 7)
         let alphabet = Array("ab :;!?«»\u{00A0}1")
         for _ in 0..<500 {

@@ -28,7 +28,7 @@ def test_legal_pages_and_charter(server, browser, axe):
         ("Conditions d’utilisation", "/conditions-utilisation", "conditions-utilisation", "Conditions d’utilisation"),
     ]:
         go(browser, server, "/verifier")
-        click(browser, browser.find_element(By.XPATH, f"//footer//a[normalize-space()='{link}']"))
+        click(browser, browser.find_element(By.XPATH, f"//footer//a[@href='{path}']"))
         assert browser.current_url.endswith(path)
         assert browser.find_element(By.TAG_NAME, "h1").text == heading
         check_page(browser, axe, name)

@@ -49,6 +49,7 @@ enum RestoreCommand {
             throw UsageError("the data directory \(target.path) is not empty: restore into a new one (--data-dir); nothing was changed")
         }
 
+        _ = try BackupLayout.prepareEmptyDirectory(target, for: "--data-dir")
         if let postgres {
             // One transaction: a failure leaves the database as empty as it was.
             _ = try await PostgresTools.run(postgres.restore, [
@@ -56,7 +57,6 @@ enum RestoreCommand {
                 "--dbname=\(postgres.environment["PGDATABASE"] ?? "")", directory.appendingPathComponent(BackupLayout.postgresFile).path,
             ], environment: postgres.environment)
         }
-        _ = try BackupLayout.prepareEmptyDirectory(target, for: "--data-dir")
         let prefix = BackupLayout.filesFolder + "/"
         for file in manifest.files where file.path.hasPrefix(prefix) {
             try BackupLayout.copyPrivately(directory.appendingPathComponent(file.path),

@@ -48,8 +48,13 @@ enum DocumentController {
             xml = try FacturXWording.xml(document, seller: request.store.configuration.operatorAccount)
         } catch {
             request.logger.warning("e-invoice \(document.number) refused: \(error)")
-            let page = ErrorPage.View(status: .conflict, message: "La facture électronique ne peut pas encore être produite : "
-                                        + "l’opérateur doit d’abord indiquer son SIRET et son numéro de TVA.", context: PageContext(request))
+            let why = switch error as? FacturX.Problem {
+            case .sellerVATMissing: "l’opérateur doit d’abord indiquer son numéro de TVA."
+            case .sellerUnidentified: "l’opérateur doit d’abord indiquer son SIRET."
+            case .outsideScopeMixed, .noLines, nil: "ce document ne respecte pas les règles de la facture électronique. L’opérateur est prévenu."
+            }
+            let page = ErrorPage.View(status: .conflict, message: "La facture électronique ne peut pas encore être produite : " + why,
+                                      context: PageContext(request))
             return Layout.response(page.document, status: .conflict)
         }
         let response = Response(status: .ok, body: .init(string: xml))

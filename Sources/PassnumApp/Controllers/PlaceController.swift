@@ -91,7 +91,7 @@ enum PlaceController {
     static func pendingRows(_ request: Request) -> [PresentedCheck] {
         let text = request.cookies[pendingCookie]?.string ?? ""
         guard text.utf8.count <= 40 * PlaceHomePage.maximumRows else { return [] }
-        return text.split(separator: ".").prefix(PlaceHomePage.maximumRows - 1).compactMap { entry in
+        return text.split(separator: ".").prefix(PlaceHomePage.maximumRows).compactMap { entry in
             ScannedCheck.qrPayload("/c/" + entry).map { PresentedCheck(serial: $0.serial, code: $0.code) }
         }
     }
@@ -102,8 +102,16 @@ enum PlaceController {
         let clean: (String) -> String = { String($0.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init).prefix(16)) }
         let check = PresentedCheck(serial: clean(serial), code: clean(code).uppercased())
         var rows = pendingRows(request)
-        if !check.serial.isEmpty, !rows.contains(check) { rows.append(check) }
-        let response = try await page(request, user: user, prefill: rows)
+        var errors = FormErrors()
+        if !check.serial.isEmpty, !rows.contains(check) {
+            // A full form keeps its rows: the check opened last is refused, never one opened before.
+            if rows.count < PlaceHomePage.maximumRows {
+                rows.append(check)
+            } else {
+                errors.add("", "\(PlaceHomePage.maximumRows) chèques au plus : validez d’abord ceux-ci, puis scannez le suivant.")
+            }
+        }
+        let response = try await page(request, user: user, prefill: rows, errors: errors)
         response.cookies[pendingCookie] = Cookies.value(rows.map { $0.serial + "-" + $0.code }.joined(separator: "."),
                                                         secure: request.application.webSettings.secureCookies, maxAge: 30 * 60)
         return response

@@ -118,6 +118,8 @@ extension Application {
     /// Gives the application its registry, unless it has one: before it serves, so no request races to make it.
     func installMetrics() {
         if storage[MetricsKey.self] == nil { metrics = PassnumMetrics() }
+        // RequestMetricsMiddleware counts requests by route pattern; Vapor's own http_requests_total would repeat it.
+        http.server.configuration.reportMetrics = false
     }
 }
 

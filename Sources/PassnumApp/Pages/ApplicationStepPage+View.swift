@@ -148,7 +148,7 @@ extension ApplicationStepPage {
         switch step {
         case .organisation:
             guard let data = application.decode(ApplicationData.Organisation.self, step) else { return group {} }
-            return list([("Nom", data.name), ("SIRET", data.siret), ("Téléphone", data.phone ?? ""), ("E-mail", data.email ?? ""),
+            return list([("Nom", data.name), ("SIRET", data.siret), ("Téléphone", data.phone.map(French.phone) ?? ""), ("E-mail", data.email ?? ""),
                          ("Site internet", data.website ?? ""), ("Présentation", data.summary ?? "")])
         case .sites:
             let sites = application.decode([ApplicationData.Site].self, step) ?? []

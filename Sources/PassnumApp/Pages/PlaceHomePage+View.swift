@@ -71,7 +71,8 @@ extension PlaceHomePage {
         /// when refused.
         func row(_ index: Int) -> Node {
             let check = index < prefill.count ? prefill[index] : nil
-            let problem = errors["serial\(index)"] ?? errors["code\(index)"] ?? refusals[index]
+            // Form errors already name their row ("Chèque 2 : …", for the summary at the top); refusals do not.
+            let problem = errors["serial\(index)"] ?? errors["code\(index)"] ?? refusals[index].map { "Chèque \(index + 1) : " + $0 }
             let reasonID = "ligne\(index)-erreur"
             let invalid: KeyValuePairs<String, String?> = ["aria-invalid": problem == nil ? nil : "true", "aria-describedby": problem == nil ? nil : reasonID]
             return h("li", ["class": problem == nil ? "desk-row" : "desk-row refused-row"]) {
@@ -88,7 +89,7 @@ extension PlaceHomePage {
                     }
                     input(name: "code\(index)", value: check?.code, ["autocapitalize": "characters"], invalid)
                 }
-                if let problem { h("p", ["class": "error", "id": reasonID]) { "Chèque \(index + 1) : " + problem } }
+                if let problem { h("p", ["class": "error", "id": reasonID]) { problem } }
             }
         }
 

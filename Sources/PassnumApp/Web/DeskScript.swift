@@ -57,6 +57,9 @@ enum DeskScript {
             }, function () { requestAnimationFrame(scan); });
           };
           scan();
+        }, function () {
+          button.textContent = 'Caméra indisponible : tapez le numéro ou utilisez la douchette';
+          button.disabled = true;
         });
       });
     })();

@@ -10,7 +10,10 @@ indirect enum Node: Sendable {
 
     static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 
-    func render(into output: inout String) {
+    /// Text shown as typed, without French typography: a mail's text, codes, what a user edits.
+    static let verbatimElements: Set<String> = ["pre", "code", "textarea"]
+
+    func render(into output: inout String, typeset: Bool = true) {
         switch self {
         case let .element(name, attributes, children):
             output += "<" + name
@@ -19,12 +22,13 @@ indirect enum Node: Sendable {
             }
             output += ">"
             guard !Self.voidElements.contains(name) else { return }
-            for child in children { child.render(into: &output) }
+            let typeset = typeset && !Self.verbatimElements.contains(name)
+            for child in children { child.render(into: &output, typeset: typeset) }
             output += "</" + name + ">"
         case let .text(text):
-            output += Self.escape(French.typeset(text), quotes: false)
+            output += Self.escape(typeset ? French.typeset(text) : text, quotes: false)
         case let .group(nodes):
-            for node in nodes { node.render(into: &output) }
+            for node in nodes { node.render(into: &output, typeset: typeset) }
         case let .trusted(markup):
             output += markup
         }

@@ -66,9 +66,6 @@ extension Store {
         try sizeAndHash(of: url)
     }
 
-    /// The migration this binary brings a database to.
-    public static var currentSchemaVersion: Int64 { Int64(Schema.migrations.last?.version ?? 0) }
-
     /// Whether a relative path from a backup's manifest stays inside the directory it is joined to.
     public static func isSafeBackupPath(_ path: String) -> Bool { isSafeRelativePath(path) }
 }

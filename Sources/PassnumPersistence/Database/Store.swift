@@ -291,7 +291,12 @@ public final class Store: Sendable {
             guard written == bytes.count, synced else {
                 throw .dataDirectoryNotWritable(path: directory.path, reason: "could not write the installation secret")
             }
-            if link(draft, path) == 0 { logger.notice("created a new installation secret in the data directory; back it up") }
+            if link(draft, path) == 0 {
+                logger.notice("created a new installation secret in the data directory; back it up")
+            } else if errno != EEXIST {
+                // EEXIST: another server starting at the same moment wrote it first; its secret is read below.
+                throw .dataDirectoryNotWritable(path: directory.path, reason: "could not link the installation secret (errno \(errno))")
+            }
         }
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw .secretUnreadable(path: path, reason: "cannot read the file")

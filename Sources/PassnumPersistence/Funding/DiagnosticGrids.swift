@@ -9,7 +9,7 @@ extension Store {
     public func setDiagnosticGrid(_ grid: DiagnosticGrid, programme id: ProgrammeID, actor: Actor) async throws {
         let now = clock.now
         try await transaction { tx in
-            // The programme's lock orders two edits of its grid; a hand-out does not take it, hence the count below.
+            // The programme's lock orders two edits of its grid and waits for hand-outs under way (they share the row).
             let programme = try await tx.programme(id, lock: true)
             try actor.requireFunderOrOperator(programme.funder, else: "programme \(id)")
             try grid.validate(minimum: programme.terms.minChecksPerBeneficiary, maximum: programme.terms.maxChecksPerBeneficiary)

@@ -47,7 +47,8 @@ enum OperatorHomeController {
             context: PageContext(request), title: "\(French.placeState(target)) : \(name) ?",
             facts: [("Lieu", name), ("Décision", French.placeState(target)), ("Motif", reason.isEmpty ? "non indiqué" : reason)],
             warning: "Le lieu ne pourra plus accepter de chèques. Cette décision ne peut pas être annulée.",
-            action: SiteURL.operatorPlaceState(place).path, fields: [("state", target.rawValue), ("reason", reason)],
+            // Confirmed from the place's own page: the answer is shown there.
+            action: SiteURL.operatorPlaceState(place).path, fields: [("state", target.rawValue), ("reason", reason), ("back", "place")],
             confirmLabel: "Confirmer la décision", back: SiteURL.operatorPlace(place).path)
         return Layout.response(view.document)
     }
