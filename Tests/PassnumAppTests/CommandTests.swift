@@ -141,7 +141,7 @@ struct UserCommandTests {
             let account = try #require(try await store.loginCandidate(email: "admin@exemple.fr"))
             #expect(try Bcrypt.verify("un-mot-de-passe-solide", created: account.passwordHash))
         })
-        await #expect(throws: (any Error).self) {
+        await #expect(throws: CommandError.self) {
             try await CommandTests.run(["user", "add", "--email", "p@exemple.fr", "--name", "P", "--role", "operator_admin", "--password", "un-mot-de-passe-solide"])
         }
         await #expect(throws: UsageError.self) {

@@ -65,6 +65,8 @@ struct HTMLTests {
         #expect(French.phone("+44 20 7946 0000") == "+44 20 7946 0000")
         #expect(French.phone("3939") == "3939")
         #expect(French.date(PageSnapshotTests.day("2026-03-01")) == "1er mars 2026")
+        let lifetimes: [TimeInterval] = [3_600, 43_200, 604_800, 2_592_000]
+        #expect(lifetimes.map(French.duration) == ["1 heure", "12 heures", "7 jours", "30 jours"])
     }
 
     @Test("Void elements have no closing tag; absent attributes are left out")

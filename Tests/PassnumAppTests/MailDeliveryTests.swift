@@ -9,47 +9,17 @@ import VaporTesting
 /// The outbox delivered over SMTP to a real server on loopback (Tests/smtp/server.py), on SQLite and PostgreSQL.
 @Suite("Mail delivery over SMTP")
 struct MailDeliveryTests {
-    enum Database: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
+    typealias Database = WebWorld.Database
 
     static let publicURL = "https://pass.example.fr"
 
     /// An application on a fresh store of `database`, its clock, and mail settings pointing at `relay` (nil: the demo).
     static func withApp(_ database: Database, relay: String?, _ body: (Application, Store, ManualClock) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-mail-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var scratch: (name: String, server: String)?
-        var location: DatabaseLocation?
-        if database == .postgres {
-            let server = try #require(ProcessInfo.processInfo.environment["PASSNUM_POSTGRES_SERVER_URL"],
-                                      "PASSNUM_POSTGRES_SERVER_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
-            let name = "passnum_mail_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))"
-            location = .postgres(url: try await PostgresScratch.create(name, on: server))
-            scratch = (name, server)
-        }
-        let app = try await Application.make(.testing)
-        do {
-            var logger = Logger(label: "test")
-            logger.logLevel = .error
-            app.logger.logLevel = .error
-            let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
-            var configuration = StoreConfiguration(dataDirectory: directory, location: location)
-            // For the stories that run a payout too (ObservabilityTests).
-            configuration.statementFile = StatementWording.csv
-            let store = try await Store.open(configuration, clock: clock, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
-            app.lifecycle.use(StoreLifecycle(store: store))
-            try configure(app, store: store)
+        let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
+        try await WebWorld.withApp(database, name: "mail", clock: clock, logLevel: .error) { app, store in
             app.mailSettings = try MailSettings.fromEnvironment(relay.map { [SMTPSettings.variable: $0] } ?? [:], publicBaseURL: publicURL)
             app.mailSettings.smtp?.timeout = .seconds(10)
             try await body(app, store, clock)
-            try await app.asyncShutdown()
-            if let scratch { try await PostgresScratch.drop(scratch.name, on: scratch.server) }
-        } catch {
-            try? await app.asyncShutdown()
-            if let scratch { try? await PostgresScratch.drop(scratch.name, on: scratch.server) }
-            throw error
         }
     }
 

@@ -14,10 +14,7 @@ import Vapor
 struct PageStatementTests {
     static let end = Month(year: 2026, month: 3)!
 
-    enum Database: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
+    typealias Database = WebWorld.Database
 
     @Test("every page sends as many statements on a small and on a larger dataset", arguments: Database.allCases)
     func statementsDoNotGrow(database: Database) async throws {
@@ -59,37 +56,10 @@ struct PageStatementTests {
     }
 
     static func withSeededApp<T: Sendable>(_ database: Database, _ plan: NationalSeed.Plan, _ body: (Application) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-pages-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var scratch: (name: String, server: String)?
-        var location: DatabaseLocation?
-        if database == .postgres {
-            let server = try #require(ProcessInfo.processInfo.environment["PASSNUM_POSTGRES_SERVER_URL"],
-                                      "PASSNUM_POSTGRES_SERVER_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
-            let name = "passnum_pages_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))"
-            location = .postgres(url: try await PostgresScratch.create(name, on: server))
-            scratch = (name, server)
-        }
-        let app = try await Application.make(.testing)
-        do {
-            var logger = Logger(label: "test")
-            logger.logLevel = .warning
-            app.logger.logLevel = .warning
-            var configuration = StoreConfiguration(dataDirectory: directory, location: location)
-            configuration.statementFile = StatementWording.csv
-            let store = try await Store.open(configuration, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
-            app.lifecycle.use(StoreLifecycle(store: store))
-            try configure(app, store: store)
+        try await WebWorld.withApp(database, name: "pages") { app, store in
             _ = try await NationalSeed(store: store, plan: plan, passwordHash: try await app.password.async.hash(NationalSeed.password)) { _ in }.run()
             try await app.asyncBoot()
-            let result = try await body(app)
-            try await app.asyncShutdown()
-            if let scratch { try await PostgresScratch.drop(scratch.name, on: scratch.server) }
-            return result
-        } catch {
-            try? await app.asyncShutdown()
-            if let scratch { try? await PostgresScratch.drop(scratch.name, on: scratch.server) }
-            throw error
+            return try await body(app)
         }
     }
 }

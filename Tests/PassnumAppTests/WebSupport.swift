@@ -39,31 +39,42 @@ struct WebWorld {
 
     /// Runs `body` with a configured application on a temporary data directory (and a scratch PostgreSQL database).
     static func with(_ database: Database = .sqlite, _ body: (inout WebWorld) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-web-\(UUID().uuidString)")
+        let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
+        try await withApp(database, name: "web", clock: clock) { app, store in
+            var world = WebWorld(app: app, store: store, clock: clock)
+            try await world.populate()
+            try await body(&world)
+        }
+    }
+
+    /// A configured application on a fresh store of `database` in a temporary data directory (for `.postgres`, a scratch
+    /// database named after `name`), shut down, removed and dropped once `body` returns or throws.
+    static func withApp<T>(_ database: Database, name: String, clock: any PassnumClock = SystemClock(), logLevel: Logger.Level = .warning,
+                           _ body: (Application, Store) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var location: DatabaseLocation?
         var scratch: (name: String, server: String)?
         if database == .postgres {
             let server = try #require(ProcessInfo.processInfo.environment["PASSNUM_POSTGRES_SERVER_URL"],
                                       "PASSNUM_POSTGRES_SERVER_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
-            let name = "passnum_web_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))"
+            let name = "passnum_\(name)_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))"
             location = .postgres(url: try await PostgresScratch.create(name, on: server))
             scratch = (name, server)
         }
         let app = try await Application.make(.testing)
+        let result: T
         do {
-            let clock = ManualClock(CivilDate("2026-03-02")!.start.addingTimeInterval(10 * 3600))
             var logger = Logger(label: "test")
-            logger.logLevel = .warning
+            logger.logLevel = logLevel
+            app.logger.logLevel = logLevel
             var configuration = StoreConfiguration(dataDirectory: directory, location: location)
             configuration.statementFile = StatementWording.csv
             let store = try await Store.open(configuration, clock: clock,
                                              eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: logger)
             app.lifecycle.use(StoreLifecycle(store: store))
             try configure(app, store: store)
-            var world = WebWorld(app: app, store: store, clock: clock)
-            try await world.populate()
-            try await body(&world)
+            result = try await body(app, store)
         } catch {
             try await app.asyncShutdown()
             if let scratch { try? await PostgresScratch.drop(scratch.name, on: scratch.server) }
@@ -71,6 +82,7 @@ struct WebWorld {
         }
         try await app.asyncShutdown()
         if let scratch { try await PostgresScratch.drop(scratch.name, on: scratch.server) }
+        return result
     }
 
     mutating func populate() async throws {

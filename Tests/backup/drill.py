@@ -20,7 +20,6 @@ import re
 import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -218,7 +217,7 @@ def drill(kind, work, source_cluster, target_cluster):
         fail("restore did not confirm the backup's figures: " + summary)
     if restored.count("redemptions") != backed_up:
         fail("the restore has another number of redemptions than its backup")
-    verify = restored.passnum("verify").stdout
+    restored.passnum("verify")  # exits non-zero, and so fails the drill, on any violation
     rows = int(re.search(r"restored (\d+) rows", summary).group(1))
 
     # Refusals: a non-empty target, a damaged backup.
@@ -249,8 +248,6 @@ def drill(kind, work, source_cluster, target_cluster):
         if want != got:
             fail(f"{path} differs on the restore:\n--- original\n{str(want)[:3000]}\n--- restore\n{str(got)[:3000]}")
     copy.passnum("verify")
-    if "FAIL" in verify:
-        fail("verify on the restore: " + verify)
     print(f"backup ({kind}): restored {rows} rows, verify ok, {len(pages)} pages equal "
           f"(backup taken during {after - before} validations, {backed_up - before} of them in it)")
 

@@ -1,22 +1,17 @@
 """Issue 17, items 1 and 4 in a browser: a place validates a check by scanning its QR code (a USB scanner types the
 code's URL and Enter into "Numéro"), keeps its service, sees a refused row outlined; a prescriber declares a check
 lost through its confirmation page. Screenshots at 1280 and 320 px, axe-core on every page."""
-import os
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import SCREENSHOTS
-from helpers import check_page, click, fill, gone, go, sign_in, sign_out, started, submit
+from helpers import check_page, click, fill, gone, go, narrow_screenshot, sign_in, sign_out, started, submit
 
 
 def pages(browser, axe, name):
     """axe-core and the 1280 px screenshot (check_page), then the same page 320 px wide."""
     check_page(browser, axe, name)
-    size = browser.get_window_size()
-    browser.set_window_size(320, 800)
-    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}-320.png"))
-    browser.set_window_size(size["width"], size["height"])
+    narrow_screenshot(browser, name)
 
 
 def scan(browser, name, text):

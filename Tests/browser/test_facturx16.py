@@ -3,20 +3,10 @@ the SIRET said next to the field), an order's engagement number on the orders pa
 Factur-X XML; the test server has no operator SIRET or VAT number, so the link says in French what is missing (axe-core,
 screenshots at 1280 and 320 px)."""
 import json
-import os
 
 from selenium.webdriver.common.by import By
 
-from conftest import SCREENSHOTS
-from helpers import check_page, click, fill, go, sign_in, sign_out, started, submit
-
-
-def narrow_screenshot(browser, name):
-    """The page as a phone shows it: 320 px wide."""
-    size = browser.get_window_size()
-    browser.set_window_size(320, 800)
-    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}-320.png"))
-    browser.set_window_size(size["width"], size["height"])
+from helpers import check_page, click, fill, go, narrow_screenshot, sign_in, sign_out, started, submit
 
 
 def fetch(browser, href):

@@ -1,20 +1,10 @@
 """Issue 16, items 6 and 7 in a browser: the legal pages reached from a page's footer (axe-core, screenshots at 1280
 and 320 px), the operator's rolling payments against the limited-network threshold, and the weekly opening time at
 the operator's review of a place."""
-import os
 
 from selenium.webdriver.common.by import By
 
-from conftest import SCREENSHOTS
-from helpers import check_page, click, go, sign_in, sign_out, started
-
-
-def narrow_screenshot(browser, name):
-    """The page as a phone shows it: 320 px wide."""
-    size = browser.get_window_size()
-    browser.set_window_size(320, 800)
-    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}-320.png"))
-    browser.set_window_size(size["width"], size["height"])
+from helpers import check_page, click, go, narrow_screenshot, sign_in, sign_out, started
 
 
 def test_legal_pages_and_charter(server, browser, axe):

@@ -2,22 +2,14 @@
 and 320 px), its open data validated against its own Table Schema with frictionless, and the journal's witnesses
 published by the job and checked back with `passnum verify --against`."""
 import json
-import os
 import subprocess
 import urllib.request
 
 from frictionless import Resource, Schema
 from selenium.webdriver.common.by import By
 
-from conftest import BINARY, SCREENSHOTS
-from helpers import MARCH, check_page, go, started
-
-
-def narrow_screenshot(browser, name):
-    size = browser.get_window_size()
-    browser.set_window_size(320, 800)
-    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}-320.png"))
-    browser.set_window_size(size["width"], size["height"])
+from conftest import BINARY
+from helpers import MARCH, check_page, go, narrow_screenshot, started
 
 
 def fetch(server, path):

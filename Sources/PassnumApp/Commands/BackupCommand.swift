@@ -120,7 +120,7 @@ enum BackupLayout {
         for path in paths {
             let url = directory.appendingPathComponent(path)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
-            let (size, sha256) = try Store.fileDigest(of: url)
+            let (size, sha256) = try Store.sizeAndHash(of: url)
             files.append(.init(path: path, size: size, sha256: sha256))
         }
         let manifest = BackupManifest(

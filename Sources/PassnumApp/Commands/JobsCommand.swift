@@ -53,6 +53,12 @@ struct JobsCommand: AsyncCommandGroup {
     /// Runs `name` now, due or not, and prints what it did; refuses while another process holds its lease.
     static func run(_ name: JobName, context: CommandContext) async throws {
         guard let job = ScheduledJob.standard.first(where: { $0.name == name }) else { throw UsageError("no job \(name.rawValue)") }
+        try await run(job, context: context)
+    }
+
+    /// Runs `job` now under its lease, whatever its due time (another server's run in progress stops it).
+    static func run(_ job: ScheduledJob, context: CommandContext) async throws {
+        let name = job.name
         switch try await JobRunner(app: context.application).run(job, onlyIfDue: false) {
         case .ran(let lines):
             for line in lines { context.console.print(line) }

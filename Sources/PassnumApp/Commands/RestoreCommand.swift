@@ -107,10 +107,10 @@ enum RestoreCommand {
         let database = manifest.database == "sqlite" ? BackupLayout.sqliteFile : BackupLayout.postgresFile
         guard manifest.files.contains(where: { $0.path == database }) else { throw UsageError("the manifest lists no \(database)") }
         for file in manifest.files {
-            guard Store.isSafeBackupPath(file.path) else { throw UsageError("the manifest lists an unsafe path: \(file.path)") }
+            guard Store.isSafeRelativePath(file.path) else { throw UsageError("the manifest lists an unsafe path: \(file.path)") }
             let url = directory.appendingPathComponent(file.path)
             guard FileManager.default.fileExists(atPath: url.path) else { throw UsageError("the backup is incomplete: \(file.path) is missing") }
-            let (size, sha256) = try Store.fileDigest(of: url)
+            let (size, sha256) = try Store.sizeAndHash(of: url)
             guard size == file.size, sha256 == file.sha256 else {
                 throw UsageError("the backup is damaged: \(file.path) has \(size) bytes and SHA-256 \(sha256), the manifest says "
                     + "\(file.size) bytes and \(file.sha256); nothing was restored")

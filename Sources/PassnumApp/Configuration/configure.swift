@@ -7,6 +7,7 @@ public func configure(_ app: Application, store: Store) throws {
     app.webSettings = .fromEnvironment()
     app.apiLimits = .fromEnvironment()
     app.publicLimits = .fromEnvironment()
+    app.legalSettings = .fromEnvironment()
     app.mailSettings = try MailSettings.fromEnvironment(ProcessInfo.processInfo.environment, publicBaseURL: app.webSettings.publicBaseURL)
     app.metricsSettings = try MetricsSettings.fromEnvironment(ProcessInfo.processInfo.environment)
     app.installMetrics()

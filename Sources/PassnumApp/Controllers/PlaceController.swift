@@ -91,8 +91,9 @@ enum PlaceController {
     static func pendingRows(_ request: Request) -> [PresentedCheck] {
         let text = request.cookies[pendingCookie]?.string ?? ""
         guard text.utf8.count <= 40 * PlaceHomePage.maximumRows else { return [] }
-        return text.split(separator: ".").prefix(PlaceHomePage.maximumRows).compactMap { entry in
-            ScannedCheck.qrPayload("/c/" + entry).map { PresentedCheck(serial: $0.serial, code: $0.code) }
+        return text.split(separator: ".").prefix(PlaceHomePage.maximumRows).map { entry in
+            let (serial, code) = ScannedCheck.payload(entry)
+            return PresentedCheck(serial: serial, code: code)
         }
     }
 

@@ -42,7 +42,7 @@ enum PublicController {
     /// The URL in the QR code: `/c/SERIAL-CODE`. A signed-in place gets the check added to its validation form;
     /// anyone else gets the check page filled in.
     @Sendable static func qr(_ request: Request) async throws -> Response {
-        let (serial, code) = ScannedCheck.qrPayload("/c/" + (request.parameters.get("code") ?? "")) ?? ("", "")
+        let (serial, code) = ScannedCheck.payload(request.parameters.get("code") ?? "")
         if let user = request.user, user.role == .placeAgent || user.role == .placeManager {
             return try await PlaceController.addScanned(request, user: user, serial: serial, code: code)
         }

@@ -18,9 +18,11 @@ struct ScheduledJob: Sendable {
 
     /// Fixed intervals, not settings: each job is cheap when there is nothing to do, and the operator's "run now"
     /// covers the rest. Mail is delivered within seconds of the event; the rest is a matter of days.
+    static let mailInterval: TimeInterval = 10
+
     static let standard: [ScheduledJob] = [
         ScheduledJob(name: .timeline, interval: 3_600) { app in try await Timeline.run(store: app.store) },
-        ScheduledJob(name: .mail, interval: 10) { app in [try await app.deliverMail(limit: 100).description] },
+        ScheduledJob(name: .mail, interval: mailInterval) { app in [try await app.deliverMail(limit: 100).description] },
         ScheduledJob(name: .purge, interval: 3_600) { app in
             let store = app.store
             return [try await store.purgeExpired(now: store.clock.now, sessionTimeouts: app.webSettings.sessionTimeouts).summary]
@@ -53,7 +55,6 @@ enum Timeline {
         }
         let alerts = try await store.queueProgrammeAlerts(now: store.clock.now)
         if alerts > 0 { lines.append("programme alerts: \(alerts) messages queued") }
-        try await store.pruneRateLimits()
         for invoice in try await store.chargeSubscriptions(actor: Actor("tick")) {
             lines.append("subscription invoice \(invoice.number) of \(invoice.amounts.total.plainDecimal) EUR to place \(invoice.place.map(String.init(describing:)) ?? "")")
         }

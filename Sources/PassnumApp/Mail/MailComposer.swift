@@ -67,18 +67,18 @@ enum MailComposer {
 
         case let .programmeEnding(programme, programmeName, endsOn, daysLeft, lastRedemptionDay, toPrescribers):
             let end = CivilDate(endsOn)
-            let stopped = daysLeft <= 15
+            let stopped = daysLeft <= ProgrammeTerms.handOutStopDays
             let when = daysLeft > 1 ? " (dans \(daysLeft) jours)" : daysLeft == 1 ? " (demain)" : ""
             var paragraphs = ["Le programme \(quoted(programmeName)) se termine le \(frenchDate(endsOn))\(when)."]
             if toPrescribers {
                 paragraphs.append(stopped
                     ? "Vous ne pouvez plus remettre ses chèques. Les personnes qui en ont peuvent les utiliser jusqu’au \(frenchDate(lastRedemptionDay))."
-                    : "Remettez les carnets qui vous restent avant le \(end.map { French.date($0.adding(days: -15)) } ?? endsOn) : après, ils ne pourront plus être remis.")
+                    : "Remettez les carnets qui vous restent avant le \(end.map { French.date(ProgrammeTerms.handOutStopDay(validUntil: $0)) } ?? endsOn) : après, ils ne pourront plus être remis.")
                 paragraphs.append("Pour voir votre stock :")
             } else {
                 paragraphs.append(stopped
                     ? "Ses chèques ne peuvent plus être remis."
-                    : "Ses chèques ne pourront plus être remis à partir du \(end.map { French.date($0.adding(days: -15)) } ?? endsOn).")
+                    : "Ses chèques ne pourront plus être remis à partir du \(end.map { French.date(ProgrammeTerms.handOutStopDay(validUntil: $0)) } ?? endsOn).")
                 paragraphs.append("Les chèques pas utilisés le \(frenchDate(lastRedemptionDay)) vous reviendront : vous recevrez un avoir.")
                 paragraphs.append("Pour voir le programme :")
             }

@@ -19,7 +19,7 @@ struct MailSettings: Sendable {
 
     init(smtp: SMTPSettings?, from: MailAddress? = nil, publicBaseURL: String) {
         self.smtp = smtp
-        self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+        self.publicBaseURL = publicBaseURL
         self.from = from ?? MailAddress(name: "Pass numérique", address: "ne-pas-repondre@" + Self.host(of: publicBaseURL))
     }
 
@@ -138,9 +138,11 @@ struct MailCommand: AsyncCommand {
     var help: String { "Delivers the mail outbox now (deliver)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "deliver" else { throw SMTPError.settings("unknown action \(signature.action); known: deliver") }
-        let limit = min(max(signature.limit ?? 100, 1), 1_000)
-        let report = try await context.application.deliverMail(limit: limit)
-        context.console.print("mail: \(report)")
+        guard signature.action == "deliver" else { throw UsageError("unknown action \(signature.action); known: deliver") }
+        // The mail job's run, under its lease, with the limit asked for (claimDueMail bounds it).
+        let limit = signature.limit ?? 100
+        try await JobsCommand.run(ScheduledJob(name: .mail, interval: ScheduledJob.mailInterval) { app in
+            ["mail: " + (try await app.deliverMail(limit: limit)).description]
+        }, context: context)
     }
 }

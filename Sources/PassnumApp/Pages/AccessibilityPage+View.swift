@@ -5,7 +5,7 @@ import PassnumPersistence
 /// report a problem, and the recourse to the Défenseur des droits. Honest about its basis: automatic checks only.
 enum AccessibilityPage {
     /// The day this statement was written, with the checks it describes.
-    static let statementDate = CivilDate("2026-11-29")!
+    static let statementDate = "29 novembre 2026"
 
     /// The pages the browser tests (Tests/browser) open, screenshot and check with axe-core at 1280 px wide, and check
     /// for overflow at 320 px (helpers.check_page). Keep in step with those tests.
@@ -50,7 +50,7 @@ enum AccessibilityPage {
                 h("p") { "Outils de test : le navigateur Chromium et axe-core. Le site n’a pas encore été testé avec un lecteur d’écran." }
 
                 h("h2") { "Établissement de cette déclaration" }
-                h("p") { "Cette déclaration a été établie le \(French.date(AccessibilityPage.statementDate))." }
+                h("p") { "Cette déclaration a été établie le \(AccessibilityPage.statementDate)." }
 
                 h("h2") { "Signaler un problème" }
                 h("p") { "Si vous n’arrivez pas à utiliser une page ou un service, écrivez-nous. Nous vous aiderons à obtenir l’information autrement." }

@@ -39,7 +39,7 @@ extension FunderOrdersPage {
 
         /// The order's engagement number, editable until the invoice (which carries it) is issued.
         func engagementForm(_ order: OrderSummary) -> Node {
-            guard [OrderState.draft, .quoted, .signed].contains(order.state) else {
+            guard order.state.isBeforeInvoice else {
                 return group { if let number = order.engagementNumber { h("p") { "Engagement n° " + number } } }
             }
             let id = "engagement-\(order.id)"

@@ -1,4 +1,5 @@
 import PassnumDomain
+import PassnumPersistence
 
 /// The public "Données personnelles" page: the register of processing (docs/PERSONAL-DATA.md) in plain, short French.
 enum PersonalDataNoticePage {
@@ -31,10 +32,10 @@ enum PersonalDataNoticePage {
 
                 h("h2") { "Ce qui est effacé tout seul" }
                 h("ul") {
-                    h("li") { "la connexion à votre compte : après 12 heures, ou plus tôt si vous ne faites rien ;" }
-                    h("li") { "un lien pour changer de mot de passe : après 1 heure ;" }
-                    h("li") { "une invitation à créer un compte : après 7 jours ;" }
-                    h("li") { "les e-mails envoyés par la plateforme : 30 jours après l’envoi." }
+                    h("li") { "la connexion à votre compte : après \(French.duration(Store.sessionLifetime)), ou plus tôt si vous ne faites rien ;" }
+                    h("li") { "un lien pour changer de mot de passe : après \(French.duration(Store.resetLifetime)) ;" }
+                    h("li") { "une invitation à créer un compte : après \(French.duration(AccountRules.invitationLifetime)) ;" }
+                    h("li") { "les e-mails envoyés par la plateforme : \(French.duration(Store.deliveredMailLifetime)) après l’envoi." }
                 }
 
                 h("h2") { "Vos droits" }

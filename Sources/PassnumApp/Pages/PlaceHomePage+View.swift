@@ -36,7 +36,7 @@ extension PlaceHomePage {
                 if let outcome { Self.result(outcome) }
                 h("p", ["class": "today"]) {
                     "Aujourd’hui : "
-                    h("strong") { model.todayCount <= 1 ? "\(model.todayCount) chèque validé" : "\(model.todayCount) chèques validés" }
+                    h("strong") { French.plural(model.todayCount, "chèque validé", "chèques validés") }
                     ", " + money(model.todayTotal) + "."
                 }
                 h("form", ["method": "post", "action": SiteURL.placeHome.path, "novalidate": "", "class": "desk"]) {

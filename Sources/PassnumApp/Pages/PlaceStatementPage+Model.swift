@@ -33,7 +33,7 @@ enum PlaceStatementPage {
         static func query(store: Store, place: PlaceID, payout: PayoutID) async throws -> Model? {
             guard let statement = try await store.statement(payout: payout, place: place) else { return nil }
             var witness: PublishedWitness?
-            if let month = Month(statement.period) { witness = try await store.witness(atOrBefore: month.next.firstDay.adding(days: -1)) }
+            if let month = Month(statement.period) { witness = try await store.witness(atOrBefore: month.lastDay) }
             return Model(
                 payout: payout, period: statement.period, state: statement.state, gross: statement.gross, net: statement.net,
                 deductions: statement.deductions, totalsByFunder: statement.totalsByFunder.map { FunderTotal(funder: $0.funder, amount: $0.amount) },

@@ -46,8 +46,8 @@ enum StatisticsPage {
             }
             let thisMonth = today.calendarMonth
             let months: [Month]
-            if let chosenYear, let january = Month(year: chosenYear, month: 1) {
-                months = (0..<12).reduce(into: [january]) { list, _ in list.append(list[list.count - 1].next) }.prefix(12).filter { $0 <= thisMonth }
+            if let chosenYear {
+                months = StatementPeriod.year(chosenYear).months.filter { $0 <= thisMonth }
             } else {
                 months = (0..<11).reduce(into: [thisMonth]) { list, _ in list.insert(list[0].previous, at: 0) }
             }

@@ -23,7 +23,7 @@ extension TeamPage {
                       })
                 pager(model.position, path: SiteURL.team.path)
                 h("h2") { "Inviter une personne" }
-                h("p") { "La personne reçoit un e-mail avec un lien pour choisir son mot de passe. Le lien est valable 7 jours." }
+                h("p") { "La personne reçoit un e-mail avec un lien pour choisir son mot de passe. Le lien est valable \(French.duration(AccountRules.invitationLifetime))." }
                 postForm(.team, context, errors: errors) {
                     field("Adresse e-mail", name: "email", value: form.email, type: "email", errors: errors, attributes: ["autocomplete": "off"])
                     field("Nom et prénom", name: "name", value: form.name, errors: errors)

@@ -9,8 +9,8 @@ enum BookletPrinting {
     enum Format: Sendable { case pdf, csv }
 
     /// Writes the order to `output`; returns how many booklets and checks were printed.
-    static func write(_ order: PrintableOrder, store: Store, publicBaseURL: String, format: Format, to output: FileHandle) async throws -> (booklets: Int, checks: Int) {
-        let base = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+    /// `publicBaseURL` comes without a trailing slash (`WebSettings`).
+    static func write(_ order: PrintableOrder, store: Store, publicBaseURL base: String, format: Format, to output: FileHandle) async throws -> (booklets: Int, checks: Int) {
         let design = self.design(order, base: base)
         var pdf = format == .pdf ? BookletPDFWriter(design: design, output: output) : nil
         if format == .csv { try output.write(contentsOf: Data(PrinterCSV.header().utf8)) }
@@ -39,7 +39,7 @@ enum BookletPrinting {
         let last = terms.lastRedemptionDay
         return BookletDesign(
             funderName: order.funderName, funderText: terms.bookletText, programmeName: terms.name,
-            faceValue: euros(terms.faceValue), lastValidDay: String(format: "%02d/%02d/%04d", last.day, last.month, last.year),
+            faceValue: euros(terms.faceValue), lastValidDay: French.numericDate(last),
             finderURL: base + SiteURL.places.path,
             howToUse: [
                 "Ce carnet est à votre nom. Gardez-le avec vous.",

@@ -8,10 +8,10 @@ extension Request {
     func redirect(to url: SiteURL, refused: String, notFoundIsPage: Bool = false,
                   after operation: () async throws -> String) async throws -> Response {
         do {
-            return redirect(to: url.path, notice: try await operation())
+            return redirect(to: url, notice: try await operation())
         } catch let error as DomainError {
             if notFoundIsPage, case .notFound = error { throw Abort(.notFound) }
-            return redirect(to: url.path, error: refused + " : " + French.message(for: error))
+            return redirect(to: url, error: refused + " : " + French.message(for: error))
         }
     }
 }

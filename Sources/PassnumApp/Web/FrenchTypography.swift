@@ -1,3 +1,5 @@
+import Foundation
+
 /// French typography, applied once to every text node the HTML builder writes (never to attributes, URLs or
 /// trusted markup): a non-breaking space before « : » and a narrow one before « ; ! ? », inside « », so that
 /// a line never starts with a colon or a closing guillemet. Plurals and telephone numbers have their helpers.
@@ -32,6 +34,12 @@ extension French {
         return String(output)
     }
 
+    /// "1 heure", "12 heures", "7 jours": a lifetime in whole days when it is some, else in hours.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let hours = Int(seconds / 3600)
+        return hours >= 24 && hours % 24 == 0 ? plural(hours / 24, "jour", "jours") : plural(hours, "heure", "heures")
+    }
+
     /// "1 chèque", "3 chèques", "0 chèque": French takes the singular for 0 and 1.
     static func plural(_ count: Int, _ singular: String, _ plural: String) -> String {
         "\(count) " + (abs(count) < 2 ? singular : plural)
@@ -48,8 +56,4 @@ extension French {
             return String(digits[start..<digits.index(start, offsetBy: 2)])
         }.joined(separator: " ")
     }
-}
-
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -147,10 +147,6 @@ extension Request {
         redirect(to: url.path, notice: Self.errorNoticeMark + error)
     }
 
-    func redirect(to path: String, error: String) -> Response {
-        redirect(to: path, notice: Self.errorNoticeMark + error)
-    }
-
     /// The first character of a notice that reports a refusal (a control character no message starts with).
     static let errorNoticeMark = "\u{1}"
 

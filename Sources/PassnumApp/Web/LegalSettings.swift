@@ -36,7 +36,7 @@ extension Application {
     private struct LegalSettingsKey: StorageKey { typealias Value = LegalSettings }
 
     var legalSettings: LegalSettings {
-        get { storage[LegalSettingsKey.self] ?? .fromEnvironment() }
+        get { storage[LegalSettingsKey.self] ?? LegalSettings() }
         set { storage[LegalSettingsKey.self] = newValue }
     }
 }

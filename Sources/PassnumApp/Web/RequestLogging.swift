@@ -65,6 +65,6 @@ struct RequestLoggingMiddleware: AsyncMiddleware {
     }
 }
 
-private extension Character {
+extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -7,12 +7,19 @@ import Vapor
 /// Settings read once at start.
 struct WebSettings: Sendable {
     /// The address people reach the platform at: links in password reset messages and QR codes.
-    var publicBaseURL: String
+    /// Without a trailing slash, so that every absolute link (mails, QR codes, the API) is `publicBaseURL + path`.
+    let publicBaseURL: String
     /// How long a session may go unused, by role (PASSNUM_SESSION_IDLE_MINUTES: "30/120", operator admins / others,
     /// or one number for every role; 1 to 720 minutes). A malformed value keeps the standard, stricter one.
     var sessionTimeouts = SessionTimeouts.standard
     /// Cookies get the Secure flag when the public address is HTTPS (behind a TLS proxy).
     var secureCookies: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
+
+    init(publicBaseURL: String) {
+        var url = Substring(publicBaseURL)
+        while url.hasSuffix("/") { url = url.dropLast() }
+        self.publicBaseURL = String(url)
+    }
 
     static func fromEnvironment() -> WebSettings {
         var settings = WebSettings(publicBaseURL: Environment.get("PASSNUM_PUBLIC_URL") ?? "http://127.0.0.1:8080")

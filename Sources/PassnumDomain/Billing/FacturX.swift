@@ -316,10 +316,7 @@ public enum FacturX {
     }
 
     /// "1234.50": exactly two decimals, a dot, from the integer cents (a minus sign when negative).
-    public static func amount(_ money: Money) -> String {
-        let magnitude = money.cents.magnitude
-        return (money.cents < 0 ? "-" : "") + "\(magnitude / 100)." + (magnitude % 100 < 10 ? "0" : "") + "\(magnitude % 100)"
-    }
+    public static func amount(_ money: Money) -> String { money.dotDecimal }
 
     /// 2000 basis points → "20.00".
     static func percent(_ basisPoints: Int64) -> String { amount(Money(cents: basisPoints)) }

@@ -20,7 +20,7 @@ public struct BuyerIdentifiers: Hashable, Sendable {
     /// The identifiers as typed, checked and normalised: blank is none, the SIRET's spaces removed (14 digits, Luhn).
     public static func validated(siret: String?, serviceCode: String?, engagementNumber: String?) throws(DomainError) -> BuyerIdentifiers {
         var identifiers = BuyerIdentifiers()
-        if let siret = present(siret) {
+        if let siret = ApplicationData.optional(siret) {
             switch Siret.check(siret) {
             case .success(let digits): identifiers.siret = digits
             case .failure: throw .invalid(field: .siret, problem: .malformed)
@@ -37,18 +37,13 @@ public struct BuyerIdentifiers: Hashable, Sendable {
     }
 
     static func reference(_ text: String?, field: DomainError.Field, limit: Int) throws(DomainError) -> String? {
-        guard let value = present(text) else { return nil }
+        guard let value = ApplicationData.optional(text) else { return nil }
         guard value.count <= limit else { throw .invalid(field: field, problem: .tooLong(max: limit)) }
         // A reference is one line of printable characters: Chorus Pro matches it exactly.
         guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw .invalid(field: field, problem: .malformed)
         }
         return value
-    }
-
-    static func present(_ text: String?) -> String? {
-        guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
-        return trimmed
     }
 }
 

@@ -18,7 +18,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, TextCoded {
     // Europe/Paris is in every tz database Foundation ships; UTC only if a stripped system lacks it.
     public static let timeZone = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 0) ?? .current
 
-    static let calendar: Calendar = {
+    /// The Gregorian calendar of Europe/Paris, in which every civil date here is read.
+    public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = CivilDate.timeZone
         return calendar
@@ -111,6 +112,7 @@ public struct Month: Hashable, Comparable, Sendable, TextCoded {
     }
 
     public var firstDay: CivilDate { CivilDate(unchecked: year, month, 1) }
+    public var lastDay: CivilDate { next.firstDay.adding(days: -1) }
     public var next: Month { month == 12 ? Month(unchecked: year + 1, 1) : Month(unchecked: year, month + 1) }
     public var previous: Month { month == 1 ? Month(unchecked: year - 1, 12) : Month(unchecked: year, month - 1) }
 

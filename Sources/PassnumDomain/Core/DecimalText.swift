@@ -40,9 +40,15 @@ extension Money {
     }
 
     /// "10,50": euros with a decimal comma and no thousands separator, for CSV files.
-    public var plainDecimal: String {
+    public var plainDecimal: String { decimal(separator: ",") }
+
+    /// "10.50": the same with a dot, for machine formats (SEPA, Factur-X, open data).
+    public var dotDecimal: String { decimal(separator: ".") }
+
+    /// Exactly two decimals, a minus sign when negative.
+    private func decimal(separator: String) -> String {
         let magnitude = cents.magnitude
         let rest = magnitude % 100
-        return (cents < 0 ? "-" : "") + "\(magnitude / 100)," + (rest < 10 ? "0" : "") + "\(rest)"
+        return (cents < 0 ? "-" : "") + "\(magnitude / 100)" + separator + (rest < 10 ? "0" : "") + "\(rest)"
     }
 }

@@ -24,9 +24,9 @@ public enum PersonalData {
         return back.map(CivilDate.init) ?? today
     }
 
-    /// Whether a check handed out may still be validated on `today`: it is distributed and its programme's last
-    /// redemption day has not passed. Such a person may not be erased.
-    public static func isUsable(_ state: CheckState, lastRedemptionDay: CivilDate, today: CivilDate) -> Bool {
-        state == CheckState.handOut.to && today <= lastRedemptionDay
+    /// Whether a check handed out (distributed) may still be validated on `today`: its programme's last redemption day
+    /// has not passed. A person holding one may not be erased.
+    public static func isUsable(lastRedemptionDay: CivilDate, today: CivilDate) -> Bool {
+        today <= lastRedemptionDay
     }
 }

@@ -42,7 +42,7 @@ public enum StatementPeriod: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The last day of the period: its statement is signed by the journal's witness of that day.
-    public var lastDay: CivilDate { (months.last ?? Month.latest).next.firstDay.adding(days: -1) }
+    public var lastDay: CivilDate { (months.last ?? Month.latest).lastDay }
 
     public var description: String {
         switch self {

@@ -16,8 +16,11 @@ public enum OrderState: String, StateMachine, Codable {
         }
     }
 
+    /// Not invoiced yet: the funder may still cancel it or change its engagement number (the invoice carries it).
+    public var isBeforeInvoice: Bool { [.draft, .quoted, .signed].contains(self) }
+
     public func canMove(to target: OrderState) -> Bool {
-        if target == .cancelled { return [.draft, .quoted, .signed].contains(self) }
+        if target == .cancelled { return isBeforeInvoice }
         return next == target
     }
 

@@ -63,7 +63,12 @@ public struct ProgrammeTerms: Hashable, Sendable, Codable {
     public var alertDay: CivilDate { validUntil.adding(days: -30) }
 
     /// Checks can no longer be handed out from this day on (end − 15 days): people must have time to use them.
-    public var handOutStopDay: CivilDate { validUntil.adding(days: -15) }
+    public var handOutStopDay: CivilDate { Self.handOutStopDay(validUntil: validUntil) }
+
+    public static let handOutStopDays = 15
+
+    /// The hand-out stop day of a programme ending on `validUntil` (for a notice that carries only that day).
+    public static func handOutStopDay(validUntil: CivilDate) -> CivilDate { validUntil.adding(days: -handOutStopDays) }
 
     /// The first day on which unused checks expire and go back to the funder.
     public var expiryDay: CivilDate { lastRedemptionDay.adding(days: 1) }

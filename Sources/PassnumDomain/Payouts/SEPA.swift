@@ -32,10 +32,7 @@ public enum SEPACreditTransfer {
     }
 
     /// "12.50": euros with two decimals and a dot, as the schema wants.
-    public static func amount(_ money: Money) -> String {
-        let cents = money.cents.magnitude
-        return "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
-    }
+    public static func amount(_ money: Money) -> String { money.dotDecimal }
 
     /// Text reduced to the SEPA character set (Latin letters without accents, digits, / - ? : ( ) . , ' + space;
     /// anything else becomes a space, runs of spaces one), cut to `maximum` characters, XML-escaped.

@@ -8,14 +8,12 @@ public enum ScannedCheck {
     /// is refused unread, so a paste of a page cannot cost more than this.
     public static let maximumLength = 300
 
-    private static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
-
     /// The number and code to present: from the URL when the number field holds one (its code fills an empty code
     /// field; a code typed by hand wins), otherwise the fields as typed, trimmed. Nil when the field is over the limit.
     public static func read(number: String, code: String) -> (serial: String, code: String)? {
         guard number.utf8.count <= maximumLength, code.utf8.count <= maximumLength else { return nil }
-        let typedCode = trimmed(code)
-        guard let link = qrPayload(number) else { return (trimmed(number), typedCode) }
+        let typedCode = ApplicationData.trimmed(code)
+        guard let link = qrPayload(number) else { return (ApplicationData.trimmed(number), typedCode) }
         return (link.serial, typedCode.isEmpty ? link.code : typedCode)
     }
 
@@ -23,11 +21,18 @@ public enum ScannedCheck {
     /// fragment), or of its path alone; nil when the text holds no `/c/`.
     public static func qrPayload(_ text: String) -> (serial: String, code: String)? {
         guard text.utf8.count <= maximumLength else { return nil }
-        let text = trimmed(text)
+        let text = ApplicationData.trimmed(text)
         guard let marker = text.range(of: "/c/", options: [.backwards, .caseInsensitive]) else { return nil }
         var payload = text[marker.upperBound...]
         if let end = payload.firstIndex(where: { $0 == "?" || $0 == "#" || $0 == "/" }) { payload = payload[..<end] }
-        let parts = payload.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        return self.payload(payload)
+    }
+
+    /// The serial and code of the URL's last segment, `SERIAL-CODE` (the code upper-cased; empty when there is none).
+    /// A segment over the limit gives nothing.
+    public static func payload(_ segment: some StringProtocol) -> (serial: String, code: String) {
+        guard segment.utf8.count <= maximumLength else { return ("", "") }
+        let parts = segment.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]).uppercased() : "")
     }
 }

@@ -225,7 +225,7 @@ extension Store {
             try await tx.sql.raw("DELETE FROM sessions WHERE user_id = \(bind: user)").run()
             // An invited person who chose a password by this link: their invitation links die, or one could later
             // overwrite the password just chosen.
-            try await tx.sql.raw("DELETE FROM invitations WHERE user_id = \(bind: user) AND accepted_at IS NULL").run()
+            try await tx.revokePendingInvitations(of: user)
         }
     }
 

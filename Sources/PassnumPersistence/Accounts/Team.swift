@@ -45,7 +45,7 @@ extension Store {
         let user = try await transaction { tx in
             let user = try await tx.insertUser(email: email, name: name, passwordHash: "", role: role, organisation: organisation,
                                                actor: actor, reason: "invited", at: now)
-            try await tx.sendInvitation(token: token, to: user, email: email, name: name, organisation: organisation, actor: actor, at: now)
+            try await tx.sendInvitation(token: token, to: user, email: email, name: name, actor: actor, at: now)
             return user
         }
         return (user, token)
@@ -61,9 +61,8 @@ extension Store {
             guard account.state == .invited else {
                 throw DomainError.invalidTransition(entity: "account \(user)", from: account.state.rawValue, to: AccountState.invited.rawValue)
             }
-            try await tx.sql.raw("DELETE FROM invitations WHERE user_id = \(bind: user.rawValue) AND accepted_at IS NULL").run()
-            try await tx.sendInvitation(token: token, to: user, email: account.email, name: account.name, organisation: account.organisation,
-                                        actor: actor, at: now)
+            try await tx.revokePendingInvitations(of: user.rawValue)
+            try await tx.sendInvitation(token: token, to: user, email: account.email, name: account.name, actor: actor, at: now)
             try await tx.post(.event(.accountInvited, reference: "user:\(user)", reason: "invitation sent again"), actor: actor, at: now)
         }
         return token
@@ -98,7 +97,7 @@ extension Store {
                     """).first(decodingColumn: "email", as: String.self)
             else { throw DomainError.invalid(field: .token, problem: .expired) }
             // The other links of this account die with this one.
-            try await tx.sql.raw("DELETE FROM invitations WHERE user_id = \(bind: user) AND accepted_at IS NULL").run()
+            try await tx.revokePendingInvitations(of: user)
             try await tx.post(.event(.invitationAccepted, reference: "user:\(user)", reason: nil), actor: Actor(email), at: now)
             return UserID(user)
         }
@@ -141,7 +140,7 @@ extension Store {
                 UPDATE users SET deactivated_at = \(bind: now.millis), deactivated_by = \(bind: actor.name) WHERE id = \(bind: user.rawValue)
                 """).run()
             try await tx.sql.raw("DELETE FROM sessions WHERE user_id = \(bind: user.rawValue)").run()
-            try await tx.sql.raw("DELETE FROM invitations WHERE user_id = \(bind: user.rawValue) AND accepted_at IS NULL").run()
+            try await tx.revokePendingInvitations(of: user.rawValue)
             try await tx.sql.raw("DELETE FROM password_resets WHERE user_id = \(bind: user.rawValue) AND used_at IS NULL").run()
             // Keys act for the organisation and name their creator by address (`created_by`, the actor's name).
             let revoked = try await tx.sql.raw("""
@@ -219,6 +218,13 @@ extension Store {
         """
 }
 
+extension Transaction {
+    /// The account's invitation links not yet used stop working (sent again, accepted, deactivated, password reset).
+    func revokePendingInvitations(of user: Int64) async throws {
+        try await sql.raw("DELETE FROM invitations WHERE user_id = \(bind: user) AND accepted_at IS NULL").run()
+    }
+}
+
 extension Actor {
     /// Managers act on their own organisation; operator admins on every one.
     func requireManaging(_ organisation: Organisation) throws(DomainError) {
@@ -254,22 +260,18 @@ extension Transaction {
     }
 
     /// Stores the digest of a new invitation link and queues the message, with the names the wording needs.
-    func sendInvitation(token: String, to user: UserID, email: String, name: String, organisation: Organisation, actor: Actor,
-                        at now: Date) async throws {
+    func sendInvitation(token: String, to user: UserID, email: String, name: String, actor: Actor, at now: Date) async throws {
         try await sql.raw("""
             INSERT INTO invitations (token_hash, user_id, invited_by, created_at, expires_at)
             VALUES (\(bind: Store.digest(token)), \(bind: user.rawValue), \(bind: actor.name), \(bind: now.millis),
               \(bind: now.addingTimeInterval(AccountRules.invitationLifetime).millis))
             """).run()
+        // The invited account's row is written: its organisation's name comes through the accounts list's joins.
         let names = try await sql.raw("""
-            SELECT (SELECT name FROM users WHERE email = \(bind: actor.name)) AS inviter,
-              (SELECT name FROM funders WHERE id = \(bind: organisation.funder?.rawValue ?? -1)) AS funder,
-              (SELECT name FROM prescribers WHERE id = \(bind: organisation.prescriber?.rawValue ?? -1)) AS prescriber,
-              (SELECT name FROM places WHERE id = \(bind: organisation.place?.rawValue ?? -1)) AS place
+            SELECT (SELECT name FROM users WHERE email = \(bind: actor.name)) AS inviter, \(unsafeRaw: Store.organisationNameColumns)
+            FROM users u \(unsafeRaw: Store.organisationJoins) WHERE u.id = \(bind: user.rawValue)
             """).first()
-        let organisationName = try names.flatMap { row in
-            try row.optionalString("funder") ?? row.optionalString("prescriber") ?? row.optionalString("place")
-        } ?? Store.operatorName
+        let organisationName = try names?.optionalString("organisation_name") ?? Store.operatorName
         let inviter = try names?.optionalString("inviter") ?? Store.operatorName
         try await enqueue(.invitation(token: token, name: name, organisationName: organisationName, invitedBy: inviter), to: [email], at: now)
     }
@@ -295,11 +297,9 @@ extension Transaction {
     func requireAnotherActiveManager(than account: LockedAccount) async throws {
         guard account.state == .active else { return }
         let organisation = account.organisation
-        let sameOrganisation: SQLQueryString = organisation.storedID.map { "organisation_id = \(bind: $0)" } ?? "organisation_id IS NULL"
+        // Managers who chose a password: an invited one cannot act yet.
         let managers = try await sql.raw("""
-            SELECT id FROM users WHERE organisation_kind = \(bind: organisation.kind.rawValue) AND \(sameOrganisation)
-              AND role = \(bind: Role.manager(of: organisation.kind).rawValue) AND deactivated_at IS NULL AND password_hash <> ''
-            ORDER BY id
+            SELECT id FROM users WHERE \(Self.managers(of: organisation)) AND password_hash <> '' ORDER BY id
             """ + SQLQueryString(forUpdate)).all().map { try $0.int("id") }
         guard managers.contains(where: { $0 != account.id.rawValue }) else {
             throw DomainError.invalid(field: .role, problem: .lastManager)

@@ -57,7 +57,7 @@ extension Store {
         try await transaction { tx in
             let order = try await tx.order(id, lock: true)
             _ = try tx.party(of: actor, forOrderOf: try await tx.programme(order.programme).funder, order: id)
-            let editable: [OrderState] = [.draft, .quoted, .signed]
+            let editable = OrderState.allCases.filter(\.isBeforeInvoice)
             let updated = try await tx.sql.raw("""
                 UPDATE orders SET engagement_number = \(bind: number), updated_at = \(bind: now.millis)
                 WHERE id = \(bind: id.rawValue) AND state IN (\(binds: editable.binds)) RETURNING id

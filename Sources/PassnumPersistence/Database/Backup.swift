@@ -60,14 +60,6 @@ extension Store {
     public func backupDataFiles() throws -> [String] {
         [StoreConfiguration.secretFileName] + (try dataFiles())
     }
-
-    /// Size and SHA-256 (hex) of a file, read in 1 MiB chunks.
-    public static func fileDigest(of url: URL) throws -> (size: Int64, sha256: String) {
-        try sizeAndHash(of: url)
-    }
-
-    /// Whether a relative path from a backup's manifest stays inside the directory it is joined to.
-    public static func isSafeBackupPath(_ path: String) -> Bool { isSafeRelativePath(path) }
 }
 
 extension Transaction {
@@ -78,9 +70,7 @@ extension Transaction {
         for name in try await tablesInDependencyOrder() {
             tables[name] = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: name)").first()?.int("n") ?? 0
         }
-        let heads = try await sql.raw("SELECT id, sequence, hash FROM journal_head ORDER BY id").all().map {
-            BackupFacts.JournalHead(lane: try $0.int("id"), sequence: try $0.int("sequence"), hash: try $0.string("hash"))
-        }
+        let heads = try await journalHeads().map { BackupFacts.JournalHead(lane: $0.lane, sequence: $0.sequence, hash: $0.hash) }
         return BackupFacts(schemaVersion: version, tables: tables, journalHeads: heads)
     }
 }

@@ -72,6 +72,8 @@ public struct Transaction: Sendable {
 
     /// Row locks exist on PostgreSQL only; on SQLite write transactions are already serialised.
     var forUpdate: String { kind == .postgres ? " FOR UPDATE" : "" }
+    /// A row lock other readers that share it do not wait for, but an update does (PostgreSQL; SQLite has one writer).
+    var forShare: String { kind == .postgres ? " FOR SHARE" : "" }
 }
 
 /// The platform's persistent state: a pool of connections to SQLite or PostgreSQL, the installation

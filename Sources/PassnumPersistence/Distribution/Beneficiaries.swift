@@ -79,13 +79,10 @@ extension Store {
                 """ + SQLQueryString(tx.forUpdate)).first(),
                 try row.optionalInt("prescriber_id") == prescriber.rawValue
             else { throw DomainError.notFound("booklet \(booklet) in the stock of prescriber \(prescriber)") }
-            let programme = try await tx.programme(ProgrammeID(try row.int("programme_id")))
-            try tx.requireOpenForHandOut(programme, today: CivilDate(now))
             // Hand-outs share the programme's row; a change of its diagnostic grid (FOR UPDATE) waits for them to
             // commit and then sees them, so the grid cannot change once a first hand-out is under way.
-            if tx.kind == .postgres {
-                try await tx.sql.raw("SELECT id FROM programmes WHERE id = \(bind: programme.id.rawValue) FOR SHARE").run()
-            }
+            let programme = try await tx.programme(ProgrammeID(try row.int("programme_id")), share: true)
+            try tx.requireOpenForHandOut(programme, today: CivilDate(now))
 
             // The whole booklet (the booklet's lock orders hand-outs of it): whether one of its checks was handed out
             // before tells the tallies whether the booklet is handed out now.
@@ -137,7 +134,7 @@ extension Transaction {
         guard try await sql.raw("""
             SELECT id FROM beneficiaries WHERE id = \(bind: beneficiary.rawValue) AND prescriber_id = \(bind: prescriber.rawValue)
               AND pseudonymised_at IS NULL
-            """ + SQLQueryString(kind == .postgres ? " FOR SHARE" : "")).first() != nil
+            """ + SQLQueryString(forShare)).first() != nil
         else { throw DomainError.notFound("beneficiary \(beneficiary) of prescriber \(prescriber)") }
     }
 }

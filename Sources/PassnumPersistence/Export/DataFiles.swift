@@ -22,7 +22,8 @@ extension Store {
         return paths.sorted()
     }
 
-    static func isSafeRelativePath(_ path: String) -> Bool {
+    /// Whether a relative path from a manifest (an export's or a backup's) stays inside the directory it is joined to.
+    public static func isSafeRelativePath(_ path: String) -> Bool {
         !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
     }
 
@@ -32,7 +33,8 @@ extension Store {
             && path != StoreConfiguration.secretFileName && !path.hasPrefix(StoreConfiguration.sqliteFileName)
     }
 
-    static func sizeAndHash(of url: URL) throws -> (size: Int64, sha256: String) {
+    /// Size and SHA-256 (hex) of a file, read in 1 MiB chunks.
+    public static func sizeAndHash(of url: URL) throws -> (size: Int64, sha256: String) {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hasher = SHA256()

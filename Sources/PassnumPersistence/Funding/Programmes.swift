@@ -145,9 +145,10 @@ extension Transaction {
     }
 
     /// A programme with its terms and co-funding shares.
-    func programme(_ id: ProgrammeID, lock: Bool = false) async throws -> Programme {
+    /// `share`: the row is locked against updates only (hand-outs share it; a change of the diagnostic grid waits).
+    func programme(_ id: ProgrammeID, lock: Bool = false, share: Bool = false) async throws -> Programme {
         let query: SQLQueryString = "SELECT \(unsafeRaw: ProgrammeColumns.select) FROM programmes p WHERE p.id = \(bind: id.rawValue)"
-        guard let row = try await sql.raw(lock ? query + SQLQueryString(forUpdate) : query).first() else {
+        guard let row = try await sql.raw(query + SQLQueryString(lock ? forUpdate : share ? forShare : "")).first() else {
             throw DomainError.notFound("programme \(id)")
         }
         let programme = try ProgrammeColumns.decode(row)

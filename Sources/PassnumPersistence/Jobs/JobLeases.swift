@@ -60,6 +60,13 @@ extension Store {
     public func claimJob(_ name: String, holder: String, lease: TimeInterval, onlyIfDue: Bool) async throws -> JobClaim {
         let now = clock.now
         let until = now.addingTimeInterval(lease)
+        // Every server asks every few seconds: a read answers when the job is running or not due, so that only a claim
+        // that may succeed writes (SQLite has one writer, which validations need).
+        if let row = try await read({ tx in
+            try await tx.sql.raw("SELECT leased_by, lease_until, next_due_at FROM jobs WHERE name = \(bind: name)").first()
+        }), let claim = try Self.unclaimable(row, now: now, onlyIfDue: onlyIfDue) {
+            return claim
+        }
         return try await transaction { tx in
             try await tx.sql.raw("""
                 INSERT INTO jobs (name, next_due_at) VALUES (\(bind: name), \(bind: now.millis)) ON CONFLICT (name) DO NOTHING
@@ -78,11 +85,17 @@ extension Store {
             guard let row = try await tx.sql.raw("SELECT leased_by, lease_until, next_due_at FROM jobs WHERE name = \(bind: name)").first() else {
                 throw Inconsistency("the row of job \(name) vanished while it was claimed")
             }
-            if let until = try row.optionalInt("lease_until"), until > now.millis {
-                return .running(by: try row.optionalString("leased_by") ?? "", until: Date(millis: until))
-            }
-            return .notDue(until: Date(millis: try row.int("next_due_at")))
+            return try Self.unclaimable(row, now: now, onlyIfDue: true) ?? .notDue(until: Date(millis: try row.int("next_due_at")))
         }
+    }
+
+    /// Why a job's row cannot be claimed now: its lease is live, or (asked for a due job) it is not due. Nil: claimable.
+    static func unclaimable(_ row: any SQLRow, now: Date, onlyIfDue: Bool) throws -> JobClaim? {
+        if let until = try row.optionalInt("lease_until"), until > now.millis {
+            return .running(by: try row.optionalString("leased_by") ?? "", until: Date(millis: until))
+        }
+        let due = try row.int("next_due_at")
+        return onlyIfDue && due > now.millis ? .notDue(until: Date(millis: due)) : nil
     }
 
     /// Extends a lease while its job runs; false when the lease was lost (it expired and another server took it).

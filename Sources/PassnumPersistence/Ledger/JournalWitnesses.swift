@@ -25,11 +25,7 @@ extension Store {
                 let day = try CivilDate(try previous.string("day")).orThrow("journal_witnesses.day")
                 from = day.adding(days: 1)
                 let sequences = try Self.sequences(try previous.string("sequences"))
-                for row in try await tx.sql.raw("""
-                    SELECT lane, sequence, hash FROM journal_transactions WHERE \(Self.atCut(sequences))
-                    """).all() {
-                    cut[try row.int("lane")] = (try row.int("sequence"), try row.string("hash"))
-                }
+                for head in try await tx.journalHeads(atCut: sequences) { cut[head.lane] = (head.sequence, head.hash) }
             } else {
                 guard let first = try await tx.sql.raw("""
                     SELECT occurred_at FROM journal_transactions WHERE id = (SELECT MIN(id) FROM journal_transactions)
@@ -105,12 +101,7 @@ extension Store {
                     break
                 }
                 let sequences = try Self.sequences(try row.string("sequences"))
-                var heads: [JournalWitness.LaneHead] = []
-                for entry in try await tx.sql.raw("""
-                    SELECT lane, sequence, hash FROM journal_transactions WHERE \(Self.atCut(sequences))
-                    """).all() {
-                    heads.append(.init(lane: try entry.int("lane"), sequence: try entry.int("sequence"), hash: try entry.string("hash")))
-                }
+                let heads = try await tx.journalHeads(atCut: sequences)
                 let found = heads.count == sequences.filter({ $0 > 0 }).count ? JournalWitness(day: day, heads: heads).hash : "(entries missing)"
                 if found != hash.lowercased() {
                     problems.append("the journal's head of \(day) differs: published \(hash), recomputed \(found)")
@@ -134,6 +125,22 @@ extension Store {
             "(lane = \(bind: Int64($0.offset)) AND sequence = \(bind: $0.element))"
         }
         return conditions.isEmpty ? "1 = 0" : "(" + conditions.joined(separator: " OR ") + ")"
+    }
+}
+
+extension Transaction {
+    /// Every lane's head now (`journal_head`), in lane order.
+    func journalHeads() async throws -> [JournalWitness.LaneHead] {
+        try await sql.raw("SELECT id, sequence, hash FROM journal_head ORDER BY id").all().map {
+            JournalWitness.LaneHead(lane: try $0.int("id"), sequence: try $0.int("sequence"), hash: try $0.string("hash"))
+        }
+    }
+
+    /// The entries at a published cut, one for each lane that had one.
+    func journalHeads(atCut sequences: [Int64]) async throws -> [JournalWitness.LaneHead] {
+        try await sql.raw("SELECT lane, sequence, hash FROM journal_transactions WHERE \(Store.atCut(sequences))").all().map {
+            JournalWitness.LaneHead(lane: try $0.int("lane"), sequence: try $0.int("sequence"), hash: try $0.string("hash"))
+        }
     }
 }
 

@@ -13,13 +13,17 @@ extension Transaction {
     /// Queues `notice` for the people who answer for `organisation`: its accounts in the role that manages it
     /// (operator admins, funder managers, place managers; every agent of a prescriber).
     public func enqueue(_ notice: Notice, toManagersOf organisation: Organisation, at now: Date) async throws {
-        let role = Role.manager(of: organisation.kind)
-        let sameOrganisation: SQLQueryString = organisation.storedID.map { "organisation_id = \(bind: $0)" } ?? "organisation_id IS NULL"
-        let rows = try await sql.raw("""
-            SELECT email FROM users WHERE organisation_kind = \(bind: organisation.kind.rawValue) AND \(sameOrganisation)
-              AND role = \(bind: role.rawValue) AND deactivated_at IS NULL ORDER BY id
-            """).all()
+        let rows = try await sql.raw("SELECT email FROM users WHERE \(Self.managers(of: organisation)) ORDER BY id").all()
         try await enqueue(notice, to: rows.map { try $0.decode(column: "email", as: String.self) }, at: now)
+    }
+
+    /// The condition on `users` of the accounts that manage `organisation` and are not deactivated (invited ones included).
+    static func managers(of organisation: Organisation) -> SQLQueryString {
+        let sameOrganisation: SQLQueryString = organisation.storedID.map { "organisation_id = \(bind: $0)" } ?? "organisation_id IS NULL"
+        return """
+            organisation_kind = \(bind: organisation.kind.rawValue) AND \(sameOrganisation)
+              AND role = \(bind: Role.manager(of: organisation.kind).rawValue) AND deactivated_at IS NULL
+            """
     }
 }
 

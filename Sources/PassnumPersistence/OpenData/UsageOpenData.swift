@@ -66,7 +66,7 @@ public enum UsageOpenData {
         return [
             row.departement.value, row.month.description, String(published.issued), published.handedOut.map(String.init),
             String(published.used), published.usageRate.map { "\($0 / 10).\($0 % 10)" }, published.people.map(String.init),
-            String(published.places), published.amount.plainDecimal.replacingOccurrences(of: ",", with: "."),
+            String(published.places), published.amount.dotDecimal,
         ]
     }
 

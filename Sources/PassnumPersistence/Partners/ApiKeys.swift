@@ -114,7 +114,7 @@ extension Store {
 extension Transaction {
     /// One more hit in `bucket`'s fixed window of `windowSeconds` (an atomic upsert): the window's hits, and the seconds
     /// until it ends. The first hit of a window drops the bucket's older windows, so the table stays small
-    /// (`passnum tick` drops the rest, `pruneRateLimits`).
+    /// (the purge job drops the rest, `purgeExpired`).
     func hitRateLimit(_ bucket: String, windowSeconds: Int, now: Int64) async throws -> (hits: Int, retryAfter: Int) {
         let window = Int64(windowSeconds) * 1000
         let start = now - now % window

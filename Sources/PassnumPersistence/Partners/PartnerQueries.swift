@@ -75,10 +75,4 @@ extension Store {
             }
         }
     }
-
-    /// Drops rate-limit windows older than an hour (run by `passnum tick`).
-    public func pruneRateLimits() async throws {
-        let cutoff = clock.now.millis - 3_600_000
-        try await transaction { tx in try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: cutoff)").run() }
-    }
 }

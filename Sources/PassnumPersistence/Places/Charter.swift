@@ -14,9 +14,7 @@ extension Store {
     /// kept in its `payout_runs` row): one aggregate over one row a month, whatever the number of payouts.
     public func paymentsOverTwelveMonths() async throws -> Money {
         let now = clock.now
-        var paris = Calendar(identifier: .gregorian)
-        paris.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
-        let since = paris.date(byAdding: .month, value: -12, to: now) ?? now.addingTimeInterval(-365 * 86_400)
+        let since = CivilDate.calendar.date(byAdding: .month, value: -12, to: now) ?? now.addingTimeInterval(-365 * 86_400)
         return try await read { tx in
             let total = try await tx.sql.raw("""
                 SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS total FROM payout_runs

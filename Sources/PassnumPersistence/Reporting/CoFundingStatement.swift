@@ -122,9 +122,6 @@ extension Transaction {
             .first(decodingColumn: "hash", as: String.self) {
             return JournalSeal(hash: hash, day: day)
         }
-        let heads = try await sql.raw("SELECT id, sequence, hash FROM journal_head ORDER BY id").all().map {
-            JournalWitness.LaneHead(lane: try $0.int("id"), sequence: try $0.int("sequence"), hash: try $0.string("hash"))
-        }
-        return JournalSeal(hash: JournalWitness(day: today, heads: heads).hash, day: nil)
+        return JournalSeal(hash: JournalWitness(day: today, heads: try await journalHeads()).hash, day: nil)
     }
 }

@@ -234,5 +234,4 @@ public enum SeedError: Error, CustomStringConvertible, Equatable {
 
 extension Month {
     func adding(months: Int) -> Month { (0..<months).reduce(self) { month, _ in month.next } }
-    var lastDay: CivilDate { next.firstDay.adding(days: -1) }
 }

@@ -34,13 +34,14 @@ enum DiagnosticGridController {
         let form = DiagnosticGridPage.Form(ceilings: [posted.seuil1, posted.seuil2, posted.seuil3].map { $0 ?? "" },
                                            recommended: [posted.conseil1, posted.conseil2, posted.conseil3, posted.conseil4].map { $0 ?? "" })
         var errors = FormErrors()
-        let score = 0...DiagnosticGrid.maximumScore
+        // The form reads numbers; the ranges are the grid's own (DiagnosticGrid.validate), here only to say them early.
+        let score = 0...(DiagnosticGrid.maximumScore - 1)
         let ceilings = form.ceilings.indices.map {
             errors.number(form.ceilings[$0], field: DiagnosticGridPage.Form.ceilingField($0), in: score,
                           "Indiquez un nombre de points entre \(score.lowerBound) et \(score.upperBound).")
         }
         let recommended = form.recommended.indices.map {
-            errors.number(form.recommended[$0], field: DiagnosticGridPage.Form.recommendedField($0), in: 0...10_000,
+            errors.number(form.recommended[$0], field: DiagnosticGridPage.Form.recommendedField($0), in: 0...DiagnosticGrid.largestRecommendation,
                           "Indiquez un nombre de chèques, par exemple 5.")
         }
         if errors.isEmpty {
