@@ -18,6 +18,8 @@ struct AccessTests {
         ("active", "0"), ("holder", "x"), ("iban", "FR7630006000011234567890189"), ("bic", "AGRIFRPP"), ("name", "Programme modifié"),
         ("faceValue", "10"), ("checksPerBooklet", "10"), ("validFrom", "2026-03-01"), ("validUntil", "2026-06-30"), ("graceDays", "31"),
         ("departements", "59"), ("categories[]", "outils"), ("cofunder1", "État"), ("share1", "100"), ("checks", "1"), ("q0", "1"), ("q1", "1"),
+        // Past the confirmation page of an irreversible action: the action itself is tried.
+        ("confirme", "oui"),
     ]
 
     /// B's records the matrix aims at, as they were made by `WebWorld.populate`: a write on any of them is a leak.
@@ -119,7 +121,7 @@ struct AccessTests {
             /// The funder tries the operator's next step from the state just before it: refused, the order stays put.
             func funderTries(_ target: OrderState, staying state: OrderState) async throws {
                 try await funder.get("/financeur/commandes")
-                try await funder.post(step, [("etape", target.rawValue)])
+                try await funder.post(step, [("etape", target.rawValue), ("confirme", "oui")])
                 #expect(try await world.store.order(order).state == state, "the funder moved its order to \(target)")
             }
             try await funderTries(.quoted, staying: .draft)
@@ -141,7 +143,7 @@ struct AccessTests {
             #expect(try await funder.post(step, [("etape", "signed")]).status == .seeOther)
             try await funderTries(.invoiced, staying: .signed)
             try await admin.get("/operateur/commandes/\(order)")
-            try await admin.post("/operateur/commandes/\(order)/etape", [("etape", "invoiced")])
+            try await admin.post("/operateur/commandes/\(order)/etape", [("etape", "invoiced"), ("confirme", "oui")])
             let summary = try await world.store.order(order)
             #expect(summary.state == .invoiced)
             try await funderTries(.paid, staying: .invoiced)
@@ -166,7 +168,7 @@ struct AccessTests {
             #expect(try await world.store.order(order).state == .paid)
             try await funderTries(.fulfilled, staying: .paid)
             try await admin.get("/operateur/commandes/\(order)")
-            try await admin.post("/operateur/commandes/\(order)/etape", [("etape", "fulfilled")])
+            try await admin.post("/operateur/commandes/\(order)/etape", [("etape", "fulfilled"), ("confirme", "oui")])
             #expect(try await world.store.order(order).state == .fulfilled)
             #expect(try await world.store.verify().isEmpty)
 

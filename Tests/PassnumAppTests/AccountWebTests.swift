@@ -105,7 +105,7 @@ struct AccountWebTests {
             #expect(try await Self.account(world, agentEmail).role == .placeAgent)
 
             try await manager.get("/equipe")
-            #expect(try await manager.post("/equipe/\(agent.id)/depart", [("reason", "A quitté le lieu")]).status == .seeOther)
+            #expect(try await manager.post("/equipe/\(agent.id)/depart", [("reason", "A quitté le lieu"), ("confirme", "oui")]).status == .seeOther)
             #expect(try await manager.get("/equipe").body.string.contains("Compte désactivé"))
             // The next request of the agent's session and of the key they created is refused.
             let next = try await agentBrowser.get("/lieu")
@@ -137,7 +137,7 @@ struct AccountWebTests {
             var manager = try await Browser.signedIn(world.app, as: managerEmail)
             try await manager.get("/equipe")
             #expect(manager.lastBody.contains("(vous)"))
-            try await manager.post("/equipe/\(me.id)/depart", [("reason", "Je pars")])
+            try await manager.post("/equipe/\(me.id)/depart", [("reason", "Je pars"), ("confirme", "oui")])
             #expect(try await manager.get("/equipe").body.string.contains("la structure doit garder au moins une personne active qui la gère"))
             try await manager.post("/equipe/\(me.id)/role", [("role", "place_agent"), ("reason", "Je passe la main")])
             #expect(try await manager.get("/equipe").status == .ok)
@@ -149,7 +149,7 @@ struct AccountWebTests {
             #expect(!agent.lastBody.contains(managerEmail))
             try await agent.get("/lieu")
             #expect(try await agent.post("/equipe", [("email", "x@y.fr"), ("name", "X"), ("role", "place_manager")]).status == .forbidden)
-            #expect(try await agent.post("/equipe/\(me.id)/depart", [("reason", "coup d’état")]).status == .forbidden)
+            #expect(try await agent.post("/equipe/\(me.id)/depart", [("reason", "coup d’état"), ("confirme", "oui")]).status == .forbidden)
             #expect(try await Self.account(world, managerEmail).state == .active)
         }
     }
@@ -164,11 +164,11 @@ struct AccountWebTests {
             #expect(!page.body.string.contains(world.a[.placeManager]!) && page.body.string.contains("Financeur A"))
             let funderB = try await Self.account(world, world.b[.funderManager]!)
             // The only manager of funder B: the operator cannot leave it without one either.
-            try await admin.post("/operateur/comptes/\(funderB.id)/desactivation", [("reason", "Contrat terminé")])
+            try await admin.post("/operateur/comptes/\(funderB.id)/desactivation", [("reason", "Contrat terminé"), ("confirme", "oui")])
             #expect(try await Self.account(world, world.b[.funderManager]!).state == .active)
             let agentB = try await Self.account(world, world.b[.placeAgent]!)
             try await admin.get("/operateur/comptes")
-            #expect(try await admin.post("/operateur/comptes/\(agentB.id)/desactivation", [("reason", "Départ")]).status == .seeOther)
+            #expect(try await admin.post("/operateur/comptes/\(agentB.id)/desactivation", [("reason", "Départ"), ("confirme", "oui")]).status == .seeOther)
             #expect(try await Self.account(world, world.b[.placeAgent]!).state == .deactivated)
             #expect(try await admin.get("/operateur/comptes?q=place_agent-b").body.string.contains("Réactiver"))
             #expect(try await admin.post("/operateur/comptes/\(agentB.id)/reactivation", [("reason", "Retour")]).status == .seeOther)

@@ -150,9 +150,10 @@ struct ApiTests {
             // Another organisation's manager cannot revoke it.
             var other = try await Browser.signedIn(world.app, as: world.b[.placeManager]!)
             try await other.get("/cles-api")
-            #expect(try await other.post("/cles-api/\(id)/revocation", []).status == .notFound)
+            #expect(try await other.post("/cles-api/\(id)/revocation", [("confirme", "oui")]).status == .notFound)
+            #expect(try await other.get("/cles-api/\(id)/revocation").status == .notFound)
             try await manager.get("/cles-api")
-            #expect(try await manager.post("/cles-api/\(id)/revocation", []).status == .seeOther)
+            #expect(try await manager.post("/cles-api/\(id)/revocation", [("confirme", "oui")]).status == .seeOther)
             #expect(try await Self.call(world.app, .GET, "/api/v1/validations", key: secret).status == .unauthorized)
             let journal = try await world.store.read { tx in
                 try await tx.sql.raw("SELECT reason FROM journal_transactions WHERE kind = 'api_key_changed' ORDER BY id").all()

@@ -53,7 +53,7 @@ struct DiagnosticWebTests {
             #expect(try await world.store.beneficiary(world.beneficiaryA, of: world.prescriberA)?.level == 2)
             page = try await agent.get(path).body.string
             #expect(page.contains("Diagnostic enregistré\u{00A0}: niveau 2 sur 4, fait ses premiers pas."))
-            #expect(page.contains("Niveau 2 sur 4\u{00A0}: fait ses premiers pas."))
+            #expect(page.contains("Diagnostic du 2 mars 2026\u{00A0}: niveau 2 sur 4, fait ses premiers pas."))
             #expect(page.contains("Nombre de chèques conseillé\u{00A0}: 8."))
             #expect(!page.contains("name=\"q0\"") && !page.contains("Calculer le niveau"))
             #expect(page.contains("Refaire le diagnostic") && page.contains("name=\"refaire\" value=\"1\""))
@@ -64,12 +64,12 @@ struct DiagnosticWebTests {
             page = try await agent.get(path + "?refaire=1").body.string
             #expect(page.contains("Les réponses ne sont pas gardées\u{00A0}: seul le niveau l’est."))
             #expect(page.contains("name=\"q0\"") && page.contains("Calculer le niveau") && !page.contains("checked"))
-            #expect(page.contains("Niveau 2 sur 4\u{00A0}: fait ses premiers pas."))
+            #expect(page.contains("Diagnostic du 2 mars 2026\u{00A0}: niveau 2 sur 4, fait ses premiers pas."))
             let incomplete = try await agent.post(path + "/diagnostic", [("q0", "2")])
             #expect(incomplete.status == .unprocessableEntity && incomplete.body.string.contains("Les réponses ne sont pas gardées"))
             #expect(try await world.store.beneficiary(world.beneficiaryA, of: world.prescriberA)?.level == 2)
             #expect(try await agent.post(path + "/diagnostic", (0..<Diagnostic.questions.count).map { ("q\($0)", "2") }).status == .seeOther)
-            #expect(try await agent.get(path).body.string.contains("Niveau 4 sur 4\u{00A0}: presque autonome."))
+            #expect(try await agent.get(path).body.string.contains("Diagnostic du 2 mars 2026\u{00A0}: niveau 4 sur 4, presque autonome."))
             #expect(try await agent.get("/prescripteur").body.string.contains("Niveau 4 sur 4\u{00A0}: presque autonome"))
 
             // Another prescriber's person is not found, whatever the answers.

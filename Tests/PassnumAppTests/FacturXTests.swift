@@ -145,6 +145,44 @@ struct FacturXTests {
         }
     }
 
+    @Test("An invoice keeps the VAT rate it was issued at: its XML states the stored rate and amount, valid, not today's 20 %",
+          arguments: MailDeliveryTests.Database.allCases)
+    func storedVATRate(database: MailDeliveryTests.Database) async throws {
+        try await MailDeliveryTests.withApp(database, relay: nil) { app, store, clock in
+            let issued = try await Self.issue(store, clock)
+            // The invoice with a fee (17,50 €) as if issued when the rate was 10 %: 1,75 € of VAT stored.
+            try await store.read { tx in
+                try await tx.sql.raw("UPDATE invoices SET vat_rate_bp = 1000, vat_cents = 175 WHERE id = \(bind: issued.withFee.rawValue)").run()
+            }
+            let invoice = try await store.invoice(issued.withFee)
+            #expect(invoice.amounts == InvoiceAmounts(face: .euros(700), fee: Money(cents: 1_750), vat: Money(cents: 175), vatRate: 1_000))
+            let xml = try FacturXWording.xml(.invoice(invoice), seller: OperatorAccount.demo)
+            #expect(Self.amounts(xml, "RateApplicablePercent") == ["0.00", "10.00", "0.00", "10.00"], "\(xml)")
+            #expect(Self.amounts(xml, "TaxTotalAmount") == ["1.75"] && Self.amounts(xml, "CalculatedAmount").contains("1.75"))
+            #expect(Self.amounts(xml, "DuePayableAmount") == [FacturX.amount(invoice.amounts.total)] && invoice.amounts.total == Money(cents: 71_925))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-facturx-rate-\(UUID().uuidString).xml")
+            try Data(xml.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Self.expectValid([file])
+
+            // An order keeps the rate of its creation up to its invoice: one made at 5,5 % is invoiced at 5,5 %.
+            let manager = Actor("gestionnaire", organisation: .funder(issued.funder))
+            let programme = try await store.createProgramme(funder: issued.funder, terms: ProgrammeTerms(
+                name: "Pass 2026 second semestre", validFrom: CivilDate("2026-06-01")!, validUntil: CivilDate("2026-12-31")!,
+                perimeter: Perimeter(departements: [DepartementCode("59")!]), shares: [CoFundingShare(cofunder: "État", percent: 100)]))
+            let order = try await store.createOrder(programme: programme, booklets: 1, actor: manager)
+            #expect(try await store.order(order).vatRate == VAT.standardRate)
+            try await store.read { tx in
+                try await tx.sql.raw("UPDATE orders SET vat_rate_bp = 550, vat_cents = 14 WHERE id = \(bind: order.rawValue)").run()
+            }
+            try await store.carryOrder(order, to: .invoiced, funder: manager, operator: .system)
+            let late = try #require(try await store.invoices(funder: issued.funder).rows.first)
+            #expect(late.amounts.vatRate == 550 && late.amounts.vat == Money(cents: 14) && late.amounts.fee == Money(cents: 250))
+            #expect(Self.amounts(try FacturXWording.xml(.invoice(late), seller: OperatorAccount.demo), "RateApplicablePercent").contains("5.50"))
+            _ = app
+        }
+    }
+
     @Test("The XSD and the schematron do reject a document that breaks them: the checks above can fail")
     func validatorsBite() throws {
         let document = FacturX.Document(

@@ -104,7 +104,7 @@ struct MailDeliveryTests {
             #expect(try await signIn.post("/connexion", [("email", email), ("password", "un-nouveau-mot-de-passe")]).status == .seeOther)
 
             _ = try await store.invite(email: "nouveau@exemple.fr", name: "Nouveau Venu", role: .operatorAdmin, organisation: .operator,
-                                       actor: Actor("test", organisation: .operator))
+                                       actor: .system)
             #expect(try await app.deliverMail() == MailDeliveryReport(sent: 1))
             #expect(try server.received().last?.rcpt_tos == ["nouveau@exemple.fr"])
             let invitation = try receivedLink("invitation")

@@ -22,15 +22,15 @@ struct MoneyWebTests {
 
             // Settling before the file went to the bank is refused, in French.
             try await admin.get("/operateur/remboursements")
-            try await admin.post("/operateur/virements/1/execute", [("date", "2026-04-02")])
+            try await admin.post("/operateur/virements/1/execute", [("date", "2026-04-02"), ("confirme", "oui")])
             #expect(try await admin.get("/operateur/remboursements").body.string.contains("Non enregistré\u{00A0}: Cette action n’est pas possible"))
-            try await admin.post("/operateur/virements/1/transmis", [])
+            try await admin.post("/operateur/virements/1/transmis", [("confirme", "oui")])
             try await admin.get("/operateur/remboursements")
-            try await admin.post("/operateur/virements/1/execute", [("date", "2026-05-01")])
+            try await admin.post("/operateur/virements/1/execute", [("date", "2026-05-01"), ("confirme", "oui")])
             page = try await admin.get("/operateur/remboursements").body.string
             // The batch was prepared and is settled on the same day: that day is the only acceptable bank date.
             #expect(page.contains("Date des virements\u{00A0}: elle doit être le 2 avril 2026."))
-            try await admin.post("/operateur/virements/1/execute", [("date", "2026-04-02")])
+            try await admin.post("/operateur/virements/1/execute", [("date", "2026-04-02"), ("confirme", "oui")])
             page = try await admin.get("/operateur/remboursements").body.string
             #expect(page.contains("fait par la banque le 2 avril 2026"))
 

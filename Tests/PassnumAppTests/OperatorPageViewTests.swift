@@ -87,6 +87,14 @@ struct OperatorPageViewTests {
         #expect(page.contains("href=\"/factures/4?telecharger=1\"") && page.contains("download=\"facture-2026-0004.html\""))
         let file = InvoicePage.View(model: model, frame: PrintableDocument(context: Self.admin, path: "/factures/4", download: true)).document.rendered
         #expect(!file.contains("telecharger") && file.contains("Facture n° 2026-0004"))
+        #expect(page.contains("TVA 20 % (sur les frais seulement)"))
+        // The VAT line states the invoice's own rate, not today's.
+        let older = Invoice(id: InvoiceID(5), number: "2026-0005", kind: .order, order: OrderID(8), funder: FunderID(1), place: nil,
+                            customer: "Département du Nord",
+                            amounts: InvoiceAmounts(face: Money(cents: 100_000), fee: Money(cents: 2_000), vat: Money(cents: 110), vatRate: 550),
+                            issuedAt: Self.instant, programme: "Pass 2026", booklets: 10, checks: 100)
+        let olderPage = InvoicePage.View(model: InvoicePage.Model(invoice: older, seller: "Opérateur"), frame: shown).document.rendered
+        #expect(olderPage.contains("TVA 5,50 % (sur les frais seulement)") && !olderPage.contains("TVA 20"))
     }
 
     @Test("The operator's list of documents links to the fees; a funder's list says the documents are its own")

@@ -64,7 +64,7 @@ struct PageSnapshotTests {
             byShare: [line("État", 0, Money(cents: 61_500)), line("Département du Nord", 0, Money(cents: 61_500))],
             byPrescriber: [line("France Services Lille", 123, Money(cents: 123_000))],
             byPlace: [line("Médiathèque de Roubaix", 80, Money(cents: 80_000)), line("Espace numérique & Co", 43, Money(cents: 43_000))],
-            byCategory: [line(ServiceCategory.allCases[0].code, 123, Money(cents: 123_000))])
+            byCategory: [line(ServiceCategory.allCases[0].code, 123, Money(cents: 123_000))], thisMonth: Self.month("2026-11"))
         let page = FunderDashboardPage.View(model: model, context: Self.context("Claire Martin", .funderManager, notice: "Programme créé.")).document
         assertSnapshot(of: snapshotLines(page), as: .lines, record: snapshotRecordMode)
     }
@@ -88,10 +88,11 @@ struct PageSnapshotTests {
     func prescriberHome() {
         let model = PrescriberHomePage.Model(
             alerts: [], bookletsAvailable: 3, checksAvailable: 27, search: nil,
-            people: [.init(id: BeneficiaryID(7), firstName: "Anne", lastName: "Durand", birthYear: 1950, level: 2, checks: 10),
+            people: [.init(id: BeneficiaryID(7), firstName: "Anne", lastName: "Durand", birthYear: 1950, level: 2, checks: 10,
+                             diagnosticAt: Date(timeIntervalSince1970: 1_772_442_000)),
                      .init(id: BeneficiaryID(8), firstName: "Jean", lastName: "Petit", birthYear: nil, level: nil, checks: 0)])
         var errors = FormErrors()
-        errors.add("commune", "Indiquez le code INSEE de la commune (5 caractères).")
+        errors.add("commune", "Commune inconnue : tapez son nom, son code postal (5 chiffres) ou son code INSEE.")
         let form = PrescriberController.PersonForm(firstName: "Marie", lastName: "Leroy", birthYear: nil, commune: "59", consent: "oui")
         let page = PrescriberHomePage.View(model: model, context: Self.context("Paul Agent", .prescriberAgent), form: form, errors: errors).document
         assertSnapshot(of: snapshotLines(page), as: .lines, record: snapshotRecordMode)

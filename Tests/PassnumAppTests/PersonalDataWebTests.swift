@@ -37,20 +37,27 @@ struct PersonalDataWebTests {
         }
     }
 
-    @Test("Erasure needs the confirmation, is refused while a check is usable, then replaces the name")
-    func erasure() async throws {
-        try await WebWorld.with { world in
+    @Test("Erasure goes through its confirmation page, is refused while a check is usable (as an alert), then replaces the name",
+          arguments: WebWorld.Database.allCases)
+    func erasure(database: WebWorld.Database) async throws {
+        try await WebWorld.with(database) { world in
             var agent = try await Browser.signedIn(world.app, as: world.a[.prescriberAgent]!)
             let path = "/prescripteur/beneficiaires/\(world.beneficiaryA)"
             try await agent.get(path)
             var response = try await agent.post(path + "/effacement", [])
-            #expect(response.status == .unprocessableEntity && response.body.string.contains("Cochez la case pour confirmer"))
-            response = try await agent.post(path + "/effacement", [("confirm", "oui")])
+            #expect(response.status == .seeOther && response.headers.first(name: .location) == path + "/effacement")
+            let confirmation = try await agent.get(path + "/effacement").body.string
+            #expect(confirmation.contains("Effacer les données de Personne Secrète A") && confirmation.contains("<dt>Personne</dt><dd>Personne Secrète A</dd>"))
+            #expect(confirmation.contains("<dt>Chèques reçus</dt><dd>\(world.serialsA.count)</dd>"))
+            #expect(confirmation.contains("name=\"confirme\" value=\"oui\"") && confirmation.contains("href=\"\(path)\">Annuler</a>"))
+            #expect(try await world.store.beneficiary(world.beneficiaryA, of: world.prescriberA)?.lastName == "Secrète A", "nothing before Confirmer")
+            response = try await agent.post(path + "/effacement", [("confirme", "oui")])
             #expect(response.status == .unprocessableEntity && response.body.string.contains("encore des chèques utilisables"))
+            #expect(response.body.string.contains("class=\"errors\" role=\"alert\""))
             #expect(try await world.store.beneficiary(world.beneficiaryA, of: world.prescriberA)?.lastName == "Secrète A")
 
             try await world.store.oppose(world.serialsA, reason: .lost, actor: Actor("agent", organisation: .prescriber(world.prescriberA)))
-            response = try await agent.post(path + "/effacement", [("confirm", "oui")])
+            response = try await agent.post(path + "/effacement", [("confirme", "oui")])
             #expect(response.status == .seeOther)
             let page = try await agent.get(path).body.string
             #expect(page.contains("Données effacées") && page.contains("#\(world.beneficiaryA)") && !page.contains("Secrète A"))
@@ -58,7 +65,8 @@ struct PersonalDataWebTests {
             // Another prescriber does not even see the person.
             var other = try await Browser.signedIn(world.app, as: world.b[.prescriberAgent]!)
             try await other.get("/prescripteur")
-            #expect(try await other.post(path + "/effacement", [("confirm", "oui")]).status == .notFound)
+            #expect(try await other.post(path + "/effacement", [("confirme", "oui")]).status == .notFound)
+            #expect(try await other.get(path + "/effacement").status == .notFound)
         }
     }
 }

@@ -23,7 +23,7 @@ struct StatisticsWebTests {
             category: .everydayTools, key: "stat-1"))
     }
 
-    @Test("The page shows the country's months with a chart and a table, one person secret; a bad filter is a 422 in French",
+    @Test("The page shows the country's months with a chart and a table, one person secret with what they used; a bad filter is a 422 in French",
           arguments: WebWorld.Database.allCases)
     func page(database: WebWorld.Database) async throws {
         try await WebWorld.with(database) { world in
@@ -33,7 +33,11 @@ struct StatisticsWebTests {
             let html = page.body.string
             #expect(html.contains("Toute la France, de avril 2025 à mars 2026"))
             #expect(html.contains("<svg role=\"img\" aria-labelledby=\"graphique-titre graphique-texte\""))
-            #expect(html.contains("<td>mars 2026</td><td>40</td><td>20</td><td>1</td><td>5,0\u{a0}%</td><td>secret</td><td>1</td><td>10,00\u{a0}€</td>"), "\(html)")
+            // One person helped: the check they used, its value and the rate are theirs, hidden with them.
+            #expect(html.contains("<td>mars 2026</td><td>40</td><td>20</td><td>secret</td><td>secret</td><td>secret</td><td>1</td><td>secret</td>"), "\(html)")
+            // The chart draws no bar for the secret month, and gives no total over the period (it would give the month back).
+            #expect(html.contains("mars 2026\u{a0}: secret</desc>") && html.contains("<figcaption>Chèques utilisés par mois. Les chiffres"), "\(html)")
+            #expect(!html.contains("sur la période"))
             for link in ["/open-data/statistiques.csv", "/open-data/statistiques.json", "/open-data/statistiques.schema.json", "/open-data/journal-temoins.csv"] {
                 #expect(html.contains("href=\"\(link)\""))
             }
@@ -55,14 +59,53 @@ struct StatisticsWebTests {
             let rows = try await world.store.usageStatistics(months: Month.earliest...Month.latest)
             let csv = try await Self.response(world.app, "/open-data/statistiques.csv")
             #expect(csv.status == .ok && csv.body.string == UsageOpenData.csv(rows))
-            #expect(csv.body.string.contains("59,2026-03,40,20,1,5.0,secret,1,10.00"))
-            #expect(csv.headers.first(name: .lastModified) != nil)
+            #expect(csv.body.string.contains("59,2026-03,40,20,secret,secret,secret,1,secret"))
             let etag = try #require(csv.headers.first(name: .eTag))
-            #expect(try await Self.response(world.app, "/open-data/statistiques.csv", headers: ["If-None-Match": etag]).status == .notModified)
+            let notModified = try await Self.response(world.app, "/open-data/statistiques.csv", headers: ["If-None-Match": etag])
+            #expect(notModified.status == .notModified && notModified.body.readableBytes == 0 && notModified.headers.first(name: .eTag) == etag)
             let json = try await Self.response(world.app, "/open-data/statistiques.json")
             #expect(json.body.string == UsageOpenData.json(rows) && json.headers.first(name: .eTag) != etag)
             let schema = try await Self.response(world.app, "/open-data/statistiques.schema.json")
             #expect(schema.status == .ok && schema.body.string == UsageOpenData.schema)
+        }
+    }
+
+    @Test("The files' ETag follows the counters: a hand-out, which writes no journal entry, changes it; no Last-Modified can say otherwise",
+          arguments: WebWorld.Database.allCases)
+    func etagFollowsTheCounters(database: WebWorld.Database) async throws {
+        try await WebWorld.with(database) { world in
+            let booklet = try await world.store.allocate(programme: world.programmeA, prescriber: world.prescriberA, booklets: 1, actor: .system)[0]
+            let first = try await Self.response(world.app, "/open-data/statistiques.csv")
+            let etag = try #require(first.headers.first(name: .eTag))
+            // The journal's last change (what Last-Modified used to say) does not move with a hand-out.
+            #expect(first.headers.first(name: .lastModified) == nil)
+            let later = HTTPHeaders.LastModified(world.clock.now.addingTimeInterval(3_600)).serialize()
+            _ = try await world.store.handOut(booklet: booklet, checks: 3, to: world.beneficiaryA, by: world.prescriberA)
+            for headers: HTTPHeaders in [["If-None-Match": etag], ["If-Modified-Since": later]] {
+                let again = try await Self.response(world.app, "/open-data/statistiques.csv", headers: headers)
+                #expect(again.status == .ok && again.headers.first(name: .eTag) != etag, "\(headers)")
+                #expect(again.body.string.contains("59,2026-03,40,23,0,0.0,0,0,0.00"), "\(again.body.string)")
+            }
+            // The JSON has its own tag, also answered with a 304.
+            let json = try #require(try await Self.response(world.app, "/open-data/statistiques.json").headers.first(name: .eTag))
+            #expect(json != etag)
+            #expect(try await Self.response(world.app, "/open-data/statistiques.json", headers: ["If-None-Match": "\"x\", W/\(json)"]).status == .notModified)
+        }
+    }
+
+    @Test("An invoice's XML reads no witness: one statement fewer than its page, which prints it", arguments: WebWorld.Database.allCases)
+    func invoiceXMLReadsNoWitness(database: WebWorld.Database) async throws {
+        try await WebWorld.with(database) { world in
+            var operatorBrowser = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin] ?? "")
+            var counts: [Int] = []
+            for path in [SiteURL.invoice(world.invoiceB).path, SiteURL.invoiceXML(world.invoiceB).path] {
+                _ = try await operatorBrowser.get(path)
+                let before = world.store.statementsExecuted
+                let response = try await operatorBrowser.get(path)
+                #expect(response.status == .ok, "\(path)")
+                counts.append(world.store.statementsExecuted - before)
+            }
+            #expect(counts[1] == counts[0] - 1, "page \(counts[0]), XML \(counts[1])")
         }
     }
 

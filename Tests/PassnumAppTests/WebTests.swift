@@ -123,7 +123,7 @@ struct WebTests {
             let before = try await world.store.overview()
             let fields = ["name", "faceValue", "checksPerBooklet", "validFrom", "validUntil", "graceDays", "departements", "communes",
                           "categories[]", "cofunder1", "share1", "programme", "booklets", "prescriber", "action", "firstName", "lastName",
-                          "birthYear", "commune", "consent", "booklet", "checks", "serial", "reason", "category", "serial0", "code0", "key",
+                          "birthYear", "commune", "communeCode", "consent", "booklet", "checks", "serial", "reason", "category", "serial0", "code0", "key",
                           "state", "mois", "decision", "etape", "email", "password", "q0", "amount", "valueDate", "bankReference"]
             for role in Role.allCases {
                 var browser = try await Browser.signedIn(world.app, as: world.a[role]!)

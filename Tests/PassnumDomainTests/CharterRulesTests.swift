@@ -23,6 +23,30 @@ struct CharterRulesTests {
         #expect(OpeningHours.weekly(text) == .minutes(minutes))
     }
 
+    @Test("A day range that wraps over the week's end (Sa-Mo) is Saturday, Sunday and Monday, not Monday to Saturday", arguments: [
+        ("Sa-Mo 10:00-12:00", 3 * 2 * 60),
+        ("Su-Mo 09:00-17:00", 2 * 8 * 60),
+        ("Su-Sa 10:00-14:00", 7 * 4 * 60),
+        ("Fr-Tu 10:00-12:00; Mo off", 4 * 2 * 60),
+        // The charter's 24 hours exactly: four days of six hours (read Mo-Fr it would be 30 hours).
+        ("Fr-Mo 09:00-15:00", 24 * 60),
+        // 22 hours, below the charter (read Mo-Sa, the second rule would replace the first: 12 hours).
+        ("Tu-Fr 09:00-13:00; Sa-Mo 10:00-12:00", 22 * 60),
+    ])
+    func wrapAround(text: String, minutes: Int) {
+        #expect(OpeningHours.weekly(text) == .minutes(minutes))
+    }
+
+    @Test("A wrapping range is said as written, and 24 hours a week meet the charter while 23 h 59 do not")
+    func wrapAroundCharter() throws {
+        #expect(try OpeningHours("Sa-Mo 10:00-12:00").french == ["Du samedi au lundi : 10 h à 12 h."])
+        #expect(PlaceCharter.met(by: OpeningHours.weekly("Fr-Mo 09:00-15:00")))
+        #expect(!PlaceCharter.met(by: OpeningHours.weekly("Fr-Mo 09:00-15:00; Mo 09:00-14:59")))
+        #expect(throws: DomainError.invalid(field: .reason, problem: .belowCharter(weeklyMinutes: 22 * 60))) {
+            try PlaceCharter.checkQualification(OpeningHours.weekly("Tu-Fr 09:00-13:00; Sa-Mo 10:00-12:00"), reason: nil)
+        }
+    }
+
     @Test("Hours that cannot be read are unknown, never an error", arguments: [
         "", "lundi matin", "Mo-Fr 9:00-12:00", "Mo 12:00-09:00", "Mo-Fr 09:00-25:00", "Mo-Fr; Sa 10:00-12:00", "sunrise-sunset",
         "Mo-Fr 09:00-12:00 ||", String(repeating: "Mo 09:00-10:00; ", count: 100) + "Tu 09:00-10:00",

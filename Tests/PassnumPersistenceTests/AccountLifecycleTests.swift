@@ -166,12 +166,13 @@ struct AccountLifecycleTests {
             try await store.changeRole(of: chef, to: .placeAgent, reason: "passe la main", actor: chefActor)
             #expect(try await Self.journal(store, .roleChanged).map(\.reference) == ["user:\(chef):place_manager>place_agent"])
             await #expect(throws: lastManager) { try await store.deactivate(second.user, reason: "départ", actor: .system) }
-            // The role must be one of the organisation's, and given.
+            // The role must be one of the organisation's, and given (asked by the manager now: the former one no longer manages).
+            let secondActor = Actor("second@lieu.fr", organisation: .place(place))
             await #expect(throws: DomainError.invalid(field: .role, problem: .notAvailable)) {
-                try await store.changeRole(of: chef, to: .funderManager, reason: "x", actor: chefActor)
+                try await store.changeRole(of: chef, to: .funderManager, reason: "x", actor: secondActor)
             }
             await #expect(throws: DomainError.invalid(field: .role, problem: .empty)) {
-                try await store.changeRole(of: chef, to: nil, reason: "x", actor: chefActor)
+                try await store.changeRole(of: chef, to: nil, reason: "x", actor: secondActor)
             }
         }
     }
@@ -202,6 +203,44 @@ struct AccountLifecycleTests {
             await #expect(throws: DomainError.notFound("user \(chef)")) { try await store.deactivate(chef, reason: "x", actor: stranger) }
             await #expect(throws: DomainError.notFound("user \(chef)")) { try await store.changeRole(of: chef, to: nil, reason: "", actor: stranger) }
             await #expect(throws: DomainError.notFound("user \(chef)")) { try await store.resendInvitation(to: chef, actor: stranger) }
+        }
+    }
+
+    @Test("The store itself lets only an active manager change a team: a member, a departed manager or an unknown name is refused",
+          arguments: TestDatabase.allCases)
+    func managersOnly(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let (place, chef, chefActor) = try await Self.place(store)
+            let member = try await store.createUser(email: "agent@lieu.fr", name: "Agent", passwordHash: "hash", role: .placeAgent,
+                                                    organisation: .place(place))
+            let invited = try await store.invite(email: "tard@lieu.fr", name: "Tard", role: .placeAgent, organisation: .place(place), actor: chefActor)
+            let refused = DomainError.notAllowed(action: "manage the accounts of \(Organisation.place(place))")
+            // A member of the organisation (not its manager) calling the store directly, past any route filter.
+            let memberActor = Actor("agent@lieu.fr", organisation: .place(place))
+            await #expect(throws: refused) {
+                try await store.invite(email: "x@lieu.fr", name: "X", role: .placeManager, organisation: .place(place), actor: memberActor)
+            }
+            await #expect(throws: refused) { try await store.changeRole(of: member, to: .placeManager, reason: "promotion", actor: memberActor) }
+            await #expect(throws: refused) { try await store.deactivate(chef, reason: "coup", actor: memberActor) }
+            await #expect(throws: refused) { try await store.resendInvitation(to: invited.user, actor: memberActor) }
+            // A manager who has left, and a name that is no account.
+            let second = try await store.createUser(email: "second@lieu.fr", name: "Second", passwordHash: "hash", role: .placeManager,
+                                                    organisation: .place(place))
+            try await store.deactivate(second, reason: "parti", actor: chefActor)
+            await #expect(throws: refused) {
+                try await store.changeRole(of: member, to: .placeManager, reason: "x", actor: Actor("second@lieu.fr", organisation: .place(place)))
+            }
+            await #expect(throws: refused) { try await store.deactivate(member, reason: "x", actor: Actor("inconnu@lieu.fr", organisation: .place(place))) }
+            // Nor an account of the operator that is no operator admin (here, no account at all): refused on any organisation.
+            await #expect(throws: DomainError.self) { try await store.deactivate(member, reason: "x", actor: Actor("test", organisation: .operator)) }
+
+            // Nothing changed; the manager still can.
+            let rows = try await store.accounts(of: .place(place), .first).rows
+            #expect(rows.first { $0.id == member }?.role == .placeAgent && rows.first { $0.id == chef }?.state == .active)
+            #expect(!rows.contains { $0.email == "x@lieu.fr" })
+            #expect(try await store.queuedNotices(to: "tard@lieu.fr").count == 1)
+            try await store.changeRole(of: member, to: .placeManager, reason: "promotion", actor: chefActor)
+            #expect(try await store.accounts(of: .place(place), .first).rows.first { $0.id == member }?.role == .placeManager)
         }
     }
 

@@ -47,12 +47,45 @@ struct UsageStatisticsTests {
             // The undone validation no longer counts as used, but its person and place were helped and active that month.
             #expect(april == UsageFigures(issued: 0, handedOut: 50, used: 4, people: 5, places: 1, amount: Money(cents: 4_000)))
             let published = StatisticalSecrecy.publish(march)
-            #expect(published.people == nil && published.handedOut == 30 && published.usageRate == 133 && published.places == 2)
+            #expect(published.people == nil && published.handedOut == 30 && published.places == 2)
+            #expect(published.used == nil && published.amount == nil && published.usageRate == nil, "what the 3 people used is theirs")
             #expect(StatisticalSecrecy.publish(april).people == 5)
             // One département asked for: the same rows; another: none.
             #expect(try await store.usageStatistics(months: Month("2026-03")!...Month("2026-03")!, departement: DepartementCode("59")) == [rows[0]])
             #expect(try await store.usageStatistics(months: Month("2026-01")!...Month("2026-12")!, departement: DepartementCode("62")).isEmpty)
             try await expectInvariantsHold(store)
+        }
+    }
+
+    @Test("One département is chosen in the SQL: two statements whichever is asked, only its rows", arguments: TestDatabase.allCases)
+    func oneDepartementInSQL(database: TestDatabase) async throws {
+        try await withStore(database) { store, clock in
+            let territory = try await Self.story(store, clock)
+            // A programme of the Pas-de-Calais (62), whose checks are issued in April.
+            var terms = Territory.standardTerms
+            terms.name = "Pass numérique Pas-de-Calais"
+            terms.perimeter = Perimeter(departements: [DepartementCode("62")!])
+            let other = try await store.createProgramme(funder: territory.funder, terms: terms)
+            try await store.carry(try await store.createOrder(programme: other, booklets: 3, actor: .system), to: .fulfilled)
+            let year = Month("2026-01")!...Month("2026-12")!
+            let all = try await store.usageStatistics(months: year)
+            #expect(all.map { "\($0.departement.value) \($0.month)" } == ["59 2026-03", "59 2026-04", "62 2026-04"])
+            var statements: Set<Int> = []
+            for (departement, expected) in [("59", Array(all.prefix(2))), ("62", [all[2]]), ("2A", [])] {
+                let before = store.statementsExecuted
+                #expect(try await store.usageStatistics(months: year, departement: DepartementCode(departement)) == expected, "\(departement)")
+                statements.insert(store.statementsExecuted - before)
+            }
+            let before = store.statementsExecuted
+            _ = try await store.usageStatistics(months: year)
+            statements.insert(store.statementsExecuted - before)
+            #expect(statements.count == 1, "\(statements)")
+            // Only the chosen département's rows are read: a corrupt programme elsewhere breaks the whole country's figures,
+            // not the Nord's.
+            try await tamper(store, "UPDATE programmes SET departements = 'ZZ' WHERE id = \(other.rawValue)")
+            await #expect(throws: CorruptValue.self) { try await store.usageStatistics(months: year) }
+            #expect(try await store.usageStatistics(months: year, departement: DepartementCode("59")) == Array(all.prefix(2)))
+            #expect(all[2].figures == UsageFigures(issued: 30))
         }
     }
 
@@ -88,12 +121,13 @@ struct UsageStatisticsTests {
             let csv = UsageOpenData.csv(rows)
             #expect(csv == """
                 departement,mois,cheques_emis,cheques_remis,cheques_utilises,taux_utilisation,personnes_aidees,lieux_actifs,montant_lieux_euros\r
-                59,2026-03,100,30,4,13.3,secret,2,40.00\r
+                59,2026-03,100,30,secret,secret,secret,2,secret\r
                 59,2026-04,0,50,4,8.0,5,1,40.00\r\n
                 """)
             let json = try JSONSerialization.jsonObject(with: Data(UsageOpenData.json(rows).utf8)) as? [[String: Any]]
             #expect(json?.count == 2)
-            #expect(json?[0]["personnes_aidees"] is NSNull)
+            for field in ["personnes_aidees", "cheques_utilises", "taux_utilisation", "montant_lieux_euros"] { #expect(json?[0][field] is NSNull, "\(field)") }
+            #expect((json?[0]["cheques_remis"] as? Int) == 30 && (json?[1]["cheques_utilises"] as? Int) == 4)
             #expect((json?[1]["personnes_aidees"] as? Int) == 5)
             let schema = try JSONSerialization.jsonObject(with: Data(UsageOpenData.schema.utf8)) as? [String: Any]
             #expect((schema?["primaryKey"] as? [String]) == ["departement", "mois"])

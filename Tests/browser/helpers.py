@@ -84,6 +84,12 @@ def sign_out(browser):
     submit(browser, "Se déconnecter")
 
 
+def cells(browser, caption):
+    """The rows of the table with this caption, as lists of cell texts."""
+    rows = browser.find_elements(By.XPATH, f"//table[caption={caption!r}]//tbody/tr")
+    return [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+
+
 def card(browser, label):
     """The number shown on a dashboard card whose text ends with `label`."""
     for item in browser.find_elements(By.CSS_SELECTOR, ".cards li"):
@@ -121,3 +127,12 @@ def hand_out_fresh_booklet(browser, server, first_name):
     serials = [cell.text.replace(" ", "") for cell in browser.find_elements(By.XPATH, "//table[caption='Chèques remis']//tbody/tr/td[1]")]
     sign_out(browser)
     return serials
+
+
+def create_api_key(browser, server, name):
+    """As a signed-in key holder: creates a key with the statistics right; the page shows it once."""
+    go(browser, server, "/cles-api")
+    fill(browser, "name", name)
+    browser.find_element(By.ID, "scope-read_statistics").click()
+    submit(browser, "Créer la clé")
+    assert "Copiez cette clé maintenant" in browser.find_element(By.TAG_NAME, "main").text

@@ -3,13 +3,7 @@ operator's across funders, the demo programme's diagnostic grid shown read-only 
 320 px). Editing a grid is in test_tail_cofund16_grid.py, which runs after the story."""
 from selenium.webdriver.common.by import By
 
-from helpers import check_page, click, fill, go, narrow_screenshot, sign_in, sign_out, started, submit
-
-
-def cells(browser, caption):
-    """The rows of the table with this caption, as lists of cell texts."""
-    rows = browser.find_elements(By.XPATH, f"//table[caption={caption!r}]//tbody/tr")
-    return [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+from helpers import cells, check_page, click, fill, go, narrow_screenshot, sign_in, sign_out, started, submit
 
 
 def test_cofunding_statement_and_diagnostic_grid(server, browser, axe):

@@ -6,7 +6,7 @@ import re
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from helpers import APRIL, MARCH, card, check_page, click, fill, go, sign_in, sign_out, started, submit, visited
+from helpers import APRIL, MARCH, card, check_page, click, create_api_key, fill, go, sign_in, sign_out, started, submit, visited
 
 def test_story(server, browser, axe):
     started(server)
@@ -49,6 +49,8 @@ def test_story(server, browser, axe):
     sign_in(browser, server, "operateur@demo.passnum.fr")
     browser.get(order_page)
     submit(browser, "Faire la facture")
+    # An invoice keeps its number: confirmed first.
+    submit(browser, "Confirmer")
     total = browser.find_element(By.XPATH, "//dt[.='Total à payer']/following-sibling::dd[1]").text
     total = re.sub(r"[^0-9,]", "", total)
     fill(browser, "amount", "100")
@@ -63,6 +65,8 @@ def test_story(server, browser, axe):
     assert "la commande est payée" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "operateur-commande")
     submit(browser, "Émettre les carnets")
+    assert "Chèques" in browser.find_element(By.TAG_NAME, "main").text
+    submit(browser, "Confirmer")
     assert "Carnets émis" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     sign_out(browser)
 
@@ -155,6 +159,8 @@ def test_story(server, browser, axe):
     assert "lieux remboursés pour mars 2026" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "operateur-remboursements-faits")
     submit(browser, "Remis à la banque")
+    assert "Montant viré" in browser.find_element(By.TAG_NAME, "main").text
+    submit(browser, "Confirmer")
     assert "remis à la banque" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "operateur-virements-remis")
     go(browser, server, "/operateur/factures")
@@ -186,11 +192,7 @@ def test_story(server, browser, axe):
     click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "F-2026-"))
     assert "Facture n° F-2026-" in browser.find_element(By.TAG_NAME, "h1").text
     check_page(browser, axe, "financeur-facture")
-    go(browser, server, "/cles-api")
-    fill(browser, "name", "Tableau de bord du Département")
-    browser.find_element(By.ID, "scope-read_statistics").click()
-    submit(browser, "Créer la clé")
-    assert "Copiez cette clé maintenant" in browser.find_element(By.TAG_NAME, "main").text
+    create_api_key(browser, server, "Tableau de bord du Département")
     check_page(browser, axe, "financeur-cles-api")
     sign_out(browser)
     assert len(visited) >= 20

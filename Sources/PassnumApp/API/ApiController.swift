@@ -236,13 +236,15 @@ enum ApiController {
         }, nextCursor: page.next?.token))
     }
 
-    struct HandOutIn: Decodable { let bookletId: BookletID; let beneficiaryId: BeneficiaryID; let checks: Int? }
+    /// `targetPublic`: a `TargetPublic` code the programme declares, or absent for none (refused otherwise, as on the form).
+    struct HandOutIn: Decodable { let bookletId: BookletID; let beneficiaryId: BeneficiaryID; let checks: Int?; let targetPublic: String? }
 
     @Sendable static func handOut(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.handOut, operation: "hand-out")
         let body = try ApiJSON.body(HandOutIn.self, of: request)
         let serials = try await request.store.handOut(booklet: body.bookletId, checks: body.checks,
-                                                      to: body.beneficiaryId, by: try own(key.organisation.prescriber))
+                                                      to: body.beneficiaryId, by: try own(key.organisation.prescriber),
+                                                      targetPublic: try TargetPublic.parse(body.targetPublic))
         return ApiJSON.response(["serials": serials.map(\.compact)], status: .created)
     }
 

@@ -90,7 +90,10 @@ struct PageBench {
         let lastMonth = CivilDate(store.clock.now).calendarMonth.previous
         targets += [SiteURL.operatorPayoutsRun.path + "?mois=\(lastMonth)", SiteURL.operatorExpiry.path,
                     ids.check.map { SiteURL.operatorReversal.path + "?serial=\($0.compact)&reason=bench" },
-                    SiteURL.operatorPlaceState(ids.place).path + "?state=disqualified"]
+                    SiteURL.operatorPlaceState(ids.place).path + "?state=disqualified",
+                    ids.batch.map { SiteURL.operatorBatchExported($0).path },
+                    ids.batch.map { SiteURL.operatorBatchSettled($0).path + "?date=\(CivilDate(store.clock.now))" },
+                    ids.order.map { SiteURL.operatorOrderStep($0).path + "?etape=cancelled" }]
             .compactMap { $0 }.map { Target(role: "operator", path: $0, headers: ["Cookie": operatorCookie]) }
         let funderCookie = try await signIn(logins.funder, logins.password)
         add("funder", [.funderHome, .funderExport, .funderProgrammes, ids.programme.map(SiteURL.funderProgramme), .funderOrders,
@@ -98,14 +101,27 @@ struct PageBench {
                        includePrintFiles ? ids.order.map(SiteURL.funderBookletsPDF) : nil, .funderStock,
                        .funderPlaces, .funderDocuments, ids.invoice.map(SiteURL.invoice), ids.creditNote.map(SiteURL.creditNote), .apiKeys,
                        ids.invoice.map(SiteURL.invoiceXML), ids.creditNote.map(SiteURL.creditNoteXML), .funderOrganisation,
-                       .team, .funderCoFunding, .funderCoFundingCSV, ids.programme.map(SiteURL.funderDiagnosticGrid)],
+                       .team, .funderCoFunding, .funderCoFundingCSV, ids.programme.map(SiteURL.funderDiagnosticGrid),
+                       ids.programme.map(SiteURL.funderTargetPublics), .funderReport],
             cookie: funderCookie)
+        if let order = ids.order {
+            targets.append(Target(role: "funder", path: SiteURL.funderOrderStep(order).path + "?etape=cancelled", headers: ["Cookie": funderCookie]))
+        }
+        // The report filtered by programme and period, as a funder prints it for a year.
+        if let programme = ids.programme {
+            let year = CivilDate(store.clock.now).year
+            targets.append(Target(role: "funder", path: SiteURL.funderReport.path + "?programme=\(programme)&du=\(year)-01&au=\(year)-\(String(format: "%02d", CivilDate(store.clock.now).month))",
+                                  headers: ["Cookie": funderCookie]))
+        }
         let prescriberCookie = try await signIn(logins.prescriber, logins.password)
         add("prescriber", [.prescriberHome, ids.beneficiary.map(SiteURL.prescriberBeneficiary), .prescriberOpposition, .prescriberHistory,
-                           .apiKeys, .team], cookie: prescriberCookie)
+                           .apiKeys, .team, ids.beneficiary.map(SiteURL.prescriberSheet)], cookie: prescriberCookie)
         if let check = ids.check {
             targets.append(Target(role: "prescriber", path: SiteURL.prescriberOppositionConfirm.path + "?serial=\(check.compact)&reason=lost",
                                   headers: ["Cookie": prescriberCookie]))
+        }
+        if let beneficiary = ids.beneficiary {
+            targets.append(Target(role: "prescriber", path: SiteURL.prescriberErasure(beneficiary).path, headers: ["Cookie": prescriberCookie]))
         }
         let placeCookie = try await signIn(logins.place, logins.password)
         add("place", [.placeHome, .placeHistory, .placePayouts, ids.payout.map(SiteURL.placeStatement), ids.payout.map(SiteURL.placeStatementCSV),

@@ -34,9 +34,29 @@ enum ApiKeyController {
         }
     }
 
+    /// What revoking a key stops, to confirm first: a key revoked cannot be used again.
+    @Sendable static func confirmRevoke(_ request: Request) async throws -> Response {
+        let user = try request.signedInUser
+        let id = try request.id(ApiKeyID.self)
+        // The organisation's keys, a short list (one statement): another organisation's key is not found.
+        guard let key = try await request.store.apiKeys(of: user.organisation).first(where: { $0.id == id }) else { throw Abort(.notFound) }
+        guard key.revokedAt == nil else { return request.redirect(to: .apiKeys, error: "Cette clé est déjà révoquée.") }
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Révoquer la clé « \(key.name) » ?",
+            facts: [("Clé", key.name), ("Début de la clé", key.prefix + "…"),
+                    ("Droits", key.scopes.map { ApiKeysPage.scopeLabels[$0] ?? $0.rawValue }.joined(separator: " ; ")),
+                    ("Créée", French.date(CivilDate(key.createdAt)) + " par " + key.createdBy),
+                    ("Dernière utilisation", key.lastUsedAt.map(French.dateTime) ?? "jamais")],
+            warning: "Les logiciels qui utilisent cette clé ne pourront plus agir pour votre structure. Une clé révoquée ne peut pas être rétablie : il faudra en créer une nouvelle.",
+            action: SiteURL.apiKeyRevocation(id).path, fields: [], confirmLabel: "Confirmer la révocation", back: SiteURL.apiKeys.path)
+        return Layout.response(view.document)
+    }
+
     @Sendable static func revoke(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
-        try await request.store.revokeApiKey(try request.id(), of: user.organisation, actor: Actor(user))
+        let id = try request.id(ApiKeyID.self)
+        guard request.confirmed else { return request.confirmation(at: SiteURL.apiKeyRevocation(id).path, []) }
+        try await request.store.revokeApiKey(id, of: user.organisation, actor: Actor(user))
         return request.redirect(to: .apiKeys, notice: "Clé révoquée : elle ne fonctionne plus.")
     }
 

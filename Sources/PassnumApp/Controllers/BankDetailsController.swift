@@ -59,11 +59,32 @@ enum BankDetailsController {
         return request.redirect(to: .operatorPlace(place), notice: "Coordonnées enregistrées. Un autre administrateur doit les vérifier.")
     }
 
+    /// The details a refusal sets aside, to confirm first: a refused change cannot be taken up again.
+    @Sendable static func confirmRejection(_ request: Request) async throws -> Response {
+        let id = try request.id(BankDetailsChangeID.self)
+        guard let change = try await request.store.bankDetailsChange(id), let place = try await request.store.placeName(change.place) else {
+            throw Abort(.notFound)
+        }
+        let reason = request.query[String.self, at: "reason"] ?? ""
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Refuser les coordonnées bancaires proposées pour \(place) ?",
+            facts: [("Lieu", place), ("Titulaire", change.holder), ("IBAN proposé", BankDetailsReview.masked(change.iban)),
+                    ("Proposé par", change.proposedBy), ("Motif du changement", change.reason),
+                    ("Motif du refus", reason.isEmpty ? "non indiqué" : reason)],
+            warning: "Ces coordonnées ne seront jamais utilisées. Un refus ne peut pas être annulé : il faudra proposer de nouveau les coordonnées.",
+            action: SiteURL.operatorBankDecision(id).path, fields: [("decision", "reject"), ("reason", reason)],
+            confirmLabel: "Confirmer le refus", back: SiteURL.operatorPlace(change.place).path)
+        return Layout.response(view.document)
+    }
+
     @Sendable static func decide(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         let id = try request.id(BankDetailsChangeID.self)
         let form = try request.content.decode(DecisionForm.self)
         let refusal: String
+        if form.decision == "reject", !request.confirmed, !(form.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            return request.confirmation(at: SiteURL.operatorBankDecision(id).path, [("decision", "reject"), ("reason", form.reason)])
+        }
         if let decision = form.decision, ["verify", "reject"].contains(decision) {
             do {
                 let change = try await request.store.decideBankDetails(change: id, verify: decision == "verify", reason: form.reason, actor: Actor(user))

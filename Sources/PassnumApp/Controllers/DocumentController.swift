@@ -7,28 +7,29 @@ import Vapor
 /// sees every document; a funder its own invoices and credit notes; a place manager its subscription invoices.
 enum DocumentController {
     @Sendable static func invoice(_ request: Request) async throws -> Response {
-        let model = try await visibleInvoice(request)
+        let model = try await InvoicePage.Model.query(store: request.store, invoice: try await visibleInvoice(request))
         let frame = printable(request)
         return respond(frame, filename: InvoicePage.filename(model.invoice), InvoicePage.View(model: model, frame: frame).document)
     }
 
     /// The invoice the path names, if the signed-in user may see it; 404 otherwise, as for one that does not exist.
-    static func visibleInvoice(_ request: Request) async throws -> InvoicePage.Model {
+    static func visibleInvoice(_ request: Request) async throws -> Invoice {
         let user = try request.signedInUser
-        let model = try await InvoicePage.Model.query(store: request.store, invoice: try request.id())
-        let invoice = model.invoice
+        let invoice = try await request.store.invoice(try request.id())
         let visible = switch user.role {
         case .operatorAdmin: true
         case .funderManager: invoice.funder != nil && invoice.funder == user.organisation.funder
         default: invoice.place != nil && invoice.place == user.organisation.place
         }
         guard visible else { throw Abort(.notFound) }
-        return model
+        return invoice
     }
 
-    /// The invoice's Factur-X XML (CII, EN 16931), to upload to Chorus Pro: same access as the page.
+    /// The invoice's Factur-X XML (CII, EN 16931), to upload to Chorus Pro: same access as the page. The journal's
+    /// witness is printed on the page only: the XML must stay the same file at every download and in the month's
+    /// export, which reads no witness.
     @Sendable static func invoiceXML(_ request: Request) async throws -> Response {
-        try eInvoice(request, .invoice(try await visibleInvoice(request).invoice))
+        try eInvoice(request, .invoice(try await visibleInvoice(request)))
     }
 
     /// The credit note's Factur-X XML: same access as the page.

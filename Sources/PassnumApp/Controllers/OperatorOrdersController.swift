@@ -27,10 +27,18 @@ enum OperatorOrdersController {
         let user = try request.signedInUser
         let id = try request.id(OrderID.self)
         guard let target = try request.content.decode(StepForm.self).etape.flatMap(OrderState.init(rawValue:)) else { throw Abort(.badRequest) }
+        if FunderOrdersController.stepsToConfirm.contains(target), !request.confirmed {
+            return request.confirmation(at: SiteURL.operatorOrderStep(id).path, [("etape", target.rawValue)])
+        }
         return try await request.redirect(to: .operatorOrder(id), refused: "Non fait", notFoundIsPage: true) {
             try await request.store.moveOrder(id, to: target, actor: Actor(user))
             return "Commande n° \(id) : " + French.orderState(target) + "."
         }
+    }
+
+    @Sendable static func confirmMove(_ request: Request) async throws -> Response {
+        let id = try request.id(OrderID.self)
+        return try await FunderOrdersController.confirmStep(request, order: id, action: .operatorOrderStep(id), back: .operatorOrder(id))
     }
 
     struct PaymentForm: Content {

@@ -11,6 +11,8 @@ enum PrescriberController {
         var birthYear: String?
         var commune: String?
         var consent: String?
+        /// The INSEE code chosen among the communes the typed text matched; it wins over the text.
+        var communeCode: String? = nil
     }
 
     @Sendable static func home(_ request: Request) async throws -> Response {
@@ -18,22 +20,24 @@ enum PrescriberController {
         return try await homePage(request, prescriber: prescriber)
     }
 
-    static func homePage(_ request: Request, prescriber: PrescriberID, form: PersonForm = PersonForm(), errors: FormErrors = FormErrors()) async throws -> Response {
+    static func homePage(_ request: Request, prescriber: PrescriberID, form: PersonForm = PersonForm(), errors: FormErrors = FormErrors(),
+                         communes: [KnownCommune] = [], unknownCode: CommuneCode? = nil) async throws -> Response {
         let search = request.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
         let model = try await PrescriberHomePage.Model.query(store: request.store, prescriber: prescriber, search: search,
                                                              page: ListingPageQuery(request, .beneficiaries))
-        return Layout.response(PrescriberHomePage.View(model: model, context: PageContext(request), form: form, errors: errors).document, errors: errors)
+        let view = PrescriberHomePage.View(model: model, context: PageContext(request), form: form, errors: errors, communes: communes,
+                                           unknownCode: unknownCode)
+        return Layout.response(view.document, errors: errors)
     }
 
     @Sendable static func createBeneficiary(_ request: Request) async throws -> Response {
         let (_, prescriber) = try request.organisation(\.prescriber)
-        let form = try request.content.decode(PersonForm.self)
+        var form = try request.content.decode(PersonForm.self)
         var errors = FormErrors()
         _ = errors.required(form.firstName, field: "firstName", "Indiquez le prénom.")
         _ = errors.required(form.lastName, field: "lastName", "Indiquez le nom.")
         let birthYear = errors.optionalNumber(form.birthYear, field: "birthYear", "Indiquez une année sur 4 chiffres, ou laissez vide.")
-        let commune = CommuneCode(form.commune ?? "")
-        if commune == nil { errors.add("commune", "Indiquez le code INSEE de la commune (5 caractères).") }
+        let (commune, communes, unknownCode) = try await resolveCommune(&form, errors: &errors, store: request.store)
         if form.consent != "oui" { errors.add("consent", "Il faut l’accord de la personne pour l’enregistrer.") }
         if errors.isEmpty, let commune {
             do {
@@ -45,7 +49,42 @@ enum PrescriberController {
                 errors.add(error)
             }
         }
-        return try await homePage(request, prescriber: prescriber, form: form, errors: errors)
+        return try await homePage(request, prescriber: prescriber, form: form, errors: errors, communes: communes, unknownCode: unknownCode)
+    }
+
+    /// The commune the form designates: a chosen candidate, else the text (name, postcode or INSEE code). When the text
+    /// matches several communes they come back to choose from; a chosen one is put back as its code, so that the form
+    /// shown again for another error designates it still. A code the platform does not know (maybe a postcode it does
+    /// not know) comes back as the one candidate, to tick: it is taken only when chosen, never from the text alone.
+    private static func resolveCommune(_ form: inout PersonForm, errors: inout FormErrors, store: Store) async throws
+        -> (commune: CommuneCode?, candidates: [KnownCommune], unknownCode: CommuneCode?) {
+        let text = [form.communeCode, form.commune].lazy.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty }
+        guard let text else {
+            errors.add("commune", "Indiquez la commune : son nom, son code postal ou son code INSEE.")
+            return (nil, [], nil)
+        }
+        switch try await store.communes(matching: text) {
+        case .one(let commune):
+            if form.communeCode != nil { form.commune = commune.code.value }
+            return (commune.code, [], nil)
+        case .unknownCode(let code):
+            // Chosen: the radio posted it back as `communeCode` (kept ticked if the form comes back for another error).
+            if let chosen = form.communeCode?.trimmingCharacters(in: .whitespacesAndNewlines), !chosen.isEmpty {
+                form.commune = code.value
+                return (code, [], code)
+            }
+            errors.add("commune", "La plateforme ne connaît pas ce code : si c’est le code INSEE de la commune, cochez-le ; sinon tapez le nom de la commune.")
+            return (nil, [], code)
+        case .several(let communes):
+            errors.add("commune", "Plusieurs communes correspondent : choisissez la bonne dans la liste.")
+            return (nil, communes, nil)
+        case .tooMany:
+            errors.add("commune", "Trop de communes commencent ainsi : tapez la suite du nom, ou le code postal.")
+            return (nil, [], nil)
+        case .none:
+            errors.add("commune", "Commune inconnue : tapez son nom, son code postal (5 chiffres) ou son code INSEE.")
+            return (nil, [], nil)
+        }
     }
 
     // MARK: One beneficiary
@@ -88,12 +127,17 @@ enum PrescriberController {
         let answers = Diagnostic.questions.indices.compactMap { form.answers[$0] }
         let level = try await request.store.recordDiagnostic(beneficiary: person, prescriber: prescriber, answers: answers)
         return request.redirect(to: .prescriberBeneficiary(person),
-                                notice: "Diagnostic enregistré : niveau \(level) sur \(Diagnostic.levels.upperBound), \(French.levelWords(level)).")
+                                notice: "Diagnostic enregistré : " + French.levelInSentence(level) + ".")
     }
 
     struct HandOutForm: Content {
+        /// What the prescriber typed or scanned: a booklet's number, a check's, or a check's QR code (`BookletReference`).
+        var number: String?
+        /// The booklet chosen in the list, the fallback when nothing is typed.
         var booklet: String?
         var checks: String?
+        /// A `TargetPublic` code, or empty for none.
+        var targetPublic: String?
     }
 
     @Sendable static func handOut(_ request: Request) async throws -> Response {
@@ -103,19 +147,67 @@ enum PrescriberController {
         let form = try request.content.decode(HandOutForm.self)
         var errors = FormErrors()
         let count = errors.optionalNumber(form.checks, field: "checks", in: 1...Int.max, "Indiquez un nombre de chèques, ou laissez vide pour tout le carnet.")
-        guard let booklet = BookletID(text: form.booklet) else {
-            errors.add("booklet", "Choisissez un carnet.")
+        guard let booklet = try await bookletToHandOut(form, prescriber: prescriber, errors: &errors, store: request.store) else {
             return try await beneficiaryPage(request, prescriber: prescriber, errors: errors, handOut: form)
         }
         if errors.isEmpty {
             do {
-                let serials = try await request.store.handOut(booklet: booklet, checks: count, to: person, by: prescriber)
-                return request.redirect(to: .prescriberBeneficiary(person), notice: French.plural(serials.count, "chèque remis", "chèques remis") + ".")
+                let serials = try await request.store.handOut(booklet: booklet, checks: count, to: person, by: prescriber,
+                                                              targetPublic: try TargetPublic.parse(form.targetPublic))
+                return request.redirect(to: .prescriberBeneficiary(person), notice: French.handedOut(serials, wholeBooklet: count == nil))
+            } catch DomainError.invalid(field: .targetPublic, _) {
+                // A public the booklet's programme does not declare (another programme's booklet, a forged form).
+                errors.add(DomainError.Field.targetPublic.rawValue, "Ce public n’est pas prévu par le programme de ce carnet : choisissez « Aucun de ces publics ».")
             } catch let error as DomainError {
                 errors.add(error, fields: ["checks": "checks"])
             }
         }
         return try await beneficiaryPage(request, prescriber: prescriber, errors: errors, handOut: form)
+    }
+
+    /// The booklet the form names, in this prescriber's stock with checks left; nil, with what to do on the field,
+    /// otherwise. A typed or scanned number wins over the list; when both are given they must name the same booklet.
+    static func bookletToHandOut(_ form: HandOutForm, prescriber: PrescriberID, errors: inout FormErrors, store: Store) async throws -> BookletID? {
+        let chosen = BookletID(text: form.booklet), typed = form.number ?? ""
+        if typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if chosen == nil { errors.add("number", "Tapez ou scannez le numéro du carnet, ou choisissez un carnet dans la liste.") }
+            return chosen
+        }
+        let reference: BookletReference
+        switch BookletReference.read(typed) {
+        case .success(let read): reference = read
+        case .failure(.badCheckDigit):
+            errors.add("number", "Ce numéro de chèque a une faute de frappe : vérifiez les 12 chiffres.")
+            return nil
+        case .failure:
+            errors.add("number", "Ce numéro ne se lit pas. Tapez le numéro écrit sur la couverture du carnet (par exemple 12) ou les 12 chiffres d’un chèque.")
+            return nil
+        }
+        guard let found = try await store.bookletInStock(reference, of: prescriber) else {
+            switch reference {
+            case .booklet(let id): errors.add("number", "Le carnet n° \(id) n’est pas dans votre stock. Vérifiez le numéro sur la couverture du carnet.")
+            case .check(let serial): errors.add("number", "Le chèque n° \(serial.grouped) n’est pas dans votre stock. Vérifiez le numéro, ou tapez celui du carnet.")
+            }
+            return nil
+        }
+        if let chosen, chosen != found.id {
+            errors.add("number", "Vous avez tapé le carnet n° \(found.id) et choisi le carnet n° \(chosen) dans la liste : gardez un seul des deux.")
+            return nil
+        }
+        guard found.available > 0 else {
+            errors.add("number", "Le carnet n° \(found.id) n’a plus de chèque à remettre. Prenez un autre carnet.")
+            return nil
+        }
+        return found.id
+    }
+
+    /// The sheet to print for a person: their checks, the nearest places that take them, whom to call.
+    @Sendable static func sheet(_ request: Request) async throws -> Response {
+        let (_, prescriber) = try request.organisation(\.prescriber)
+        guard let model = try await PersonSheetPage.Model.query(store: request.store, prescriber: prescriber, person: try request.id(BeneficiaryID.self),
+                                                                legal: request.application.legalSettings) else { throw Abort(.notFound) }
+        let frame = DocumentController.printable(request)
+        return DocumentController.respond(frame, filename: PersonSheetPage.filename(model.sheet), PersonSheetPage.View(model: model, frame: frame).document)
     }
 
     // MARK: Lost checks

@@ -66,6 +66,32 @@ enum TeamController {
         try await deactivate(request, back: .team)
     }
 
+    @Sendable static func confirmDeactivation(_ request: Request) async throws -> Response {
+        let user = try request.signedInUser
+        let member = try request.id(UserID.self)
+        return try await confirmDeactivation(request, of: member, in: user.organisation, action: .teamDeactivation(member), back: .team)
+    }
+
+    /// Who will be deactivated and what goes with it (their sessions, the API keys they created), to confirm first: the
+    /// account of someone who left cannot be reactivated by a manager. `organisation` nil: the operator, any account.
+    static func confirmDeactivation(_ request: Request, of member: UserID, in organisation: Organisation?, action: SiteURL,
+                                    back: SiteURL) async throws -> Response {
+        guard let preview = try await request.store.deactivationPreview(of: member, in: organisation) else { throw Abort(.notFound) }
+        let account = preview.account
+        guard account.state != .deactivated else { return request.redirect(to: back, error: "Compte non désactivé : il l’est déjà.") }
+        let reason = request.query[String.self, at: "reason"] ?? ""
+        var facts: [(term: String, value: String)] = [("Personne", account.name), ("Adresse", account.email), ("Rôle", French.role(account.role))]
+        if let name = account.organisationName { facts.append(("Structure", name)) }
+        facts.append(("Clés API révoquées avec le compte", preview.apiKeys == 0 ? "aucune" : "\(preview.apiKeys)"))
+        facts.append(("Motif", reason.isEmpty ? "non indiqué" : reason))
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Désactiver le compte de \(account.name) ?", facts: facts,
+            warning: "La personne ne pourra plus se connecter, dès maintenant. Seul l’opérateur pourra réactiver son compte ; "
+                + "les clés API qu’elle a créées ne marcheront plus jamais.",
+            action: action.path, fields: [("reason", reason)], confirmLabel: "Confirmer la désactivation", back: back.path)
+        return Layout.response(view.document)
+    }
+
     /// Changes a member's role and goes back to `back` (the team page or the operator's list of accounts).
     static func changeRole(_ request: Request, back: SiteURL) async throws -> Response {
         let user = try request.signedInUser
@@ -83,6 +109,12 @@ enum TeamController {
         let user = try request.signedInUser
         let member = try request.id(UserID.self)
         let form = try request.content.decode(ChangeForm.self)
+        guard !(form.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty else {
+            // Said before the confirmation page, in the store's own words, rather than after "Confirmer".
+            return request.redirect(to: back, error: "Compte non désactivé : " + French.message(for: DomainError.invalid(field: .reason, problem: .empty)))
+        }
+        let action: SiteURL = back == .team ? .teamDeactivation(member) : .operatorAccountDeactivation(member)
+        guard request.confirmed else { return request.confirmation(at: action.path, [("reason", form.reason)]) }
         return try await request.redirect(to: back, refused: "Compte non désactivé", notFoundIsPage: true) {
             try await request.store.deactivate(member, reason: form.reason ?? "", actor: Actor(user))
             return "Compte désactivé : la personne ne peut plus se connecter, les clés API qu’elle a créées sont révoquées."

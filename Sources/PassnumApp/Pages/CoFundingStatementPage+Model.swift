@@ -57,6 +57,14 @@ enum CoFundingStatementPage {
             rows.append(["Cofinanceur", "\(part.cofunder) (\(French.percent(basisPoints: part.basisPoints)))", "", String(part.amount.cents),
                          part.amount.plainDecimal])
         }
+        for part in line.publics {
+            rows.append(["Remis par public", French.targetPublic(part.targetPublic), String(part.handedOut), String(part.handedOutValue.cents),
+                         part.handedOutValue.plainDecimal])
+        }
+        for part in line.publics {
+            rows.append(["Utilisés par public", "\(French.targetPublic(part.targetPublic)) (\(French.percent(basisPoints: part.usedBasisPoints)))",
+                         String(part.used), String(part.usedValue.cents), part.usedValue.plainDecimal])
+        }
         rows.append(["Empreinte du journal", statement.seal.hash, "", "", ""])
         return rows
     }
@@ -65,6 +73,12 @@ enum CoFundingStatementPage {
     static func figures(_ line: CoFundingLine) -> [(label: String, checks: Int64, value: Money)] {
         [("Achetés (émis)", line.issued, line.issuedValue), ("Remis", line.handedOut, line.handedOutValue),
          ("Utilisés", line.used, line.usedValue)]
+    }
+
+    /// "Demandeurs d’emploi : 312 chèques utilisés sur 600, 52 %": a public's part of the used checks, in words.
+    static func publicSentence(_ part: CoFundingLine.PublicPart, of line: CoFundingLine) -> String {
+        "\(French.targetPublic(part.targetPublic)) : \(French.plural(Int(part.used), "chèque utilisé", "chèques utilisés")) sur \(line.used), "
+            + French.percent(basisPoints: part.usedBasisPoints)
     }
 
     /// The one line that sums the statement up and ties it to the journal (its hash follows): a later rewrite of the

@@ -51,6 +51,19 @@ extension CoFundingStatementPage {
             table(caption: "Part de chaque cofinanceur dans la valeur des chèques utilisés", headers: ["Cofinanceur", "Part", "Montant"],
                   rows: line.parts.map { [.text($0.cofunder), .text(French.percent(basisPoints: $0.basisPoints)), .text(money($0.amount))] }
                       + [[.text("Total"), .text("100 %"), .text(money(line.usedValue))]])
+            if !line.publics.isEmpty {
+                table(caption: "Chèques par public visé", headers: ["Public", "Remis", "Valeur remise", "Utilisés", "Valeur utilisée", "Part des chèques utilisés"],
+                      rows: line.publics.map { part in
+                          [.text(French.targetPublic(part.targetPublic)), .text(String(part.handedOut)), .text(money(part.handedOutValue)),
+                           .text(String(part.used)), .text(money(part.usedValue)), .text(French.percent(basisPoints: part.usedBasisPoints))]
+                      } + [[.text("Total"), .text(String(line.handedOut)), .text(money(line.handedOutValue)), .text(String(line.used)),
+                            .text(money(line.usedValue)), .text(line.used > 0 ? "100 %" : "0 %")]])
+                h("ul") { for part in line.publics { h("li") { publicSentence(part, of: line) } } }
+                h("p") {
+                    "Public : celui que le prescripteur a coché à la remise des chèques. « Non renseigné » : aucun public coché "
+                        + "(la personne n’en fait pas partie, ou on ne sait pas)."
+                }
+            }
             h("p") {
                 "Chèques achetés : émis pendant la période. Remis : donnés à une personne pendant la période. "
                     + "Utilisés : acceptés par un lieu pendant la période (une validation annulée ne compte pas). "

@@ -43,7 +43,7 @@ extension FinderPage {
                         h("li") {
                             h("a", ["href": SiteURL.place(place.id).path]) { place.name }
                             " – " + place.sites.map { [$0.postcode, $0.communeName].filter { !$0.isEmpty }.joined(separator: " ") }.joined(separator: " ; ")
-                            if let distance = found.kilometres { " (à \(distance < 1 ? "moins de 1" : String(Int(distance.rounded()))) km)" }
+                            if let distance = found.kilometres { " (" + French.distance(distance) + ")" }
                             h("br")
                             h("small") { place.categories.map { French.categoryShort[$0] ?? $0.rawValue }.joined(separator: " · ") }
                         }

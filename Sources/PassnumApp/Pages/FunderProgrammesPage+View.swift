@@ -12,7 +12,7 @@ extension FunderProgrammesPage {
             Layout.page(title: "Programmes", context: context) {
                 h("h1") { "Programmes" }
                 Layout.notice(context)
-                table(caption: "Mes programmes", headers: ["Nom", "Valable", "Chèque", "Territoire", "Commandes", "Diagnostic"], rows: model.programmes.map { row in
+                table(caption: "Mes programmes", headers: ["Nom", "Valable", "Chèque", "Territoire", "Commandes", "Réglages"], rows: model.programmes.map { row in
                     let terms = row.programme.terms
                     let name: Node = row.orders == 0
                         ? h("a", ["href": SiteURL.funderProgramme(row.programme.id).path]) { terms.name + " (modifier)" }
@@ -20,7 +20,11 @@ extension FunderProgrammesPage {
                     return [name, .text("du \(French.date(terms.validFrom)) au \(French.date(terms.validUntil))"),
                             .text(money(terms.faceValue)), .text(terms.perimeter.departements.map(\.value).joined(separator: ", ")),
                             .text(String(row.orders)),
-                            h("a", ["href": SiteURL.funderDiagnosticGrid(row.programme.id).path]) { "Grille du diagnostic" }]
+                            group {
+                                h("a", ["href": SiteURL.funderDiagnosticGrid(row.programme.id).path]) { "Grille du diagnostic" }
+                                h("br")
+                                h("a", ["href": SiteURL.funderTargetPublics(row.programme.id).path]) { "Publics visés" }
+                            }]
                 })
                 h("h2") { "Nouveau programme" }
                 FunderProgrammesPage.form(context, action: .funderProgrammes, form: form, errors: errors, submit: "Créer le programme")

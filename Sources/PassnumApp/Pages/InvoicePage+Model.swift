@@ -27,10 +27,10 @@ enum InvoicePage {
             return lines
         }
 
-        static func query(store: Store, invoice id: InvoiceID) async throws -> Model {
-            let invoice = try await store.invoice(id)
-            return Model(invoice: invoice, seller: store.configuration.operatorAccount.account.name,
-                         witness: try await store.witness(atOrBefore: CivilDate(invoice.issuedAt)))
+        /// The page of `invoice` (read and checked visible by the controller): one statement, the witness.
+        static func query(store: Store, invoice: Invoice) async throws -> Model {
+            Model(invoice: invoice, seller: store.configuration.operatorAccount.account.name,
+                  witness: try await store.witness(atOrBefore: CivilDate(invoice.issuedAt)))
         }
     }
 }

@@ -16,7 +16,7 @@ extension InvoicePage {
                 table(caption: "Détail", headers: ["Désignation", "Montant"], rows: model.lines.map { [.text($0.label), .text(money($0.amount))] })
                 h("dl", ["class": "document totals"]) {
                     h("dt") { "Total hors taxes" }; h("dd") { money(amounts.face + amounts.fee) }
-                    h("dt") { "TVA 20 % (sur les frais seulement)" }; h("dd") { money(amounts.vat) }
+                    h("dt") { "TVA \(French.percent(basisPoints: Int(amounts.vatRate))) (sur les frais seulement)" }; h("dd") { money(amounts.vat) }
                     h("dt") { "Total à payer" }; h("dd") { h("strong") { money(amounts.total) } }
                 }
                 h("p") {

@@ -17,11 +17,14 @@ extension OperatorCoFundingPage {
                 }
                 if let period = model.period {
                     table(caption: "Chèques et parts des cofinanceurs, " + French.period(period),
-                          headers: ["Financeur", "Programme", "Achetés", "Remis", "Utilisés", "Valeur utilisée", "Part de chaque cofinanceur"],
+                          headers: ["Financeur", "Programme", "Achetés", "Remis", "Utilisés", "Valeur utilisée", "Part de chaque cofinanceur",
+                                    "Utilisés par public"],
                           rows: model.lines.map { line in
                               [.text(line.funderName), .text(line.programmeName), .text(String(line.issued)), .text(String(line.handedOut)),
                                .text(String(line.used)), .text(money(line.usedValue)),
                                .text(line.parts.map { "\($0.cofunder) (\(French.percent(basisPoints: $0.basisPoints))) : \(money($0.amount))" }
+                                   .joined(separator: " ; ")),
+                               .text(line.publics.isEmpty ? "—" : line.publics.map { CoFundingStatementPage.publicSentence($0, of: line) }
                                    .joined(separator: " ; "))]
                           },
                           empty: "aucun programme.")

@@ -14,10 +14,11 @@ extension PersonalDataRecordPage {
                 h("h2") { "Identité" }
                 definitions(identity, class: "document")
                 h("h2") { "Chèques reçus" }
-                table(caption: "Chèques remis à la personne", headers: ["Numéro", "Programme", "Financeur", "Valeur", "Remis le", "État", "Utilisé chez", "Utilisé le"],
+                table(caption: "Chèques remis à la personne", headers: ["Numéro", "Programme", "Financeur", "Valeur", "Remis le", "Public", "État", "Utilisé chez", "Utilisé le"],
                       rows: person.checks.map { check in
                           [.text(check.serial.grouped), .text(check.programme), .text(check.funder), .text(money(check.faceValue)),
-                           .text(check.handedOutAt.map(French.dateTime) ?? "—"), .text(French.state(check.state)), .text(check.place ?? "—"),
+                           .text(check.handedOutAt.map(French.dateTime) ?? "—"), .text(check.targetPublic.map(French.targetPublic) ?? "—"),
+                           .text(French.state(check.state)), .text(check.place ?? "—"),
                            .text(check.usedAt.map(French.dateTime) ?? "—")]
                       }, empty: "aucun chèque.")
                 h("h2") { "Qui voit ces données" }
@@ -50,8 +51,8 @@ extension PersonalDataRecordPage {
             }
             pairs += [
                 (person.pseudonymisedAt == nil ? "Année de naissance" : "Tranche d’âge (décennie de naissance)", person.birthYear.map(String.init) ?? "Pas indiquée"),
-                ("Commune (code INSEE)", person.commune),
-                ("Diagnostic", person.level.map { "Niveau \($0) sur 4" } ?? "Pas fait"),
+                ("Commune (code INSEE)", person.communeName.map { "\($0) (\(person.commune))" } ?? person.commune),
+                ("Diagnostic", person.level.map { "Niveau \($0) sur 4" + (person.diagnosticAt.map { ", le " + French.date(CivilDate($0)) } ?? "") } ?? "Pas fait"),
                 ("Réponses au diagnostic", "Pas gardées : seul le niveau est gardé"),
                 ("Accord pour enregistrer les données", "Donné le \(French.date(person.consentDate))"),
                 ("Enregistrée le", French.date(CivilDate(person.createdAt))),

@@ -10,6 +10,8 @@ enum PrescriberBeneficiaryPage {
         /// The prescriber's booklets that still have checks to hand out.
         var booklets: [BookletRow]
         var checks: [CheckRow]
+        /// The publics of the programme whose checks the form offers first, which the prescriber may tick; empty: none asked.
+        var targetPublics: [TargetPublic] = []
 
         /// Nil when the person is not one of this prescriber's.
         static func query(store: Store, prescriber: PrescriberID, person id: BeneficiaryID) async throws -> Model? {
@@ -23,7 +25,8 @@ enum PrescriberBeneficiaryPage {
                 (programme?.diagnosticGrid ?? .standard).recommendedChecks(
                     level: $0, minimum: programme?.terms.minChecksPerBeneficiary, maximum: programme?.terms.maxChecksPerBeneficiary)
             }
-            return Model(person: person, recommended: recommended, booklets: booklets, checks: checks)
+            return Model(person: person, recommended: recommended, booklets: booklets, checks: checks,
+                         targetPublics: programme?.targetPublics ?? [])
         }
     }
 }

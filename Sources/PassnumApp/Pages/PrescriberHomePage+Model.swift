@@ -1,3 +1,4 @@
+import Foundation
 import PassnumDomain
 import PassnumPersistence
 
@@ -10,6 +11,8 @@ enum PrescriberHomePage {
         var birthYear: Int?
         var level: Int?
         var checks: Int
+        /// When the level was recorded, when known.
+        var diagnosticAt: Date? = nil
     }
 
     struct Model: Sendable, Equatable {
@@ -30,7 +33,8 @@ enum PrescriberHomePage {
                 bookletsAvailable: stock.booklets, checksAvailable: stock.checks,
                 search: search,
                 people: people.rows.map {
-                    Person(id: $0.id, firstName: $0.firstName, lastName: $0.lastName, birthYear: $0.birthYear, level: $0.level, checks: $0.checks)
+                    Person(id: $0.id, firstName: $0.firstName, lastName: $0.lastName, birthYear: $0.birthYear, level: $0.level, checks: $0.checks,
+                           diagnosticAt: $0.diagnosticAt)
                 },
                 position: PagePosition(people, asked))
         }

@@ -1,4 +1,5 @@
 import PassnumDomain
+import PassnumPersistence
 
 extension PrescriberHomePage {
     struct View {
@@ -7,6 +8,10 @@ extension PrescriberHomePage {
         /// The new person's form as typed, and what is wrong with it, when it is shown again.
         var form = PrescriberController.PersonForm()
         var errors = FormErrors()
+        /// The communes the typed text matched, to choose from.
+        var communes: [KnownCommune] = []
+        /// A code the platform does not know, to tick if it is the commune's INSEE code (not its postcode).
+        var unknownCode: CommuneCode? = nil
 
         var document: Node {
             Layout.page(title: "Bénéficiaires", context: context) {
@@ -22,7 +27,29 @@ extension PrescriberHomePage {
                     field("Nom", name: "lastName", value: form.lastName, errors: errors, attributes: ["autocomplete": "off"])
                     field("Année de naissance (facultatif)", name: "birthYear", value: form.birthYear, errors: errors, required: false,
                           attributes: ["inputmode": "numeric"])
-                    field("Commune (code INSEE)", name: "commune", value: form.commune, errors: errors, hint: "5 caractères, par exemple 59350 pour Lille.")
+                    field("Commune", name: "commune", value: form.commune, errors: errors, hint: "Nom, code postal ou code INSEE.",
+                          attributes: ["autocomplete": "off"])
+                    if !communes.isEmpty {
+                        // Without JavaScript: the candidates come back as radio buttons; the chosen one wins over the text.
+                        h("fieldset", ["id": "communeCode"]) {
+                            h("legend") { "Quelle commune ?" }
+                            for commune in communes {
+                                choice("radio", id: "communeCode-\(commune.code)", name: "communeCode", value: commune.code.value,
+                                       label: French.commune(commune), ["checked": form.communeCode == commune.code.value ? "" : nil])
+                            }
+                        }
+                    } else if let code = unknownCode {
+                        // Not pre-ticked: postcodes and INSEE codes look alike ("75011" is a postcode; Paris 11e is 75111).
+                        h("fieldset", ["id": "communeCode", "aria-describedby": "communeCode-aide"]) {
+                            h("legend") { "Est-ce le code INSEE de la commune ?" }
+                            h("p", ["class": "hint", "id": "communeCode-aide"]) {
+                                "Vérifiez que c’est le code INSEE de la commune et non son code postal."
+                            }
+                            choice("radio", id: "communeCode-\(code)", name: "communeCode", value: code.value,
+                                   label: "Code INSEE \(code.value) (commune que la plateforme ne connaît pas encore)",
+                                   ["checked": form.communeCode?.trimmingCharacters(in: .whitespaces).uppercased() == code.value ? "" : nil])
+                        }
+                    }
                     h("div", ["class": errors["consent"] == nil ? "field" : "field invalid"]) {
                         if let error = errors["consent"] { h("p", ["class": "error", "id": "consent-erreur"]) { error } }
                         h("input", ["type": "checkbox", "id": "consent", "name": "consent", "value": "oui", "checked": form.consent == "oui" ? "" : nil,
@@ -42,7 +69,7 @@ extension PrescriberHomePage {
                 table(caption: model.search.map { "Résultats pour « \($0) »" } ?? "Mes bénéficiaires", headers: ["Nom", "Année", "Niveau", "Chèques reçus"],
                       rows: model.people.map { person in
                           [h("a", ["href": SiteURL.prescriberBeneficiary(person.id).path]) { person.lastName.uppercased() + " " + person.firstName },
-                           .text(person.birthYear.map(String.init) ?? "—"), .text(person.level.map(French.level) ?? "Pas de diagnostic"),
+                           .text(person.birthYear.map(String.init) ?? "—"), .text(person.level.map { French.level($0) + (person.diagnosticAt.map { ", le " + French.date(CivilDate($0)) } ?? "") } ?? "Pas de diagnostic"),
                            .text(String(person.checks))]
                       }, empty: "aucune personne.")
                 pager(model.position, path: SiteURL.prescriberHome.path, parameters: [("q", model.search ?? "")])

@@ -21,7 +21,7 @@ extension PublicPlacePage {
                         if let access = site.access, !access.isEmpty { h("br"); "Pour venir : " + access }
                     }
                 }
-                if let phone = place.phone, !phone.isEmpty { h("p") { "Téléphone : "; h("a", ["href": "tel:" + phone.filter { !" .-".contains($0) }]) { French.phone(phone) } } }
+                if let phone = place.phone, !phone.isEmpty { h("p") { "Téléphone : "; phoneLink(phone) } }
                 if let email = place.email, !email.isEmpty { h("p") { "E-mail : "; h("a", ["href": "mailto:" + email]) { email } } }
                 h("h2") { "Horaires" }
                 if let hours = model.hours {

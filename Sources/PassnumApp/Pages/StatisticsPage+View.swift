@@ -40,8 +40,8 @@ extension StatisticsPage {
                       rows: model.rows.map { row in
                           let figures = row.figures
                           return [.text(French.month(row.month)), .text(String(figures.issued)), .text(Self.count(figures.handedOut)),
-                                  .text(String(figures.used)), .text(Self.rate(figures.usageRate)), .text(Self.count(figures.people)),
-                                  .text(String(figures.places)), .text(money(figures.amount))]
+                                  .text(Self.count(figures.used)), .text(Self.rate(figures.usageRate)), .text(Self.count(figures.people)),
+                                  .text(String(figures.places)), .text(figures.amount.map(money) ?? Self.secret)]
                       })
                 definitionsOfTerms
                 h("h2") { "Données ouvertes" }
@@ -75,18 +75,19 @@ extension StatisticsPage {
         }
 
         /// Bars of the checks used each month, each with its number written above it and its month below, filled with
-        /// hatching: readable without colour. The table below gives the same figures.
+        /// hatching: readable without colour. The table below gives the same figures. A secret month has no bar and says
+        /// "secret"; the period's total is given only when no month is secret (it would give a secret month back).
         var chart: Node {
             let values = model.rows.map(\.figures.used)
-            let highest = max(values.max() ?? 0, 1)
+            let highest = max(values.compactMap { $0 }.max() ?? 0, 1)
             let width = 60, height = 160, top = 24, bottom = 40
-            let total = values.reduce(0, +)
+            let total = values.contains(nil) ? nil : values.compactMap { $0 }.reduce(0, +)
             return h("figure", ["class": "chart"]) {
                 h("svg", ["role": "img", "aria-labelledby": "graphique-titre graphique-texte",
                           "viewBox": "0 0 \(width * max(values.count, 1)) \(height + top + bottom)", "width": "100%", "focusable": "false"]) {
                     h("title", ["id": "graphique-titre"]) { "Chèques utilisés par mois, " + scope }
                     h("desc", ["id": "graphique-texte"]) {
-                        model.rows.map { "\(French.month($0.month)) : \($0.figures.used)" }.joined(separator: " ; ")
+                        model.rows.map { "\(French.month($0.month)) : \(Self.count($0.figures.used))" }.joined(separator: " ; ")
                     }
                     h("defs") {
                         h("pattern", ["id": "hachures", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse", "patternTransform": "rotate(45)"]) {
@@ -95,12 +96,12 @@ extension StatisticsPage {
                         }
                     }
                     for (index, row) in model.rows.enumerated() {
-                        let barHeight = Int(Int64(height) * row.figures.used / highest)
+                        let barHeight = Int(Int64(height) * (row.figures.used ?? 0) / highest)
                         let x = index * width
                         h("rect", ["x": "\(x + 8)", "y": "\(top + height - barHeight)", "width": "\(width - 16)", "height": "\(barHeight)",
                                    "fill": "url(#hachures)", "stroke": "#1d3a8a"])
                         h("text", ["x": "\(x + width / 2)", "y": "\(top + height - barHeight - 6)", "text-anchor": "middle", "font-size": "13"]) {
-                            String(row.figures.used)
+                            Self.count(row.figures.used)
                         }
                         h("text", ["x": "\(x + width / 2)", "y": "\(top + height + 18)", "text-anchor": "middle", "font-size": "13"]) {
                             French.shortMonth(row.month)
@@ -110,7 +111,9 @@ extension StatisticsPage {
                         }
                     }
                 }
-                h("figcaption") { "Chèques utilisés par mois : \(total) sur la période. Les chiffres sont aussi dans le tableau." }
+                h("figcaption") {
+                    "Chèques utilisés par mois" + (total.map { " : \($0) sur la période" } ?? "") + ". Les chiffres sont aussi dans le tableau."
+                }
             }
         }
 
@@ -126,7 +129,7 @@ extension StatisticsPage {
                     ("Personnes aidées", "Personnes dont au moins un chèque a été validé dans le mois. Une personne aidée dans deux départements compte dans chacun."),
                     ("Lieux actifs", "Lieux qui ont validé au moins un chèque dans le mois."),
                     ("Montant pour les lieux", "Valeur des chèques utilisés dans le mois. Les lieux la reçoivent au remboursement du mois suivant."),
-                    ("secret", "Chiffre caché pour que personne ne puisse être reconnu : moins de 5 personnes ou moins de 5 chèques remis, ou un total qui permettrait de le retrouver."),
+                    ("secret", "Chiffre caché pour que personne ne puisse être reconnu. Moins de 5 personnes aidées : leur nombre, leurs chèques utilisés, leur montant et le taux sont cachés. Moins de 5 chèques remis : ce nombre et le taux sont cachés. Un total qui permettrait de retrouver un chiffre caché est caché aussi."),
                 ])
             }
         }

@@ -26,3 +26,8 @@ func definitions(_ pairs: [(term: String, value: String)], class className: Stri
         }
     }
 }
+
+/// A telephone number as French readers group it, that a phone can call.
+func phoneLink(_ phone: String) -> Node {
+    h("a", ["href": "tel:" + phone.filter { !" .-".contains($0) }]) { French.phone(phone) }
+}

@@ -171,6 +171,7 @@ enum French {
         case .diagnosticThresholds: "Seuils du diagnostic"
         case .recommendedChecks: "Chèques conseillés"
         case .period: "Période"
+        case .targetPublic: "Public"
         }
     }
 

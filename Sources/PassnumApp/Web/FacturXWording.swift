@@ -18,7 +18,8 @@ enum FacturXWording {
         switch document {
         case .invoice(let invoice):
             let buyer = FacturX.Party(name: invoice.customer, siret: invoice.buyer.siret)
-            let fee = FacturX.TaxCategory.standard(basisPoints: VAT.standardRate)
+            // The rate stored with the invoice, not today's: a document issued under an older rate keeps it.
+            let fee = FacturX.TaxCategory.standard(basisPoints: invoice.amounts.vatRate)
             var lines: [FacturX.Line] = []
             switch invoice.kind {
             case .order:

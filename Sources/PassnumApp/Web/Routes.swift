@@ -77,6 +77,7 @@ func routes(_ app: Application) throws {
     post(.teamInvitation(0), teamManagers, TeamController.resend)
     post(.teamRole(0), teamManagers, TeamController.changeRole)
     post(.teamDeactivation(0), teamManagers, TeamController.deactivate)
+    get(.teamDeactivation(0), teamManagers, TeamController.confirmDeactivation)
 
     // Operator
     get(.operatorHome, operatorAdmin, OperatorHomeController.home)
@@ -90,16 +91,20 @@ func routes(_ app: Application) throws {
     post(.operatorBank(0), operatorAdmin, BankDetailsController.operatorPropose)
     get(.operatorBankChanges, operatorAdmin, BankDetailsController.pending)
     post(.operatorBankDecision(0), operatorAdmin, BankDetailsController.decide)
+    get(.operatorBankDecision(0), operatorAdmin, BankDetailsController.confirmRejection)
     get(.operatorOrders, operatorAdmin, OperatorOrdersController.list)
     get(.operatorOrder(0), operatorAdmin, OperatorOrdersController.show)
     post(.operatorOrderStep(0), operatorAdmin, OperatorOrdersController.move)
+    get(.operatorOrderStep(0), operatorAdmin, OperatorOrdersController.confirmMove)
     post(.operatorOrderPayment(0), operatorAdmin, OperatorOrdersController.recordPayment)
     get(.operatorPayouts, operatorAdmin, OperatorPayoutsController.payouts)
     post(.operatorPayouts, operatorAdmin, OperatorPayoutsController.runPayouts)
     get(.operatorPayoutsRun, operatorAdmin, OperatorPayoutsController.confirmPayouts)
     get(.operatorSEPA(0), operatorAdmin, OperatorPayoutsController.sepa)
     post(.operatorBatchExported(0), operatorAdmin, OperatorPayoutsController.markExported)
+    get(.operatorBatchExported(0), operatorAdmin) { try await OperatorPayoutsController.confirmBatch($0, settled: false) }
     post(.operatorBatchSettled(0), operatorAdmin, OperatorPayoutsController.settle)
+    get(.operatorBatchSettled(0), operatorAdmin) { try await OperatorPayoutsController.confirmBatch($0, settled: true) }
     post(.operatorReversal, operatorAdmin, OperatorPayoutsController.reverse)
     get(.operatorReversal, operatorAdmin, OperatorPayoutsController.confirmReversal)
     post(.operatorExpiry, operatorAdmin, OperatorPayoutsController.expire)
@@ -119,6 +124,7 @@ func routes(_ app: Application) throws {
     get(.operatorAccounts, operatorAdmin, OperatorAccountsController.accounts)
     post(.operatorAccountRole(0), operatorAdmin, OperatorAccountsController.changeRole)
     post(.operatorAccountDeactivation(0), operatorAdmin, OperatorAccountsController.deactivate)
+    get(.operatorAccountDeactivation(0), operatorAdmin, OperatorAccountsController.confirmDeactivation)
     post(.operatorAccountReactivation(0), operatorAdmin, OperatorAccountsController.reactivate)
 
     // Documents: each handler also checks the document is the funder's or the place's own
@@ -133,21 +139,26 @@ func routes(_ app: Application) throws {
     get(.apiKeys, keyHolders, ApiKeyController.list)
     post(.apiKeys, keyHolders, ApiKeyController.create)
     post(.apiKeyRevocation(0), keyHolders, ApiKeyController.revoke)
+    get(.apiKeyRevocation(0), keyHolders, ApiKeyController.confirmRevoke)
 
     // Funder
     get(.funderHome, funder, FunderDashboardController.home)
     get(.funderExport, funder, FunderDashboardController.export)
+    get(.funderReport, funder, FunderReportController.report)
     get(.funderProgrammes, funder, FunderProgrammesController.programmes)
     post(.funderProgrammes, funder, FunderProgrammesController.createProgramme)
     get(.funderProgramme(0), funder, FunderProgrammesController.showProgramme)
     post(.funderProgramme(0), funder, FunderProgrammesController.updateProgramme)
     get(.funderDiagnosticGrid(0), funder, DiagnosticGridController.show)
     post(.funderDiagnosticGrid(0), funder, DiagnosticGridController.update)
+    get(.funderTargetPublics(0), funder, TargetPublicsController.show)
+    post(.funderTargetPublics(0), funder, TargetPublicsController.update)
     get(.funderCoFunding, funder, CoFundingController.funderStatement)
     get(.funderCoFundingCSV, funder, CoFundingController.funderCSV)
     get(.funderOrders, funder, FunderOrdersController.orders)
     post(.funderOrders, funder, FunderOrdersController.createOrder)
     post(.funderOrderStep(0), funder, FunderOrdersController.moveOrder)
+    get(.funderOrderStep(0), funder, FunderOrdersController.confirmMove)
     post(.funderOrderEngagement(0), funder, FunderOrganisationController.setEngagementNumber)
     get(.funderOrganisation, funder, FunderOrganisationController.organisation)
     post(.funderOrganisation, funder, FunderOrganisationController.save)
@@ -170,6 +181,8 @@ func routes(_ app: Application) throws {
     get(.prescriberHistory, prescriber, PrescriberController.history)
     get(.prescriberPersonalData(0), prescriber, PersonalDataController.record)
     post(.prescriberErasure(0), prescriber, PersonalDataController.erase)
+    get(.prescriberErasure(0), prescriber, PersonalDataController.confirmErasure)
+    get(.prescriberSheet(0), prescriber, PrescriberController.sheet)
 
     // Place: validation and money (every member), application, catalogue and funders (the manager)
     get(.placeHome, placeStaff, PlaceController.home)

@@ -33,11 +33,17 @@ enum SiteURL: Equatable {
     case funderAffiliation(PlaceID), funderBookletsPDF(OrderID), funderBookletsCSV(OrderID)
     // The co-funding statement (funder: page and CSV; operator: every funder) and a programme's diagnostic grid
     case funderCoFunding, funderCoFundingCSV, operatorCoFunding, funderDiagnosticGrid(ProgrammeID)
+    // The publics a programme declares (the statement's split, the hand-out's choice)
+    case funderTargetPublics(ProgrammeID)
+    // The funder's printable report for elected officials (period and programme as query parameters)
+    case funderReport
     // Prescriber
     case prescriberHome, prescriberBeneficiaries, prescriberBeneficiary(BeneficiaryID), prescriberDiagnostic(BeneficiaryID)
     case prescriberHandOut(BeneficiaryID), prescriberOpposition, prescriberHistory
     // Personal data: the public notice; a person's record (right of access) and erasure, by their prescriber
     case personalData, prescriberPersonalData(BeneficiaryID), prescriberErasure(BeneficiaryID)
+    // The sheet a prescriber prints for a person: their checks, the nearest places, whom to call
+    case prescriberSheet(BeneficiaryID)
     // The legal pages, linked from every footer: accessibility statement, legal notice, terms of use
     case accessibility, legalNotice, termsOfUse
     // Place
@@ -114,9 +120,11 @@ enum SiteURL: Equatable {
         case .operatorDocument(let place, let document): "/operateur/lieux/\(place)/documents/\(document)"
         case .funderHome: "/financeur"
         case .funderExport: "/financeur/export.csv"
+        case .funderReport: "/financeur/rapport"
         case .funderProgrammes: "/financeur/programmes"
         case .funderProgramme(let id): "/financeur/programmes/\(id)"
         case .funderDiagnosticGrid(let id): "/financeur/programmes/\(id)/diagnostic"
+        case .funderTargetPublics(let id): "/financeur/programmes/\(id)/publics"
         case .funderCoFunding: "/financeur/cofinancement"
         case .funderCoFundingCSV: "/financeur/cofinancement.csv"
         case .operatorCoFunding: "/operateur/cofinancement"
@@ -140,6 +148,7 @@ enum SiteURL: Equatable {
         case .termsOfUse: "/conditions-utilisation"
         case .prescriberPersonalData(let id): "/prescripteur/beneficiaires/\(id)/donnees"
         case .prescriberErasure(let id): "/prescripteur/beneficiaires/\(id)/effacement"
+        case .prescriberSheet(let id): "/prescripteur/beneficiaires/\(id)/fiche"
         case .placeHome: "/lieu"
         case .placeUndo: "/lieu/annuler"
         case .placeHistory: "/lieu/historique"
@@ -193,6 +202,7 @@ enum SiteURL: Equatable {
         case .funderBookletsCSV: .funderBookletsCSV(0)
         case .funderProgramme: .funderProgramme(0)
         case .funderDiagnosticGrid: .funderDiagnosticGrid(0)
+        case .funderTargetPublics: .funderTargetPublics(0)
         case .place: .place(0)
         case .operatorBank: .operatorBank(0)
         case .operatorBankDecision: .operatorBankDecision(0)
@@ -219,6 +229,7 @@ enum SiteURL: Equatable {
         case .prescriberHandOut: .prescriberHandOut(0)
         case .prescriberPersonalData: .prescriberPersonalData(0)
         case .prescriberErasure: .prescriberErasure(0)
+        case .prescriberSheet: .prescriberSheet(0)
         default: self
         }
         return parameterised.path.split(separator: "/").map {

@@ -68,6 +68,9 @@ enum Style {
     .confirmation{border:2px solid #000091;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
     .actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
     @media print{header,footer,.skip,.noprint{display:none}body{font-size:11pt}}
+    .sheet{font-size:1.3rem}
+    .sheet .serials{font-size:1.4rem;font-weight:700;list-style:none;padding:0}
+    @media print{.sheet{font-size:15pt}.sheet .serials{font-size:17pt}}
     """
 
     @Sendable static func serve(_ request: Request) -> Response {

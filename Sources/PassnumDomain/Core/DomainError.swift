@@ -57,6 +57,8 @@ extension DomainError {
         case minChecksPerBeneficiary, maxChecksPerBeneficiary, booklets, checks, amount, valueDate, bankReference
         // A programme's diagnostic grid; a co-funding statement's period
         case diagnosticThresholds, recommendedChecks, period
+        // The public a hand-out records (`TargetPublic`)
+        case targetPublic
         // Places, their application and catalogue
         case placeName, siret, postcode, sites, documents, document, organisation, representative, eligibility
         case services, hours, service, title, description, durationMinutes, priceChecks, startsAt, capacity

@@ -61,22 +61,26 @@ public struct FeeSchedule: Hashable, Sendable {
     }
 }
 
-/// What an invoice bills: face value of checks (no VAT), a fee and the VAT on the fee only.
+/// What an invoice bills: face value of checks (no VAT), a fee and the VAT on the fee only, at the rate of the day the
+/// amounts were fixed (kept with them: a document issued under an older rate keeps it).
 public struct InvoiceAmounts: Hashable, Sendable, Codable {
     public let face: Money
     public let fee: Money
     public let vat: Money
+    /// The VAT rate of `vat`, in basis points (2000 is 20 %).
+    public let vatRate: Int64
 
+    /// Amounts fixed now, at today's rate.
     public init(face: Money, fee: Money) {
-        self.face = face
-        self.fee = fee
-        self.vat = VAT.on(fee)
+        self.init(face: face, fee: fee, vat: VAT.on(fee))
     }
 
-    public init(face: Money, fee: Money, vat: Money) {
+    /// Amounts as stored.
+    public init(face: Money, fee: Money, vat: Money, vatRate: Int64 = VAT.standardRate) {
         self.face = face
         self.fee = fee
         self.vat = vat
+        self.vatRate = vatRate
     }
 
     public var total: Money { face + fee + vat }

@@ -7,11 +7,23 @@ import Foundation
 /// with the position of the problem, rather than published wrong.
 public struct OpeningHours: Hashable, Sendable, CustomStringConvertible {
     public struct Rule: Hashable, Sendable {
-        /// Days the rule applies to (0 = Monday … 6 = Sunday); empty means every day.
-        public var days: [ClosedRange<Int>]
+        /// Days the rule applies to, as written; empty means every day.
+        public var days: [DayRange]
         public var publicHolidays: Bool
         /// Minutes since midnight; empty means closed.
         public var times: [ClosedRange<Int>]
+    }
+
+    /// Days from `first` to `last` (0 = Monday … 6 = Sunday), wrapping over the week's end when `last` comes before
+    /// `first`: "Sa-Mo" is Saturday, Sunday and Monday, as in OpenStreetMap.
+    public struct DayRange: Hashable, Sendable {
+        public var first: Int
+        public var last: Int
+
+        /// The days it covers, in the order of the range.
+        public var days: [Int] {
+            first <= last ? Array(first...last) : Array(first...6) + Array(0...last)
+        }
     }
 
     public let alwaysOpen: Bool
@@ -60,7 +72,7 @@ public struct OpeningHours: Hashable, Sendable, CustomStringConvertible {
                       let start = dayCodes.firstIndex(of: bounds[0]),
                       let end = bounds.count == 2 ? dayCodes.firstIndex(of: bounds[1]) : start
                 else { throw ParseError(message: "rule \(number): unknown day \"\(selector)\" (use Mo Tu We Th Fr Sa Su or PH)") }
-                rule.days.append(start <= end ? start...end : end...start)
+                rule.days.append(DayRange(first: start, last: end))
             }
             tokens.removeFirst()
         }
@@ -91,8 +103,8 @@ public struct OpeningHours: Hashable, Sendable, CustomStringConvertible {
         if alwaysOpen { return ["Ouvert tous les jours, 24 heures sur 24."] }
         return rules.map { rule in
             var days = rule.days.map { range -> String in
-                range.count == 1 ? Self.dayNames[range.lowerBound]
-                    : "du \(Self.dayNames[range.lowerBound]) au \(Self.dayNames[range.upperBound])"
+                range.first == range.last ? Self.dayNames[range.first]
+                    : "du \(Self.dayNames[range.first]) au \(Self.dayNames[range.last])"
             }
             if rule.publicHolidays { days.append("les jours fériés") }
             var subject = days.isEmpty ? "Tous les jours" : days.joined(separator: ", ")
@@ -123,8 +135,8 @@ extension OpeningHours {
         var week: [[ClosedRange<Int>]] = Array(repeating: [], count: 7)
         for rule in rules {
             if rule.days.isEmpty && rule.publicHolidays { continue }
-            let days = rule.days.isEmpty ? [0...6] : rule.days
-            for range in days { for day in range where (0...6).contains(day) { week[day] = rule.times } }
+            let days = rule.days.isEmpty ? [DayRange(first: 0, last: 6)] : rule.days
+            for range in days { for day in range.days where (0...6).contains(day) { week[day] = rule.times } }
         }
         return week.reduce(0) { $0 + Self.coveredMinutes($1) }
     }

@@ -26,25 +26,30 @@ public struct UsageFigures: Hashable, Sendable {
     }
 }
 
-/// The figures as published: a count of people, or what would let someone recover one, is nil ("secret") when small.
+/// The figures as published: a count of people, or what would let someone recover one or say something of a few people,
+/// is nil ("secret") when small.
 public struct PublishedUsage: Hashable, Sendable {
     public var issued: Int64
     public var handedOut: Int64?
-    public var used: Int64
+    public var used: Int64?
     /// Used / handed out, in tenths of a percent (453 is 45,3 %).
     public var usageRate: Int64?
     public var people: Int64?
     public var places: Int64
-    public var amount: Money
+    public var amount: Money?
 }
 
 /// Statistical secrecy: nobody may be singled out from the published figures.
 ///
-/// - Primary: a count of people from 1 to 4 is secret; so is a count of handed-out checks from 1 to 4 (a few checks are
-///   one or two people's), and with it the usage rate, whose denominator it is. 0 is published (it singles nobody out).
-/// - Secondary: a total over several cells (the country's month, the sum of the départements) would give a secret cell
-///   back by subtraction; it is published only when none of its cells is secret, or when at least two are and their
-///   sum is 5 or more (then no single one can be recovered).
+/// - Primary: a count of people from 1 to 4 is secret, and with it every figure of the cell that is about those people:
+///   the checks they used, their value paid to the places and the usage rate (used / handed out). A count of handed-out
+///   checks from 1 to 4 is secret too (a few checks are one or two people's), and with it the usage rate, whose
+///   denominator it is. 0 is published (it singles nobody out). Checks issued (to a funder) and places active are not
+///   about people: always published.
+/// - Secondary: a total over several cells (the country's month) would give a secret cell back by subtraction; each
+///   figure is published only when none of its cells is secret, or when at least two are and their people (or checks
+///   handed out) add up to 5 or more (then no single one can be recovered). A total over months of one département is
+///   not published when one of its months is secret (people of different months are not distinct).
 public enum StatisticalSecrecy {
     public static let threshold: Int64 = 5
 
@@ -58,24 +63,23 @@ public enum StatisticalSecrecy {
 
     /// One cell (a département's month).
     public static func publish(_ figures: UsageFigures) -> PublishedUsage {
-        let handedOutSecret = isSecret(figures.handedOut)
-        return PublishedUsage(
-            issued: figures.issued, handedOut: handedOutSecret ? nil : figures.handedOut, used: figures.used,
-            usageRate: handedOutSecret ? nil : usageRate(used: figures.used, handedOut: figures.handedOut),
-            people: isSecret(figures.people) ? nil : figures.people, places: figures.places, amount: figures.amount)
+        hide(people: isSecret(figures.people), handedOut: isSecret(figures.handedOut), of: figures)
     }
 
-    /// A total over `cells` (all of one month): the sums, with people and handed-out checks hidden when the secondary rule
-    /// says so.
+    /// A total over `cells` (all of one month): the sums, with what concerns people and handed-out checks hidden when
+    /// the secondary rule says so.
     public static func publishTotal(of cells: [UsageFigures]) -> PublishedUsage {
         let total = cells.reduce(UsageFigures(), +)
-        var published = publish(total)
-        if !totalKeepsSecrets(cells.map(\.people)) { published.people = nil }
-        if !totalKeepsSecrets(cells.map(\.handedOut)) {
-            published.handedOut = nil
-            published.usageRate = nil
-        }
-        return published
+        return hide(people: isSecret(total.people) || !totalKeepsSecrets(cells.map(\.people)),
+                    handedOut: isSecret(total.handedOut) || !totalKeepsSecrets(cells.map(\.handedOut)), of: total)
+    }
+
+    /// `figures` as published, without what concerns a few people (`people`) or a few handed-out checks (`handedOut`).
+    static func hide(people: Bool, handedOut: Bool, of figures: UsageFigures) -> PublishedUsage {
+        PublishedUsage(
+            issued: figures.issued, handedOut: handedOut ? nil : figures.handedOut, used: people ? nil : figures.used,
+            usageRate: people || handedOut ? nil : usageRate(used: figures.used, handedOut: figures.handedOut),
+            people: people ? nil : figures.people, places: figures.places, amount: people ? nil : figures.amount)
     }
 
     /// Whether the sum of `counts` can be published without giving back one of its secret cells.

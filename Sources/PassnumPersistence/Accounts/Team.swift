@@ -16,6 +16,12 @@ public struct AccountRow: Sendable, Equatable {
     public let deactivatedAt: Date?
 }
 
+/// An account as the confirmation of its deactivation shows it, with the live API keys it created (revoked with it).
+public struct DeactivationPreview: Sendable, Equatable {
+    public let account: AccountRow
+    public let apiKeys: Int
+}
+
 /// An invitation that can still be used, as its page greets the person.
 public struct PendingInvitation: Sendable, Equatable {
     public let name: String
@@ -43,6 +49,7 @@ extension Store {
         let now = clock.now
         let token = Self.randomToken()
         let user = try await transaction { tx in
+            try await tx.requireActiveManager(actor)
             let user = try await tx.insertUser(email: email, name: name, passwordHash: "", role: role, organisation: organisation,
                                                actor: actor, reason: "invited", at: now)
             try await tx.sendInvitation(token: token, to: user, email: email, name: name, actor: actor, at: now)
@@ -58,6 +65,7 @@ extension Store {
         let token = Self.randomToken()
         try await transaction { tx in
             let account = try await tx.account(user, for: actor)
+            try await tx.requireActiveManager(actor)
             guard account.state == .invited else {
                 throw DomainError.invalidTransition(entity: "account \(user)", from: account.state.rawValue, to: AccountState.invited.rawValue)
             }
@@ -110,6 +118,7 @@ extension Store {
         let now = clock.now
         try await transaction { tx in
             let account = try await tx.account(user, for: actor)
+            try await tx.requireActiveManager(actor)
             guard let role else { throw DomainError.invalid(field: .role, problem: .empty) }
             guard role.organisationKind == account.organisation.kind else { throw DomainError.invalid(field: .role, problem: .notAvailable) }
             let reason = try requiredText(reason, field: .reason, maximum: AccountRules.maximumReasonLength)
@@ -131,6 +140,7 @@ extension Store {
         let now = clock.now
         try await transaction { tx in
             let account = try await tx.account(user, for: actor)
+            try await tx.requireActiveManager(actor)
             let reason = try requiredText(reason, field: .reason, maximum: AccountRules.maximumReasonLength)
             guard account.state != .deactivated else {
                 throw DomainError.invalidTransition(entity: "account \(user)", from: account.state.rawValue, to: AccountState.deactivated.rawValue)
@@ -162,6 +172,7 @@ extension Store {
         let now = clock.now
         try await transaction { tx in
             let account = try await tx.account(user, for: actor)
+            try await tx.requireActiveManager(actor)
             let reason = try requiredText(reason, field: .reason, maximum: AccountRules.maximumReasonLength)
             guard account.state == .deactivated else {
                 throw DomainError.invalidTransition(entity: "account \(user)", from: account.state.rawValue, to: AccountState.active.rawValue)
@@ -193,15 +204,37 @@ extension Store {
             FROM users u \(unsafeRaw: Self.organisationJoins) WHERE 
             """ + (conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND "))
         return try await read { tx in
-            try await tx.page(select, keyset: keyset, request) { row in
-                let role = try Role(rawValue: try row.string("role")).orThrow("users.role")
-                let state = try AccountState(rawValue: try row.string("state")).orThrow("users.state")
-                return AccountRow(id: try row.id("id"), email: try row.string("email"), name: try row.string("name"), role: role,
-                                  organisation: try row.organisation(of: "users"), organisationName: try row.optionalString("organisation_name"),
-                                  state: state, createdAt: Date(millis: try row.int("created_at")),
-                                  deactivatedAt: try row.optionalInt("deactivated_at").map(Date.init(millis:)))
-            }
+            try await tx.page(select, keyset: keyset, request) { try Self.accountRow($0) }
         }
+    }
+
+    /// The account to deactivate, as its confirmation shows it: nil when it does not exist or belongs to another
+    /// organisation than `organisation` (nil: the operator, who sees every account). One statement.
+    public func deactivationPreview(of user: UserID, in organisation: Organisation?) async throws -> DeactivationPreview? {
+        var query: SQLQueryString = """
+            SELECT u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, u.created_at, u.deactivated_at,
+              \(unsafeRaw: Self.accountStateColumn), \(unsafeRaw: Self.organisationNameColumns),
+              (SELECT COUNT(*) FROM api_keys k WHERE k.created_by = u.email AND k.organisation_kind = u.organisation_kind
+                 AND k.organisation_id = u.organisation_id AND k.revoked_at IS NULL) AS live_keys
+            FROM users u \(unsafeRaw: Self.organisationJoins) WHERE u.id = \(bind: user.rawValue)
+            """
+        if let organisation {
+            query = query + " AND u.organisation_kind = \(bind: organisation.kind.rawValue) AND "
+                + (organisation.storedID.map { "u.organisation_id = \(bind: $0)" } ?? "u.organisation_id IS NULL")
+        }
+        let select = query
+        return try await read { tx in
+            try await tx.sql.raw(select).first().map { row in DeactivationPreview(account: try Self.accountRow(row), apiKeys: Int(try row.int("live_keys"))) }
+        }
+    }
+
+    static func accountRow(_ row: any SQLRow) throws -> AccountRow {
+        let role = try Role(rawValue: try row.string("role")).orThrow("users.role")
+        let state = try AccountState(rawValue: try row.string("state")).orThrow("users.state")
+        return AccountRow(id: try row.id("id"), email: try row.string("email"), name: try row.string("name"), role: role,
+                          organisation: try row.organisation(of: "users"), organisationName: try row.optionalString("organisation_name"),
+                          state: state, createdAt: Date(millis: try row.int("created_at")),
+                          deactivatedAt: try row.optionalInt("deactivated_at").map(Date.init(millis:)))
     }
 
     /// What an invitation calls the operator, which has no name of its own in the database.
@@ -290,6 +323,20 @@ extension Transaction {
         let state = try AccountState(rawValue: try row.string("state")).orThrow("users.state")
         return LockedAccount(id: user, email: try row.string("email"), name: try row.string("name"), role: role,
                              organisation: organisation, state: state)
+    }
+
+    /// Refuses `actor` unless it is an active manager of its own organisation (an operator admin for the operator), read in
+    /// the change's transaction: the route's filter is not the only guard, a member calling the store is refused too. The
+    /// row is share-locked, so that a demotion or a deactivation of the actor committing meanwhile waits for this change.
+    /// The operator's own processes (`Actor.system`: the command line, the demo) are no account and pass.
+    func requireActiveManager(_ actor: Actor) async throws {
+        guard actor != .system else { return }
+        let refusal = DomainError.notAllowed(action: "manage the accounts of " + (actor.organisation.map { "\($0)" } ?? "no organisation"))
+        guard let organisation = actor.organisation else { throw refusal }
+        // Managers who chose a password: an invited one cannot act yet.
+        guard try await sql.raw("""
+            SELECT id FROM users WHERE email = \(bind: actor.name) AND \(Self.managers(of: organisation)) AND password_hash <> ''
+            """ + SQLQueryString(forShare)).first() != nil else { throw refusal }
     }
 
     /// Refuses a change that would leave `account`'s organisation without an active manager. The managers are locked

@@ -204,10 +204,10 @@ extension Transaction {
                       at instant: Date, actor: Actor) async throws -> InvoiceID {
         let number = try await nextNumber(.invoice, at: instant)
         let id = InvoiceID(try await insertReturningID("""
-            INSERT INTO invoices (number, kind, year, order_id, funder_id, place_id, face_cents, fee_cents, vat_cents, issued_at)
+            INSERT INTO invoices (number, kind, year, order_id, funder_id, place_id, face_cents, fee_cents, vat_cents, vat_rate_bp, issued_at)
             VALUES (\(bind: number.description), \(bind: kind.rawValue), \(bind: Int64(number.year)), \(bind: order?.rawValue),
               \(bind: funder?.rawValue), \(bind: place?.rawValue), \(bind: amounts.face.cents), \(bind: amounts.fee.cents),
-              \(bind: amounts.vat.cents), \(bind: instant.millis))
+              \(bind: amounts.vat.cents), \(bind: amounts.vatRate), \(bind: instant.millis))
             """))
         try await post(.event(.invoiceIssued, reference: "invoice:\(number)",
                               reason: "\(kind.rawValue) \(amounts.total.cents) cents" + (order.map { " for order \($0)" } ?? "")),
@@ -225,7 +225,7 @@ extension Transaction {
 
     /// Invoices with what their documents show, to be followed by a `WHERE` on `invoices i`.
     static let invoiceSelect: SQLQueryString = """
-        SELECT i.id, i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.issued_at,
+        SELECT i.id, i.number, i.kind, i.order_id, i.funder_id, i.place_id, i.face_cents, i.fee_cents, i.vat_cents, i.vat_rate_bp, i.issued_at,
           COALESCE(f.name, pl.name) AS customer, p.name AS programme_name, o.booklets, p.checks_per_booklet,
           COALESCE(f.siret, pl.siret) AS buyer_siret, f.chorus_service_code, COALESCE(o.engagement_number, f.engagement_number) AS engagement_number
         FROM invoices i LEFT JOIN funders f ON f.id = i.funder_id LEFT JOIN places pl ON pl.id = i.place_id
@@ -239,7 +239,7 @@ extension Transaction {
             order: try row.optionalID("order_id"), funder: try row.optionalID("funder_id"),
             place: try row.optionalID("place_id"), customer: try row.optionalString("customer") ?? "",
             amounts: InvoiceAmounts(face: Money(cents: try row.int("face_cents")), fee: Money(cents: try row.int("fee_cents")),
-                                    vat: Money(cents: try row.int("vat_cents"))),
+                                    vat: Money(cents: try row.int("vat_cents")), vatRate: try row.int("vat_rate_bp")),
             issuedAt: Date(millis: try row.int("issued_at")), programme: try row.optionalString("programme_name"),
             booklets: Int(booklets), checks: Int(booklets * (try row.optionalInt("checks_per_booklet") ?? 0)))
         invoice.buyer = try buyer(row)

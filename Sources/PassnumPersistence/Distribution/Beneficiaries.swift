@@ -59,16 +59,22 @@ extension Store {
         guard Diagnostic.levels.contains(level) else {
             throw DomainError.invalid(field: .level, problem: .outOfRange(min: 1, max: 4))
         }
+        let now = clock.now
         try await transaction { tx in
             try await tx.requireBeneficiary(beneficiary, of: prescriber)
-            try await tx.sql.raw("UPDATE beneficiaries SET diagnostic_level = \(bind: Int64(level)) WHERE id = \(bind: beneficiary.rawValue)").run()
+            try await tx.sql.raw("""
+                UPDATE beneficiaries SET diagnostic_level = \(bind: Int64(level)), diagnostic_at = \(bind: now.millis) WHERE id = \(bind: beneficiary.rawValue)
+                """).run()
         }
     }
 
     /// Hands a booklet, or its first `count` checks still in stock, to a beneficiary. Returns the serials.
+    /// `targetPublic`: the programme's public the person belongs to, if the prescriber ticked one; it is stored on the
+    /// checks only (a statistic for the co-funding statement), never on the person.
     @discardableResult
     public func handOut(
-        booklet: BookletID, checks count: Int? = nil, to beneficiary: BeneficiaryID, by prescriber: PrescriberID
+        booklet: BookletID, checks count: Int? = nil, to beneficiary: BeneficiaryID, by prescriber: PrescriberID,
+        targetPublic: TargetPublic? = nil
     ) async throws -> [CheckSerial] {
         if let count, count < 1 { throw DomainError.invalid(field: .checks, problem: .tooSmall(min: 1)) }
         let now = clock.now
@@ -83,6 +89,7 @@ extension Store {
             // commit and then sees them, so the grid cannot change once a first hand-out is under way.
             let programme = try await tx.programme(ProgrammeID(try row.int("programme_id")), share: true)
             try tx.requireOpenForHandOut(programme, today: CivilDate(now))
+            let targetPublic = try TargetPublic.checked(targetPublic, declared: programme.targetPublics)
 
             // The whole booklet (the booklet's lock orders hand-outs of it): whether one of its checks was handed out
             // before tells the tallies whether the booklet is handed out now.
@@ -109,7 +116,7 @@ extension Store {
             }
             let moved = try await tx.sql.raw("""
                 UPDATE checks SET state = \(bind: CheckState.handOut.to.rawValue), beneficiary_id = \(bind: beneficiary.rawValue),
-                  distributed_at = \(bind: now.millis)
+                  distributed_at = \(bind: now.millis), target_public = \(bind: targetPublic?.rawValue)
                 WHERE id IN (\(binds: chosen.binds)) AND state IN (\(binds: CheckState.handOut.from.binds)) RETURNING id
                 """).all()
             guard moved.count == chosen.count else {
@@ -120,7 +127,12 @@ extension Store {
             tallies.move(handedOut, of: id, from: .allocated, to: CheckState.handOut.to)
             tallies.add(handedOut, TallyKey(programme: id, dimension: .checksHandedOut))
             tallies.add(handedOut, TallyKey(programme: id, dimension: .handedOutMonth, code: CivilDate(now).calendarMonth.description))
+            if let targetPublic {
+                tallies.add(handedOut, TallyKey(programme: id, dimension: .handedOutPublic, code: TallyKey.publicMonth(CivilDate(now).calendarMonth, targetPublic)))
+            }
             tallies.add(handedOutBefore ? 0 : 1, TallyKey(programme: id, dimension: .bookletsHandedOut))
+            // The person's first hand-out of this programme claims their mark: people reached (PeopleReached.swift).
+            tallies.add(try await tx.markReached(beneficiary.rawValue, programme: id, at: now))
             try await tx.apply(tallies)
             return chosen.compactMap(CheckSerial.init(number:))
         }

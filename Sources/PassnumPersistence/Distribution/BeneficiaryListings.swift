@@ -11,7 +11,11 @@ public struct BeneficiaryRow: Sendable, Equatable {
     public let lastName: String
     public let birthYear: Int?
     public let commune: String
+    /// The commune's name when the platform knows it (Places/Communes.swift).
+    public let communeName: String?
     public let level: Int?
+    /// When the level was recorded; nil for levels recorded before the date was kept.
+    public let diagnosticAt: Date?
     public let checks: Int
 }
 
@@ -27,9 +31,9 @@ extension Store {
         let pattern = "%" + (search ?? "").lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
         return try await read { tx in
             try await tx.page("""
-                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level,
+                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, k.name AS commune_name, b.diagnostic_level, b.diagnostic_at,
                   (SELECT COUNT(*) FROM checks c WHERE c.beneficiary_id = b.id) AS checks
-                FROM beneficiaries b WHERE b.prescriber_id = \(bind: prescriber.rawValue)
+                FROM beneficiaries b LEFT JOIN communes k ON k.code = b.commune WHERE b.prescriber_id = \(bind: prescriber.rawValue)
                   AND (LOWER(b.last_name) LIKE \(bind: pattern) OR LOWER(b.first_name) LIKE \(bind: pattern))
                 """, keyset: Keyset(.beneficiaries, sort: ["b.last_name", "b.first_name"], keyColumns: ["last_name", "first_name"], id: "b.id",
                                     descending: false), page, row: Self.beneficiaryRow)
@@ -39,9 +43,9 @@ extension Store {
     public func beneficiary(_ id: BeneficiaryID, of prescriber: PrescriberID) async throws -> BeneficiaryRow? {
         try await read { tx in
             try await tx.sql.raw("""
-                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level,
+                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, k.name AS commune_name, b.diagnostic_level, b.diagnostic_at,
                   (SELECT COUNT(*) FROM checks c WHERE c.beneficiary_id = b.id) AS checks
-                FROM beneficiaries b WHERE b.id = \(bind: id.rawValue) AND b.prescriber_id = \(bind: prescriber.rawValue)
+                FROM beneficiaries b LEFT JOIN communes k ON k.code = b.commune WHERE b.id = \(bind: id.rawValue) AND b.prescriber_id = \(bind: prescriber.rawValue)
                 """).first().map(Self.beneficiaryRow)
         }
     }
@@ -49,7 +53,8 @@ extension Store {
     static func beneficiaryRow(_ row: any SQLRow) throws -> BeneficiaryRow {
         BeneficiaryRow(id: BeneficiaryID(try row.int("id")), firstName: try row.string("first_name"), lastName: try row.string("last_name"),
                        birthYear: try row.optionalInt("birth_year").map(Int.init), commune: try row.string("commune"),
-                       level: try row.optionalInt("diagnostic_level").map(Int.init), checks: Int(try row.int("checks")))
+                       communeName: try row.optionalString("commune_name"), level: try row.optionalInt("diagnostic_level").map(Int.init),
+                       diagnosticAt: try row.optionalInt("diagnostic_at").map(Date.init(millis:)), checks: Int(try row.int("checks")))
     }
 
     /// The checks handed to a beneficiary, most recent first.

@@ -112,3 +112,20 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The booklet a typed or scanned reference names (a check names its own), if this prescriber holds it, and how many
+    /// of its checks are still to hand out: one statement, on the primary keys and `checks_allocated`.
+    public func bookletInStock(_ reference: BookletReference, of prescriber: PrescriberID) async throws -> (id: BookletID, available: Int)? {
+        let booklet: SQLQueryString = switch reference {
+        case .booklet(let id): "\(bind: id.rawValue)"
+        case .check(let serial): "(SELECT c.booklet_id FROM checks c WHERE c.id = \(bind: serial.number))"
+        }
+        return try await read { tx in
+            try await tx.sql.raw("""
+                SELECT b.id, (SELECT COUNT(*) FROM checks c WHERE c.booklet_id = b.id AND \(Self.toHandOut("c"))) AS available
+                FROM booklets b WHERE b.id = \(booklet) AND b.prescriber_id = \(bind: prescriber.rawValue)
+                """).first().map { (BookletID(try $0.int("id")), Int(try $0.int("available"))) }
+        }
+    }
+}

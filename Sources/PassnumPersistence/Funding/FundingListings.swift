@@ -115,7 +115,7 @@ extension Transaction {
                 var terms = programme.terms
                 terms.shares = shares[programme.id.rawValue] ?? []
                 return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired,
-                                 diagnosticGrid: programme.diagnosticGrid)
+                                 diagnosticGrid: programme.diagnosticGrid, targetPublics: programme.targetPublics)
             }
     }
 

@@ -13,8 +13,10 @@ public struct OrderSummary: Sendable, Equatable {
     public let state: OrderState
     /// The funder's purchase order number for this order, carried by its e-invoice.
     public var engagementNumber: String? = nil
+    /// The VAT rate of `vat` (basis points), fixed with it when the order is created.
+    public var vatRate = VAT.standardRate
 
-    public var amounts: InvoiceAmounts { InvoiceAmounts(face: faceTotal, fee: fee, vat: vat) }
+    public var amounts: InvoiceAmounts { InvoiceAmounts(face: faceTotal, fee: fee, vat: vat, vatRate: vatRate) }
 }
 
 /// A payment received for an order, as recorded by the operator.
@@ -72,9 +74,11 @@ extension Store {
             let faceTotal = programme.terms.faceValue * Int64(booklets * programme.terms.checksPerBooklet)
             let amounts = InvoiceAmounts(face: faceTotal, fee: try await tx.feeSchedule().managementFee.amount(on: faceTotal))
             let id = OrderID(try await tx.insertReturningID("""
-                INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, created_at, updated_at, engagement_number)
+                INSERT INTO orders (programme_id, booklets, face_total_cents, fee_cents, vat_cents, vat_rate_bp, state, created_at, updated_at,
+                  engagement_number)
                 VALUES (\(bind: programme.id.rawValue), \(bind: Int64(booklets)), \(bind: faceTotal.cents), \(bind: amounts.fee.cents),
-                  \(bind: amounts.vat.cents), \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now), \(bind: engagementNumber))
+                  \(bind: amounts.vat.cents), \(bind: amounts.vatRate), \(bind: OrderState.draft.rawValue), \(bind: now), \(bind: now),
+                  \(bind: engagementNumber))
                 """))
             try await tx.post(.event(.orderMoved, reference: "order:\(id):draft", reason: nil), actor: actor, at: Date(millis: now))
             return id
@@ -192,7 +196,7 @@ extension Store {
 extension Transaction {
     /// Orders with their funder's and programme's names and the payments received, to be followed by a `WHERE`.
     static let orderListingSelect: SQLQueryString = """
-        SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.state, o.engagement_number,
+        SELECT o.id, o.programme_id, o.booklets, o.face_total_cents, o.fee_cents, o.vat_cents, o.vat_rate_bp, o.state, o.engagement_number,
           f.name AS funder_name, p.name AS programme_name,
           (SELECT CAST(COALESCE(SUM(op.amount_cents), 0) AS BIGINT) FROM order_payments op WHERE op.order_id = o.id) AS received
         FROM orders o JOIN programmes p ON p.id = o.programme_id JOIN funders f ON f.id = p.funder_id
@@ -206,7 +210,8 @@ extension Transaction {
     /// The order; with `lock`, its row is locked until the transaction ends (PostgreSQL).
     func order(_ id: OrderID, lock: Bool = false) async throws -> OrderSummary {
         guard let row = try await sql.raw("""
-            SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, state, engagement_number FROM orders WHERE id = \(bind: id.rawValue)
+            SELECT id, programme_id, booklets, face_total_cents, fee_cents, vat_cents, vat_rate_bp, state, engagement_number FROM orders
+            WHERE id = \(bind: id.rawValue)
             """ + SQLQueryString(lock ? forUpdate : "")).first()
         else { throw DomainError.notFound("order \(id)") }
         return try Self.orderSummary(row)
@@ -217,7 +222,7 @@ extension Transaction {
             id: OrderID(try row.int("id")), programme: ProgrammeID(try row.int("programme_id")), booklets: Int(try row.int("booklets")),
             faceTotal: Money(cents: try row.int("face_total_cents")), fee: Money(cents: try row.int("fee_cents")),
             vat: Money(cents: try row.int("vat_cents")), state: try OrderState(rawValue: try row.string("state")).orThrow("state"),
-            engagementNumber: try row.optionalString("engagement_number"))
+            engagementNumber: try row.optionalString("engagement_number"), vatRate: try row.int("vat_rate_bp"))
     }
 
     /// Which side the actor is on for an order of `funder`: the operator, or that funder. Anyone else does not

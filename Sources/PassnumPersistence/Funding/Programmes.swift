@@ -9,6 +9,8 @@ public struct Programme: Sendable, Equatable {
     public let expired: Bool
     /// The grid its prescribers' diagnostics use (`setDiagnosticGrid`).
     public var diagnosticGrid: DiagnosticGrid = .standard
+    /// The publics it means to reach, in `TargetPublic` order (`setTargetPublics`); a hand-out may record one of them.
+    public var targetPublics: [TargetPublic] = []
 }
 
 extension Store {
@@ -33,6 +35,8 @@ extension Store {
             try await tx.insertShares(terms.shares, programme: ProgrammeID(id))
             // Places that declared no category show those of their funders' open programmes.
             try await tx.refreshPublicPlaces(ofFunder: funder, at: Date(millis: now))
+            // After the places, as a refresh does: commune rows last, in code order.
+            try await tx.recordCommunes(terms.perimeter.communes)
             return ProgrammeID(id)
         }
     }
@@ -64,6 +68,7 @@ extension Store {
             try await tx.sql.raw("DELETE FROM programme_shares WHERE programme_id = \(bind: id.rawValue)").run()
             try await tx.insertShares(terms.shares, programme: id)
             try await tx.refreshPublicPlaces(ofFunder: funder, at: now)
+            try await tx.recordCommunes(terms.perimeter.communes)
         }
     }
 
@@ -94,7 +99,7 @@ enum ProgrammeColumns {
     static let select = """
         p.id AS programme_id, p.funder_id, p.name, p.face_value_cents, p.checks_per_booklet, p.valid_from,
         p.valid_until, p.grace_days, p.departements, p.communes, p.categories, p.min_checks, p.max_checks, p.expired_at, p.booklet_text,
-        p.diagnostic_grid
+        p.diagnostic_grid, p.target_publics
         """
 
     static func join(_ values: [String]) -> String { values.joined(separator: "|") }
@@ -128,9 +133,13 @@ enum ProgrammeColumns {
             guard let grid = DiagnosticGrid(code: code) else { throw corrupt("diagnostic_grid") }
             return grid
         }
+        let publics = try split(row.string("target_publics")).map { code throws(CorruptValue) in
+            guard let value = TargetPublic(rawValue: code) else { throw corrupt("target_publics") }
+            return value
+        }
         return Programme(
             id: ProgrammeID(try row.int("programme_id")), funder: FunderID(try row.int("funder_id")), terms: terms,
-            expired: try row.optionalInt("expired_at") != nil, diagnosticGrid: grid ?? .standard)
+            expired: try row.optionalInt("expired_at") != nil, diagnosticGrid: grid ?? .standard, targetPublics: publics)
     }
 }
 
@@ -157,6 +166,6 @@ extension Transaction {
             SELECT cofunder, basis_points FROM programme_shares WHERE programme_id = \(bind: id.rawValue) ORDER BY position
             """).all().map { CoFundingShare(cofunder: try $0.string("cofunder"), basisPoints: Int(try $0.int("basis_points"))) }
         return Programme(id: programme.id, funder: programme.funder, terms: terms, expired: programme.expired,
-                         diagnosticGrid: programme.diagnosticGrid)
+                         diagnosticGrid: programme.diagnosticGrid, targetPublics: programme.targetPublics)
     }
 }

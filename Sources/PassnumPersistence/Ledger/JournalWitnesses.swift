@@ -151,14 +151,3 @@ extension PublishedWitness {
         sequences = try Store.sequences(try row.string("sequences"))
     }
 }
-
-extension Store {
-    /// When the journal last changed (its newest entry, found by the primary key): the open-data files' Last-Modified.
-    public func journalChangedAt() async throws -> Date? {
-        try await read { tx in
-            try await tx.sql.raw("""
-                SELECT occurred_at FROM journal_transactions WHERE id = (SELECT MAX(id) FROM journal_transactions)
-                """).first().map { Date(millis: try $0.int("occurred_at")) }
-        }
-    }
-}

@@ -53,6 +53,8 @@ extension Transaction {
             """).first() {
             drifts.append("payouts of \(try row.string("period")) have no payout run")
         }
+        // The reach tallies are recounted from their marks above; the marks themselves are held to the checks here.
+        drifts += try await verifyReachMarks()
         guard !drifts.isEmpty else { return nil }
         more += max(0, drifts.count - shown)
         return InvariantViolation(.maintainedTallies, drifts.prefix(shown).joined(separator: "; ")

@@ -422,7 +422,7 @@ enum Schema {
             CREATE TABLE tallies (dimension TEXT NOT NULL, programme_id BIGINT NOT NULL, ref BIGINT NOT NULL, code TEXT NOT NULL,
               lane BIGINT NOT NULL, checks BIGINT NOT NULL, PRIMARY KEY (dimension, programme_id, ref, code, lane))
             """,
-        ], backfill: { tx in try await tx.refillTallies() }),
+        ], backfill: { tx in try await tx.refillTallies(TallyDimension.allCases.filter { !TallyDimension.filledLater.contains($0) }) }),
         // The listings page by keyset (Database/Paging.swift): each page is a range of one of these indexes, in the
         // listing's order, so any page costs what the first does. The place's validations gain the id as a tie-break
         // (the new index replaces the old one, a prefix of it).
@@ -539,6 +539,44 @@ enum Schema {
         // The co-funding statement's monthly grain: checks issued and handed out by programme and month (tallies).
         Migration(version: 77, name: "fill tallies of checks issued and handed out by month", statements: [],
                   backfill: { tx in try await tx.refillTallies([.issuedMonth, .handedOutMonth]) }),
+        // The publics a programme declares (`TargetPublic` codes joined by "|", '' for none) and the one a hand-out recorded
+        // on each check, as a statistic only (not on the person): the co-funding statement's split. No backfill: no
+        // check had one before.
+        Migration(version: 78, name: "add target publics to programmes and checks", statements: [
+            "ALTER TABLE programmes ADD COLUMN target_publics TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE checks ADD COLUMN target_public TEXT",
+        ]),
+        // When the diagnostic's level was recorded; NULL for levels recorded before this column existed.
+        Migration(version: 79, name: "add diagnostic_at to beneficiaries", statements: [
+            "ALTER TABLE beneficiaries ADD COLUMN diagnostic_at BIGINT",
+        ]),
+        // The communes the platform knows (Places/Communes.swift): the published places' sites give codes, names and
+        // postcodes, the programmes' perimeters codes only (name NULL). name_key as public_sites.commune_key, so that a
+        // prefix of a name is a range on an index.
+        Migration(version: 80, name: "create communes", statements: [
+            "CREATE TABLE communes (code TEXT PRIMARY KEY, name TEXT, name_key TEXT)",
+            "CREATE INDEX communes_by_name ON communes (name_key, code)",
+            "CREATE TABLE commune_postcodes (postcode TEXT NOT NULL, code TEXT NOT NULL REFERENCES communes (code), PRIMARY KEY (postcode, code))",
+            "CREATE INDEX commune_postcodes_code ON commune_postcodes (code)",
+        ], backfill: { tx in try await tx.fillCommunes() }),
+        // People reached by each programme (Reporting/PeopleReached.swift): one mark per programme and person, claimed at
+        // the first hand-out with the month and the person's commune, age bracket and level that day; filled here from
+        // the checks (with the people's commune, birth year and level as they are now), with their three tallies.
+        Migration(version: 81, name: "create reach_marks", statements: [
+            """
+            CREATE TABLE reach_marks (programme_id BIGINT NOT NULL, beneficiary_id BIGINT NOT NULL, month TEXT NOT NULL,
+              commune TEXT NOT NULL, age TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (programme_id, beneficiary_id))
+            """,
+        ], backfill: { tx in
+            try await tx.refillReachMarks()
+            try await tx.refillTallies(TallyDimension.reach)
+        }),
+        // The VAT rate an order's fee was taxed at, copied on its invoice (and a subscription's): an e-invoice states the
+        // rate of its issue, not today's. Every earlier amount was taxed at 20 %, the only rate the code ever applied.
+        Migration(version: 82, name: "add vat_rate_bp to orders and invoices", statements: [
+            "ALTER TABLE orders ADD COLUMN vat_rate_bp BIGINT NOT NULL DEFAULT 2000",
+            "ALTER TABLE invoices ADD COLUMN vat_rate_bp BIGINT NOT NULL DEFAULT 2000",
+        ]),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

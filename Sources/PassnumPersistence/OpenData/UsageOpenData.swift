@@ -26,26 +26,28 @@ public enum UsageOpenData {
         Field(name: "cheques_remis", type: "integer", title: "Chèques remis",
               description: "Chèques remis à une personne dans le mois. Secret de 1 à 4.", required: false),
         Field(name: "cheques_utilises", type: "integer", title: "Chèques utilisés",
-              description: "Chèques validés par un lieu dans le mois (une validation annulée ne compte plus)."),
+              description: "Chèques validés par un lieu dans le mois (une validation annulée ne compte plus). Secret quand les personnes aidées sont secrètes.",
+              required: false),
         Field(name: "taux_utilisation", type: "number", title: "Taux d'utilisation (%)",
-              description: "Chèques utilisés / chèques remis dans le mois, en pourcentage à une décimale. Peut dépasser 100 : un chèque remis un mois peut être utilisé plus tard. Secret quand les chèques remis sont secrets.",
+              description: "Chèques utilisés / chèques remis dans le mois, en pourcentage à une décimale. Peut dépasser 100 : un chèque remis un mois peut être utilisé plus tard. Secret quand les chèques remis ou les personnes aidées sont secrets.",
               required: false),
         Field(name: "personnes_aidees", type: "integer", title: "Personnes aidées",
               description: "Personnes distinctes dont au moins un chèque a été validé dans le mois. Secret de 1 à 4.", required: false),
         Field(name: "lieux_actifs", type: "integer", title: "Lieux actifs",
               description: "Lieux distincts ayant validé au moins un chèque dans le mois."),
         Field(name: "montant_lieux_euros", type: "number", title: "Montant pour les lieux (€)",
-              description: "Valeur des chèques utilisés dans le mois, payée aux lieux au remboursement mensuel suivant, en euros."),
+              description: "Valeur des chèques utilisés dans le mois, payée aux lieux au remboursement mensuel suivant, en euros. Secret quand les personnes aidées sont secrètes.",
+              required: false),
     ]
 
     static let secret = "secret"
 
-    /// The Table Schema (https://specs.frictionlessdata.io/table-schema/).
-    public static var schema: String {
+    /// The Table Schema (https://specs.frictionlessdata.io/table-schema/), made once.
+    public static let schema: String = {
         let object: [String: Any] = [
             "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
             "title": "Pass numérique : utilisation des chèques par département et par mois",
-            "description": "Secret statistique : un nombre de personnes (ou de chèques remis) de 1 à 4 est masqué, ainsi que le taux qui en dépend.",
+            "description": "Secret statistique : un nombre de personnes aidées de 1 à 4 est masqué, ainsi que les chèques utilisés, le montant et le taux de la même ligne ; un nombre de chèques remis de 1 à 4 est masqué, ainsi que le taux.",
             "fields": fields.map { field -> [String: Any] in
                 var constraints: [String: Any] = [:]
                 if field.required { constraints["required"] = true }
@@ -58,15 +60,15 @@ public enum UsageOpenData {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
-    }
+    }()
 
     /// The published values of a row, nil where secret, in the order of `fields`.
     static func values(_ row: UsageRow) -> [String?] {
         let published = StatisticalSecrecy.publish(row.figures)
         return [
             row.departement.value, row.month.description, String(published.issued), published.handedOut.map(String.init),
-            String(published.used), published.usageRate.map { "\($0 / 10).\($0 % 10)" }, published.people.map(String.init),
-            String(published.places), published.amount.dotDecimal,
+            published.used.map(String.init), published.usageRate.map { "\($0 / 10).\($0 % 10)" }, published.people.map(String.init),
+            String(published.places), published.amount?.dotDecimal,
         ]
     }
 

@@ -46,14 +46,16 @@ extension Store {
         }
     }
 
-    /// The totals of a month's preview over every place: its checks, their value, and what the run would transfer once
-    /// it takes what places owe (`Deductions.take`: at most a place's amount). One statement: the month's checks counted
-    /// by programme on `checks_payable_month` alone, then the few places that owe something.
-    public func payoutPreviewTotals(for month: Month) async throws -> (checks: Int, amount: Money, net: Money) {
+    /// The totals of a month's preview over every place: its checks, their value, what the run would transfer once it
+    /// takes what places owe (`Deductions.take`: at most a place's amount) and how many places it would pay. One
+    /// statement: the month's checks counted by programme, and their places, on `checks_payable_month` alone, then the
+    /// few places that owe something.
+    public func payoutPreviewTotals(for month: Month) async throws -> (checks: Int, amount: Money, net: Money, places: Int) {
         let payable = PayoutSQL.payable("c", in: month)
         return try await read { tx in
             let row = try await tx.sql.raw("""
                 SELECT CAST(COALESCE(SUM(t.checks), 0) AS BIGINT) AS checks, CAST(COALESCE(SUM(t.checks * p.face_value_cents), 0) AS BIGINT) AS amount,
+                  (SELECT CAST(COUNT(DISTINCT c.place_id) AS BIGINT) FROM checks c WHERE \(payable)) AS places,
                   (SELECT CAST(COALESCE(SUM(CASE WHEN o.owed < o.amount THEN o.owed ELSE o.amount END), 0) AS BIGINT)
                    FROM (SELECT dp.place_id, \(Self.owed(byPlace: "dp.place_id")) AS owed,
                            \(Self.payableAmount(ofPlace: "dp.place_id", payable)) AS amount
@@ -62,7 +64,7 @@ extension Store {
                 JOIN programmes p ON p.id = t.programme_id
                 """).first()
             let amount = Money(cents: try row?.int("amount") ?? 0)
-            return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0))
+            return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0), Int(try row?.int("places") ?? 0))
         }
     }
 

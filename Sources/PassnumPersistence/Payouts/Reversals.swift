@@ -21,7 +21,7 @@ extension Store {
         return try await transaction { tx in
             func check() async throws -> (any SQLRow) {
                 guard let row = try await tx.sql.raw("""
-                    SELECT c.state, c.place_id, c.programme_id, c.booklet_id, c.redeemed_at, p.face_value_cents FROM checks c JOIN programmes p ON p.id = c.programme_id
+                    SELECT c.state, c.place_id, c.programme_id, c.booklet_id, c.redeemed_at, c.target_public, p.face_value_cents FROM checks c JOIN programmes p ON p.id = c.programme_id
                     WHERE c.id = \(bind: serial.number)
                     """).first() else { throw DomainError.notFound("check \(serial.grouped)") }
                 return row
@@ -64,7 +64,8 @@ extension Store {
             try await tx.post(entry, actor: actor, at: now)
             try await tx.apply(try await tx.unvalidated(
                 programme: try check.int("programme_id"), booklet: try check.int("booklet_id"), place: place.rawValue, category: category,
-                redeemedAt: Date(millis: try check.optionalInt("redeemed_at") ?? 0), from: current, to: CheckState.reversal.to))
+                redeemedAt: Date(millis: try check.optionalInt("redeemed_at") ?? 0),
+                targetPublic: try TargetPublic.stored(try check.optionalString("target_public")), from: current, to: CheckState.reversal.to))
             return Reversal(serial: serial, place: place, amount: amount, deducted: paid)
         }
     }

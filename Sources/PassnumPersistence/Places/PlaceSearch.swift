@@ -8,16 +8,31 @@ public struct PlaceSearch: Sendable, Equatable {
     public var text: String
     public var departement: String
     public var category: ServiceCategory?
+    /// Only the places that accept one of these funders' checks (an approved affiliation); nil: any funder's.
+    public var funders: [FunderID]?
+    /// The text gives the reference point only, and every place of the département is ranked from it, nearest
+    /// first (a person's sheet: the places nearest their commune, even when none is in it).
+    public var around: Bool
 
     public static let pageSize = 20
     public static let maximumPageSize = 100
     /// Longer text matches nothing anyway; it is cut rather than bound whole.
     static let maximumText = 100
 
-    public init(text: String = "", departement: String = "", category: ServiceCategory? = nil) {
+    public init(text: String = "", departement: String = "", category: ServiceCategory? = nil, funders: [FunderID]? = nil) {
         self.text = String(text.trimmingCharacters(in: .whitespaces).prefix(Self.maximumText))
         self.departement = String(departement.trimmingCharacters(in: .whitespaces).uppercased().prefix(3))
         self.category = category
+        self.funders = funders
+        self.around = false
+    }
+
+    /// The places of `commune`'s département nearest the commune's first site (by name when no site of the commune
+    /// has coordinates), accepting one of `funders`' checks.
+    public static func around(_ commune: CommuneCode, funders: [FunderID]) -> PlaceSearch {
+        var search = PlaceSearch(text: commune.value, departement: commune.departement.value, funders: funders)
+        search.around = true
+        return search
     }
 
     /// Names and communes as the index compares them: lower-case ASCII letters and digits only ("Saint-Étienne" →
@@ -89,7 +104,19 @@ public struct PlaceSearch: Sendable, Equatable {
 
     /// Ties a cursor to the search it continues.
     var digest: String {
-        String(sha256Hex(Data([text, departement, category?.code ?? ""].joined(separator: "\u{0}").utf8)).prefix(12))
+        var parts = [text, departement, category?.code ?? ""]
+        if around || funders != nil { parts += [around ? "around" : "", funders?.map(\.description).joined(separator: ",") ?? ""] }
+        return String(sha256Hex(Data(parts.joined(separator: "\u{0}").utf8)).prefix(12))
+    }
+
+    /// The condition on the alias `p` of `public_places` that the funders set, if any: on `affiliations_funder`.
+    var funderFilter: SQLQueryString {
+        guard let funders else { return "" }
+        guard !funders.isEmpty else { return " AND 1 = 0" }
+        return """
+             AND p.place_id IN (SELECT a.place_id FROM affiliations a WHERE a.funder_id IN (\(binds: funders.map(\.rawValue).binds))
+              AND a.state = \(bind: AffiliationState.approved.rawValue))
+            """
     }
 }
 
@@ -152,25 +179,31 @@ extension Store {
     /// number of places: the page, then its places' sites.
     public func searchPlaces(_ search: PlaceSearch, after cursor: PlaceCursor? = nil, limit: Int = PlaceSearch.pageSize) async throws -> PlaceResults {
         let limit = min(max(limit, 1), PlaceSearch.maximumPageSize)
-        let category: SQLQueryString = search.category.map { " AND (p.category_mask & \(bind: PlaceSearch.bit(of: $0))) <> 0" } ?? ""
+        let category: SQLQueryString = (search.category.map { " AND (p.category_mask & \(bind: PlaceSearch.bit(of: $0))) <> 0" } ?? "")
+            + search.funderFilter
         let filter = search.siteFilter
         let query: SQLQueryString
         if let filter, !search.text.isEmpty {
             // The reference point is the first matching site with coordinates; each place's distance is that of its
-            // nearest site. Only the matching places are ranked: the text bounds them.
+            // nearest site. Only the matching places are ranked: the text bounds them (`around`: the département does).
+            let ranked: SQLQueryString = search.around ? "s.departement = \(bind: search.departement)" : filter
+            // `around`: the text is an INSEE code, never a postcode (INSEE 13100 is Saint-Rémy-de-Provence, postcode
+            // 13100 is Aix-en-Provence), so the reference point is a site of that commune only.
+            let originFilter: SQLQueryString = search.around
+                ? "s.commune_code = \(bind: search.text) AND s.departement = \(bind: search.departement)" : filter
             let after: SQLQueryString = cursor.map {
                 " WHERE (r.d, r.name_key, r.place_id) > (\(bind: $0.distance), \(bind: $0.nameKey), \(bind: $0.place.rawValue))"
             } ?? ""
             query = """
                 WITH origin AS (
                   SELECT s.x, s.y, s.z, s.latitude, s.longitude FROM public_sites s JOIN public_places p ON p.place_id = s.place_id
-                  WHERE p.listed = 1 AND \(filter)\(category) AND s.x IS NOT NULL ORDER BY p.name_key, p.place_id, s.position LIMIT 1
+                  WHERE p.listed = 1 AND \(originFilter)\(category) AND s.x IS NOT NULL ORDER BY p.name_key, p.place_id, s.position LIMIT 1
                 ), ranked AS (
                   SELECT p.place_id, p.name, p.name_key, p.card, o.latitude AS origin_latitude, o.longitude AS origin_longitude,
                     COALESCE((SELECT MIN((a.x - o.x) * (a.x - o.x) + (a.y - o.y) * (a.y - o.y) + (a.z - o.z) * (a.z - o.z))
                               FROM public_sites a WHERE a.place_id = p.place_id AND a.x IS NOT NULL), \(bind: PlaceCursor.noDistance)) AS d
                   FROM public_places p LEFT JOIN origin o ON 1 = 1
-                  WHERE p.listed = 1\(category) AND p.place_id IN (SELECT s.place_id FROM public_sites s WHERE \(filter))
+                  WHERE p.listed = 1\(category) AND p.place_id IN (SELECT s.place_id FROM public_sites s WHERE \(ranked))
                 )
                 SELECT r.place_id, r.name, r.name_key, r.card, r.origin_latitude, r.origin_longitude, r.d FROM ranked r\(after)
                 ORDER BY r.d, r.name_key, r.place_id LIMIT \(bind: Int64(limit + 1))

@@ -36,14 +36,20 @@ extension Transaction {
     /// version row is bumped once, last, after every place lock.
     func refreshPublicPlaces(_ places: [PlaceID], at now: Date) async throws {
         var changed = false
+        var sites: [(code: String?, name: String, postcode: String)] = []
         for place in Set(places).sorted(by: { $0.rawValue < $1.rawValue }) {
-            if try await writePublicEntry(try await publicEntry(of: place, lock: true), of: place) { changed = true }
+            if try await writePublicEntry(try await publicEntry(of: place, lock: true), of: place, sites: &sites) { changed = true }
         }
+        // A published site is what teaches the platform a commune's name and postcodes (Places/Communes.swift): once,
+        // after every place lock, in code order, so that two refreshes sharing communes lock them in the same order.
+        try await recordCommunes(ofSites: sites)
         if changed { try await bumpPublicIndexVersion(at: now) }
     }
 
-    /// Writes the index rows of one place if they differ from what is there; true when something changed.
-    private func writePublicEntry(_ entry: PublicEntry?, of place: PlaceID) async throws -> Bool {
+    /// Writes the index rows of one place if they differ from what is there; true when something changed. The sites
+    /// written are added to `sites`, whose communes the caller records.
+    private func writePublicEntry(_ entry: PublicEntry?, of place: PlaceID,
+                                  sites: inout [(code: String?, name: String, postcode: String)]) async throws -> Bool {
         let stored = try await sql.raw("SELECT fingerprint FROM public_places WHERE place_id = \(bind: place.rawValue)")
             .first(decodingColumn: "fingerprint", as: String.self)
         let fingerprint = try entry?.fingerprint
@@ -76,6 +82,7 @@ extension Transaction {
                 VALUES \(values.joined(separator: ", "))
                 """).run()
         }
+        sites += entry.sites.map { (code: $0.communeCode, name: $0.communeName, postcode: $0.postcode) }
         return true
     }
 

@@ -14,6 +14,8 @@ public struct PersonalDataRecord: Sendable, Equatable {
         /// The place that validated it, and when; nil while unused.
         public let place: String?
         public let usedAt: Date?
+        /// The programme's public the prescriber ticked at hand-out, if any (a statistic, but about the person).
+        public let targetPublic: TargetPublic?
     }
 
     public let id: BeneficiaryID
@@ -21,7 +23,11 @@ public struct PersonalDataRecord: Sendable, Equatable {
     public let lastName: String
     public let birthYear: Int?
     public let commune: String
+    /// The commune's name when the platform knows it (Places/Communes.swift).
+    public let communeName: String?
     public let level: Int?
+    /// When the level was recorded; nil for levels recorded before the date was kept.
+    public let diagnosticAt: Date?
     public let consentDate: CivilDate
     public let createdAt: Date
     /// When the name was replaced by a pseudonym (purge or erasure); nil while the person is named.
@@ -148,16 +154,16 @@ extension Store {
     public func personalDataRecord(of beneficiary: BeneficiaryID, prescriber: PrescriberID) async throws -> PersonalDataRecord? {
         try await read { tx in
             guard let row = try await tx.sql.raw("""
-                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, b.diagnostic_level, b.consent_date, b.created_at,
-                  b.pseudonymised_at, pr.name AS prescriber_name
-                FROM beneficiaries b JOIN prescribers pr ON pr.id = b.prescriber_id
+                SELECT b.id, b.first_name, b.last_name, b.birth_year, b.commune, k.name AS commune_name, b.diagnostic_level, b.diagnostic_at,
+                  b.consent_date, b.created_at, b.pseudonymised_at, pr.name AS prescriber_name
+                FROM beneficiaries b JOIN prescribers pr ON pr.id = b.prescriber_id LEFT JOIN communes k ON k.code = b.commune
                 WHERE b.id = \(bind: beneficiary.rawValue) AND b.prescriber_id = \(bind: prescriber.rawValue)
                 """).first()
             else { return nil }
             guard let consent = CivilDate(try row.string("consent_date")) else { throw CorruptValue(column: "beneficiaries.consent_date") }
             let checks = try await tx.sql.raw("""
-                SELECT c.id, c.state, c.distributed_at, c.redeemed_at, p.name AS programme, p.face_value_cents, f.name AS funder,
-                  pl.name AS place
+                SELECT c.id, c.state, c.distributed_at, c.redeemed_at, c.target_public, p.name AS programme, p.face_value_cents,
+                  f.name AS funder, pl.name AS place
                 FROM checks c JOIN programmes p ON p.id = c.programme_id JOIN funders f ON f.id = p.funder_id
                 LEFT JOIN places pl ON pl.id = c.place_id
                 WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) ORDER BY c.id
@@ -167,12 +173,14 @@ extension Store {
                 return PersonalDataRecord.Check(
                     serial: serial, state: state, programme: try check.string("programme"), funder: try check.string("funder"),
                     faceValue: Money(cents: try check.int("face_value_cents")), handedOutAt: try check.optionalInt("distributed_at").map(Date.init(millis:)),
-                    place: try check.optionalString("place"), usedAt: try check.optionalInt("redeemed_at").map(Date.init(millis:)))
+                    place: try check.optionalString("place"), usedAt: try check.optionalInt("redeemed_at").map(Date.init(millis:)),
+                    targetPublic: try TargetPublic.stored(try check.optionalString("target_public")))
             }
             return PersonalDataRecord(
                 id: BeneficiaryID(try row.int("id")), firstName: try row.string("first_name"), lastName: try row.string("last_name"),
                 birthYear: try row.optionalInt("birth_year").map(Int.init), commune: try row.string("commune"),
-                level: try row.optionalInt("diagnostic_level").map(Int.init), consentDate: consent,
+                communeName: try row.optionalString("commune_name"), level: try row.optionalInt("diagnostic_level").map(Int.init),
+                diagnosticAt: try row.optionalInt("diagnostic_at").map(Date.init(millis:)), consentDate: consent,
                 createdAt: Date(millis: try row.int("created_at")), pseudonymisedAt: try row.optionalInt("pseudonymised_at").map(Date.init(millis:)),
                 prescriberName: try row.string("prescriber_name"), checks: checks)
         }

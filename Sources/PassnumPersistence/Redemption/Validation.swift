@@ -98,10 +98,10 @@ extension Store {
         let now = clock.now
         try await transaction { tx in
             guard let row = try await tx.sql.raw("""
-                SELECT r.id, r.redeemed_at, r.category, c.state, c.programme_id, c.booklet_id, p.face_value_cents
+                SELECT r.id, r.redeemed_at, r.category, c.state, c.programme_id, c.booklet_id, c.target_public, p.face_value_cents
                 FROM redemptions r JOIN checks c ON c.id = r.check_id JOIN programmes p ON p.id = c.programme_id
                 WHERE r.check_id = \(bind: serial.number) AND r.place_id = \(bind: place.rawValue) AND r.undone_at IS NULL
-                """ + SQLQueryString(tx.forUpdate)).first()
+                """ + SQLQueryString(tx.kind == .postgres ? " FOR UPDATE OF r, c" : "")).first()
             else { throw DomainError.undoRefused(.notRedeemedHere) }
             guard try row.string("state") == CheckState.redeemed.rawValue else { throw DomainError.undoRefused(.alreadyPaid) }
             guard CivilDate(Date(millis: try row.int("redeemed_at"))) == CivilDate(now) else {
@@ -121,7 +121,8 @@ extension Store {
                 actor: actor, at: now)
             try await tx.apply(try await tx.unvalidated(
                 programme: programme.rawValue, booklet: try row.int("booklet_id"), place: place.rawValue, category: try row.string("category"),
-                redeemedAt: Date(millis: try row.int("redeemed_at")), from: .redeemed, to: CheckState.undoRedemption.to))
+                redeemedAt: Date(millis: try row.int("redeemed_at")), targetPublic: try TargetPublic.stored(try row.optionalString("target_public")),
+                from: .redeemed, to: CheckState.undoRedemption.to))
         }
     }
 
@@ -242,9 +243,10 @@ extension Transaction {
         let changed = try await sql.raw("""
             UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
               redeemed_at = \(bind: now.millis)
-            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id, programme_id, beneficiary_id
+            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id, programme_id, beneficiary_id, target_public
             """).all().map { (id: try $0.int("id"), booklet: try $0.int("booklet_id"), programme: try $0.int("programme_id"),
-                              beneficiary: try $0.optionalInt("beneficiary_id") ?? 0) }
+                              beneficiary: try $0.optionalInt("beneficiary_id") ?? 0,
+                              targetPublic: try TargetPublic.stored(try $0.optionalString("target_public"))) }
         let redeemed = Set(changed.map(\.id))
         if redeemed.count != ids.count {
             for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {
@@ -268,7 +270,7 @@ extension Transaction {
         for check in changed {
             tallies.move(1, of: check.programme, from: .distributed, to: CheckState.redemption.to)
             tallies.validated(1, programme: check.programme, prescriber: booklets[check.booklet]?.prescriber ?? 0, place: request.place.rawValue,
-                              category: request.category.code, redeemedAt: now)
+                              category: request.category.code, redeemedAt: now, targetPublic: check.targetPublic)
         }
         let programmeOf = Dictionary(changed.map { ($0.booklet, $0.programme) }, uniquingKeysWith: { first, _ in first })
         for (booklet, change) in booklets where change.started {

@@ -41,6 +41,20 @@ enum TallyDimension: String, CaseIterable, Sendable {
     case people = "usage_people"
     /// Places active by département and month (programme 0, `code`: "YYYY-MM DEP").
     case activePlaces = "usage_places"
+    /// Checks handed out with a target public recorded, by month of hand-out and public (`code`: "YYYY-MM job_seekers",
+    /// `TallyKey.publicMonth`): the co-funding statement's split. Checks without one are the total's remainder.
+    case handedOutPublic = "checks_handed_out_public"
+    /// Validated checks with a target public recorded, by month of redemption and public (`code` as `handedOutPublic`).
+    case usedPublic = "checks_used_public"
+    /// People reached for the first time by a programme, by month of that first hand-out and the person's commune, age
+    /// bracket or diagnostic level on that day (`code`: "YYYY-MM value"; see PeopleReached.swift).
+    case reachCommune = "reach_commune"
+    case reachAge = "reach_age"
+    case reachLevel = "reach_level"
+
+    /// Dimensions that a migration after 58 (which created the table) fills: 58 leaves them out, as their recount reads
+    /// tables or columns created after it.
+    static let filledLater: Set<TallyDimension> = [.reachCommune, .reachAge, .reachLevel, .handedOutPublic, .usedPublic]
 }
 
 /// One counter: a programme's dimension, for one prescriber or place (`ref`) or one state, category or month (`code`).
@@ -54,6 +68,9 @@ struct TallyKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     static func < (lhs: TallyKey, rhs: TallyKey) -> Bool {
         (lhs.dimension.rawValue, lhs.programme, lhs.ref, lhs.code) < (rhs.dimension.rawValue, rhs.programme, rhs.ref, rhs.code)
     }
+
+    /// The code of a target public's monthly counter: "2026-10 job_seekers".
+    static func publicMonth(_ month: Month, _ targetPublic: TargetPublic) -> String { "\(month) \(targetPublic.rawValue)" }
 
     var description: String {
         "programme \(programme) \(dimension.rawValue)" + (ref != 0 ? " \(ref)" : "") + (code.isEmpty ? "" : " \(code)")
@@ -79,12 +96,16 @@ struct TallyDeltas: Sendable {
         add(count, TallyKey(programme: programme, dimension: .state, code: to.rawValue))
     }
 
-    /// One check becomes validated (`sign` +1) or stops being validated (-1): its prescriber, place, category and month.
-    mutating func validated(_ sign: Int64, programme: Int64, prescriber: Int64, place: Int64, category: String, redeemedAt: Date) {
+    /// One check becomes validated (`sign` +1) or stops being validated (-1): its prescriber, place, category and month,
+    /// and its target public's month when the hand-out recorded one.
+    mutating func validated(_ sign: Int64, programme: Int64, prescriber: Int64, place: Int64, category: String, redeemedAt: Date,
+                            targetPublic: TargetPublic?) {
+        let month = CivilDate(redeemedAt).calendarMonth
         add(sign, TallyKey(programme: programme, dimension: .prescriber, ref: prescriber))
         add(sign, TallyKey(programme: programme, dimension: .place, ref: place))
         add(sign, TallyKey(programme: programme, dimension: .category, code: category))
-        add(sign, TallyKey(programme: programme, dimension: .month, code: CivilDate(redeemedAt).calendarMonth.description))
+        add(sign, TallyKey(programme: programme, dimension: .month, code: month.description))
+        if let targetPublic { add(sign, TallyKey(programme: programme, dimension: .usedPublic, code: TallyKey.publicMonth(month, targetPublic))) }
     }
 }
 
@@ -165,12 +186,13 @@ extension Transaction {
 extension Transaction {
     /// The tallies' deltas when a redeemed or paid check stops being validated (an undo, a reversal), its booklet's count
     /// included.
-    func unvalidated(programme: Int64, booklet: Int64, place: Int64, category: String, redeemedAt: Date, from: CheckState, to: CheckState)
-        async throws -> TallyDeltas {
+    func unvalidated(programme: Int64, booklet: Int64, place: Int64, category: String, redeemedAt: Date, targetPublic: TargetPublic?,
+                     from: CheckState, to: CheckState) async throws -> TallyDeltas {
         guard let change = try await countValidated([booklet: -1])[booklet] else { throw Inconsistency("booklet \(booklet) is missing") }
         var tallies = TallyDeltas()
         tallies.move(1, of: programme, from: from, to: to)
-        tallies.validated(-1, programme: programme, prescriber: change.prescriber, place: place, category: category, redeemedAt: redeemedAt)
+        tallies.validated(-1, programme: programme, prescriber: change.prescriber, place: place, category: category, redeemedAt: redeemedAt,
+                          targetPublic: targetPublic)
         tallies.add(change.stopped ? -1 : 0, TallyKey(programme: programme, dimension: .bookletsStarted))
         return tallies
     }
@@ -191,6 +213,7 @@ extension Transaction {
               WHERE c.id BETWEEN booklets.first_check_id AND booklets.last_check_id AND c.state IN (\(binds: CheckState.validated.binds)))
             """).run()
         try await refillUsageMarks()
+        try await refillReachMarks()
         try await refillTallies()
     }
 
@@ -247,8 +270,15 @@ extension Transaction {
                                      count: "SUM(o.booklets * p.checks_per_booklet)")
         case .handedOutMonth:
             return try await byMonth(of: "c.distributed_at", from: "checks c", where: "c.beneficiary_id IS NOT NULL")
+        case .handedOutPublic:
+            return try await byMonth(of: "c.distributed_at", from: "checks c", where: "c.beneficiary_id IS NOT NULL AND c.target_public IS NOT NULL",
+                                     detail: "c.target_public")
+        case .usedPublic:
+            return try await byMonth(of: "c.redeemed_at", from: "checks c", where: "\(validated) AND c.target_public IS NOT NULL", detail: "c.target_public")
         case .people, .activePlaces:
             return try await recountUsage(dimension)
+        case .reachCommune, .reachAge, .reachLevel:
+            return recountReach(dimension)
         case .beneficiaries:
             return """
                 SELECT 0 AS programme_id, 0 AS ref, '' AS code, n FROM (SELECT CAST(COUNT(*) AS BIGINT) AS n FROM beneficiaries) counted WHERE n > 0
@@ -258,10 +288,12 @@ extension Transaction {
 }
 
 extension Transaction {
-    /// Checks counted (`count`) by programme and Europe/Paris month of `timestamp`. Months are Europe/Paris months, which
-    /// SQL cannot compute on both databases: the months from the first timestamp to the last, as a table of intervals.
+    /// Checks counted (`count`) by programme and Europe/Paris month of `timestamp` (and by `detail` after the month, as in
+    /// "2026-10 job_seekers", when given). Months are Europe/Paris months, which SQL cannot compute on both databases: the
+    /// months from the first timestamp to the last, as a table of intervals.
     func byMonth(of timestamp: SQLQueryString, from tables: SQLQueryString, where condition: SQLQueryString,
-                 programme: SQLQueryString = "c.programme_id", count: SQLQueryString = "COUNT(*)") async throws -> SQLQueryString {
+                 programme: SQLQueryString = "c.programme_id", count: SQLQueryString = "COUNT(*)", detail: SQLQueryString? = nil)
+        async throws -> SQLQueryString {
         let range = try await sql.raw("SELECT MIN(\(timestamp)) AS first, MAX(\(timestamp)) AS last FROM \(tables) WHERE \(condition)").first()
         guard let first = try range?.optionalInt("first"), let last = try range?.optionalInt("last") else {
             return "SELECT 0 AS programme_id, 0 AS ref, '' AS code, CAST(0 AS BIGINT) AS n WHERE 1 = 0"
@@ -275,10 +307,12 @@ extension Transaction {
             if month == Month.latest { break }
             month = month.next
         }
+        let code: SQLQueryString = detail.map { "m.code || ' ' || " + $0 } ?? "m.code"
+        let groups: SQLQueryString = detail.map { ", " + $0 } ?? ""
         return """
-            SELECT \(programme) AS programme_id, 0 AS ref, m.code, CAST(\(count) AS BIGINT) AS n
+            SELECT \(programme) AS programme_id, 0 AS ref, \(code) AS code, CAST(\(count) AS BIGINT) AS n
             FROM \(tables) JOIN (\(months.joined(separator: " UNION ALL "))) m ON \(timestamp) >= m.starts AND \(timestamp) < m.ends
-            WHERE \(condition) GROUP BY \(programme), m.code
+            WHERE \(condition) GROUP BY \(programme), m.code\(groups)
             """
     }
 }

@@ -91,17 +91,21 @@ extension Transaction {
 }
 
 extension Store {
-    /// The figures of every département (or one) for each month of `months`: two statements over the counters.
+    /// The figures of every département (or one, chosen in the SQL) for each month of `months`: two statements over the
+    /// counters.
     public func usageStatistics(months: ClosedRange<Month>, departement: DepartementCode? = nil) async throws -> [UsageRow] {
         try await read { tx in
             var figures: [String: [Month: UsageFigures]] = [:]
             let first = months.lowerBound.description, last = months.upperBound.description
+            let ofProgramme: SQLQueryString = departement.map { " AND \(tx.programmeDepartement) = \(bind: $0.value)" } ?? ""
+            // "YYYY-MM DEP": the département from the 9th character.
+            let ofCode: SQLQueryString = departement.map { " AND substr(code, 9) = \(bind: $0.value)" } ?? ""
             // Programmes' counters: programmes × months × lanes rows at most, summed over the lanes here.
             for row in try await tx.sql.raw("""
                 SELECT t.dimension, t.code, p.departements, p.face_value_cents, CAST(SUM(t.checks) AS BIGINT) AS n
                 FROM tallies t JOIN programmes p ON p.id = t.programme_id
                 WHERE t.dimension IN (\(binds: [TallyDimension.issuedMonth, .handedOutMonth, .month].map(\.rawValue)))
-                  AND t.code >= \(bind: first) AND t.code <= \(bind: last)
+                  AND t.code >= \(bind: first) AND t.code <= \(bind: last)\(ofProgramme)
                 GROUP BY t.dimension, t.code, t.programme_id, p.departements, p.face_value_cents
                 """).all() {
                 guard let month = Month(try row.string("code")) else { throw CorruptValue(column: "tallies.code") }
@@ -119,7 +123,7 @@ extension Store {
             for row in try await tx.sql.raw("""
                 SELECT dimension, code, CAST(SUM(checks) AS BIGINT) AS n FROM tallies
                 WHERE dimension IN (\(binds: [TallyDimension.people, .activePlaces].map(\.rawValue)))
-                  AND code >= \(bind: first) AND code < \(bind: months.upperBound == .latest ? "9999" : months.upperBound.next.description)
+                  AND code >= \(bind: first) AND code < \(bind: months.upperBound == .latest ? "9999" : months.upperBound.next.description)\(ofCode)
                 GROUP BY dimension, code
                 """).all() {
                 let parts = try row.string("code").split(separator: " ")
@@ -134,7 +138,6 @@ extension Store {
             var rows: [UsageRow] = []
             for (code, byMonth) in figures {
                 guard let found = DepartementCode(code) else { throw CorruptValue(column: "programmes.departements") }
-                guard departement == nil || departement == found else { continue }
                 for (month, value) in byMonth where months.contains(month) && value != UsageFigures() {
                     rows.append(UsageRow(departement: found, month: month, figures: value))
                 }

@@ -89,9 +89,47 @@ enum FunderOrdersController {
         // Another funder's order is not found, whatever the form says (the store checks again when it moves it).
         guard try await request.store.funder(ofOrder: order) == funder else { throw Abort(.notFound) }
         guard let target = try request.content.decode(StepForm.self).etape.flatMap(OrderState.init(rawValue:)) else { throw Abort(.badRequest) }
+        if stepsToConfirm.contains(target), !request.confirmed {
+            return request.confirmation(at: SiteURL.funderOrderStep(order).path, [("etape", target.rawValue)])
+        }
         return try await request.redirect(to: .funderOrders, refused: "Non fait", notFoundIsPage: true) {
             try await request.store.moveOrder(order, to: target, actor: Actor(user))
             return "Commande n° \(order) : " + French.orderState(target) + "."
         }
+    }
+
+    /// The steps with no way back: a cancelled order never resumes, an invoice keeps its number (only a credit note
+    /// corrects it), issued booklets exist. Each is confirmed on its own page first.
+    static let stepsToConfirm: Set<OrderState> = [.invoiced, .fulfilled, .cancelled]
+
+    @Sendable static func confirmMove(_ request: Request) async throws -> Response {
+        let (_, funder) = try request.organisation(\.funder)
+        let order = try request.id(OrderID.self)
+        guard try await request.store.funder(ofOrder: order) == funder else { throw Abort(.notFound) }
+        return try await confirmStep(request, order: order, action: .funderOrderStep(order), back: .funderOrders)
+    }
+
+    /// The order's figures and what the step (`etape` in the address) will do, to confirm first.
+    static func confirmStep(_ request: Request, order id: OrderID, action: SiteURL, back: SiteURL) async throws -> Response {
+        guard let target = request.query[String.self, at: "etape"].flatMap(OrderState.init(rawValue:)), stepsToConfirm.contains(target) else {
+            throw Abort(.badRequest)
+        }
+        let order = try await request.store.order(id)
+        let terms = try await request.store.programme(order.programme).terms
+        let (title, warning) = switch target {
+        case .invoiced: ("Faire la facture de la commande n° \(id) ?",
+                         "La facture reçoit son numéro et part au financeur. Elle ne pourra plus être supprimée : seul un avoir pourra la corriger.")
+        case .fulfilled: ("Émettre les carnets de la commande n° \(id) ?",
+                          "Les carnets et leurs chèques seront créés, prêts à imprimer. Cela ne peut pas être annulé.")
+        default: ("Annuler la commande n° \(id) ?",
+                  "Aucun carnet ne sera émis ni facturé pour cette commande. Une commande annulée ne reprend pas : il faudra en passer une nouvelle.")
+        }
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: title,
+            facts: [("Commande", "n° \(id)"), ("Programme", terms.name), ("Carnets", "\(order.booklets)"),
+                    ("Chèques", "\(order.booklets * terms.checksPerBooklet)"), ("Valeur des chèques", money(order.faceTotal)),
+                    ("Total de la commande", money(order.amounts.total)), ("Après confirmation", French.orderState(target))],
+            warning: warning, action: action.path, fields: [("etape", target.rawValue)], back: back.path)
+        return Layout.response(view.document)
     }
 }

@@ -21,6 +21,12 @@ enum OperatorAccountsController {
         try await TeamController.deactivate(request, back: .operatorAccounts)
     }
 
+    @Sendable static func confirmDeactivation(_ request: Request) async throws -> Response {
+        let account = try request.id(UserID.self)
+        return try await TeamController.confirmDeactivation(request, of: account, in: nil, action: .operatorAccountDeactivation(account),
+                                                            back: .operatorAccounts)
+    }
+
     @Sendable static func reactivate(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         let account = try request.id(UserID.self)

@@ -9,9 +9,11 @@ enum OperatorJournalController {
     @Sendable static func runVerify(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         let run = try await request.store.verifyAndRecord(actor: Actor(user))
-        return request.redirect(to: .operatorJournal, notice: run.holds
-            ? "Contrôle fait : tout est correct."
-            : "Contrôle fait : " + French.plural(run.violations.count, "anomalie", "anomalies") + ". Voir le détail ci-dessous.")
+        // Anomalies are an alarm: in the error style, never in the green box of a success.
+        return run.holds
+            ? request.redirect(to: .operatorJournal, notice: "Contrôle fait : tout est correct.")
+            : request.redirect(to: .operatorJournal, error: "Contrôle fait : " + French.plural(run.violations.count, "anomalie", "anomalies")
+                               + ". Voir le détail ci-dessous.")
     }
 
     @Sendable static func journal(_ request: Request) async throws -> Response {

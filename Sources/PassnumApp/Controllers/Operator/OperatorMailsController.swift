@@ -29,9 +29,10 @@ enum OperatorMailsController {
                                                         now: request.store.clock.now)
         if count == 0, try await request.store.outboxMail(id) == nil { throw Abort(.notFound) }
         request.logger.info("mail \(id) put back in the queue: \(count)")
-        return request.redirect(to: .operatorMail(id), notice: count == 1
-            ? "Le courriel repart : il sera envoyé dans quelques secondes."
-            : "Ce courriel n’est pas à renvoyer.")
+        // Nothing put back is a refusal: said as an error, never in the style of a success.
+        return count == 1
+            ? request.redirect(to: .operatorMail(id), notice: "Le courriel repart : il sera envoyé dans quelques secondes.")
+            : request.redirect(to: .operatorMail(id), error: "Non renvoyé : ce courriel n’est pas à renvoyer.")
     }
 
     @Sendable static func resendAll(_ request: Request) async throws -> Response {

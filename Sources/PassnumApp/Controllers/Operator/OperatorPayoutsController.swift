@@ -21,10 +21,9 @@ enum OperatorPayoutsController {
     @Sendable static func confirmPayouts(_ request: Request) async throws -> Response {
         guard let month = request.query[String.self, at: "mois"].flatMap(Month.init) else { throw BadInput.month }
         let totals = try await request.store.payoutPreviewTotals(for: month)
-        let places = try await request.store.payoutPreviewPlaceCount(for: month)
         let view = ConfirmationPage.View(
             context: PageContext(request), title: "Rembourser les lieux pour \(French.month(month)) ?",
-            facts: [("Mois", French.month(month)), ("Lieux à rembourser", "\(places)"), ("Chèques", "\(totals.checks)"),
+            facts: [("Mois", French.month(month)), ("Lieux à rembourser", "\(totals.places)"), ("Chèques", "\(totals.checks)"),
                     ("Montant des chèques", money(totals.amount)), ("Montant viré (après retenues)", money(totals.net))],
             warning: "Les virements seront préparés pour la banque. Un remboursement fait ne peut pas être annulé.",
             action: SiteURL.operatorPayouts.path, fields: [("mois", month.description)], confirmLabel: "Confirmer les remboursements",
@@ -94,10 +93,40 @@ enum OperatorPayoutsController {
         return Response(status: .ok, headers: headers, body: .init(data: document))
     }
 
+    /// What noting a batch as handed to the bank or as executed records, to confirm first: neither can be undone, and
+    /// the second moves the money out of the operator's account in the journal.
+    @Sendable static func confirmBatch(_ request: Request, settled: Bool) async throws -> Response {
+        let id = try request.id(PayoutBatchID.self)
+        // Payout batches are one a month: the list is short (one statement).
+        guard let batch = try await request.store.payoutBatches().first(where: { $0.id == id }) else { throw Abort(.notFound) }
+        var facts: [(term: String, value: String)] = [("Virements", "n° \(batch.id)"), ("Mois", French.month(batch.month)),
+                                                      ("Lieux payés", "\(batch.payouts)"), ("Montant viré", money(batch.total))]
+        var fields: [(name: String, value: String)] = []
+        if settled {
+            guard let date = request.query[String.self, at: "date"].flatMap(CivilDate.init) else {
+                return request.redirect(to: .operatorPayouts, error: "Non enregistré : indiquez la date des virements (jour, mois, année).")
+            }
+            facts.append(("Date des virements à la banque", French.date(date)))
+            fields.append(("date", date.description))
+        }
+        let view = ConfirmationPage.View(
+            context: PageContext(request),
+            title: settled ? "Noter les virements n° \(batch.id) comme faits ?" : "Noter les virements n° \(batch.id) comme remis à la banque ?",
+            facts: facts,
+            warning: settled
+                ? "Les comptes noteront que \(money(batch.total)) ont quitté le compte de l’opérateur. Cela ne peut pas être annulé : vérifiez le relevé de la banque."
+                : "Ne le confirmez qu’une fois le fichier des virements transmis à la banque. Cela ne peut pas être annulé.",
+            action: (settled ? SiteURL.operatorBatchSettled(id) : .operatorBatchExported(id)).path, fields: fields,
+            confirmLabel: "Confirmer", back: SiteURL.operatorPayouts.path)
+        return Layout.response(view.document)
+    }
+
     @Sendable static func markExported(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
+        let batch = try request.id(PayoutBatchID.self)
+        guard request.confirmed else { return request.confirmation(at: SiteURL.operatorBatchExported(batch).path, []) }
         return try await request.redirect(to: .operatorPayouts, refused: "Non enregistré") {
-            try await request.store.markExported(batch: try request.id(), actor: Actor(user))
+            try await request.store.markExported(batch: batch, actor: Actor(user))
             return "Virements notés comme remis à la banque."
         }
     }
@@ -109,8 +138,10 @@ enum OperatorPayoutsController {
         guard let date = try request.content.decode(SettleForm.self).date.flatMap(CivilDate.init) else {
             return request.redirect(to: .operatorPayouts, error: "Non enregistré : indiquez la date des virements (jour, mois, année).")
         }
+        let batch = try request.id(PayoutBatchID.self)
+        guard request.confirmed else { return request.confirmation(at: SiteURL.operatorBatchSettled(batch).path, [("date", date.description)]) }
         return try await request.redirect(to: .operatorPayouts, refused: "Non enregistré") {
-            try await request.store.settle(batch: try request.id(), bankDate: date, actor: Actor(user))
+            try await request.store.settle(batch: batch, bankDate: date, actor: Actor(user))
             return "Virements notés comme faits le \(French.date(date))."
         }
     }
