@@ -129,6 +129,8 @@ struct ConfirmationWebTests {
             #expect(try await world.store.order(order).state == .draft)
             // Accepting a quote can still be cancelled: no confirmation; another funder's order is not found.
             #expect(try await funder.get("/financeur/commandes/\(order)/etape?etape=signed").status == .badRequest)
+            // Invoicing is the operator's step: a funder is not asked to confirm it.
+            #expect(try await funder.get("/financeur/commandes/\(order)/etape?etape=invoiced").status == .badRequest)
             #expect(try await funder.get("/financeur/commandes/\(world.orderB)/etape?etape=cancelled").status == .notFound)
             #expect(try await funder.post("/financeur/commandes/\(order)/etape", [("etape", "cancelled"), ("confirme", "oui")]).status == .seeOther)
             #expect(try await world.store.order(order).state == .cancelled)

@@ -148,7 +148,7 @@ extension Transaction {
         var counts: [Int64: StatementCounts] = [:]
         for row in try await sql.raw("""
             SELECT programme_id, dimension, SUBSTR(code, 9) AS target_public, CAST(SUM(checks) AS BIGINT) AS n FROM tallies
-            WHERE programme_id IN (\(binds: programmes.binds)) AND dimension IN (\(binds: dimensions.map(\.rawValue)))
+            WHERE programme_id IN (\(binds: programmes.binds)) AND dimension IN (\(binds: dimensions.map(\.rawValue))) AND ref = 0
               AND code IN (\(binds: codes))
             GROUP BY programme_id, dimension, SUBSTR(code, 9)
             """).all() {

@@ -166,7 +166,7 @@ extension Store {
             for row in try await tx.sql.raw("""
                 SELECT t.dimension, t.code, CAST(SUM(t.checks) AS BIGINT) AS n, CAST(SUM(t.checks * p.face_value_cents) AS BIGINT) AS amount
                 FROM tallies t JOIN programmes p ON p.id = t.programme_id
-                WHERE \(scope) AND t.dimension IN (\(binds: [TallyDimension.handedOutMonth, .month].map(\.rawValue)))
+                WHERE \(scope) AND t.dimension IN (\(binds: [TallyDimension.handedOutMonth, .month].map(\.rawValue))) AND t.ref = 0
                   AND t.code >= \(bind: first) AND t.code <= \(bind: last)
                 GROUP BY t.dimension, t.code
                 """).all() {
@@ -189,7 +189,7 @@ extension Store {
                 SELECT t.dimension, substr(t.code, 9) AS value, c.name, CAST(SUM(t.checks) AS BIGINT) AS n
                 FROM tallies t JOIN programmes p ON p.id = t.programme_id
                   LEFT JOIN communes c ON t.dimension = \(bind: TallyDimension.reachCommune.rawValue) AND c.code = substr(t.code, 9)
-                WHERE \(scope) AND t.dimension IN (\(binds: TallyDimension.reach.map(\.rawValue)))
+                WHERE \(scope) AND t.dimension IN (\(binds: TallyDimension.reach.map(\.rawValue))) AND t.ref = 0
                   AND t.code >= \(bind: first) AND t.code < \(bind: period.upperBound == .latest ? "9999" : period.upperBound.next.description)
                 GROUP BY t.dimension, substr(t.code, 9), c.name HAVING SUM(t.checks) <> 0 ORDER BY 1, 2
                 """).all() {

@@ -89,7 +89,7 @@ enum FunderOrdersController {
         // Another funder's order is not found, whatever the form says (the store checks again when it moves it).
         guard try await request.store.funder(ofOrder: order) == funder else { throw Abort(.notFound) }
         guard let target = try request.content.decode(StepForm.self).etape.flatMap(OrderState.init(rawValue:)) else { throw Abort(.badRequest) }
-        if stepsToConfirm.contains(target), !request.confirmed {
+        if funderStepsToConfirm.contains(target), !request.confirmed {
             return request.confirmation(at: SiteURL.funderOrderStep(order).path, [("etape", target.rawValue)])
         }
         return try await request.redirect(to: .funderOrders, refused: "Non fait", notFoundIsPage: true) {
@@ -101,17 +101,21 @@ enum FunderOrdersController {
     /// The steps with no way back: a cancelled order never resumes, an invoice keeps its number (only a credit note
     /// corrects it), issued booklets exist. Each is confirmed on its own page first.
     static let stepsToConfirm: Set<OrderState> = [.invoiced, .fulfilled, .cancelled]
+    /// Of those, the one a funder may take: invoicing and issuing are the operator's (the store refuses them to a funder),
+    /// so a funder is never asked to confirm them.
+    static let funderStepsToConfirm: Set<OrderState> = [.cancelled]
 
     @Sendable static func confirmMove(_ request: Request) async throws -> Response {
         let (_, funder) = try request.organisation(\.funder)
         let order = try request.id(OrderID.self)
         guard try await request.store.funder(ofOrder: order) == funder else { throw Abort(.notFound) }
-        return try await confirmStep(request, order: order, action: .funderOrderStep(order), back: .funderOrders)
+        return try await confirmStep(request, order: order, action: .funderOrderStep(order), back: .funderOrders, steps: funderStepsToConfirm)
     }
 
     /// The order's figures and what the step (`etape` in the address) will do, to confirm first.
-    static func confirmStep(_ request: Request, order id: OrderID, action: SiteURL, back: SiteURL) async throws -> Response {
-        guard let target = request.query[String.self, at: "etape"].flatMap(OrderState.init(rawValue:)), stepsToConfirm.contains(target) else {
+    static func confirmStep(_ request: Request, order id: OrderID, action: SiteURL, back: SiteURL,
+                            steps: Set<OrderState> = stepsToConfirm) async throws -> Response {
+        guard let target = request.query[String.self, at: "etape"].flatMap(OrderState.init(rawValue:)), steps.contains(target) else {
             throw Abort(.badRequest)
         }
         let order = try await request.store.order(id)
