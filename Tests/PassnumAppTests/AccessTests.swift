@@ -157,14 +157,25 @@ struct AccessTests {
             let future = try await admin.post("/operateur/commandes/\(order)/paiements",
                                               [("amount", "10"), ("valueDate", "2026-03-03"), ("bankReference", "VIR 1")])
             #expect(future.status == .unprocessableEntity && future.body.string.contains("pas encore passée"))
+            // A payment goes to the journal for good: its page says what will remain due, and nothing is noted until confirmed.
+            let asked = try await admin.post("/operateur/commandes/\(order)/paiements",
+                                             [("amount", "100"), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0001")])
+            let confirmation = try #require(asked.headers.first(name: .location))
+            #expect(asked.status == .seeOther && confirmation.hasPrefix("/operateur/commandes/\(order)/paiements?"))
+            let confirmPage = try await admin.get(confirmation).body.string
+            #expect(confirmPage.contains("<dt>Montant reçu</dt><dd>\(money(.euros(100)))</dd>") && confirmPage.contains("VIR-0001"))
+            #expect(confirmPage.contains("<dt>Reste à recevoir après ce paiement</dt><dd>\(money(summary.amounts.total - .euros(100)))</dd>"))
+            #expect(try await world.store.payments(of: order).isEmpty)
+            #expect(try await admin.get("/operateur/commandes/\(order)/paiements?amount=abc&valueDate=2026-03-02").status == .badRequest)
             try await admin.post("/operateur/commandes/\(order)/paiements",
-                                 [("amount", "100"), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0001")])
+                                 [("amount", "100"), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0001"), ("confirme", "oui")])
             #expect(try await world.store.order(order).state == .invoiced)
+            #expect(try await world.store.payments(of: order).count == 1)
             let rest = summary.amounts.total - .euros(100)
             try await admin.get("/operateur/commandes/\(order)")
             #expect(admin.lastBody.contains(money(rest)))
             try await admin.post("/operateur/commandes/\(order)/paiements",
-                                 [("amount", rest.plainDecimal), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0002")])
+                                 [("amount", rest.plainDecimal), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0002"), ("confirme", "oui")])
             #expect(try await world.store.order(order).state == .paid)
             try await funderTries(.fulfilled, staying: .paid)
             try await admin.get("/operateur/commandes/\(order)")

@@ -23,7 +23,8 @@ struct HostileInputTests {
     /// Every query parameter the handlers read (grep `request.query`), names they might read one day, and names
     /// with array and object syntax.
     static let readNames = ["etat", "mois", "q", "commune", "departement", "categorie", "category", "suite", "telecharger", "limit", "cursor", "apres", "avoirs",
-                            "financeurs", "programmes", "periode", "programme", "serial", "reason", "state", "annee", "refaire", "etape", "date", "du", "au"]
+                            "financeurs", "programmes", "periode", "programme", "serial", "reason", "state", "annee", "refaire", "etape", "date", "du", "au",
+                            "amount", "valueDate", "bankReference"]
     static let queryNames = readNames + ["page", "id", "ok", "format", "mois[]", "limit[x]"]
 
     enum Visitor: CustomStringConvertible {

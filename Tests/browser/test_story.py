@@ -56,12 +56,16 @@ def test_story(server, browser, axe):
     fill(browser, "amount", "100")
     fill(browser, "bankReference", "VIR GIRONDE 0001")
     submit(browser, "Noter le paiement")
+    # A payment goes to the journal for good: confirmed first, with what will remain due.
+    assert "Reste à recevoir après ce paiement" in browser.find_element(By.TAG_NAME, "main").text
+    submit(browser, "Confirmer le paiement")
     assert "attend le reste" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     euros, cents = total.split(",")
     rest = int(euros) * 100 + int(cents) - 100 * 100
     fill(browser, "amount", f"{rest // 100},{rest % 100:02d}")
     fill(browser, "bankReference", "VIR GIRONDE 0002")
     submit(browser, "Noter le paiement")
+    submit(browser, "Confirmer le paiement")
     assert "la commande est payée" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     check_page(browser, axe, "operateur-commande")
     submit(browser, "Émettre les carnets")

@@ -93,7 +93,8 @@ struct PageBench {
                     SiteURL.operatorPlaceState(ids.place).path + "?state=disqualified",
                     ids.batch.map { SiteURL.operatorBatchExported($0).path },
                     ids.batch.map { SiteURL.operatorBatchSettled($0).path + "?date=\(CivilDate(store.clock.now))" },
-                    ids.order.map { SiteURL.operatorOrderStep($0).path + "?etape=cancelled" }]
+                    ids.order.map { SiteURL.operatorOrderStep($0).path + "?etape=cancelled" },
+                    ids.order.map { SiteURL.operatorOrderPayment($0).path + "?amount=100&valueDate=\(CivilDate(store.clock.now))&bankReference=bench" }]
             .compactMap { $0 }.map { Target(role: "operator", path: $0, headers: ["Cookie": operatorCookie]) }
         let funderCookie = try await signIn(logins.funder, logins.password)
         add("funder", [.funderHome, .funderExport, .funderProgrammes, ids.programme.map(SiteURL.funderProgramme), .funderOrders,

@@ -60,6 +60,11 @@ enum OperatorOrdersController {
             do {
                 let payment = try OrderPayment(amount: amount, valueDate: valueDate, bankReference: form.bankReference ?? "",
                                                today: CivilDate(request.store.clock.now))
+                // A payment posts to the journal and no screen takes it back: it is confirmed on its own page first.
+                guard request.confirmed else {
+                    return request.confirmation(at: SiteURL.operatorOrderPayment(id).path,
+                                                [("amount", form.amount), ("valueDate", form.valueDate), ("bankReference", form.bankReference)])
+                }
                 let order = try await request.store.recordPayment(id, payment, actor: Actor(user))
                 let notice = order.state == .paid ? "Paiement noté : la commande est payée." : "Paiement noté : la commande attend le reste."
                 return request.redirect(to: SiteURL.operatorOrder(id).path, notice: notice)
@@ -70,5 +75,26 @@ enum OperatorOrdersController {
             }
         }
         return try await page(request, order: id, form: form, errors: errors, status: .unprocessableEntity)
+    }
+
+    /// The payment about to be noted, with the order's total, what was received and what will remain due, to confirm first.
+    @Sendable static func confirmPayment(_ request: Request) async throws -> Response {
+        let id = try request.id(OrderID.self)
+        let form = PaymentForm(amount: request.query[String.self, at: "amount"], valueDate: request.query[String.self, at: "valueDate"],
+                               bankReference: request.query[String.self, at: "bankReference"])
+        guard let amount = Money(euros: form.amount ?? ""), let valueDate = CivilDate(form.valueDate ?? "") else { throw Abort(.badRequest) }
+        let model = try await OperatorOrderPage.Model.query(store: request.store, order: id)
+        let total = model.order.summary.amounts.total, received = model.order.received
+        let reference = (form.bankReference ?? "").trimmingCharacters(in: .whitespaces)
+        let view = ConfirmationPage.View(
+            context: PageContext(request), title: "Noter un paiement de \(money(amount)) pour la commande n° \(id) ?",
+            facts: [("Commande", "n° \(id) (\(model.order.funder))"), ("Montant reçu", money(amount)), ("Date de valeur", French.date(valueDate)),
+                    ("Référence de la banque", reference.isEmpty ? "non indiquée" : reference), ("Total à payer", money(total)),
+                    ("Déjà reçu", money(received)), ("Reste à recevoir après ce paiement", money(max(total - received - amount, .zero)))],
+            warning: "Le paiement est inscrit au journal des comptes : il ne pourra pas être retiré.",
+            action: SiteURL.operatorOrderPayment(id).path,
+            fields: [("amount", form.amount ?? ""), ("valueDate", form.valueDate ?? ""), ("bankReference", form.bankReference ?? "")],
+            confirmLabel: "Confirmer le paiement", back: SiteURL.operatorOrder(id).path)
+        return Layout.response(view.document)
     }
 }

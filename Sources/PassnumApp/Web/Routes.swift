@@ -97,6 +97,7 @@ func routes(_ app: Application) throws {
     post(.operatorOrderStep(0), operatorAdmin, OperatorOrdersController.move)
     get(.operatorOrderStep(0), operatorAdmin, OperatorOrdersController.confirmMove)
     post(.operatorOrderPayment(0), operatorAdmin, OperatorOrdersController.recordPayment)
+    get(.operatorOrderPayment(0), operatorAdmin, OperatorOrdersController.confirmPayment)
     get(.operatorPayouts, operatorAdmin, OperatorPayoutsController.payouts)
     post(.operatorPayouts, operatorAdmin, OperatorPayoutsController.runPayouts)
     get(.operatorPayoutsRun, operatorAdmin, OperatorPayoutsController.confirmPayouts)
