@@ -128,6 +128,23 @@ struct CommuneAndDiagnosticDateWebTests {
         }
     }
 
+    @Test("A ticked commune is taken by its code, even when that code is also another commune's postcode", arguments: WebWorld.Database.allCases)
+    func chosenCodeIsNoPostcode(database: WebWorld.Database) async throws {
+        try await WebWorld.with(database) { world in
+            var agent = try await Self.agent(world)
+            // 13001 is the INSEE code of Aix-en-Provence and a postcode of Marseille: typed, it names both.
+            try await world.store.transaction { tx in
+                try await tx.recordCommunes(ofSites: [(code: "13001", name: "Aix-en-Provence", postcode: "13090"),
+                                                      (code: "13055", name: "Marseille", postcode: "13001")])
+            }
+            var response = try await agent.post("/prescripteur/beneficiaires", Self.person("13001"))
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("name=\"communeCode\" value=\"13055\""))
+            response = try await agent.post("/prescripteur/beneficiaires", Self.person("13001", extra: [("communeCode", "13001")]))
+            #expect(response.status == .seeOther)
+            #expect(try await Self.people(world) == ["13001"])
+        }
+    }
+
     @Test("A commune nobody knows, or none, gets a French error saying what to type, and nobody is recorded", arguments: WebWorld.Database.allCases)
     func communeUnknown(database: WebWorld.Database) async throws {
         try await WebWorld.with(database) { world in

@@ -15,10 +15,6 @@ struct TargetPublicWebTests {
         response.body.string.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
     }
 
-    static func count(_ world: WebWorld, _ query: SQLQueryString) async throws -> Int64 {
-        try await world.store.read { tx in try await tx.sql.raw(query).first(decodingColumn: "n", as: Int64.self) ?? -1 }
-    }
-
     @Test("the funder declares publics; the hand-out form offers them with only « Aucun » ticked; the statement and its CSV split by public",
           arguments: WebWorld.Database.allCases)
     func story(database: WebWorld.Database) async throws {
@@ -59,11 +55,11 @@ struct TargetPublicWebTests {
             #expect(refused.status == .unprocessableEntity)
             #expect(Self.plain(refused).contains("Ce public n’est pas prévu par le programme de ce carnet : choisissez « Aucun de ces publics »."))
             #expect(refused.body.string.contains("value=\"\" checked"))
-            #expect(try await Self.count(world, "SELECT COUNT(*) AS n FROM checks WHERE booklet_id = \(bind: booklet.rawValue) AND beneficiary_id IS NOT NULL") == 0)
+            #expect(try await ApiTests.count(world.store, "SELECT COUNT(*) AS n FROM checks WHERE booklet_id = \(booklet.rawValue) AND beneficiary_id IS NOT NULL") == 0)
             _ = try await prescriber.get(person)
             let handed = try await prescriber.post(person + "/remise", [("booklet", "\(booklet)"), ("checks", "4"), ("targetPublic", "job_seekers")])
             #expect(handed.status == .seeOther)
-            #expect(try await Self.count(world, "SELECT COUNT(*) AS n FROM checks WHERE target_public = 'job_seekers'") == 4)
+            #expect(try await ApiTests.count(world.store, "SELECT COUNT(*) AS n FROM checks WHERE target_public = 'job_seekers'") == 4)
             // Nothing about the public is kept on the person.
             let beneficiary = world.beneficiaryA.rawValue
             let columns = try await world.store.read { tx in try await tx.sql.raw("SELECT * FROM beneficiaries WHERE id = \(bind: beneficiary)").first()?.allColumns }
@@ -127,8 +123,8 @@ struct TargetPublicWebTests {
             let none = try await ApiTests.call(world.app, .POST, "/api/v1/hand-outs", key: key,
                                                body: #"{"booklet_id":\#(booklet),"beneficiary_id":\#(world.beneficiaryA),"checks":1}"#)
             #expect(none.status == .created)
-            #expect(try await Self.count(world, "SELECT COUNT(*) AS n FROM checks WHERE target_public = 'aged_60_plus'") == 2)
-            #expect(try await Self.count(world, "SELECT COUNT(*) AS n FROM checks WHERE booklet_id = \(bind: booklet.rawValue) AND beneficiary_id IS NOT NULL") == 3)
+            #expect(try await ApiTests.count(world.store, "SELECT COUNT(*) AS n FROM checks WHERE target_public = 'aged_60_plus'") == 2)
+            #expect(try await ApiTests.count(world.store, "SELECT COUNT(*) AS n FROM checks WHERE booklet_id = \(booklet.rawValue) AND beneficiary_id IS NOT NULL") == 3)
         }
     }
 }

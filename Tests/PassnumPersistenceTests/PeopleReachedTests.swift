@@ -15,11 +15,6 @@ struct PeopleReachedTests {
                                                          consentDate: CivilDate(store.clock.now)), prescriber: territory.prescriber)
     }
 
-    static func handOut(_ store: Store, _ territory: Territory, to person: BeneficiaryID, checks: Int = 2, programme: ProgrammeID? = nil) async throws {
-        let booklet = try await store.allocate(programme: programme ?? territory.programme, prescriber: territory.prescriber, booklets: 1, actor: .system)[0]
-        _ = try await store.handOut(booklet: booklet, checks: checks, to: person, by: territory.prescriber)
-    }
-
     /// The three breakdowns as text, for one comparison.
     static func breakdowns(_ report: FunderReport?) -> [String] {
         guard let report else { return ["no report"] }
@@ -40,7 +35,7 @@ struct PeopleReachedTests {
             // Jean, born 2000, in Arras, level 2, first served in April.
             let jean = try await Self.person(store, territory, birthYear: 2000, commune: "62041")
             try await store.recordDiagnostic(beneficiary: jean, prescriber: territory.prescriber, level: 2)
-            try await Self.handOut(store, territory, to: jean)
+            try await territory.handOut(store, checks: 2, to: jean)
 
             let whole = try await store.funderReport(of: territory.funder, from: Self.march, to: Self.april)
             #expect(whole?.people == 2)
@@ -66,7 +61,7 @@ struct PeopleReachedTests {
             let serials = try await territory.handOut(store, checks: 4)
             _ = try await store.validate(territory.request(store, Array(serials.prefix(3))))
             clock.set(Self.may.firstDay.start.addingTimeInterval(12 * 3600))
-            try await Self.handOut(store, territory, to: territory.beneficiary, checks: 5, programme: second)
+            try await territory.handOut(store, checks: 5, programme: second)
 
             let all = try #require(try await store.funderReport(of: territory.funder))
             // From the first programme's start to this month, every month listed.
@@ -121,7 +116,7 @@ struct PeopleReachedTests {
             _ = try await territory.handOut(store, checks: 2)
             clock.set(Self.april.firstDay.start.addingTimeInterval(12 * 3600))
             let jean = try await Self.person(store, territory, birthYear: nil, commune: "62041")
-            try await Self.handOut(store, territory, to: jean)
+            try await territory.handOut(store, checks: 2, to: jean)
             // Marie's level is recorded after her first hand-out: her mark keeps "no diagnostic".
             try await store.recordDiagnostic(beneficiary: territory.beneficiary, prescriber: territory.prescriber, level: 4)
             let kept = Self.breakdowns(try await store.funderReport(of: territory.funder, from: Self.march))
@@ -181,7 +176,7 @@ struct PeopleReachedTests {
             for (index, commune) in ["62041", "59009", "59183"].enumerated() {
                 clock.advance(seconds: 25 * 86_400)
                 let person = try await Self.person(store, territory, birthYear: 1960 + index * 20, commune: commune)
-                try await Self.handOut(store, territory, to: person)
+                try await territory.handOut(store, checks: 2, to: person)
             }
             #expect(try await store.funderReport(of: territory.funder)?.byCommune.count == 4)
             #expect(try await statements() == small)
@@ -194,7 +189,7 @@ struct PeopleReachedTests {
             let territory = try await Territory.make(store)
             _ = try await territory.handOut(store, checks: 2)
             let jean = try await Self.person(store, territory, birthYear: 2000, commune: "62041")
-            try await Self.handOut(store, territory, to: jean)
+            try await territory.handOut(store, checks: 2, to: jean)
             try await tamper(store, "INSERT INTO communes (code, name, name_key) VALUES ('62041', 'Arras', 'arras'), ('2', 'Pas une commune', 'pasunecommune')")
             try await tamper(store, "INSERT INTO communes (code, name, name_key) VALUES ('59350', NULL, NULL) ON CONFLICT (code) DO NOTHING")
             let before = store.statementsExecuted

@@ -129,6 +129,17 @@ def hand_out_fresh_booklet(browser, server, first_name):
     return serials
 
 
+def validate_at_desk(browser, server, serials):
+    """As a signed-in place agent on /lieu: validates `serials` (at most the desk's rows) for the everyday-tools service."""
+    Select(browser.find_element(By.NAME, "category")).select_by_visible_text("Maîtrise des outils numériques du quotidien")
+    for row, serial in enumerate(serials):
+        fill(browser, f"serial{row}", serial)
+        fill(browser, f"code{row}", server.security_code(serial))
+    submit(browser, "Valider")
+    result = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=resultat]").text
+    assert f"{len(serials)} chèques validés" in result, result
+
+
 def create_api_key(browser, server, name):
     """As a signed-in key holder: creates a key with the statistics right; the page shows it once."""
     go(browser, server, "/cles-api")

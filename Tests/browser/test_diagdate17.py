@@ -32,8 +32,7 @@ def test_commune_by_name_and_dated_diagnostic(server, browser, axe):
 
     # Bordeaux chosen (the consent box stayed ticked): the person is recorded and shown in Bordeaux.
     browser.find_element(By.ID, "communeCode-33063").click()
-    if not browser.find_element(By.ID, "consent").is_selected():
-        browser.find_element(By.ID, "consent").click()
+    assert browser.find_element(By.ID, "consent").is_selected()
     submit(browser, "Enregistrer la personne")
     assert "Personne enregistrée." in main_text(browser), main_text(browser)
     assert "Bordeaux." in main_text(browser).splitlines(), main_text(browser)

@@ -6,7 +6,7 @@ import re
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from helpers import APRIL, MARCH, card, check_page, click, create_api_key, fill, go, sign_in, sign_out, started, submit, visited
+from helpers import APRIL, MARCH, card, check_page, click, create_api_key, fill, go, sign_in, sign_out, started, submit, validate_at_desk, visited
 
 def test_story(server, browser, axe):
     started(server)
@@ -126,13 +126,7 @@ def test_story(server, browser, axe):
     # The place validates two checks at once, then is refused the first one again.
     sign_in(browser, server, "lieu@demo.passnum.fr")
     check_page(browser, axe, "lieu-valider")
-    Select(browser.find_element(By.NAME, "category")).select_by_visible_text("Maîtrise des outils numériques du quotidien")
-    for row, serial in enumerate(serials[:2]):
-        fill(browser, f"serial{row}", serial)
-        fill(browser, f"code{row}", server.security_code(serial))
-    submit(browser, "Valider")
-    result = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=resultat]").text
-    assert "2 chèques validés" in result, result
+    validate_at_desk(browser, server, serials[:2])
     check_page(browser, axe, "lieu-validation-acceptee")
     fill(browser, "serial0", serials[0])
     fill(browser, "code0", server.security_code(serials[0]))

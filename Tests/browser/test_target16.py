@@ -7,7 +7,7 @@ import re
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from helpers import cells, check_page, click, fill, go, narrow_screenshot, sign_in, sign_out, started, submit
+from helpers import cells, check_page, click, fill, go, narrow_screenshot, sign_in, sign_out, started, submit, validate_at_desk
 
 
 def test_target_publics(server, browser, axe):
@@ -58,13 +58,7 @@ def test_target_publics(server, browser, axe):
 
     # A place uses two of them.
     sign_in(browser, server, "lieu@demo.passnum.fr")
-    Select(browser.find_element(By.NAME, "category")).select_by_visible_text("Maîtrise des outils numériques du quotidien")
-    for row, serial in enumerate(serials[:2]):
-        fill(browser, f"serial{row}", serial)
-        fill(browser, f"code{row}", server.security_code(serial))
-    submit(browser, "Valider")
-    result = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=resultat]").text
-    assert "2 chèques validés" in result, result
+    validate_at_desk(browser, server, serials[:2])
     sign_out(browser)
 
     # The funder's statement for the year: the public's row, and the parts add up to the totals.

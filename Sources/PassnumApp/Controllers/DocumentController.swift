@@ -49,10 +49,10 @@ enum DocumentController {
             xml = try FacturXWording.xml(document, seller: request.store.configuration.operatorAccount)
         } catch {
             request.logger.warning("e-invoice \(document.number) refused: \(error)")
-            let why = switch error as? FacturX.Problem {
+            let why = switch error {
             case .sellerVATMissing: "l’opérateur doit d’abord indiquer son numéro de TVA."
             case .sellerUnidentified: "l’opérateur doit d’abord indiquer son SIRET."
-            case .outsideScopeMixed, .noLines, nil: "ce document ne respecte pas les règles de la facture électronique. L’opérateur est prévenu."
+            case .outsideScopeMixed, .noLines: "ce document ne respecte pas les règles de la facture électronique. L’opérateur est prévenu."
             }
             let page = ErrorPage.View(status: .conflict, message: "La facture électronique ne peut pas encore être produite : " + why,
                                       context: PageContext(request))

@@ -78,19 +78,22 @@ enum OperatorOrdersController {
     }
 
     /// The payment about to be noted, with the order's total, what was received and what will remain due, to confirm first.
+    /// The same checks as the POST (`OrderPayment`): a page is never offered for a payment that would be refused.
     @Sendable static func confirmPayment(_ request: Request) async throws -> Response {
         let id = try request.id(OrderID.self)
         let form = PaymentForm(amount: request.query[String.self, at: "amount"], valueDate: request.query[String.self, at: "valueDate"],
                                bankReference: request.query[String.self, at: "bankReference"])
-        guard let amount = Money(euros: form.amount ?? ""), let valueDate = CivilDate(form.valueDate ?? "") else { throw Abort(.badRequest) }
-        let model = try await OperatorOrderPage.Model.query(store: request.store, order: id)
-        let total = model.order.summary.amounts.total, received = model.order.received
-        let reference = (form.bankReference ?? "").trimmingCharacters(in: .whitespaces)
+        guard let amount = Money(euros: form.amount ?? ""), let valueDate = CivilDate(form.valueDate ?? ""),
+              let payment = try? OrderPayment(amount: amount, valueDate: valueDate, bankReference: form.bankReference ?? "",
+                                              today: CivilDate(request.store.clock.now))
+        else { throw Abort(.badRequest) }
+        let order = try await request.store.orderListing(id)
+        let total = order.summary.amounts.total, received = order.received
         let view = ConfirmationPage.View(
             context: PageContext(request), title: "Noter un paiement de \(money(amount)) pour la commande n° \(id) ?",
-            facts: [("Commande", "n° \(id) (\(model.order.funder))"), ("Montant reçu", money(amount)), ("Date de valeur", French.date(valueDate)),
-                    ("Référence de la banque", reference.isEmpty ? "non indiquée" : reference), ("Total à payer", money(total)),
-                    ("Déjà reçu", money(received)), ("Reste à recevoir après ce paiement", money(max(total - received - amount, .zero)))],
+            facts: [("Commande", "n° \(id) (\(order.funder))"), ("Montant reçu", money(payment.amount)), ("Date de valeur", French.date(payment.valueDate)),
+                    ("Référence de la banque", payment.bankReference), ("Total à payer", money(total)),
+                    ("Déjà reçu", money(received)), ("Reste à recevoir après ce paiement", money(max(total - received - payment.amount, .zero)))],
             warning: "Le paiement est inscrit au journal des comptes : il ne pourra pas être retiré.",
             action: SiteURL.operatorOrderPayment(id).path,
             fields: [("amount", form.amount ?? ""), ("valueDate", form.valueDate ?? ""), ("bankReference", form.bankReference ?? "")],

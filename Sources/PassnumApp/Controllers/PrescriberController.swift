@@ -58,21 +58,26 @@ enum PrescriberController {
     /// not know) comes back as the one candidate, to tick: it is taken only when chosen, never from the text alone.
     private static func resolveCommune(_ form: inout PersonForm, errors: inout FormErrors, store: Store) async throws
         -> (commune: CommuneCode?, candidates: [KnownCommune], unknownCode: CommuneCode?) {
-        let text = [form.communeCode, form.commune].lazy.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty }
-        guard let text else {
+        // A ticked candidate is a code, never a postcode: read as text, an INSEE code that is also another commune's
+        // postcode (13001: Aix-en-Provence, and a postcode of Marseille) would offer the same choice again.
+        if let chosen = form.communeCode?.trimmingCharacters(in: .whitespacesAndNewlines), !chosen.isEmpty {
+            guard let code = CommuneCode(chosen.uppercased()) else {
+                errors.add("commune", "Commune inconnue : tapez son nom, son code postal (5 chiffres) ou son code INSEE.")
+                return (nil, [], nil)
+            }
+            form.commune = code.value
+            // A code the platform does not know stays the ticked candidate if the form comes back for another error.
+            return (code, [], try await store.knowsCommune(code) ? nil : code)
+        }
+        let text = form.commune?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let text, !text.isEmpty else {
             errors.add("commune", "Indiquez la commune : son nom, son code postal ou son code INSEE.")
             return (nil, [], nil)
         }
         switch try await store.communes(matching: text) {
         case .one(let commune):
-            if form.communeCode != nil { form.commune = commune.code.value }
             return (commune.code, [], nil)
         case .unknownCode(let code):
-            // Chosen: the radio posted it back as `communeCode` (kept ticked if the form comes back for another error).
-            if let chosen = form.communeCode?.trimmingCharacters(in: .whitespacesAndNewlines), !chosen.isEmpty {
-                form.commune = code.value
-                return (code, [], code)
-            }
             errors.add("commune", "La plateforme ne connaît pas ce code : si c’est le code INSEE de la commune, cochez-le ; sinon tapez le nom de la commune.")
             return (nil, [], code)
         case .several(let communes):

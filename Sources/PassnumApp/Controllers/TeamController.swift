@@ -63,7 +63,7 @@ enum TeamController {
     }
 
     @Sendable static func deactivate(_ request: Request) async throws -> Response {
-        try await deactivate(request, back: .team)
+        try await deactivate(request, action: SiteURL.teamDeactivation, back: .team)
     }
 
     @Sendable static func confirmDeactivation(_ request: Request) async throws -> Response {
@@ -104,8 +104,8 @@ enum TeamController {
         }
     }
 
-    /// Deactivates an account and goes back to `back`.
-    static func deactivate(_ request: Request, back: SiteURL) async throws -> Response {
+    /// Deactivates an account and goes back to `back`; `action` (the member's) is where its confirmation page is.
+    static func deactivate(_ request: Request, action: (UserID) -> SiteURL, back: SiteURL) async throws -> Response {
         let user = try request.signedInUser
         let member = try request.id(UserID.self)
         let form = try request.content.decode(ChangeForm.self)
@@ -113,8 +113,7 @@ enum TeamController {
             // Said before the confirmation page, in the store's own words, rather than after "Confirmer".
             return request.redirect(to: back, error: "Compte non désactivé : " + French.message(for: DomainError.invalid(field: .reason, problem: .empty)))
         }
-        let action: SiteURL = back == .team ? .teamDeactivation(member) : .operatorAccountDeactivation(member)
-        guard request.confirmed else { return request.confirmation(at: action.path, [("reason", form.reason)]) }
+        guard request.confirmed else { return request.confirmation(at: action(member).path, [("reason", form.reason)]) }
         return try await request.redirect(to: back, refused: "Compte non désactivé", notFoundIsPage: true) {
             try await request.store.deactivate(member, reason: form.reason ?? "", actor: Actor(user))
             return "Compte désactivé : la personne ne peut plus se connecter, les clés API qu’elle a créées sont révoquées."

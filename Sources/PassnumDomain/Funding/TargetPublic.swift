@@ -29,8 +29,8 @@ public enum TargetPublic: String, CaseIterable, Sendable, Codable, Comparable {
 
     /// A code as sent by a form or the API: nil for an empty one; an unknown code is refused like an undeclared public.
     public static func parse(_ code: String?) throws(DomainError) -> TargetPublic? {
-        guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else { return nil }
-        guard code.count <= 32, let value = TargetPublic(rawValue: code) else { throw .invalid(field: .targetPublic, problem: .notAvailable) }
+        guard let code = ApplicationData.optional(code) else { return nil }
+        guard let value = TargetPublic(rawValue: code) else { throw .invalid(field: .targetPublic, problem: .notAvailable) }
         return value
     }
 }

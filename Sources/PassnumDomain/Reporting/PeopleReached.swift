@@ -28,8 +28,7 @@ extension StatisticalSecrecy {
     /// every cell. Cells of 0 are never hidden: they single nobody out.
     public static func suppress(_ cells: [Int64]) -> [Int64?] {
         var hidden = Set(cells.indices.filter { isSecret(cells[$0]) })
-        func safe() -> Bool { hidden.isEmpty || (hidden.count >= 2 && hidden.reduce(0) { $0 + cells[$1] } >= threshold) }
-        while !safe() {
+        while !hiddenAreSafe(hidden.map { cells[$0] }) {
             guard let smallest = cells.indices.filter({ !hidden.contains($0) && cells[$0] > 0 })
                 .min(by: { (cells[$0], $0) < (cells[$1], $1) }) else { break }
             hidden.insert(smallest)

@@ -84,7 +84,11 @@ public enum StatisticalSecrecy {
 
     /// Whether the sum of `counts` can be published without giving back one of its secret cells.
     public static func totalKeepsSecrets(_ counts: [Int64]) -> Bool {
-        let secret = counts.filter(isSecret)
-        return secret.isEmpty || (secret.count >= 2 && secret.reduce(0, +) >= threshold)
+        hiddenAreSafe(counts.filter(isSecret))
+    }
+
+    /// Whether these hidden cells stay hidden when their total is known: none, or at least two holding the threshold.
+    static func hiddenAreSafe(_ hidden: [Int64]) -> Bool {
+        hidden.isEmpty || (hidden.count >= 2 && hidden.reduce(0, +) >= threshold)
     }
 }

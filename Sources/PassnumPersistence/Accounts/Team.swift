@@ -186,10 +186,7 @@ extension Store {
     /// nil (the operator's page), optionally those whose address starts with `emailPrefix`. One statement.
     public func accounts(of organisation: Organisation?, emailPrefix: String? = nil, _ request: PageRequest) async throws -> Page<AccountRow> {
         var conditions: [SQLQueryString] = []
-        if let organisation {
-            conditions.append("u.organisation_kind = \(bind: organisation.kind.rawValue)")
-            conditions.append(organisation.storedID.map { "u.organisation_id = \(bind: $0)" } ?? "u.organisation_id IS NULL")
-        }
+        if let organisation { conditions.append(Self.members(of: organisation)) }
         if let prefix = emailPrefix?.trimmingCharacters(in: .whitespaces).lowercased(), !prefix.isEmpty {
             // `!` escapes LIKE's wildcards: a searched `_` or `%` is itself (SQLite's LIKE ignores ASCII case, PostgreSQL's
             // does not: addresses are stored lower-cased).
@@ -199,9 +196,7 @@ extension Store {
         }
         let keyset = Keyset(.accounts, sort: ["u.email"], keyColumns: ["email"], id: "u.id", descending: false)
         let select: SQLQueryString = """
-            SELECT u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, u.created_at, u.deactivated_at,
-              \(unsafeRaw: Self.accountStateColumn), \(unsafeRaw: Self.organisationNameColumns)
-            FROM users u \(unsafeRaw: Self.organisationJoins) WHERE 
+            SELECT \(unsafeRaw: Self.accountColumns) FROM users u \(unsafeRaw: Self.organisationJoins) WHERE 
             """ + (conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND "))
         return try await read { tx in
             try await tx.page(select, keyset: keyset, request) { try Self.accountRow($0) }
@@ -212,16 +207,12 @@ extension Store {
     /// organisation than `organisation` (nil: the operator, who sees every account). One statement.
     public func deactivationPreview(of user: UserID, in organisation: Organisation?) async throws -> DeactivationPreview? {
         var query: SQLQueryString = """
-            SELECT u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, u.created_at, u.deactivated_at,
-              \(unsafeRaw: Self.accountStateColumn), \(unsafeRaw: Self.organisationNameColumns),
+            SELECT \(unsafeRaw: Self.accountColumns),
               (SELECT COUNT(*) FROM api_keys k WHERE k.created_by = u.email AND k.organisation_kind = u.organisation_kind
                  AND k.organisation_id = u.organisation_id AND k.revoked_at IS NULL) AS live_keys
             FROM users u \(unsafeRaw: Self.organisationJoins) WHERE u.id = \(bind: user.rawValue)
             """
-        if let organisation {
-            query = query + " AND u.organisation_kind = \(bind: organisation.kind.rawValue) AND "
-                + (organisation.storedID.map { "u.organisation_id = \(bind: $0)" } ?? "u.organisation_id IS NULL")
-        }
+        if let organisation { query = query + " AND " + Self.members(of: organisation) }
         let select = query
         return try await read { tx in
             try await tx.sql.raw(select).first().map { row in DeactivationPreview(account: try Self.accountRow(row), apiKeys: Int(try row.int("live_keys"))) }
@@ -244,6 +235,16 @@ extension Store {
         CASE WHEN u.deactivated_at IS NOT NULL THEN 'deactivated' WHEN u.password_hash = '' THEN 'invited' ELSE 'active' END AS state
         """
     static let organisationNameColumns = "COALESCE(fo.name, po.name, lo.name) AS organisation_name"
+    /// What `accountRow` reads, from `users u` with `organisationJoins`.
+    static let accountColumns = "u.id, u.email, u.name, u.role, u.organisation_kind, u.organisation_id, u.created_at, u.deactivated_at, "
+        + accountStateColumn + ", " + organisationNameColumns
+
+    /// The accounts (`users u`) of `organisation`; the operator's have no organisation id.
+    static func members(of organisation: Organisation) -> SQLQueryString {
+        "u.organisation_kind = \(bind: organisation.kind.rawValue) AND "
+            + (organisation.storedID.map { "u.organisation_id = \(bind: $0)" } ?? "u.organisation_id IS NULL")
+    }
+
     static let organisationJoins = """
         LEFT JOIN funders fo ON u.organisation_kind = 'funder' AND fo.id = u.organisation_id
         LEFT JOIN prescribers po ON u.organisation_kind = 'prescriber' AND po.id = u.organisation_id

@@ -35,19 +35,27 @@ extension Store {
                 WHERE b.id = \(bind: beneficiary.rawValue) AND b.prescriber_id = \(bind: prescriber.rawValue)
                 """).first()
             else { return nil }
-            let checks = try await tx.sql.raw("""
-                SELECT c.id, \(unsafeRaw: ProgrammeColumns.select) FROM checks c JOIN programmes p ON p.id = c.programme_id
-                WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) AND c.state = \(bind: CheckState.handOut.to.rawValue) ORDER BY c.id
-                """).all().compactMap { check -> PersonSheet.Check? in
-                guard let serial = CheckSerial(number: try check.int("id")) else { throw CorruptValue(column: "checks.id") }
-                let programme = try ProgrammeColumns.decode(check)
-                let lastDay = programme.terms.lastRedemptionDay
-                guard PersonalData.isUsable(lastRedemptionDay: lastDay, today: today) else { return nil }
-                return PersonSheet.Check(serial: serial, programme: programme.terms.name, funder: programme.funder,
-                                         faceValue: programme.terms.faceValue, lastDay: lastDay)
+            let checks = try await tx.usableChecks(of: beneficiary, today: today).map { serial, programme in
+                PersonSheet.Check(serial: serial, programme: programme.terms.name, funder: programme.funder,
+                                  faceValue: programme.terms.faceValue, lastDay: programme.terms.lastRedemptionDay)
             }
             return PersonSheet(id: BeneficiaryID(try row.int("id")), firstName: try row.string("first_name"), lastName: try row.string("last_name"),
                                commune: try row.string("commune"), prescriberName: try row.string("prescriber_name"), checks: checks)
+        }
+    }
+}
+
+extension Transaction {
+    /// A person's checks handed out and still usable (`PersonalData.isUsable`), with their programme, in serial order: one
+    /// statement (a person holds a few booklets at most). What the person's sheet lists and what stops an erasure.
+    func usableChecks(of beneficiary: BeneficiaryID, today: CivilDate) async throws -> [(serial: CheckSerial, programme: Programme)] {
+        try await sql.raw("""
+            SELECT c.id, \(unsafeRaw: ProgrammeColumns.select) FROM checks c JOIN programmes p ON p.id = c.programme_id
+            WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) AND c.state = \(bind: CheckState.handOut.to.rawValue) ORDER BY c.id
+            """).all().compactMap { row in
+            let programme = try ProgrammeColumns.decode(row)
+            guard PersonalData.isUsable(lastRedemptionDay: programme.terms.lastRedemptionDay, today: today) else { return nil }
+            return (try CheckSerial(number: try row.int("id")).orThrow("checks.id"), programme)
         }
     }
 }

@@ -32,8 +32,6 @@ extension Store {
 extension TargetPublic {
     /// A check's `target_public` as stored: nil for none.
     static func stored(_ code: String?) throws -> TargetPublic? {
-        guard let code else { return nil }
-        guard let value = TargetPublic(rawValue: code) else { throw CorruptValue(column: "checks.target_public") }
-        return value
+        try code.map { try TargetPublic(rawValue: $0).orThrow("checks.target_public") }
     }
 }

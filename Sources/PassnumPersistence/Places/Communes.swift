@@ -80,6 +80,13 @@ extension Store {
     }
 }
 
+extension Store {
+    /// Whether the platform knows this INSEE code (a ticked candidate is a code, never a postcode): one statement.
+    public func knowsCommune(_ code: CommuneCode) async throws -> Bool {
+        try await read { tx in try await tx.sql.raw("SELECT code FROM communes WHERE code = \(bind: code.value)").first() != nil }
+    }
+}
+
 extension Transaction {
     /// The communes of these rows (`code`, `name`) with their postcodes, by name then code: one statement.
     fileprivate func withPostcodes(_ rows: [any SQLRow]) async throws -> [KnownCommune] {

@@ -113,13 +113,7 @@ extension Store {
                 """ + SQLQueryString(tx.forUpdate)).first()
             else { throw DomainError.notFound("beneficiary \(beneficiary) of prescriber \(prescriber)") }
             guard try person.optionalInt("pseudonymised_at") == nil else { return false }
-            // The person's checks handed out and not used, with their programme's terms (one row per check).
-            let usable = try await tx.sql.raw("""
-                SELECT \(unsafeRaw: ProgrammeColumns.select) FROM checks c JOIN programmes p ON p.id = c.programme_id
-                WHERE c.beneficiary_id = \(bind: beneficiary.rawValue) AND c.state = \(bind: CheckState.handOut.to.rawValue)
-                """).all().filter { row in
-                PersonalData.isUsable(lastRedemptionDay: try ProgrammeColumns.decode(row).terms.lastRedemptionDay, today: today)
-            }.count
+            let usable = try await tx.usableChecks(of: beneficiary, today: today).count
             guard usable == 0 else {
                 throw DomainError.invalidTransition(entity: "beneficiary \(beneficiary)", from: "holding \(usable) usable checks", to: "erased")
             }

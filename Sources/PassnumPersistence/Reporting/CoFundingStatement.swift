@@ -157,7 +157,7 @@ extension Transaction {
             if code.isEmpty {
                 counts[programme, default: StatementCounts()].totals[dimension] = n
             } else {
-                guard let targetPublic = TargetPublic(rawValue: code) else { throw CorruptValue(column: "tallies.code") }
+                let targetPublic = try TargetPublic(rawValue: code).orThrow("tallies.code")
                 counts[programme, default: StatementCounts()].byPublic[targetPublic, default: [:]][dimension] = n
             }
         }

@@ -18,7 +18,7 @@ extension TallyDimension {
     static let reach: [TallyDimension] = [.reachCommune, .reachAge, .reachLevel]
 
     /// The mark's column a reach dimension counts by.
-    var reachColumn: SQLQueryString {
+    var reachColumn: String {
         switch self {
         case .reachAge: "age"
         case .reachLevel: "level"
@@ -46,8 +46,8 @@ extension Transaction {
             FROM beneficiaries b WHERE b.id = \(bind: beneficiary)
             ON CONFLICT DO NOTHING RETURNING commune, age, level
             """).all() {
-            for (dimension, column) in [(TallyDimension.reachCommune, "commune"), (.reachAge, "age"), (.reachLevel, "level")] {
-                tallies.add(1, TallyKey(programme: programme, dimension: dimension, code: "\(month) \(try row.string(column))"))
+            for dimension in TallyDimension.reach {
+                tallies.add(1, TallyKey(programme: programme, dimension: dimension, code: "\(month) \(try row.string(dimension.reachColumn))"))
             }
         }
         return tallies
@@ -55,7 +55,7 @@ extension Transaction {
 
     /// A reach dimension's counters recomputed from the marks.
     func recountReach(_ dimension: TallyDimension) -> SQLQueryString {
-        let column = dimension.reachColumn
+        let column: SQLQueryString = "\(unsafeRaw: dimension.reachColumn)"
         return """
             SELECT programme_id, 0 AS ref, month || ' ' || \(column) AS code, CAST(COUNT(*) AS BIGINT) AS n
             FROM reach_marks GROUP BY programme_id, month, \(column)
@@ -219,24 +219,5 @@ extension Store {
         var month = month
         for _ in 0..<max(count, 0) where month > .earliest { month = month.previous }
         return month
-    }
-}
-
-extension Transaction {
-    /// The Europe/Paris months from the one of instant `first` to the one of `last` (milliseconds), as a table: code
-    /// ("YYYY-MM"), year, starts and ends (milliseconds, the end excluded).
-    static func monthIntervals(from first: Int64, to last: Int64) -> SQLQueryString {
-        var month = max(CivilDate(Date(millis: first)).calendarMonth, Month.earliest)
-        let end = min(CivilDate(Date(millis: last)).calendarMonth, Month.latest)
-        var months: [SQLQueryString] = []
-        while month <= end {
-            let (start, next) = month.interval
-            months.append("""
-                SELECT \(bind: month.description) AS code, \(bind: Int64(month.year)) AS year, \(bind: start.millis) AS starts, \(bind: next.millis) AS ends
-                """)
-            if month == Month.latest { break }
-            month = month.next
-        }
-        return months.joined(separator: " UNION ALL ")
     }
 }

@@ -288,6 +288,23 @@ extension Transaction {
 }
 
 extension Transaction {
+    /// The Europe/Paris months from the one of instant `first` to the one of `last` (milliseconds), as a table: code
+    /// ("YYYY-MM"), year, starts and ends (milliseconds, the end excluded).
+    static func monthIntervals(from first: Int64, to last: Int64) -> SQLQueryString {
+        var month = max(CivilDate(Date(millis: first)).calendarMonth, Month.earliest)
+        let end = min(CivilDate(Date(millis: last)).calendarMonth, Month.latest)
+        var months: [SQLQueryString] = []
+        while month <= end {
+            let (start, next) = month.interval
+            months.append("""
+                SELECT \(bind: month.description) AS code, \(bind: Int64(month.year)) AS year, \(bind: start.millis) AS starts, \(bind: next.millis) AS ends
+                """)
+            if month == Month.latest { break }
+            month = month.next
+        }
+        return months.joined(separator: " UNION ALL ")
+    }
+
     /// Checks counted (`count`) by programme and Europe/Paris month of `timestamp` (and by `detail` after the month, as in
     /// "2026-10 job_seekers", when given). Months are Europe/Paris months, which SQL cannot compute on both databases: the
     /// months from the first timestamp to the last, as a table of intervals.
@@ -298,20 +315,11 @@ extension Transaction {
         guard let first = try range?.optionalInt("first"), let last = try range?.optionalInt("last") else {
             return "SELECT 0 AS programme_id, 0 AS ref, '' AS code, CAST(0 AS BIGINT) AS n WHERE 1 = 0"
         }
-        var month = max(CivilDate(Date(millis: first)).calendarMonth, Month.earliest)
-        let end = min(CivilDate(Date(millis: last)).calendarMonth, Month.latest)
-        var months: [SQLQueryString] = []
-        while month <= end {
-            let (start, next) = month.interval
-            months.append("SELECT \(bind: month.description) AS code, \(bind: start.millis) AS starts, \(bind: next.millis) AS ends")
-            if month == Month.latest { break }
-            month = month.next
-        }
         let code: SQLQueryString = detail.map { "m.code || ' ' || " + $0 } ?? "m.code"
         let groups: SQLQueryString = detail.map { ", " + $0 } ?? ""
         return """
             SELECT \(programme) AS programme_id, 0 AS ref, \(code) AS code, CAST(\(count) AS BIGINT) AS n
-            FROM \(tables) JOIN (\(months.joined(separator: " UNION ALL "))) m ON \(timestamp) >= m.starts AND \(timestamp) < m.ends
+            FROM \(tables) JOIN (\(Self.monthIntervals(from: first, to: last))) m ON \(timestamp) >= m.starts AND \(timestamp) < m.ends
             WHERE \(condition) GROUP BY \(programme), m.code\(groups)
             """
     }

@@ -40,10 +40,13 @@ struct Territory {
                          beneficiary: beneficiary, order: order, terms: terms)
     }
 
-    /// Allocates one booklet to the prescriber and hands `checks` of its checks (all when nil) to the beneficiary.
-    func handOut(_ store: Store, checks: Int? = nil) async throws -> [CheckSerial] {
-        let booklet = try await store.allocate(programme: programme, prescriber: prescriber, booklets: 1, actor: .system)[0]
-        return try await store.handOut(booklet: booklet, checks: checks, to: beneficiary, by: prescriber)
+    /// Allocates one booklet of `programme` (the territory's when nil) to the prescriber and hands `checks` of its checks
+    /// (all when nil) to `person` (the territory's beneficiary when nil), with the public ticked if any.
+    @discardableResult
+    func handOut(_ store: Store, checks: Int? = nil, to person: BeneficiaryID? = nil, programme: ProgrammeID? = nil,
+                 targetPublic: TargetPublic? = nil) async throws -> [CheckSerial] {
+        let booklet = try await store.allocate(programme: programme ?? self.programme, prescriber: prescriber, booklets: 1, actor: .system)[0]
+        return try await store.handOut(booklet: booklet, checks: checks, to: person ?? beneficiary, by: prescriber, targetPublic: targetPublic)
     }
 
     /// A second place, qualified, in `commune`, affiliated or not.

@@ -18,15 +18,17 @@ enum TargetPublicsController {
     }
 
     @Sendable static func update(_ request: Request) async throws -> Response {
-        let (user, funder) = try request.organisation(\.funder)
+        let user = try request.signedInUser
         let id: ProgrammeID = try request.id()
-        guard try await TargetPublicsPage.Model.query(store: request.store, funder: funder, programme: id) != nil else {
-            throw Abort(.notFound)
-        }
         // Checkboxes send only known codes; anything else is not a public and is left out, like an unticked box.
         let form = try request.content.decode(PublicsForm.self)
         let publics = Set((form.publics ?? []).prefix(TargetPublic.allCases.count * 2).compactMap(TargetPublic.init(rawValue:)))
-        try await request.store.setTargetPublics(publics, programme: id, actor: Actor(user))
+        do {
+            // The store finds only the acting funder's programmes: another's is the 404 page, as on the GET.
+            try await request.store.setTargetPublics(publics, programme: id, actor: Actor(user))
+        } catch DomainError.notFound {
+            throw Abort(.notFound)
+        }
         return request.redirect(to: .funderTargetPublics(id), notice: "Publics visés enregistrés.")
     }
 }

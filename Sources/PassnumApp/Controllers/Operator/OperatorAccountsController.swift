@@ -18,7 +18,7 @@ enum OperatorAccountsController {
     }
 
     @Sendable static func deactivate(_ request: Request) async throws -> Response {
-        try await TeamController.deactivate(request, back: .operatorAccounts)
+        try await TeamController.deactivate(request, action: SiteURL.operatorAccountDeactivation, back: .operatorAccounts)
     }
 
     @Sendable static func confirmDeactivation(_ request: Request) async throws -> Response {

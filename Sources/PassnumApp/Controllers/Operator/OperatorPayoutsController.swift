@@ -104,7 +104,7 @@ enum OperatorPayoutsController {
         var fields: [(name: String, value: String)] = []
         if settled {
             guard let date = request.query[String.self, at: "date"].flatMap(CivilDate.init) else {
-                return request.redirect(to: .operatorPayouts, error: "Non enregistré : indiquez la date des virements (jour, mois, année).")
+                return request.redirect(to: .operatorPayouts, error: missingDate)
             }
             facts.append(("Date des virements à la banque", French.date(date)))
             fields.append(("date", date.description))
@@ -133,10 +133,13 @@ enum OperatorPayoutsController {
 
     struct SettleForm: Content { var date: String? }
 
+    /// A batch noted as executed needs the bank's date, on its confirmation page as on the action.
+    static let missingDate = "Non enregistré : indiquez la date des virements (jour, mois, année)."
+
     @Sendable static func settle(_ request: Request) async throws -> Response {
         let user = try request.signedInUser
         guard let date = try request.content.decode(SettleForm.self).date.flatMap(CivilDate.init) else {
-            return request.redirect(to: .operatorPayouts, error: "Non enregistré : indiquez la date des virements (jour, mois, année).")
+            return request.redirect(to: .operatorPayouts, error: missingDate)
         }
         let batch = try request.id(PayoutBatchID.self)
         guard request.confirmed else { return request.confirmation(at: SiteURL.operatorBatchSettled(batch).path, [("date", date.description)]) }
