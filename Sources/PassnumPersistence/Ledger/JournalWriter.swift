@@ -14,48 +14,31 @@ extension Transaction {
 
     /// Appends `entries` in this order, chained one after the other in this transaction's lane as `post` chains one: the
     /// head is read and written once, and the entries and their lines go in multi-row inserts, so a payout run over
-    /// thousands of places sends a few statements, not four per place. Returns the entries' ids in the same order.
+    /// thousands of places sends a few statements, not four per place (on PostgreSQL, up to 1 000 entries take two
+    /// statements: the head, then `chainedWrites`). Returns the entries' ids in the same order.
     @discardableResult
     func post(_ entries: [JournalEntry], actor: Actor, at instant: Date) async throws -> [JournalTransactionID] {
         guard !entries.isEmpty else { return [] }
-        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)" + SQLQueryString(forUpdate)).first() else {
-            throw DomainError.notFound("journal head \(lane)")
-        }
-        typealias Line = (account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)
-        var sequence = try head.int("sequence")
-        var previous = try head.string("hash")
-        var chained: [(sequence: Int64, entry: JournalEntry, lines: [Line], previous: String, hash: String)] = []
-        for entry in entries {
-            sequence += 1
-            let lines: [Line] = entry.lines.map { line in
-                let (programme, place, funder) = line.account.keys
-                return (line.account.code, programme, place, funder, line.debit.cents, line.credit.cents)
+        let links = chain(entries, after: try await lockHead(), actor: actor, at: instant)
+        var ids: [Int64: Int64] = [:]
+        if kind == .postgres, links.count <= 1_000, links.reduce(0, { $0 + $1.lines.count }) <= 2_000 {
+            for row in try await sql.raw("WITH \(chainedWrites(links, actor: actor, at: instant)) SELECT id, sequence FROM entry").all() {
+                ids[try row.int("sequence")] = try row.int("id")
             }
-            let hash = Self.sha256(JournalChain.canonical(
-                lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
-                reason: entry.reason, lines: lines, previousHash: previous))
-            chained.append((sequence, entry, lines, previous, hash))
-            previous = hash
+            return try links.map { JournalTransactionID(try ids[$0.sequence].orThrow("journal_transactions.id")) }
         }
         // 9 parameters an entry, 7 a line: chunks stay far below SQLite's 32 766 parameters.
-        var ids: [Int64: Int64] = [:]
-        for start in stride(from: 0, to: chained.count, by: 1_000) {
-            let rows: [SQLQueryString] = chained[start..<min(start + 1_000, chained.count)].map { link in
-                """
-                (\(bind: link.entry.kind.rawValue), \(bind: link.entry.reference), \(bind: actor.name), \(bind: instant.millis), \(bind: link.entry.reason), \
-                \(bind: lane), \(bind: link.sequence), \(bind: link.previous), \(bind: link.hash))
-                """
-            }
+        for start in stride(from: 0, to: links.count, by: 1_000) {
             for row in try await sql.raw("""
                 INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
-                VALUES \(rows.joined(separator: ", ")) RETURNING id, sequence
+                VALUES \(entryRows(links[start..<min(start + 1_000, links.count)], actor: actor, at: instant)) RETURNING id, sequence
                 """).all() {
                 ids[try row.int("sequence")] = try row.int("id")
             }
         }
         // Rows of a multi-row insert come back in no promised order: each id is matched to its entry by its link.
-        let entryIDs = try chained.map { try ids[$0.sequence].orThrow("journal_transactions.id") }
-        let lines: [SQLQueryString] = zip(entryIDs, chained).flatMap { id, link in
+        let entryIDs = try links.map { try ids[$0.sequence].orThrow("journal_transactions.id") }
+        let lines: [SQLQueryString] = zip(entryIDs, links).flatMap { id, link in
             link.lines.map { line in
                 "(\(bind: id), \(bind: line.account), \(bind: line.programme), \(bind: line.place), \(bind: line.funder), \(bind: line.debit), \(bind: line.credit))"
             }
@@ -66,8 +49,77 @@ extension Transaction {
                 VALUES \(lines[start..<min(start + 2_000, lines.count)].joined(separator: ", "))
                 """).run()
         }
-        try await sql.raw("UPDATE journal_head SET sequence = \(bind: sequence), hash = \(bind: previous) WHERE id = \(bind: lane)").run()
+        let head = try links.last.orThrow("journal link")
+        try await sql.raw("UPDATE journal_head SET sequence = \(bind: head.sequence), hash = \(bind: head.hash) WHERE id = \(bind: lane)").run()
         return entryIDs.map(JournalTransactionID.init)
+    }
+
+    /// One journal entry chained in its lane, ready to be written.
+    struct Link: Sendable {
+        typealias Line = (account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)
+        let sequence: Int64
+        let entry: JournalEntry
+        let lines: [Line]
+        let previous: String
+        let hash: String
+    }
+
+    /// The lane's head, locked until this transaction ends (PostgreSQL): its last sequence number and hash.
+    func lockHead() async throws -> (sequence: Int64, hash: String) {
+        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)" + SQLQueryString(forUpdate)).first() else {
+            throw DomainError.notFound("journal head \(lane)")
+        }
+        return (try head.int("sequence"), try head.string("hash"))
+    }
+
+    /// `entries` chained after `head`, each hashing the one before.
+    func chain(_ entries: [JournalEntry], after head: (sequence: Int64, hash: String), actor: Actor, at instant: Date) -> [Link] {
+        var (sequence, previous) = head
+        return entries.map { entry in
+            sequence += 1
+            let lines: [Link.Line] = entry.lines.map { line in
+                let (programme, place, funder) = line.account.keys
+                return (line.account.code, programme, place, funder, line.debit.cents, line.credit.cents)
+            }
+            let hash = Self.sha256(JournalChain.canonical(
+                lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
+                reason: entry.reason, lines: lines, previousHash: previous))
+            defer { previous = hash }
+            return Link(sequence: sequence, entry: entry, lines: lines, previous: previous, hash: hash)
+        }
+    }
+
+    private func entryRows(_ links: ArraySlice<Link>, actor: Actor, at instant: Date) -> SQLQueryString {
+        links.map { link -> SQLQueryString in
+            """
+            (\(bind: link.entry.kind.rawValue), \(bind: link.entry.reference), \(bind: actor.name), \(bind: instant.millis), \(bind: link.entry.reason), \
+            \(bind: lane), \(bind: link.sequence), \(bind: link.previous), \(bind: link.hash))
+            """
+        }.joined(separator: ", ")
+    }
+
+    /// PostgreSQL only: the common table expressions that write `links` (non-empty), their lines and the lane's new head in
+    /// one statement, for a `WITH` of the caller: `entry` (the rows, RETURNING id and sequence), `line`, `head`.
+    func chainedWrites(_ links: [Link], actor: Actor, at instant: Date) -> SQLQueryString {
+        let lines: [SQLQueryString] = links.flatMap { link in link.lines.map { (link.sequence, $0) } }.enumerated().map { index, sequenced in
+            let (sequence, line) = sequenced
+            return "(\(bind: index), \(bind: sequence), \(bind: line.account), \(bind: line.programme), \(bind: line.place), \(bind: line.funder), \(bind: line.debit), \(bind: line.credit))"
+        }
+        let last = links.last.map { ($0.sequence, $0.hash) } ?? (0, JournalChain.genesis)
+        // A NULL parameter has no type of its own in VALUES: the key columns are cast. The lines keep their order (`verify` hashes
+        // an entry's lines in id order).
+        let lineWrite: SQLQueryString = lines.isEmpty ? "" : """
+            line AS (INSERT INTO journal_lines (transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents)
+              SELECT entry.id, v.account, CAST(v.programme AS BIGINT), CAST(v.place AS BIGINT), CAST(v.funder AS BIGINT), v.debit, v.credit
+              FROM (VALUES \(lines.joined(separator: ", "))) AS v (n, sequence, account, programme, place, funder, debit, credit)
+              JOIN entry ON entry.sequence = v.sequence ORDER BY v.n),
+            """
+        return """
+            entry AS (INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
+              VALUES \(entryRows(links[...], actor: actor, at: instant)) RETURNING id, sequence),
+            \(lineWrite)
+            head AS (UPDATE journal_head SET sequence = \(bind: last.0), hash = \(bind: last.1) WHERE id = \(bind: lane))
+            """
     }
 
     static func sha256(_ text: String) -> String { sha256Hex(Data(text.utf8)) }

@@ -88,8 +88,10 @@ extension Store {
     /// Counts a request in each bucket, in order, for the current window of `windowSeconds`, in one transaction; the
     /// first bucket over its limit refuses it (the buckets after it are not counted). The counters live in the
     /// database, so the limits hold across every app server sharing it.
+    /// On PostgreSQL, one statement that is its own transaction (every API request counts: no BEGIN, no COMMIT round trips).
     public func hitRateLimits(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int) async throws -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
         let now = clock.now.millis
+        if kind == .postgres { return try await read { tx in try await tx.hitRateLimitsAtOnce(buckets, windowSeconds: windowSeconds, now: now) } }
         return try await transaction { tx in
             var retryAfter = windowSeconds
             for (bucket, limit) in buckets {
@@ -126,5 +128,36 @@ extension Transaction {
             try await sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
         }
         return (Int(hits), max(1, Int((start + window - now + 999) / 1000)))
+    }
+
+    /// PostgreSQL: `hitRateLimit` for each bucket in one statement, as `Store.hitRateLimits` counts them: a bucket is
+    /// counted only when every bucket before it stayed within its limit (its upsert selects from the one before).
+    func hitRateLimitsAtOnce(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int, now: Int64) async throws
+        -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
+        let window = Int64(windowSeconds) * 1000
+        let start = now - now % window
+        let retryAfter = max(1, Int((start + window - now + 999) / 1000))
+        guard !buckets.isEmpty else { return (nil, retryAfter) }
+        var steps: [SQLQueryString] = []
+        for (index, bucket) in buckets.enumerated() {
+            let source: SQLQueryString = index == 0
+                ? "VALUES (\(bind: bucket.bucket), \(bind: start), 1)"
+                : "SELECT \(bind: bucket.bucket), \(bind: start), 1 FROM hit\(unsafeRaw: String(index - 1)) WHERE hits <= \(bind: Int64(buckets[index - 1].limit))"
+            steps.append("""
+                hit\(unsafeRaw: String(index)) AS (INSERT INTO rate_limits (bucket, window_start, hits) \(source)
+                  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits),
+                old\(unsafeRaw: String(index)) AS (DELETE FROM rate_limits WHERE bucket = \(bind: bucket.bucket) AND window_start < \(bind: start)
+                  AND EXISTS (SELECT 1 FROM hit\(unsafeRaw: String(index)) WHERE hits = 1))
+                """)
+        }
+        let columns: [SQLQueryString] = buckets.indices.map { "(SELECT hits FROM hit\(unsafeRaw: String($0))) AS hits\(unsafeRaw: String($0))" }
+        guard let row = try await sql.raw("WITH \(steps.joined(separator: ", ")) SELECT \(columns.joined(separator: ", "))").first() else {
+            throw Inconsistency("the rate-limit statement returned no row")
+        }
+        for (index, bucket) in buckets.enumerated() {
+            guard let hits = try row.optionalInt("hits\(index)") else { break }
+            if hits > Int64(bucket.limit) { return (bucket, retryAfter) }
+        }
+        return (nil, retryAfter)
     }
 }

@@ -58,22 +58,12 @@ extension Store {
             throw DomainError.invalid(field: .checks, problem: .outOfRange(min: 1, max: RedemptionRules.maximumChecksPerRequest))
         }
         let fingerprint = Self.fingerprint(of: request)
-        if let stored = try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) { return stored }
-
         let now = clock.now
         let screened = screen(request.checks)
         do {
+            // A request key already answered gets that answer back: the transaction's first read finds it.
             return try await transaction { tx in
-                let outcome = try await tx.redeem(screened, request: request, now: now, actor: actor)
-                let stored = try await tx.sql.raw("""
-                    INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
-                    VALUES (\(bind: request.place.rawValue), \(bind: key), \(bind: fingerprint),
-                      \(bind: try Self.encode(outcome)), \(bind: now.millis))
-                    ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id
-                    """).all()
-                // Another request with the same key committed first: undo ours, answer with theirs.
-                guard !stored.isEmpty else { throw SameKeyRace() }
-                return outcome
+                try await tx.redeem(screened, request: request, fingerprint: fingerprint, now: now, actor: actor)
             }
         } catch let refused as Refused {
             try await transaction { tx in
@@ -160,12 +150,19 @@ extension Store {
     private func storedOutcome(place: PlaceID, key: String, fingerprint: String) async throws -> ValidationOutcome? {
         guard let row = try await read({ tx in
             try await tx.sql.raw("""
-                SELECT fingerprint, outcome FROM validation_requests
+                SELECT fingerprint AS stored_fingerprint, outcome AS stored_outcome FROM validation_requests
                 WHERE place_id = \(bind: place.rawValue) AND request_key = \(bind: key)
                 """).first()
         }) else { return nil }
-        guard try row.string("fingerprint") == fingerprint else { throw DomainError.idempotencyKeyReused }
-        return try JSONDecoder().decode(ValidationOutcome.self, from: Data(try row.string("outcome").utf8))
+        return try Self.storedOutcome(row, fingerprint: fingerprint)
+    }
+
+    /// The answer stored in `row` (columns `stored_fingerprint`, `stored_outcome`) for a request of `fingerprint`: nil
+    /// when none is stored, a refusal when the key was used for another request.
+    static func storedOutcome(_ row: any SQLRow, fingerprint: String) throws -> ValidationOutcome? {
+        guard let stored = try row.optionalString("stored_fingerprint") else { return nil }
+        guard stored == fingerprint else { throw DomainError.idempotencyKeyReused }
+        return try JSONDecoder().decode(ValidationOutcome.self, from: Data(try row.string("stored_outcome").utf8))
     }
 }
 
@@ -177,42 +174,57 @@ struct Refused: Error {
 struct SameKeyRace: Error {}
 
 extension Transaction {
-    /// The database half of a validation: load the checks, apply the rules, redeem all or refuse.
+    /// The database half of a validation: load the checks, apply the rules, redeem all or refuse, store the answer under
+    /// the request's key (or give back the answer stored there).
+    ///
+    /// Validation is the hot path (docs/BENCHMARKS.md): on PostgreSQL it is two statements between BEGIN and COMMIT. The
+    /// first reads the place, the key's stored answer, the checks with their booklet, programme and affiliation, and
+    /// locks the journal lane's head; the second writes everything (`redeemAtOnce`). SQLite writes step by step
+    /// (`redeemStepByStep`), its write transactions being serialised anyway.
     func redeem(
-        _ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)], request: ValidationRequest,
+        _ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)], request: ValidationRequest, fingerprint: String,
         now: Date, actor: Actor
     ) async throws -> ValidationOutcome {
-        // One query for the place, the checks, their programmes and the place's affiliation to each funder
-        // (validation is the hot path: every statement counts, see docs/BENCHMARKS.md).
         let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
         let checksJoin: SQLQueryString = ids.isEmpty ? "LEFT JOIN checks c ON 1 = 0" : "LEFT JOIN checks c ON c.id IN (\(binds: ids.binds))"
+        let serviceJoin: SQLQueryString = request.service.map {
+            "LEFT JOIN place_services s ON s.id = \(bind: $0.rawValue) AND s.place_id = pl.id AND s.active = 1"
+        } ?? "LEFT JOIN place_services s ON 1 = 0"
+        let head: (select: SQLQueryString, join: SQLQueryString, lock: SQLQueryString) = kind == .postgres
+            ? (", h.sequence AS head_sequence, h.hash AS head_hash", "JOIN journal_head h ON h.id = \(bind: lane)", " FOR UPDATE OF h")
+            : ("", "", "")
         let loaded = try await sql.raw("""
-            SELECT pl.state AS place_state, pl.commune AS place_commune, c.id, c.state, a.state AS affiliation, \(unsafeRaw: ProgrammeColumns.select)
-            FROM places pl \(checksJoin)
+            SELECT pl.state AS place_state, pl.commune AS place_commune, vr.fingerprint AS stored_fingerprint, vr.outcome AS stored_outcome,
+              s.category AS service_category\(head.select), c.id, c.state, c.booklet_id, c.beneficiary_id, c.target_public,
+              b.prescriber_id, a.state AS affiliation, \(unsafeRaw: ProgrammeColumns.select)
+            FROM places pl \(head.join)
+            LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = \(bind: request.key)
+            \(serviceJoin) \(checksJoin)
+            LEFT JOIN booklets b ON b.id = c.booklet_id
             LEFT JOIN programmes p ON p.id = c.programme_id
             LEFT JOIN affiliations a ON a.place_id = pl.id AND a.funder_id = p.funder_id
-            WHERE pl.id = \(bind: request.place.rawValue)
+            WHERE pl.id = \(bind: request.place.rawValue)\(head.lock)
             """).all()
         guard let placeRow = loaded.first else { throw DomainError.notFound("place \(request.place)") }
+        if let stored = try Store.storedOutcome(placeRow, fingerprint: fingerprint) { return stored }
         guard let placeState = PlaceState(rawValue: try placeRow.string("place_state")) else {
             throw CorruptValue(column: "places.state")
         }
         let place = RedeemingPlace(state: placeState, commune: CommuneCode(try placeRow.string("place_commune")))
-        if let service = request.service {
-            let category = try await sql.raw("""
-                SELECT category FROM place_services WHERE id = \(bind: service.rawValue) AND place_id = \(bind: request.place.rawValue) AND active = 1
-                """).first(decodingColumn: "category", as: String.self)
-            guard category == request.category.code else {
-                throw DomainError.invalid(field: .service, problem: .notAvailable)
-            }
+        if request.service != nil, try placeRow.optionalString("service_category") != request.category.code {
+            throw DomainError.invalid(field: .service, problem: .notAvailable)
         }
-        var found: [Int64: (state: CheckState, programme: Programme, affiliated: Bool)] = [:]
+        var found: [Int64: LoadedCheck] = [:]
         for row in loaded {
             guard let id = try row.optionalInt("id") else { continue }
             guard let state = CheckState(rawValue: try row.string("state")) else {
                 throw CorruptValue(column: "checks.state")
             }
-            found[id] = (state, try ProgrammeColumns.decode(row), try row.optionalString("affiliation") == AffiliationState.approved.rawValue)
+            found[id] = LoadedCheck(
+                state: state, programme: try ProgrammeColumns.decode(row),
+                affiliated: try row.optionalString("affiliation") == AffiliationState.approved.rawValue,
+                booklet: try row.int("booklet_id"), prescriber: try row.optionalInt("prescriber_id") ?? 0,
+                beneficiary: try row.optionalInt("beneficiary_id") ?? 0, targetPublic: try TargetPublic.stored(try row.optionalString("target_public")))
         }
         let today = CivilDate(now)
         var items: [ValidationOutcome.Item] = []
@@ -238,49 +250,149 @@ extension Transaction {
             throw Refused(outcome: Self.refusedOutcome(items))
         }
 
-        // The state guard makes this safe under concurrency: of two requests for one check, the second
-        // finds it no longer distributed and redeems nothing.
-        let changed = try await sql.raw("""
-            UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
-              redeemed_at = \(bind: now.millis)
-            WHERE id IN (\(binds: ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id, programme_id, beneficiary_id, target_public
-            """).all().map { (id: try $0.int("id"), booklet: try $0.int("booklet_id"), programme: try $0.int("programme_id"),
-                              beneficiary: try $0.optionalInt("beneficiary_id") ?? 0,
-                              targetPublic: try TargetPublic.stored(try $0.optionalString("target_public"))) }
-        let redeemed = Set(changed.map(\.id))
+        let checks = try ids.map { try found[$0].orThrow("checks.id") }
+        let outcome = ValidationOutcome(accepted: true, items: items, total: total)
+        let lines = byProgramme.sorted { $0.key < $1.key }.map { JournalLine.debit(.programmeFunds($0.key), $0.value) }
+            + [.credit(.placePayable(request.place), total)]
+        let entry = try JournalEntry(kind: .redemption, reference: "checks:" + screened.compactMap { $0.serial?.compact }.joined(separator: ","),
+                                     lines: lines)
+        var tallies = TallyDeltas()
+        for check in checks {
+            tallies.move(1, of: check.programme.id.rawValue, from: .distributed, to: CheckState.redemption.to)
+            tallies.validated(1, programme: check.programme.id.rawValue, prescriber: check.prescriber, place: request.place.rawValue,
+                              category: request.category.code, redeemedAt: now, targetPublic: check.targetPublic)
+        }
+        let write = RedemptionWrite(
+            ids: ids, request: request, now: now, entry: entry, tallies: tallies,
+            booklets: checks.reduce(into: [:]) { $0[$1.booklet, default: ($1.programme.id.rawValue, 0)].checks += 1 },
+            marks: usageMarks(checks.compactMap { check in check.programme.terms.perimeter.departements.first.map { (check.beneficiary, $0) } },
+                              place: request.place.rawValue, at: now),
+            fingerprint: fingerprint, outcome: try Store.encode(outcome))
+        let redeemed: Set<Int64>, stored: Bool
+        if kind == .postgres {
+            let head = (sequence: try placeRow.int("head_sequence"), hash: try placeRow.string("head_hash"))
+            (redeemed, stored) = try await redeemAtOnce(write, links: chain([entry], after: head, actor: actor, at: now), actor: actor)
+        } else {
+            (redeemed, stored) = try await redeemStepByStep(write, actor: actor)
+        }
+        // The state guard of the update makes this safe under concurrency: of two requests for one check, the second
+        // finds it no longer distributed and redeems nothing (its transaction is rolled back).
         if redeemed.count != ids.count {
             for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {
                 items[index].refusal = .alreadyRedeemed
             }
             throw Refused(outcome: Self.refusedOutcome(items))
         }
-        let rows: [SQLQueryString] = ids.map {
-            "(\(bind: $0), \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: now.millis), \(bind: request.key), \(bind: request.service?.rawValue))"
+        // Another request with the same key committed first: undo ours, answer with theirs.
+        guard stored else { throw SameKeyRace() }
+        return outcome
+    }
+
+    /// A check as the validation loaded it.
+    struct LoadedCheck {
+        let state: CheckState
+        let programme: Programme
+        let affiliated: Bool
+        let booklet: Int64
+        let prescriber: Int64
+        let beneficiary: Int64
+        let targetPublic: TargetPublic?
+    }
+
+    /// What an accepted validation writes, computed before the first write.
+    struct RedemptionWrite {
+        let ids: [Int64]
+        let request: ValidationRequest
+        let now: Date
+        let entry: JournalEntry
+        /// The tallies known in advance (states, prescriber, place, category, month, target public); a booklet's start and
+        /// the usage marks depend on the rows' locks and are counted as the writes find them.
+        let tallies: TallyDeltas
+        /// Per booklet: its programme and the checks redeemed.
+        let booklets: [Int64: (programme: Int64, checks: Int64)]
+        let marks: [TallyKey]
+        let fingerprint: String
+        let outcome: String
+    }
+
+    /// SQLite: the writes one statement after the other. Returns the checks the guarded update redeemed (when not all of
+    /// them, the caller rolls back: nothing else is written) and whether the answer was stored under the request's key.
+    private func redeemStepByStep(_ write: RedemptionWrite, actor: Actor) async throws -> (redeemed: Set<Int64>, stored: Bool) {
+        let request = write.request
+        let changed = try await sql.raw("""
+            UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
+              redeemed_at = \(bind: write.now.millis)
+            WHERE id IN (\(binds: write.ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id
+            """).all().map { try $0.int("id") }
+        guard changed.count == write.ids.count else { return (Set(changed), false) }
+        let rows: [SQLQueryString] = write.ids.map {
+            "(\(bind: $0), \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: write.now.millis), \(bind: request.key), \(bind: request.service?.rawValue))"
         }
         try await sql.raw("""
             INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id) VALUES \(rows.joined(separator: ", "))
             """).run()
-        let lines = byProgramme.sorted { $0.key < $1.key }.map { JournalLine.debit(.programmeFunds($0.key), $0.value) }
-            + [.credit(.placePayable(request.place), total)]
-        let reference = "checks:" + screened.compactMap { $0.serial?.compact }.joined(separator: ",")
-        try await post(try JournalEntry(kind: .redemption, reference: reference, lines: lines), actor: actor, at: now)
-        // After the journal: this transaction already holds its lane, the tallies' rows of that lane add no wait.
-        let booklets = try await countValidated(changed.reduce(into: [:]) { $0[$1.booklet, default: 0] += 1 })
-        var tallies = TallyDeltas()
-        for check in changed {
-            tallies.move(1, of: check.programme, from: .distributed, to: CheckState.redemption.to)
-            tallies.validated(1, programme: check.programme, prescriber: booklets[check.booklet]?.prescriber ?? 0, place: request.place.rawValue,
-                              category: request.category.code, redeemedAt: now, targetPublic: check.targetPublic)
+        try await post(write.entry, actor: actor, at: write.now)
+        var tallies = write.tallies
+        for (booklet, change) in try await countValidated(write.booklets.mapValues(\.checks)) where change.started {
+            tallies.add(1, TallyKey(programme: try write.booklets[booklet].orThrow("booklets.id").programme, dimension: .bookletsStarted))
         }
-        let programmeOf = Dictionary(changed.map { ($0.booklet, $0.programme) }, uniquingKeysWith: { first, _ in first })
-        for (booklet, change) in booklets where change.started {
-            guard let programme = programmeOf[booklet] else { continue }
-            tallies.add(1, TallyKey(programme: programme, dimension: .bookletsStarted))
-        }
-        tallies.add(try await markUsage(changed.compactMap { check in
-            found[check.id]?.programme.terms.perimeter.departements.first.map { (check.beneficiary, $0) } }, place: request.place.rawValue, at: now))
+        tallies.add(try await claimMarks(write.marks))
         try await apply(tallies)
-        return ValidationOutcome(accepted: true, items: items, total: total)
+        let stored = try await sql.raw("""
+            INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
+            VALUES (\(bind: request.place.rawValue), \(bind: request.key), \(bind: write.fingerprint), \(bind: write.outcome), \(bind: write.now.millis))
+            ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id
+            """).all()
+        return (Set(changed), !stored.isEmpty)
+    }
+
+    /// PostgreSQL: every write of the validation in one statement (the load locked the lane's head): the guarded update of
+    /// the checks, their redemptions, the booklets' counts, the usage marks, the journal entry and its lines, the lane's
+    /// head, the tallies (those known in advance, plus the booklets that started and the marks that were new, as the
+    /// statement finds them) and the stored answer. Returns what `redeemStepByStep` returns; when not every check was
+    /// redeemed, the caller rolls the whole statement back.
+    private func redeemAtOnce(_ write: RedemptionWrite, links: [Link], actor: Actor) async throws -> (redeemed: Set<Int64>, stored: Bool) {
+        let request = write.request
+        let known: [SQLQueryString] = write.tallies.counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { key, delta in
+            "(\(bind: key.dimension.rawValue), \(bind: key.programme), \(bind: key.ref), \(bind: key.code), \(bind: delta))"
+        }
+        guard !known.isEmpty, !links.isEmpty else { throw Inconsistency("a validation without tallies or journal entry") }
+        let marks: (write: SQLQueryString, tallies: SQLQueryString) = write.marks.isEmpty ? ("", "") : (
+            "mark AS (INSERT INTO usage_marks (measure, code, ref) VALUES \(markRows(write.marks)) ON CONFLICT DO NOTHING RETURNING measure, code),",
+            "UNION ALL SELECT measure, 0, 0, code, COUNT(*) FROM mark GROUP BY measure, code")
+        let rows = try await sql.raw("""
+            WITH changed AS (
+              UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
+                redeemed_at = \(bind: write.now.millis)
+              WHERE id IN (\(binds: write.ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id),
+            redemption AS (
+              INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id)
+              SELECT id, \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: write.now.millis), \(bind: request.key),
+                CAST(\(bind: request.service?.rawValue) AS BIGINT) FROM changed),
+            booklet AS (
+              UPDATE booklets b SET validated_checks = b.validated_checks + n.added
+              FROM (SELECT booklet_id, COUNT(*) AS added FROM changed GROUP BY booklet_id) n
+              WHERE b.id = n.booklet_id RETURNING b.programme_id, b.validated_checks = n.added AS started),
+            \(marks.write)
+            \(chainedWrites(links, actor: actor, at: write.now)),
+            tally AS (
+              INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks)
+              SELECT dimension, programme_id, ref, code, \(bind: lane), CAST(SUM(n) AS BIGINT) FROM (
+                VALUES \(known.joined(separator: ", "))
+                UNION ALL SELECT \(bind: TallyDimension.bookletsStarted.rawValue), programme_id, 0, '', COUNT(*) FROM booklet WHERE started GROUP BY programme_id
+                \(marks.tallies)
+              ) AS d (dimension, programme_id, ref, code, n)
+              GROUP BY dimension, programme_id, ref, code
+              ORDER BY dimension COLLATE "C", programme_id, ref, code COLLATE "C"
+              ON CONFLICT (dimension, programme_id, ref, code, lane) DO UPDATE SET checks = tallies.checks + excluded.checks),
+            request AS (
+              INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
+              VALUES (\(bind: request.place.rawValue), \(bind: request.key), \(bind: write.fingerprint), \(bind: write.outcome), \(bind: write.now.millis))
+              ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id)
+            SELECT changed.id, stored.n AS stored FROM (SELECT COUNT(*) AS n FROM request) stored LEFT JOIN changed ON true
+            """).all()
+        let redeemed = Set(try rows.compactMap { try $0.optionalInt("id") })
+        return (redeemed, try rows.first?.int("stored") == 1)
     }
 
     static func refusedOutcome(_ items: [ValidationOutcome.Item]) -> ValidationOutcome {

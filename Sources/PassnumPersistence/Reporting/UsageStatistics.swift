@@ -28,26 +28,32 @@ extension TallyKey {
 }
 
 extension Transaction {
-    /// Claims the marks of people helped and places active for validated checks (`beneficiary`, the programme's
-    /// département) at `place` and `instant`; returns the counters of the marks that were new. One statement.
-    func markUsage(_ checks: [(beneficiary: Int64, departement: DepartementCode)], place: Int64, at instant: Date) async throws -> TallyDeltas {
+    /// The marks of people helped and places active for validated checks (`beneficiary`, the programme's département) at
+    /// `place` and `instant`, in a fixed order: two validations claiming the same marks take their locks alike.
+    func usageMarks(_ checks: [(beneficiary: Int64, departement: DepartementCode)], place: Int64, at instant: Date) -> [TallyKey] {
         let month = CivilDate(instant).calendarMonth
         var marks: Set<TallyKey> = []
         for check in checks {
             marks.insert(TallyKey(programme: 0, dimension: .people, ref: check.beneficiary, code: "\(month) \(check.departement)"))
             marks.insert(TallyKey(programme: 0, dimension: .activePlaces, ref: place, code: "\(month) \(check.departement)"))
         }
+        return marks.sorted()
+    }
+
+    /// Claims `marks` (`usageMarks`) and returns the counters of the marks that were new. One statement.
+    func claimMarks(_ marks: [TallyKey]) async throws -> TallyDeltas {
         var tallies = TallyDeltas()
         guard !marks.isEmpty else { return tallies }
-        // In a fixed order: two validations claiming the same marks take their locks alike.
-        let rows: [SQLQueryString] = marks.sorted().map { "(\(bind: $0.dimension.rawValue), \(bind: $0.code), \(bind: $0.ref))" }
-        for row in try await sql.raw("""
-            INSERT INTO usage_marks (measure, code, ref) VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING measure, code
-            """).all() {
+        for row in try await sql.raw("INSERT INTO usage_marks (measure, code, ref) VALUES \(markRows(marks)) ON CONFLICT DO NOTHING RETURNING measure, code").all() {
             let dimension = try TallyDimension(rawValue: try row.string("measure")).orThrow("usage_marks.measure")
             tallies.add(1, TallyKey(programme: 0, dimension: dimension, code: try row.string("code")))
         }
         return tallies
+    }
+
+    /// The rows of `usage_marks` for `marks`, in their order.
+    func markRows(_ marks: [TallyKey]) -> SQLQueryString {
+        marks.map { "(\(bind: $0.dimension.rawValue), \(bind: $0.code), \(bind: $0.ref))" as SQLQueryString }.joined(separator: ", ")
     }
 
     /// The département of a programme in SQL: the first of `p.departements` ("59|62" → "59").
