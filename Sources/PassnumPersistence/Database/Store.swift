@@ -67,13 +67,32 @@ public struct Actor: Sendable, Hashable, CustomStringConvertible {
 public struct Transaction: Sendable {
     public let sql: any SQLDatabase
     public let kind: DatabaseKind
+    /// The connection's prepared statements, on PostgreSQL when the transaction holds one connection.
+    var postgres: PreparedStatements? = nil
     /// The journal lane this transaction appends to (see `Transaction.post`).
-    let lane = Int64.random(in: 0..<JournalChain.lanes)
+    let lane = LaneTurns.shared.next()
 
     /// Row locks exist on PostgreSQL only; on SQLite write transactions are already serialised.
     var forUpdate: String { kind == .postgres ? " FOR UPDATE" : "" }
     /// A row lock other readers that share it do not wait for, but an update does (PostgreSQL; SQLite has one writer).
     var forShare: String { kind == .postgres ? " FOR SHARE" : "" }
+}
+
+/// The journal lanes in turn, from a random one: transactions of this process that run at the same time take different
+/// lanes, so they do not wait for each other's lane head (a random lane each made 16 concurrent transactions collide
+/// often); several servers start from different lanes.
+final class LaneTurns: @unchecked Sendable {
+    // @unchecked: `turn` is only read and written under `lock`.
+    static let shared = LaneTurns()
+    private let lock = NSLock()
+    private var turn = Int64.random(in: 0..<JournalChain.lanes)
+
+    func next() -> Int64 {
+        lock.withLock {
+            defer { turn = (turn + 1) % JournalChain.lanes }
+            return turn
+        }
+    }
 }
 
 /// The platform's persistent state: a pool of connections to SQLite or PostgreSQL, the installation
@@ -215,17 +234,23 @@ public final class Store: Sendable {
         try await onOneConnection(begin: kind == .sqlite ? ["PRAGMA busy_timeout = 10000", "BEGIN IMMEDIATE"] : ["BEGIN"], body)
     }
 
-    /// Runs `body` on one pooled connection between the `begin` statements and COMMIT, or ROLLBACK if it throws.
-    func onOneConnection<T: Sendable>(begin: [String], _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+    /// Runs `body` on one pooled connection between the `begin` statements and COMMIT, or ROLLBACK if it throws; with no
+    /// `begin` statements, outside a transaction (each statement commits on its own). On PostgreSQL the transaction
+    /// can run prepared statements on that connection (`Transaction.execute`).
+    func onOneConnection<T: Sendable>(begin: [String]?, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let kind = self.kind
         let statements = self.statements
         guard let pooled = databases.database(logger: logger, on: eventLoopGroup.any()) else { throw StoreError.notConfigured }
         return try await pooled.withConnection { connection in
             guard let base = connection as? any SQLDatabase else { throw StoreError.notConfigured }
             let sql = CountingSQLDatabase(base: base, counter: statements)
+            // The connection this pooled one stands for: returned by its closure, it stays leased until ours ends.
+            let postgres = try await (connection as? any PostgresDatabase)?.withConnection { $0.eventLoop.makeSucceededFuture($0) }.get()
+            let transaction = Transaction(sql: sql, kind: kind, postgres: postgres.map { PreparedStatements(connection: $0, counter: statements) })
+            guard let begin else { return try await body(transaction) }
             for statement in begin { try await sql.raw(SQLQueryString(statement)).run() }
             do {
-                let result = try await body(Transaction(sql: sql, kind: kind))
+                let result = try await body(transaction)
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {

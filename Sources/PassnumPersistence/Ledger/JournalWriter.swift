@@ -14,19 +14,12 @@ extension Transaction {
 
     /// Appends `entries` in this order, chained one after the other in this transaction's lane as `post` chains one: the
     /// head is read and written once, and the entries and their lines go in multi-row inserts, so a payout run over
-    /// thousands of places sends a few statements, not four per place (on PostgreSQL, up to 1 000 entries take two
-    /// statements: the head, then `chainedWrites`). Returns the entries' ids in the same order.
+    /// thousands of places sends a few statements, not four per place. Returns the entries' ids in the same order.
     @discardableResult
     func post(_ entries: [JournalEntry], actor: Actor, at instant: Date) async throws -> [JournalTransactionID] {
         guard !entries.isEmpty else { return [] }
         let links = chain(entries, after: try await lockHead(), actor: actor, at: instant)
         var ids: [Int64: Int64] = [:]
-        if kind == .postgres, links.count <= 1_000, links.reduce(0, { $0 + $1.lines.count }) <= 2_000 {
-            for row in try await sql.raw("WITH \(chainedWrites(links, actor: actor, at: instant)) SELECT id, sequence FROM entry").all() {
-                ids[try row.int("sequence")] = try row.int("id")
-            }
-            return try links.map { JournalTransactionID(try ids[$0.sequence].orThrow("journal_transactions.id")) }
-        }
         // 9 parameters an entry, 7 a line: chunks stay far below SQLite's 32 766 parameters.
         for start in stride(from: 0, to: links.count, by: 1_000) {
             for row in try await sql.raw("""
@@ -96,30 +89,6 @@ extension Transaction {
             \(bind: lane), \(bind: link.sequence), \(bind: link.previous), \(bind: link.hash))
             """
         }.joined(separator: ", ")
-    }
-
-    /// PostgreSQL only: the common table expressions that write `links` (non-empty), their lines and the lane's new head in
-    /// one statement, for a `WITH` of the caller: `entry` (the rows, RETURNING id and sequence), `line`, `head`.
-    func chainedWrites(_ links: [Link], actor: Actor, at instant: Date) -> SQLQueryString {
-        let lines: [SQLQueryString] = links.flatMap { link in link.lines.map { (link.sequence, $0) } }.enumerated().map { index, sequenced in
-            let (sequence, line) = sequenced
-            return "(\(bind: index), \(bind: sequence), \(bind: line.account), \(bind: line.programme), \(bind: line.place), \(bind: line.funder), \(bind: line.debit), \(bind: line.credit))"
-        }
-        let last = links.last.map { ($0.sequence, $0.hash) } ?? (0, JournalChain.genesis)
-        // A NULL parameter has no type of its own in VALUES: the key columns are cast. The lines keep their order (`verify` hashes
-        // an entry's lines in id order).
-        let lineWrite: SQLQueryString = lines.isEmpty ? "" : """
-            line AS (INSERT INTO journal_lines (transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents)
-              SELECT entry.id, v.account, CAST(v.programme AS BIGINT), CAST(v.place AS BIGINT), CAST(v.funder AS BIGINT), v.debit, v.credit
-              FROM (VALUES \(lines.joined(separator: ", "))) AS v (n, sequence, account, programme, place, funder, debit, credit)
-              JOIN entry ON entry.sequence = v.sequence ORDER BY v.n),
-            """
-        return """
-            entry AS (INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
-              VALUES \(entryRows(links[...], actor: actor, at: instant)) RETURNING id, sequence),
-            \(lineWrite)
-            head AS (UPDATE journal_head SET sequence = \(bind: last.0), hash = \(bind: last.1) WHERE id = \(bind: lane))
-            """
     }
 
     static func sha256(_ text: String) -> String { sha256Hex(Data(text.utf8)) }

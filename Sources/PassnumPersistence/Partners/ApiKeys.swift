@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import Foundation
 import PassnumDomain
 import SQLKit
@@ -73,9 +74,10 @@ extension Store {
     public func authenticateApiKey(_ secret: String) async throws -> ApiKey? {
         guard secret.hasPrefix("pn_"), secret.count < 100 else { return nil }
         let now = clock.now.millis
-        let found = try await read { tx in
-            try await tx.sql.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: Self.digest(secret)) AND revoked_at IS NULL").first().map(Self.apiKey)
-        }
+        let hash = Self.digest(secret)
+        let found = kind == .postgres
+            ? try await onOneConnection(begin: nil) { tx in try await tx.prepared.execute(LiveApiKey(hash: hash)).first.map(Self.apiKey) }
+            : try await read { tx in try await tx.sql.raw("\(unsafeRaw: LiveApiKey.select) WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(Self.apiKey) }
         guard let found else { return nil }
         if (found.lastUsedAt?.millis ?? 0) < now - 60_000 {
             try await transaction { tx in
@@ -88,10 +90,13 @@ extension Store {
     /// Counts a request in each bucket, in order, for the current window of `windowSeconds`, in one transaction; the
     /// first bucket over its limit refuses it (the buckets after it are not counted). The counters live in the
     /// database, so the limits hold across every app server sharing it.
-    /// On PostgreSQL, one statement that is its own transaction (every API request counts: no BEGIN, no COMMIT round trips).
+    /// On PostgreSQL, one statement that is its own transaction (every API request counts: no BEGIN, no COMMIT round trips),
+    /// committed without waiting for the disk (`hitRateLimitsAtOnce`).
     public func hitRateLimits(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int) async throws -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
         let now = clock.now.millis
-        if kind == .postgres { return try await read { tx in try await tx.hitRateLimitsAtOnce(buckets, windowSeconds: windowSeconds, now: now) } }
+        if kind == .postgres, (1...2).contains(buckets.count) {
+            return try await onOneConnection(begin: nil) { tx in try await tx.hitRateLimitsAtOnce(buckets, windowSeconds: windowSeconds, now: now) }
+        }
         return try await transaction { tx in
             var retryAfter = windowSeconds
             for (bucket, limit) in buckets {
@@ -130,34 +135,67 @@ extension Transaction {
         return (Int(hits), max(1, Int((start + window - now + 999) / 1000)))
     }
 
-    /// PostgreSQL: `hitRateLimit` for each bucket in one statement, as `Store.hitRateLimits` counts them: a bucket is
-    /// counted only when every bucket before it stayed within its limit (its upsert selects from the one before).
+    /// PostgreSQL: `hitRateLimit` for one or two buckets in one prepared statement (`RateLimitHits`), as `Store.hitRateLimits`
+    /// counts them.
     func hitRateLimitsAtOnce(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int, now: Int64) async throws
         -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
         let window = Int64(windowSeconds) * 1000
         let start = now - now % window
         let retryAfter = max(1, Int((start + window - now + 999) / 1000))
-        guard !buckets.isEmpty else { return (nil, retryAfter) }
-        var steps: [SQLQueryString] = []
+        guard let first = buckets.first, buckets.count <= 2 else { throw Inconsistency("one or two rate-limit buckets at once") }
+        let second = buckets.count == 2 ? buckets[1].bucket : nil
+        let row = try await prepared.execute(RateLimitHits(first: first.bucket, second: second, start: start, firstLimit: Int64(first.limit))).first
         for (index, bucket) in buckets.enumerated() {
-            let source: SQLQueryString = index == 0
-                ? "VALUES (\(bind: bucket.bucket), \(bind: start), 1)"
-                : "SELECT \(bind: bucket.bucket), \(bind: start), 1 FROM hit\(unsafeRaw: String(index - 1)) WHERE hits <= \(bind: Int64(buckets[index - 1].limit))"
-            steps.append("""
-                hit\(unsafeRaw: String(index)) AS (INSERT INTO rate_limits (bucket, window_start, hits) \(source)
-                  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits),
-                old\(unsafeRaw: String(index)) AS (DELETE FROM rate_limits WHERE bucket = \(bind: bucket.bucket) AND window_start < \(bind: start)
-                  AND EXISTS (SELECT 1 FROM hit\(unsafeRaw: String(index)) WHERE hits = 1))
-                """)
-        }
-        let columns: [SQLQueryString] = buckets.indices.map { "(SELECT hits FROM hit\(unsafeRaw: String($0))) AS hits\(unsafeRaw: String($0))" }
-        guard let row = try await sql.raw("WITH \(steps.joined(separator: ", ")) SELECT \(columns.joined(separator: ", "))").first() else {
-            throw Inconsistency("the rate-limit statement returned no row")
-        }
-        for (index, bucket) in buckets.enumerated() {
-            guard let hits = try row.optionalInt("hits\(index)") else { break }
+            guard let hits = try row?.optionalInt("hits\(index)") else { break }
             if hits > Int64(bucket.limit) { return (bucket, retryAfter) }
         }
         return (nil, retryAfter)
+    }
+}
+
+/// The live key of a secret's hash.
+struct LiveApiKey: HotStatement {
+    static let select = "SELECT id, name, prefix, organisation_kind, organisation_id, scopes, created_by, created_at, last_used_at, revoked_at FROM api_keys"
+    static let sql = select + " WHERE key_hash = $1 AND revoked_at IS NULL"
+    static let bindingDataTypes: [PostgresDataType] = [.text]
+    let hash: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(hash)
+        return bindings
+    }
+}
+
+/// One more hit in the current window of `first`, then of `second` when there is one and `first` stayed within its limit,
+/// as `Transaction.hitRateLimit` counts one (a bucket's first hit of a window drops its older windows). Columns `hits0`,
+/// `hits1` (NULL when not counted).
+///
+/// Every request of a key, or of an address, updates the same row, whose lock is held until the commit: this
+/// transaction commits without waiting for the disk (`synchronous_commit` off for it alone), which lets the next request
+/// in at once. A crash may lose the last few counts of a window, never money: the statement writes nothing else.
+struct RateLimitHits: HotStatement {
+    static let sql = """
+        WITH hit0 AS (INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $3, 1)
+          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits),
+        old0 AS (DELETE FROM rate_limits WHERE bucket = $1 AND window_start < $3 AND EXISTS (SELECT 1 FROM hit0 WHERE hits = 1)),
+        hit1 AS (INSERT INTO rate_limits (bucket, window_start, hits) SELECT $2, $3, 1 FROM hit0 WHERE $2 IS NOT NULL AND hits <= $4
+          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits),
+        old1 AS (DELETE FROM rate_limits WHERE bucket = $2 AND window_start < $3 AND EXISTS (SELECT 1 FROM hit1 WHERE hits = 1))
+        SELECT set_config('synchronous_commit', 'off', true) AS commit_mode, (SELECT hits FROM hit0) AS hits0, (SELECT hits FROM hit1) AS hits1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .int8, .int8]
+    let first: String
+    let second: String?
+    let start: Int64
+    let firstLimit: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(first)
+        bindings.append(second)
+        bindings.append(start)
+        bindings.append(firstLimit)
+        return bindings
     }
 }

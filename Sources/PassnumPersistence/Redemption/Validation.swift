@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import Foundation
 import PassnumDomain
 import SQLKit
@@ -177,34 +178,29 @@ extension Transaction {
     /// The database half of a validation: load the checks, apply the rules, redeem all or refuse, store the answer under
     /// the request's key (or give back the answer stored there).
     ///
-    /// Validation is the hot path (docs/BENCHMARKS.md): on PostgreSQL it is two statements between BEGIN and COMMIT. The
-    /// first reads the place, the key's stored answer, the checks with their booklet, programme and affiliation, and
-    /// locks the journal lane's head; the second writes everything (`redeemAtOnce`). SQLite writes step by step
-    /// (`redeemStepByStep`), its write transactions being serialised anyway.
+    /// Validation is the hot path (docs/BENCHMARKS.md): on PostgreSQL it is two prepared statements between BEGIN and
+    /// COMMIT. The first (`ValidationLoad`) reads the place, the key's stored answer, the checks with their booklet,
+    /// programme and affiliation, and locks the journal lane's head; the second (`RedemptionWrites`) writes everything.
+    /// SQLite reads the same and writes step by step (`redeemStepByStep`), its write transactions being serialised anyway.
     func redeem(
         _ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)], request: ValidationRequest, fingerprint: String,
         now: Date, actor: Actor
     ) async throws -> ValidationOutcome {
         let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
-        let checksJoin: SQLQueryString = ids.isEmpty ? "LEFT JOIN checks c ON 1 = 0" : "LEFT JOIN checks c ON c.id IN (\(binds: ids.binds))"
-        let serviceJoin: SQLQueryString = request.service.map {
-            "LEFT JOIN place_services s ON s.id = \(bind: $0.rawValue) AND s.place_id = pl.id AND s.active = 1"
-        } ?? "LEFT JOIN place_services s ON 1 = 0"
-        let head: (select: SQLQueryString, join: SQLQueryString, lock: SQLQueryString) = kind == .postgres
-            ? (", h.sequence AS head_sequence, h.hash AS head_hash", "JOIN journal_head h ON h.id = \(bind: lane)", " FOR UPDATE OF h")
-            : ("", "", "")
-        let loaded = try await sql.raw("""
-            SELECT pl.state AS place_state, pl.commune AS place_commune, vr.fingerprint AS stored_fingerprint, vr.outcome AS stored_outcome,
-              s.category AS service_category\(head.select), c.id, c.state, c.booklet_id, c.beneficiary_id, c.target_public,
-              b.prescriber_id, a.state AS affiliation, \(unsafeRaw: ProgrammeColumns.select)
-            FROM places pl \(head.join)
-            LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = \(bind: request.key)
-            \(serviceJoin) \(checksJoin)
-            LEFT JOIN booklets b ON b.id = c.booklet_id
-            LEFT JOIN programmes p ON p.id = c.programme_id
-            LEFT JOIN affiliations a ON a.place_id = pl.id AND a.funder_id = p.funder_id
-            WHERE pl.id = \(bind: request.place.rawValue)\(head.lock)
-            """).all()
+        let loaded: [any SQLRow]
+        if kind == .postgres {
+            loaded = try await prepared.execute(ValidationLoad(lane: lane, key: request.key, service: request.service?.rawValue, checks: ids,
+                                                               place: request.place.rawValue))
+        } else {
+            let checksJoin: SQLQueryString = ids.isEmpty ? "LEFT JOIN checks c ON 1 = 0" : "LEFT JOIN checks c ON c.id IN (\(binds: ids.binds))"
+            loaded = try await sql.raw("""
+                SELECT \(unsafeRaw: ValidationLoad.columns) FROM places pl
+                LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = \(bind: request.key)
+                LEFT JOIN place_services s ON s.id = \(bind: request.service?.rawValue) AND s.place_id = pl.id AND s.active = 1
+                \(checksJoin) \(unsafeRaw: ValidationLoad.joins)
+                WHERE pl.id = \(bind: request.place.rawValue)
+                """).all()
+        }
         guard let placeRow = loaded.first else { throw DomainError.notFound("place \(request.place)") }
         if let stored = try Store.storedOutcome(placeRow, fingerprint: fingerprint) { return stored }
         guard let placeState = PlaceState(rawValue: try placeRow.string("place_state")) else {
@@ -271,7 +267,8 @@ extension Transaction {
         let redeemed: Set<Int64>, stored: Bool
         if kind == .postgres {
             let head = (sequence: try placeRow.int("head_sequence"), hash: try placeRow.string("head_hash"))
-            (redeemed, stored) = try await redeemAtOnce(write, links: chain([entry], after: head, actor: actor, at: now), actor: actor)
+            let link = try chain([entry], after: head, actor: actor, at: now).first.orThrow("journal link")
+            (redeemed, stored) = try await redeemAtOnce(write, link: link, actor: actor)
         } else {
             (redeemed, stored) = try await redeemStepByStep(write, actor: actor)
         }
@@ -346,51 +343,10 @@ extension Transaction {
         return (Set(changed), !stored.isEmpty)
     }
 
-    /// PostgreSQL: every write of the validation in one statement (the load locked the lane's head): the guarded update of
-    /// the checks, their redemptions, the booklets' counts, the usage marks, the journal entry and its lines, the lane's
-    /// head, the tallies (those known in advance, plus the booklets that started and the marks that were new, as the
-    /// statement finds them) and the stored answer. Returns what `redeemStepByStep` returns; when not every check was
-    /// redeemed, the caller rolls the whole statement back.
-    private func redeemAtOnce(_ write: RedemptionWrite, links: [Link], actor: Actor) async throws -> (redeemed: Set<Int64>, stored: Bool) {
-        let request = write.request
-        let known: [SQLQueryString] = write.tallies.counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { key, delta in
-            "(\(bind: key.dimension.rawValue), \(bind: key.programme), \(bind: key.ref), \(bind: key.code), \(bind: delta))"
-        }
-        guard !known.isEmpty, !links.isEmpty else { throw Inconsistency("a validation without tallies or journal entry") }
-        let marks: (write: SQLQueryString, tallies: SQLQueryString) = write.marks.isEmpty ? ("", "") : (
-            "mark AS (INSERT INTO usage_marks (measure, code, ref) VALUES \(markRows(write.marks)) ON CONFLICT DO NOTHING RETURNING measure, code),",
-            "UNION ALL SELECT measure, 0, 0, code, COUNT(*) FROM mark GROUP BY measure, code")
-        let rows = try await sql.raw("""
-            WITH changed AS (
-              UPDATE checks SET state = \(bind: CheckState.redemption.to.rawValue), place_id = \(bind: request.place.rawValue),
-                redeemed_at = \(bind: write.now.millis)
-              WHERE id IN (\(binds: write.ids.binds)) AND state IN (\(binds: CheckState.redemption.from.binds)) RETURNING id, booklet_id),
-            redemption AS (
-              INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id)
-              SELECT id, \(bind: request.place.rawValue), \(bind: request.category.code), \(bind: write.now.millis), \(bind: request.key),
-                CAST(\(bind: request.service?.rawValue) AS BIGINT) FROM changed),
-            booklet AS (
-              UPDATE booklets b SET validated_checks = b.validated_checks + n.added
-              FROM (SELECT booklet_id, COUNT(*) AS added FROM changed GROUP BY booklet_id) n
-              WHERE b.id = n.booklet_id RETURNING b.programme_id, b.validated_checks = n.added AS started),
-            \(marks.write)
-            \(chainedWrites(links, actor: actor, at: write.now)),
-            tally AS (
-              INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks)
-              SELECT dimension, programme_id, ref, code, \(bind: lane), CAST(SUM(n) AS BIGINT) FROM (
-                VALUES \(known.joined(separator: ", "))
-                UNION ALL SELECT \(bind: TallyDimension.bookletsStarted.rawValue), programme_id, 0, '', COUNT(*) FROM booklet WHERE started GROUP BY programme_id
-                \(marks.tallies)
-              ) AS d (dimension, programme_id, ref, code, n)
-              GROUP BY dimension, programme_id, ref, code
-              ORDER BY dimension COLLATE "C", programme_id, ref, code COLLATE "C"
-              ON CONFLICT (dimension, programme_id, ref, code, lane) DO UPDATE SET checks = tallies.checks + excluded.checks),
-            request AS (
-              INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
-              VALUES (\(bind: request.place.rawValue), \(bind: request.key), \(bind: write.fingerprint), \(bind: write.outcome), \(bind: write.now.millis))
-              ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id)
-            SELECT changed.id, stored.n AS stored FROM (SELECT COUNT(*) AS n FROM request) stored LEFT JOIN changed ON true
-            """).all()
+    /// PostgreSQL: every write of the validation in one prepared statement (`RedemptionWrites`; the load locked the lane's
+    /// head). Returns what `redeemStepByStep` returns.
+    private func redeemAtOnce(_ write: RedemptionWrite, link: Link, actor: Actor) async throws -> (redeemed: Set<Int64>, stored: Bool) {
+        let rows = try await prepared.execute(RedemptionWrites(write, link: link, lane: lane, actor: actor))
         let redeemed = Set(try rows.compactMap { try $0.optionalInt("id") })
         return (redeemed, try rows.first?.int("stored") == 1)
     }
@@ -398,4 +354,151 @@ extension Transaction {
     static func refusedOutcome(_ items: [ValidationOutcome.Item]) -> ValidationOutcome {
         ValidationOutcome(accepted: false, items: items.map { .init(serial: $0.serial, refusal: $0.refusal, amount: nil) }, total: .zero)
     }
+}
+
+/// The first statement of a validation: the place (one row per check, or one row without checks), the answer stored under
+/// the request's key, the category of the named service, and each check with its booklet's prescriber, programme and the
+/// place's affiliation to the programme's funder. On PostgreSQL it also locks the lane's head, which the writes chain after.
+struct ValidationLoad: HotStatement {
+    static let columns = """
+        pl.state AS place_state, pl.commune AS place_commune, vr.fingerprint AS stored_fingerprint, vr.outcome AS stored_outcome,
+        s.category AS service_category, c.id, c.state, c.booklet_id, c.beneficiary_id, c.target_public, b.prescriber_id,
+        a.state AS affiliation, \(ProgrammeColumns.select)
+        """
+    /// The joins after the checks'.
+    static let joins = """
+        LEFT JOIN booklets b ON b.id = c.booklet_id
+        LEFT JOIN programmes p ON p.id = c.programme_id
+        LEFT JOIN affiliations a ON a.place_id = pl.id AND a.funder_id = p.funder_id
+        """
+    static let sql = """
+        SELECT \(columns), h.sequence AS head_sequence, h.hash AS head_hash
+        FROM places pl JOIN journal_head h ON h.id = $1
+        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = $2
+        LEFT JOIN place_services s ON s.id = $3 AND s.place_id = pl.id AND s.active = 1
+        LEFT JOIN checks c ON c.id = ANY($4)
+        \(joins)
+        WHERE pl.id = $5 FOR UPDATE OF h
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .int8, .int8Array, .int8]
+    static let plannedChecks = 10
+    let lane: Int64
+    let key: String
+    let service: Int64?
+    let checks: [Int64]
+    let place: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(lane)
+        bindings.append(key)
+        bindings.append(service)
+        // Padded to 10 with 0 (no check has it): PostgreSQL estimates an array parameter at 10 elements, so the plan for
+        // these values costs what the cached generic plan costs, and the connection keeps the generic one instead of
+        // planning each execution (planning this join was 0.34 ms of PostgreSQL's time per validation).
+        bindings.append(checks + Array(repeating: 0, count: max(0, Self.plannedChecks - checks.count)))
+        bindings.append(place)
+        return bindings
+    }
+}
+
+/// Every write of an accepted validation, in one statement: the guarded update of the checks, their redemptions, the
+/// booklets' counts, the usage marks, the journal entry, its lines and the lane's new head, the tallies (those known in
+/// advance, plus the booklets that started and the marks that were new, as the statement finds them under their locks)
+/// and the answer stored under the request's key. Rows: each redeemed check's `id` (NULL when none was) with `stored`,
+/// 1 when the answer was stored, 0 when another request took the key first. When not every check was redeemed the
+/// caller rolls it all back.
+struct RedemptionWrites: HotStatement {
+    static let sql = """
+        WITH changed AS (
+          UPDATE checks SET state = $1, place_id = $2, redeemed_at = $3
+          WHERE id = ANY($4) AND state = ANY($5) RETURNING id, booklet_id),
+        redemption AS (
+          INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id)
+          SELECT id, $2, $6, $3, $7, $8 FROM changed),
+        booklet AS (
+          UPDATE booklets b SET validated_checks = b.validated_checks + n.added
+          FROM (SELECT booklet_id, COUNT(*) AS added FROM changed GROUP BY booklet_id) n
+          WHERE b.id = n.booklet_id RETURNING b.programme_id, b.validated_checks = n.added AS started),
+        mark AS (
+          INSERT INTO usage_marks (measure, code, ref)
+          SELECT measure, code, ref FROM unnest($9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS m (measure, code, ref, n) ORDER BY n
+          ON CONFLICT DO NOTHING RETURNING measure, code),
+        entry AS (
+          INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
+          VALUES ($12, $13, $14, $3, $15, $16, $17, $18, $19) RETURNING id),
+        line AS (
+          INSERT INTO journal_lines (transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents)
+          SELECT entry.id, v.account, NULLIF(v.programme, 0), NULLIF(v.place, 0), NULLIF(v.funder, 0), v.debit, v.credit
+          FROM entry, unnest($20::text[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::bigint[])
+            WITH ORDINALITY AS v (account, programme, place, funder, debit, credit, n)
+          ORDER BY v.n),
+        head AS (UPDATE journal_head SET sequence = $17, hash = $19 WHERE id = $16),
+        tally AS (
+          INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks)
+          SELECT dimension, programme_id, ref, code, $16, CAST(SUM(n) AS BIGINT) FROM (
+            SELECT * FROM unnest($26::text[], $27::bigint[], $28::bigint[], $29::text[], $30::bigint[])
+            UNION ALL SELECT $31, programme_id, 0, '', COUNT(*) FROM booklet WHERE started GROUP BY programme_id
+            UNION ALL SELECT measure, 0, 0, code, COUNT(*) FROM mark GROUP BY measure, code
+          ) AS d (dimension, programme_id, ref, code, n)
+          GROUP BY dimension, programme_id, ref, code
+          ORDER BY dimension COLLATE "C", programme_id, ref, code COLLATE "C"
+          ON CONFLICT (dimension, programme_id, ref, code, lane) DO UPDATE SET checks = tallies.checks + excluded.checks),
+        request AS (
+          INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
+          VALUES ($2, $7, $32, $33, $3) ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id)
+        SELECT changed.id, stored.n AS stored FROM (SELECT COUNT(*) AS n FROM request) stored LEFT JOIN changed ON true
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .text, .int8, .int8, .int8Array, .textArray, .text, .text, .int8,  // checks, redemptions
+        .textArray, .textArray, .int8Array,  // usage marks
+        .text, .text, .text, .text, .int8, .int8, .text, .text,  // journal entry, head
+        .textArray, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array,  // journal lines
+        .textArray, .int8Array, .int8Array, .textArray, .int8Array, .text,  // tallies
+        .text, .text,  // stored answer
+    ]
+    let bindings: PostgresBindings
+
+    init(_ write: Transaction.RedemptionWrite, link: Transaction.Link, lane: Int64, actor: Actor) {
+        let request = write.request
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        bindings.append(CheckState.redemption.to.rawValue)
+        bindings.append(request.place.rawValue)
+        bindings.append(write.now.millis)
+        bindings.append(write.ids)
+        bindings.append(CheckState.redemption.from.map(\.rawValue))
+        bindings.append(request.category.code)
+        bindings.append(request.key)
+        bindings.append(request.service?.rawValue)
+        bindings.append(write.marks.map(\.dimension.rawValue))
+        bindings.append(write.marks.map(\.code))
+        bindings.append(write.marks.map(\.ref))
+        bindings.append(link.entry.kind.rawValue)
+        bindings.append(link.entry.reference)
+        bindings.append(actor.name)
+        bindings.append(link.entry.reason)
+        bindings.append(lane)
+        bindings.append(link.sequence)
+        bindings.append(link.previous)
+        bindings.append(link.hash)
+        // A line's account has one key column set: 0 stands for NULL in the arrays (no id is 0).
+        bindings.append(link.lines.map(\.account))
+        bindings.append(link.lines.map { $0.programme ?? 0 })
+        bindings.append(link.lines.map { $0.place ?? 0 })
+        bindings.append(link.lines.map { $0.funder ?? 0 })
+        bindings.append(link.lines.map(\.debit))
+        bindings.append(link.lines.map(\.credit))
+        let tallies = write.tallies.counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        bindings.append(tallies.map(\.key.dimension.rawValue))
+        bindings.append(tallies.map(\.key.programme))
+        bindings.append(tallies.map(\.key.ref))
+        bindings.append(tallies.map(\.key.code))
+        bindings.append(tallies.map(\.value))
+        bindings.append(TallyDimension.bookletsStarted.rawValue)
+        bindings.append(write.fingerprint)
+        bindings.append(write.outcome)
+        self.bindings = bindings
+    }
+
+    func makeBindings() throws -> PostgresBindings { bindings }
 }

@@ -44,16 +44,14 @@ extension Transaction {
     func claimMarks(_ marks: [TallyKey]) async throws -> TallyDeltas {
         var tallies = TallyDeltas()
         guard !marks.isEmpty else { return tallies }
-        for row in try await sql.raw("INSERT INTO usage_marks (measure, code, ref) VALUES \(markRows(marks)) ON CONFLICT DO NOTHING RETURNING measure, code").all() {
+        let rows: [SQLQueryString] = marks.map { "(\(bind: $0.dimension.rawValue), \(bind: $0.code), \(bind: $0.ref))" }
+        for row in try await sql.raw("""
+            INSERT INTO usage_marks (measure, code, ref) VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING measure, code
+            """).all() {
             let dimension = try TallyDimension(rawValue: try row.string("measure")).orThrow("usage_marks.measure")
             tallies.add(1, TallyKey(programme: 0, dimension: dimension, code: try row.string("code")))
         }
         return tallies
-    }
-
-    /// The rows of `usage_marks` for `marks`, in their order.
-    func markRows(_ marks: [TallyKey]) -> SQLQueryString {
-        marks.map { "(\(bind: $0.dimension.rawValue), \(bind: $0.code), \(bind: $0.ref))" as SQLQueryString }.joined(separator: ", ")
     }
 
     /// The département of a programme in SQL: the first of `p.departements` ("59|62" → "59").

@@ -1,0 +1,40 @@
+import FluentPostgresDriver
+import Logging
+import SQLKit
+
+/// A statement of the hot path that PostgreSQL prepares once per connection and then executes by name, so that it is
+/// parsed and planned once instead of on every request. `pg_stat_statements` during the validation benchmark put
+/// planning at half of PostgreSQL's time per validation (docs/BENCHMARKS.md). Its text is fixed: lists travel as arrays.
+/// Its rows are read by column name like any other (`SQLRow`).
+protocol HotStatement: PostgresPreparedStatement where Row == any SQLRow {}
+
+extension HotStatement {
+    func decodeRow(_ row: PostgresRow) throws -> any SQLRow { row.sql() }
+}
+
+/// The prepared statements of one PostgreSQL connection, held by the transaction (or the series of statements) that
+/// leased it.
+struct PreparedStatements: Sendable {
+    let connection: PostgresConnection
+    let counter: StatementCounter
+
+    private static let logger = Logger(label: "passnum.sql")
+
+    func execute<Statement: HotStatement>(_ statement: Statement) async throws -> [any SQLRow] {
+        counter.increment()
+        var rows: [any SQLRow] = []
+        for try await row in try await connection.execute(statement, logger: Self.logger) { rows.append(row) }
+        return rows
+    }
+}
+
+extension Transaction {
+    /// The prepared statements of this transaction's connection: PostgreSQL only, inside `Store.transaction` or
+    /// `Store.onOneConnection`.
+    var prepared: PreparedStatements {
+        get throws {
+            guard let postgres else { throw Inconsistency("prepared statements need one PostgreSQL connection (Store.transaction, onOneConnection)") }
+            return postgres
+        }
+    }
+}
