@@ -1,4 +1,5 @@
 import Foundation
 import PassnumApp
 
+PassnumMain.runTasksOnEventLoops()
 exit(await PassnumMain.run())

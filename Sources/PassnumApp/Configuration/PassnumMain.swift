@@ -1,9 +1,18 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import PassnumPersistence
 import Vapor
 
 /// The `passnum` executable: global options, opening the store, then Vapor's command line.
 public enum PassnumMain {
+    /// Runs Swift's tasks on SwiftNIO's event loops (the threads that already do the network and database I/O) instead of
+    /// a separate pool: a request's awaits on the database then resume without a hop between threads. Measured on the
+    /// validation benchmark (docs/BENCHMARKS.md). Call once, first thing in the process.
+    public static func runTasksOnEventLoops() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     public static func run(_ arguments: [String] = CommandLine.arguments,
                            environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
         var arguments = arguments
