@@ -188,10 +188,20 @@ public enum JournalChain {
     public static func canonical(lane: Int64, sequence: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
                                  lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)],
                                  previousHash: String) -> String {
-        var text = "passnum-journal-v1\n\(lane)\n\(sequence)\n\(kind)\n\(reference)\n\(actor)\n\(occurredAt)\n\(reason ?? "")\n"
+        let (before, after) = canonicalParts(lane: lane, kind: kind, reference: reference, actor: actor, occurredAt: occurredAt, reason: reason,
+                                             lines: lines)
+        return before + String(sequence) + after + previousHash
+    }
+
+    /// The canonical text around what only the lane's head knows: it is `before + String(sequence) + after + previousHash`
+    /// (the validation has PostgreSQL finish the text and hash it under the head's lock).
+    public static func canonicalParts(lane: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
+                                      lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)])
+        -> (before: String, after: String) {
+        var after = "\n\(kind)\n\(reference)\n\(actor)\n\(occurredAt)\n\(reason ?? "")\n"
         for line in lines {
-            text += "\(line.account)|\(line.programme.map(String.init) ?? "")|\(line.place.map(String.init) ?? "")|\(line.funder.map(String.init) ?? "")|\(line.debit)|\(line.credit)\n"
+            after += "\(line.account)|\(line.programme.map(String.init) ?? "")|\(line.place.map(String.init) ?? "")|\(line.funder.map(String.init) ?? "")|\(line.debit)|\(line.credit)\n"
         }
-        return text + previousHash
+        return ("passnum-journal-v1\n\(lane)\n", after)
     }
 }

@@ -217,13 +217,19 @@ public final class Store: Sendable {
                 throw error
             }
         case .postgres:
-            var attempt = 1
-            while true {
-                do {
-                    return try await runTransaction(body)
-                } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
-                    attempt += 1
-                }
+            return try await retryingConflicts { try await runTransaction(body) }
+        }
+    }
+
+    /// Runs `body` again, five times at most in all, while PostgreSQL makes it a deadlock's victim (or refuses it for a
+    /// serialisation failure): `body` must write nothing that outlives a failed attempt (one transaction, or one statement).
+    func retryingConflicts<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
+                attempt += 1
             }
         }
     }

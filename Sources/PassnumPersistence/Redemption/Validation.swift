@@ -62,7 +62,15 @@ extension Store {
         let now = clock.now
         let screened = screen(request.checks)
         do {
-            // A request key already answered gets that answer back: the transaction's first read finds it.
+            // A request key already answered gets that answer back: the first read finds it. On PostgreSQL the writes are
+            // one statement, its own transaction (`RedemptionWrites`); SQLite reads and writes in one transaction.
+            if kind == .postgres {
+                return try await retryingConflicts {
+                    try await onOneConnection(begin: nil) { tx in
+                        try await tx.redeem(screened, request: request, fingerprint: fingerprint, now: now, actor: actor)
+                    }
+                }
+            }
             return try await transaction { tx in
                 try await tx.redeem(screened, request: request, fingerprint: fingerprint, now: now, actor: actor)
             }
@@ -178,10 +186,11 @@ extension Transaction {
     /// The database half of a validation: load the checks, apply the rules, redeem all or refuse, store the answer under
     /// the request's key (or give back the answer stored there).
     ///
-    /// Validation is the hot path (docs/BENCHMARKS.md): on PostgreSQL it is two prepared statements between BEGIN and
-    /// COMMIT. The first (`ValidationLoad`) reads the place, the key's stored answer, the checks with their booklet,
-    /// programme and affiliation, and locks the journal lane's head; the second (`RedemptionWrites`) writes everything.
-    /// SQLite reads the same and writes step by step (`redeemStepByStep`), its write transactions being serialised anyway.
+    /// Validation is the hot path (docs/BENCHMARKS.md): on PostgreSQL it is two prepared statements, outside any explicit
+    /// transaction. The first (`ValidationLoad`) reads the place, the key's stored answer, the checks with their booklet,
+    /// programme and affiliation; the second (`RedemptionWrites`) locks the checks, then writes everything only if each is
+    /// still available and the key still free. SQLite reads the same and writes step by step (`redeemStepByStep`) in the
+    /// caller's transaction, its write transactions being serialised anyway.
     func redeem(
         _ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)], request: ValidationRequest, fingerprint: String,
         now: Date, actor: Actor
@@ -189,8 +198,7 @@ extension Transaction {
         let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
         let loaded: [any SQLRow]
         if kind == .postgres {
-            loaded = try await prepared.execute(ValidationLoad(lane: lane, key: request.key, service: request.service?.rawValue, checks: ids,
-                                                               place: request.place.rawValue))
+            loaded = try await prepared.execute(ValidationLoad(key: request.key, service: request.service?.rawValue, checks: ids, place: request.place.rawValue))
         } else {
             let checksJoin: SQLQueryString = ids.isEmpty ? "LEFT JOIN checks c ON 1 = 0" : "LEFT JOIN checks c ON c.id IN (\(binds: ids.binds))"
             loaded = try await sql.raw("""
@@ -266,21 +274,22 @@ extension Transaction {
             fingerprint: fingerprint, outcome: try Store.encode(outcome))
         let redeemed: Set<Int64>, stored: Bool
         if kind == .postgres {
-            let head = (sequence: try placeRow.int("head_sequence"), hash: try placeRow.string("head_hash"))
-            let link = try chain([entry], after: head, actor: actor, at: now).first.orThrow("journal link")
-            (redeemed, stored) = try await redeemAtOnce(write, link: link, actor: actor)
+            let rows = try await prepared.execute(RedemptionWrites(write, lane: lane, actor: actor))
+            // The checks still available: all of them, or the statement wrote nothing.
+            (redeemed, stored) = (Set(try rows.compactMap { try $0.optionalInt("id") }), try rows.first?.int("stored") == 1)
         } else {
             (redeemed, stored) = try await redeemStepByStep(write, actor: actor)
         }
-        // The state guard of the update makes this safe under concurrency: of two requests for one check, the second
-        // finds it no longer distributed and redeems nothing (its transaction is rolled back).
+        // The state guard makes this safe under concurrency: of two requests for one check, the second finds it no longer
+        // distributed and redeems nothing (SQLite rolls its transaction back; PostgreSQL's statement wrote nothing).
         if redeemed.count != ids.count {
             for index in items.indices where screened[index].serial.map({ redeemed.contains($0.number) }) != true {
                 items[index].refusal = .alreadyRedeemed
             }
             throw Refused(outcome: Self.refusedOutcome(items))
         }
-        // Another request with the same key committed first: undo ours, answer with theirs.
+        // Another request with the same key committed first: answer with theirs (SQLite rolls ours back; PostgreSQL wrote
+        // nothing).
         guard stored else { throw SameKeyRace() }
         return outcome
     }
@@ -343,14 +352,6 @@ extension Transaction {
         return (Set(changed), !stored.isEmpty)
     }
 
-    /// PostgreSQL: every write of the validation in one prepared statement (`RedemptionWrites`; the load locked the lane's
-    /// head). Returns what `redeemStepByStep` returns.
-    private func redeemAtOnce(_ write: RedemptionWrite, link: Link, actor: Actor) async throws -> (redeemed: Set<Int64>, stored: Bool) {
-        let rows = try await prepared.execute(RedemptionWrites(write, link: link, lane: lane, actor: actor))
-        let redeemed = Set(try rows.compactMap { try $0.optionalInt("id") })
-        return (redeemed, try rows.first?.int("stored") == 1)
-    }
-
     static func refusedOutcome(_ items: [ValidationOutcome.Item]) -> ValidationOutcome {
         ValidationOutcome(accepted: false, items: items.map { .init(serial: $0.serial, refusal: $0.refusal, amount: nil) }, total: .zero)
     }
@@ -358,7 +359,7 @@ extension Transaction {
 
 /// The first statement of a validation: the place (one row per check, or one row without checks), the answer stored under
 /// the request's key, the category of the named service, and each check with its booklet's prescriber, programme and the
-/// place's affiliation to the programme's funder. On PostgreSQL it also locks the lane's head, which the writes chain after.
+/// place's affiliation to the programme's funder.
 struct ValidationLoad: HotStatement {
     static let columns = """
         pl.state AS place_state, pl.commune AS place_commune, vr.fingerprint AS stored_fingerprint, vr.outcome AS stored_outcome,
@@ -372,25 +373,22 @@ struct ValidationLoad: HotStatement {
         LEFT JOIN affiliations a ON a.place_id = pl.id AND a.funder_id = p.funder_id
         """
     static let sql = """
-        SELECT \(columns), h.sequence AS head_sequence, h.hash AS head_hash
-        FROM places pl JOIN journal_head h ON h.id = $1
-        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = $2
-        LEFT JOIN place_services s ON s.id = $3 AND s.place_id = pl.id AND s.active = 1
-        LEFT JOIN checks c ON c.id = ANY($4)
+        SELECT \(columns) FROM places pl
+        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = $1
+        LEFT JOIN place_services s ON s.id = $2 AND s.place_id = pl.id AND s.active = 1
+        LEFT JOIN checks c ON c.id = ANY($3)
         \(joins)
-        WHERE pl.id = $5 FOR UPDATE OF h
+        WHERE pl.id = $4
         """
-    static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .int8, .int8Array, .int8]
+    static let bindingDataTypes: [PostgresDataType] = [.text, .int8, .int8Array, .int8]
     static let plannedChecks = 10
-    let lane: Int64
     let key: String
     let service: Int64?
     let checks: [Int64]
     let place: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 5)
-        bindings.append(lane)
+        var bindings = PostgresBindings(capacity: 4)
         bindings.append(key)
         bindings.append(service)
         // Padded to 10 with 0 (no check has it): PostgreSQL estimates an array parameter at 10 elements, so the plan for
@@ -402,17 +400,24 @@ struct ValidationLoad: HotStatement {
     }
 }
 
-/// Every write of an accepted validation, in one statement: the guarded update of the checks, their redemptions, the
-/// booklets' counts, the usage marks, the journal entry, its lines and the lane's new head, the tallies (those known in
-/// advance, plus the booklets that started and the marks that were new, as the statement finds them under their locks)
-/// and the answer stored under the request's key. Rows: each redeemed check's `id` (NULL when none was) with `stored`,
-/// 1 when the answer was stored, 0 when another request took the key first. When not every check was redeemed the
-/// caller rolls it all back.
+/// Every write of an accepted validation, in one statement that is its own transaction. It first locks the checks that
+/// are still available; only when all of them are, and the request's key is still free, does it store the answer and
+/// write: the checks' update, their redemptions, the booklets' counts, the usage marks, the journal entry chained after
+/// the lane's head (locked, its hash computed here from `JournalChain.canonicalParts`), its lines and the new head, and
+/// the tallies (those known in advance, plus the booklets that started and the marks that were new, as the statement finds
+/// them under their locks). Rows: each available check's `id` (one row with NULL when none is) with `stored`, 1 when the
+/// answer was stored and everything written, else 0 and nothing written.
 struct RedemptionWrites: HotStatement {
     static let sql = """
-        WITH changed AS (
+        WITH available AS (
+          SELECT id FROM checks WHERE id = ANY($4) AND state = ANY($5) ORDER BY id FOR UPDATE),
+        request AS (
+          INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
+          SELECT $2, $7, $31, $32, $3 WHERE (SELECT COUNT(*) FROM available) = cardinality($4)
+          ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id),
+        changed AS (
           UPDATE checks SET state = $1, place_id = $2, redeemed_at = $3
-          WHERE id = ANY($4) AND state = ANY($5) RETURNING id, booklet_id),
+          WHERE id IN (SELECT id FROM available) AND state = ANY($5) AND EXISTS (SELECT 1 FROM request) RETURNING id, booklet_id),
         redemption AS (
           INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id)
           SELECT id, $2, $6, $3, $7, $8 FROM changed),
@@ -422,45 +427,54 @@ struct RedemptionWrites: HotStatement {
           WHERE b.id = n.booklet_id RETURNING b.programme_id, b.validated_checks = n.added AS started),
         mark AS (
           INSERT INTO usage_marks (measure, code, ref)
-          SELECT measure, code, ref FROM unnest($9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS m (measure, code, ref, n) ORDER BY n
+          SELECT measure, code, ref FROM unnest($9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS m (measure, code, ref, n)
+          WHERE EXISTS (SELECT 1 FROM changed) ORDER BY n
           ON CONFLICT DO NOTHING RETURNING measure, code),
+        old AS (
+          SELECT sequence, hash FROM journal_head WHERE id = $16 AND EXISTS (SELECT 1 FROM changed) FOR UPDATE),
         entry AS (
           INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
-          VALUES ($12, $13, $14, $3, $15, $16, $17, $18, $19) RETURNING id),
+          SELECT $12, $13, $14, $3, $15, $16, old.sequence + 1, old.hash,
+            encode(sha256(convert_to($17 || CAST(old.sequence + 1 AS TEXT) || $18 || old.hash, 'UTF8')), 'hex')
+          FROM old RETURNING id, sequence, hash),
         line AS (
           INSERT INTO journal_lines (transaction_id, account, programme_id, place_id, funder_id, debit_cents, credit_cents)
           SELECT entry.id, v.account, NULLIF(v.programme, 0), NULLIF(v.place, 0), NULLIF(v.funder, 0), v.debit, v.credit
-          FROM entry, unnest($20::text[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::bigint[])
+          FROM entry, unnest($19::text[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])
             WITH ORDINALITY AS v (account, programme, place, funder, debit, credit, n)
           ORDER BY v.n),
-        head AS (UPDATE journal_head SET sequence = $17, hash = $19 WHERE id = $16),
+        head AS (UPDATE journal_head SET sequence = entry.sequence, hash = entry.hash FROM entry WHERE journal_head.id = $16),
         tally AS (
           INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks)
           SELECT dimension, programme_id, ref, code, $16, CAST(SUM(n) AS BIGINT) FROM (
-            SELECT * FROM unnest($26::text[], $27::bigint[], $28::bigint[], $29::text[], $30::bigint[])
-            UNION ALL SELECT $31, programme_id, 0, '', COUNT(*) FROM booklet WHERE started GROUP BY programme_id
+            SELECT * FROM unnest($25::text[], $26::bigint[], $27::bigint[], $28::text[], $29::bigint[]) WHERE EXISTS (SELECT 1 FROM changed)
+            UNION ALL SELECT $30, programme_id, 0, '', COUNT(*) FROM booklet WHERE started GROUP BY programme_id
             UNION ALL SELECT measure, 0, 0, code, COUNT(*) FROM mark GROUP BY measure, code
           ) AS d (dimension, programme_id, ref, code, n)
           GROUP BY dimension, programme_id, ref, code
           ORDER BY dimension COLLATE "C", programme_id, ref, code COLLATE "C"
-          ON CONFLICT (dimension, programme_id, ref, code, lane) DO UPDATE SET checks = tallies.checks + excluded.checks),
-        request AS (
-          INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
-          VALUES ($2, $7, $32, $33, $3) ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id)
-        SELECT changed.id, stored.n AS stored FROM (SELECT COUNT(*) AS n FROM request) stored LEFT JOIN changed ON true
+          ON CONFLICT (dimension, programme_id, ref, code, lane) DO UPDATE SET checks = tallies.checks + excluded.checks)
+        SELECT available.id, (SELECT COUNT(*) FROM request) AS stored
+        FROM (SELECT 1) one LEFT JOIN available ON true
         """
     static let bindingDataTypes: [PostgresDataType] = [
         .text, .int8, .int8, .int8Array, .textArray, .text, .text, .int8,  // checks, redemptions
         .textArray, .textArray, .int8Array,  // usage marks
-        .text, .text, .text, .text, .int8, .int8, .text, .text,  // journal entry, head
+        .text, .text, .text, .text, .int8, .text, .text,  // journal entry: kind, reference, actor, reason, lane, canonical text
         .textArray, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array,  // journal lines
         .textArray, .int8Array, .int8Array, .textArray, .int8Array, .text,  // tallies
         .text, .text,  // stored answer
     ]
     let bindings: PostgresBindings
 
-    init(_ write: Transaction.RedemptionWrite, link: Transaction.Link, lane: Int64, actor: Actor) {
+    init(_ write: Transaction.RedemptionWrite, lane: Int64, actor: Actor) {
         let request = write.request
+        let lines = write.entry.lines.map { line in
+            let (programme, place, funder) = line.account.keys
+            return (account: line.account.code, programme: programme, place: place, funder: funder, debit: line.debit.cents, credit: line.credit.cents)
+        }
+        let canonical = JournalChain.canonicalParts(lane: lane, kind: write.entry.kind.rawValue, reference: write.entry.reference, actor: actor.name,
+                                                    occurredAt: write.now.millis, reason: write.entry.reason, lines: lines)
         var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
         bindings.append(CheckState.redemption.to.rawValue)
         bindings.append(request.place.rawValue)
@@ -473,21 +487,20 @@ struct RedemptionWrites: HotStatement {
         bindings.append(write.marks.map(\.dimension.rawValue))
         bindings.append(write.marks.map(\.code))
         bindings.append(write.marks.map(\.ref))
-        bindings.append(link.entry.kind.rawValue)
-        bindings.append(link.entry.reference)
+        bindings.append(write.entry.kind.rawValue)
+        bindings.append(write.entry.reference)
         bindings.append(actor.name)
-        bindings.append(link.entry.reason)
+        bindings.append(write.entry.reason)
         bindings.append(lane)
-        bindings.append(link.sequence)
-        bindings.append(link.previous)
-        bindings.append(link.hash)
+        bindings.append(canonical.before)
+        bindings.append(canonical.after)
         // A line's account has one key column set: 0 stands for NULL in the arrays (no id is 0).
-        bindings.append(link.lines.map(\.account))
-        bindings.append(link.lines.map { $0.programme ?? 0 })
-        bindings.append(link.lines.map { $0.place ?? 0 })
-        bindings.append(link.lines.map { $0.funder ?? 0 })
-        bindings.append(link.lines.map(\.debit))
-        bindings.append(link.lines.map(\.credit))
+        bindings.append(lines.map(\.account))
+        bindings.append(lines.map { $0.programme ?? 0 })
+        bindings.append(lines.map { $0.place ?? 0 })
+        bindings.append(lines.map { $0.funder ?? 0 })
+        bindings.append(lines.map(\.debit))
+        bindings.append(lines.map(\.credit))
         let tallies = write.tallies.counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }
         bindings.append(tallies.map(\.key.dimension.rawValue))
         bindings.append(tallies.map(\.key.programme))
