@@ -255,14 +255,15 @@ struct ApiTests {
         }
     }
 
-    @Test("Rate limits count in the database: they hold across two app servers, answer 429 with Retry-After, and reset with the window")
-    func rateLimits() async throws {
-        try await WebWorld.with { world in
+    @Test("Rate limits count in the database: they hold across two app servers, answer 429 with Retry-After, and reset with the window",
+          arguments: WebWorld.Database.allCases)
+    func rateLimits(database: WebWorld.Database) async throws {
+        try await WebWorld.with(database) { world in
             world.app.apiLimits = ApiLimits(perKey: 3, perAddress: 100, windowSeconds: 60)
             // A second app server on the same database.
             let second = try await Application.make(.testing)
             do {
-                let store = try await Store.open(StoreConfiguration(dataDirectory: world.store.configuration.dataDirectory), clock: world.clock,
+                let store = try await Store.open(world.store.configuration, clock: world.clock,
                                                  eventLoopGroup: second.eventLoopGroup, threadPool: second.threadPool)
                 second.lifecycle.use(StoreLifecycle(store: store))
                 try configure(second, store: store)

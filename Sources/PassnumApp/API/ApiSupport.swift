@@ -163,29 +163,23 @@ struct ApiLimits: Sendable {
 extension Request {
     /// The live API key of the request (Authorization: Bearer pn_…), with `scope`, counted against the rate limits of
     /// `operation` for the key and the client address; else 401, 403 or 429. Failed authentications count against
-    /// the address too.
+    /// the address too, and so does a key without the scope (a 403 is counted like any answer).
     func apiKey(_ scope: ApiScope?, operation: String) async throws -> ApiKey {
-        guard let header = headers.first(name: .authorization), header.lowercased().hasPrefix("bearer "),
-              let key = try await store.authenticateApiKey(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        else {
-            try await count([("address:\(clientAddress):unauthorized", application.apiLimits.perAddress)])
-            throw Problem.unauthorized
-        }
-        if let scope, !key.allows(scope) { throw Problem.forbidden(scope) }
-        try await count([("key:\(key.id):\(operation)", application.apiLimits.perKey),
-                         ("address:\(clientAddress):\(operation)", application.apiLimits.perAddress)])
-        return key
-    }
-
-    private func count(_ buckets: [(bucket: String, limit: Int)]) async throws {
         let limits = application.apiLimits
-        let decision = try await store.hitRateLimits(buckets, windowSeconds: limits.windowSeconds)
-        if let refused = decision.refused {
+        let secret = headers.first(name: .authorization).flatMap { header in
+            header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+        }
+        let found = try await store.authenticateApiKey(secret ?? "", counting: ApiRequestCount(
+            operation: operation, perKey: limits.perKey, address: clientAddress, perAddress: limits.perAddress, windowSeconds: limits.windowSeconds))
+        if let refused = found.refused {
             var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
-                                  detail: "At most \(refused.limit) requests per \(limits.windowSeconds) s; retry after \(decision.retryAfterSeconds) s.")
-            problem.retryAfter = decision.retryAfterSeconds
+                                  detail: "At most \(refused.limit) requests per \(limits.windowSeconds) s; retry after \(found.retryAfterSeconds) s.")
+            problem.retryAfter = found.retryAfterSeconds
             throw problem
         }
+        guard let key = found.key else { throw Problem.unauthorized }
+        if let scope, !key.allows(scope) { throw Problem.forbidden(scope) }
+        return key
     }
 
     /// The web pages' per client address limit of `kind` for a public read of the API (same cost, same allowance):

@@ -73,18 +73,58 @@ extension Store {
     /// busy key does not turn every read into a write.
     public func authenticateApiKey(_ secret: String) async throws -> ApiKey? {
         guard secret.hasPrefix("pn_"), secret.count < 100 else { return nil }
-        let now = clock.now.millis
         let hash = Self.digest(secret)
-        let found = kind == .postgres
-            ? try await onOneConnection(begin: nil) { tx in try await tx.prepared.execute(LiveApiKey(hash: hash)).first.map(Self.apiKey) }
-            : try await read { tx in try await tx.sql.raw("\(unsafeRaw: LiveApiKey.select) WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(Self.apiKey) }
-        guard let found else { return nil }
-        if (found.lastUsedAt?.millis ?? 0) < now - 60_000 {
-            try await transaction { tx in
-                try await tx.sql.raw("UPDATE api_keys SET last_used_at = \(bind: now) WHERE id = \(bind: found.id)").run()
-            }
+        let found = try await read { tx in
+            try await tx.sql.raw("\(unsafeRaw: LiveApiKey.select) WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(Self.apiKey)
         }
+        if let found { try await touch(found) }
         return found
+    }
+
+    /// The live key a request presents (nil when none), with the request counted against the rate limits of `count`: the
+    /// key's and then the address's for the operation, or the address's failed authentications when no key matches
+    /// (`hitRateLimits` semantics: a bucket over its limit refuses, and the buckets after it are not counted). On
+    /// PostgreSQL the key and the counts are one prepared statement (`LiveApiKeyCounted`).
+    public func authenticateApiKey(_ secret: String, counting count: ApiRequestCount) async throws
+        -> (key: ApiKey?, refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
+        let unauthorized = [(count.unauthorizedBucket, count.perAddress)]
+        guard kind == .postgres, secret.hasPrefix("pn_"), secret.count < 100 else {
+            guard let key = try await authenticateApiKey(secret) else {
+                let decision = try await hitRateLimits(unauthorized, windowSeconds: count.windowSeconds)
+                return (nil, decision.refused, decision.retryAfterSeconds)
+            }
+            let decision = try await hitRateLimits([(count.keyBucket(key.id), count.perKey), (count.addressBucket, count.perAddress)],
+                                                   windowSeconds: count.windowSeconds)
+            return (key, decision.refused, decision.retryAfterSeconds)
+        }
+        let now = clock.now.millis
+        let window = Int64(count.windowSeconds) * 1000
+        let start = now - now % window
+        let retryAfter = max(1, Int((start + window - now + 999) / 1000))
+        let hash = Self.digest(secret)
+        let row = try await onOneConnection(begin: nil) { tx in
+            try await tx.prepared.execute(LiveApiKeyCounted(hash: hash, count: count, windowStart: start)).first
+        }
+        guard let row else { throw Inconsistency("the API key statement returned no row") }
+        let key = try row.optionalInt("id") == nil ? nil : try Self.apiKey(row)
+        let buckets = key.map { [(count.keyBucket($0.id), count.perKey), (count.addressBucket, count.perAddress)] } ?? unauthorized
+        let hits = key == nil ? [try row.optionalInt("hits1")] : [try row.optionalInt("hits0"), try row.optionalInt("hits1")]
+        var refused: (bucket: String, limit: Int)?
+        for (bucket, hit) in zip(buckets, hits) {
+            guard let hit else { break }
+            if hit > Int64(bucket.1) { refused = bucket; break }
+        }
+        if let key { try await touch(key) }
+        return (key, refused, retryAfter)
+    }
+
+    /// Writes the key's last-used time when it is a minute old or more.
+    private func touch(_ key: ApiKey) async throws {
+        let now = clock.now.millis
+        guard (key.lastUsedAt?.millis ?? 0) < now - 60_000 else { return }
+        try await transaction { tx in
+            try await tx.sql.raw("UPDATE api_keys SET last_used_at = \(bind: now) WHERE id = \(bind: key.id)").run()
+        }
     }
 
     /// Counts a request in each bucket, in order, for the current window of `windowSeconds`, in one transaction; the
@@ -153,16 +193,63 @@ extension Transaction {
     }
 }
 
-/// The live key of a secret's hash.
-struct LiveApiKey: HotStatement {
+/// What an API request counts against: per key and per client address, for one operation, in fixed windows.
+public struct ApiRequestCount: Sendable {
+    public var operation: String
+    public var perKey: Int
+    public var address: String
+    public var perAddress: Int
+    public var windowSeconds: Int
+
+    public init(operation: String, perKey: Int, address: String, perAddress: Int, windowSeconds: Int) {
+        self.operation = operation
+        self.perKey = perKey
+        self.address = address
+        self.perAddress = perAddress
+        self.windowSeconds = windowSeconds
+    }
+
+    func keyBucket(_ key: ApiKeyID) -> String { "key:\(key):\(operation)" }
+    var addressBucket: String { "address:\(address):\(operation)" }
+    /// Failed authentications, per address, whatever the operation.
+    var unauthorizedBucket: String { "address:\(address):unauthorized" }
+}
+
+/// The columns of a key (`Store.apiKey`).
+enum LiveApiKey {
     static let select = "SELECT id, name, prefix, organisation_kind, organisation_id, scopes, created_by, created_at, last_used_at, revoked_at FROM api_keys"
-    static let sql = select + " WHERE key_hash = $1 AND revoked_at IS NULL"
-    static let bindingDataTypes: [PostgresDataType] = [.text]
+}
+
+/// The live key of a secret's hash (its columns, NULL when there is none) and the request's counts, as
+/// `Store.authenticateApiKey(_:counting:)` counts them: `hits0` the key's bucket (NULL without a key), `hits1` then the
+/// address's bucket of the operation, or of failed authentications without a key (NULL when the key's bucket refused).
+/// Committed without waiting for the disk, like `RateLimitHits`: it writes counters only.
+struct LiveApiKeyCounted: HotStatement {
+    static let sql = """
+        WITH live AS (\(LiveApiKey.select) WHERE key_hash = $1 AND revoked_at IS NULL),
+        hit0 AS (INSERT INTO rate_limits (bucket, window_start, hits) SELECT 'key:' || id || ':' || $2, $5, 1 FROM live
+          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING bucket, hits),
+        old0 AS (DELETE FROM rate_limits WHERE bucket IN (SELECT bucket FROM hit0 WHERE hits = 1) AND window_start < $5),
+        hit1 AS (INSERT INTO rate_limits (bucket, window_start, hits)
+          SELECT CASE WHEN EXISTS (SELECT 1 FROM live) THEN $3 ELSE $4 END, $5, 1 WHERE NOT EXISTS (SELECT 1 FROM hit0 WHERE hits > $6)
+          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING bucket, hits),
+        old1 AS (DELETE FROM rate_limits WHERE bucket IN (SELECT bucket FROM hit1 WHERE hits = 1) AND window_start < $5)
+        SELECT set_config('synchronous_commit', 'off', true) AS commit_mode, live.*, (SELECT hits FROM hit0) AS hits0, (SELECT hits FROM hit1) AS hits1
+        FROM (SELECT 1) one LEFT JOIN live ON true
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .text, .int8, .int8]
     let hash: String
+    let count: ApiRequestCount
+    let windowStart: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
+        var bindings = PostgresBindings(capacity: 6)
         bindings.append(hash)
+        bindings.append(count.operation)
+        bindings.append(count.addressBucket)
+        bindings.append(count.unauthorizedBucket)
+        bindings.append(windowStart)
+        bindings.append(Int64(count.perKey))
         return bindings
     }
 }
