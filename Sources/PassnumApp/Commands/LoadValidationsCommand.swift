@@ -286,19 +286,27 @@ struct LoadRun: Sendable {
         return await phase.finish(self, loop: "closed", tally: tally, seconds: Self.seconds(ContinuousClock.now - started))
     }
 
-    /// Requests leave on a fixed schedule, `rate` a second, whatever the answers; each is timed from the instant it was due.
+    /// Requests are due on a fixed schedule, `rate` a second, whatever the answers; each is timed from the instant it was
+    /// due. One worker per connection takes the next due request from the shared schedule, waits for its instant if it is
+    /// early, and sends it: a request due while every connection is busy waits for the first free one, and that wait is in
+    /// its time. (A task per request did the same through the client's pool, at a cost in the driver's CPU that the
+    /// server shares.)
     func openLoop(rate: Double, from next: inout Int) async -> Result {
         let first = next
         let phase = measuring()
         let started = ContinuousClock.now
         let count = Int((rate * Self.seconds(duration)).rounded())
+        let schedule = Schedule()
         let tally = await withTaskGroup(of: Tally.self) { group in
-            for offset in 0..<count {
-                let due = started + .seconds(Double(offset) / rate)
-                try? await Task.sleep(until: due, clock: .continuous)
+            for _ in 0..<connections {
                 group.addTask {
                     var tally = Tally()
-                    if await send(first + offset, dueAt: due, into: &tally) { tally.lastIndex = first + offset }
+                    while let offset = schedule.take(below: count) {
+                        let due = started + .seconds(Double(offset) / rate)
+                        if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
+                        guard await send(first + offset, dueAt: due, into: &tally) else { break }
+                        tally.lastIndex = max(tally.lastIndex, first + offset)
+                    }
                     return tally
                 }
             }
@@ -309,6 +317,21 @@ struct LoadRun: Sendable {
         next = max(next, tally.lastIndex + 1)
         return await phase.finish(self, loop: String(format: "open, %.0f/s", rate), tally: tally,
                                   seconds: max(Self.seconds(duration), Self.seconds(ContinuousClock.now - started)))
+    }
+
+    /// The open loop's request numbers, each taken once, in order.
+    final class Schedule: @unchecked Sendable {
+        // @unchecked: `next` is only read and written under `lock`.
+        private let lock = NSLock()
+        private var next = 0
+
+        func take(below count: Int) -> Int? {
+            lock.withLock {
+                guard next < count else { return nil }
+                defer { next += 1 }
+                return next
+            }
+        }
     }
 
     /// Sends request `index`; false when there is no such request (the checks are used up).
