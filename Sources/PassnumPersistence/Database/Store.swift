@@ -242,7 +242,7 @@ public final class Store: Sendable {
 
     /// Runs `body` on one pooled connection between the `begin` statements and COMMIT, or ROLLBACK if it throws; with no
     /// `begin` statements, outside a transaction (each statement commits on its own). On PostgreSQL the transaction
-    /// can run prepared statements on that connection (`Transaction.execute`).
+    /// can run prepared statements on that connection (`Transaction.prepared`).
     func onOneConnection<T: Sendable>(begin: [String]?, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let kind = self.kind
         let statements = self.statements

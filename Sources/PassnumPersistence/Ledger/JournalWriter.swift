@@ -18,20 +18,44 @@ extension Transaction {
     @discardableResult
     func post(_ entries: [JournalEntry], actor: Actor, at instant: Date) async throws -> [JournalTransactionID] {
         guard !entries.isEmpty else { return [] }
-        let links = chain(entries, after: try await lockHead(), actor: actor, at: instant)
-        var ids: [Int64: Int64] = [:]
+        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)" + SQLQueryString(forUpdate)).first() else {
+            throw DomainError.notFound("journal head \(lane)")
+        }
+        typealias Line = (account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)
+        var sequence = try head.int("sequence")
+        var previous = try head.string("hash")
+        var chained: [(sequence: Int64, entry: JournalEntry, lines: [Line], previous: String, hash: String)] = []
+        for entry in entries {
+            sequence += 1
+            let lines: [Line] = entry.lines.map { line in
+                let (programme, place, funder) = line.account.keys
+                return (line.account.code, programme, place, funder, line.debit.cents, line.credit.cents)
+            }
+            let hash = Self.sha256(JournalChain.canonical(
+                lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
+                reason: entry.reason, lines: lines, previousHash: previous))
+            chained.append((sequence, entry, lines, previous, hash))
+            previous = hash
+        }
         // 9 parameters an entry, 7 a line: chunks stay far below SQLite's 32 766 parameters.
-        for start in stride(from: 0, to: links.count, by: 1_000) {
+        var ids: [Int64: Int64] = [:]
+        for start in stride(from: 0, to: chained.count, by: 1_000) {
+            let rows: [SQLQueryString] = chained[start..<min(start + 1_000, chained.count)].map { link in
+                """
+                (\(bind: link.entry.kind.rawValue), \(bind: link.entry.reference), \(bind: actor.name), \(bind: instant.millis), \(bind: link.entry.reason), \
+                \(bind: lane), \(bind: link.sequence), \(bind: link.previous), \(bind: link.hash))
+                """
+            }
             for row in try await sql.raw("""
                 INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
-                VALUES \(entryRows(links[start..<min(start + 1_000, links.count)], actor: actor, at: instant)) RETURNING id, sequence
+                VALUES \(rows.joined(separator: ", ")) RETURNING id, sequence
                 """).all() {
                 ids[try row.int("sequence")] = try row.int("id")
             }
         }
         // Rows of a multi-row insert come back in no promised order: each id is matched to its entry by its link.
-        let entryIDs = try links.map { try ids[$0.sequence].orThrow("journal_transactions.id") }
-        let lines: [SQLQueryString] = zip(entryIDs, links).flatMap { id, link in
+        let entryIDs = try chained.map { try ids[$0.sequence].orThrow("journal_transactions.id") }
+        let lines: [SQLQueryString] = zip(entryIDs, chained).flatMap { id, link in
             link.lines.map { line in
                 "(\(bind: id), \(bind: line.account), \(bind: line.programme), \(bind: line.place), \(bind: line.funder), \(bind: line.debit), \(bind: line.credit))"
             }
@@ -42,53 +66,8 @@ extension Transaction {
                 VALUES \(lines[start..<min(start + 2_000, lines.count)].joined(separator: ", "))
                 """).run()
         }
-        let head = try links.last.orThrow("journal link")
-        try await sql.raw("UPDATE journal_head SET sequence = \(bind: head.sequence), hash = \(bind: head.hash) WHERE id = \(bind: lane)").run()
+        try await sql.raw("UPDATE journal_head SET sequence = \(bind: sequence), hash = \(bind: previous) WHERE id = \(bind: lane)").run()
         return entryIDs.map(JournalTransactionID.init)
-    }
-
-    /// One journal entry chained in its lane, ready to be written.
-    struct Link: Sendable {
-        typealias Line = (account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)
-        let sequence: Int64
-        let entry: JournalEntry
-        let lines: [Line]
-        let previous: String
-        let hash: String
-    }
-
-    /// The lane's head, locked until this transaction ends (PostgreSQL): its last sequence number and hash.
-    func lockHead() async throws -> (sequence: Int64, hash: String) {
-        guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)" + SQLQueryString(forUpdate)).first() else {
-            throw DomainError.notFound("journal head \(lane)")
-        }
-        return (try head.int("sequence"), try head.string("hash"))
-    }
-
-    /// `entries` chained after `head`, each hashing the one before.
-    func chain(_ entries: [JournalEntry], after head: (sequence: Int64, hash: String), actor: Actor, at instant: Date) -> [Link] {
-        var (sequence, previous) = head
-        return entries.map { entry in
-            sequence += 1
-            let lines: [Link.Line] = entry.lines.map { line in
-                let (programme, place, funder) = line.account.keys
-                return (line.account.code, programme, place, funder, line.debit.cents, line.credit.cents)
-            }
-            let hash = Self.sha256(JournalChain.canonical(
-                lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
-                reason: entry.reason, lines: lines, previousHash: previous))
-            defer { previous = hash }
-            return Link(sequence: sequence, entry: entry, lines: lines, previous: previous, hash: hash)
-        }
-    }
-
-    private func entryRows(_ links: ArraySlice<Link>, actor: Actor, at instant: Date) -> SQLQueryString {
-        links.map { link -> SQLQueryString in
-            """
-            (\(bind: link.entry.kind.rawValue), \(bind: link.entry.reference), \(bind: actor.name), \(bind: instant.millis), \(bind: link.entry.reason), \
-            \(bind: lane), \(bind: link.sequence), \(bind: link.previous), \(bind: link.hash))
-            """
-        }.joined(separator: ", ")
     }
 
     static func sha256(_ text: String) -> String { sha256Hex(Data(text.utf8)) }

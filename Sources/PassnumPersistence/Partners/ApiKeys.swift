@@ -97,25 +97,21 @@ extension Store {
                                                    windowSeconds: count.windowSeconds)
             return (key, decision.refused, decision.retryAfterSeconds)
         }
-        let now = clock.now.millis
-        let window = Int64(count.windowSeconds) * 1000
-        let start = now - now % window
-        let retryAfter = max(1, Int((start + window - now + 999) / 1000))
+        let window = RateWindow(now: clock.now.millis, seconds: count.windowSeconds)
         let hash = Self.digest(secret)
         let row = try await onOneConnection(begin: nil) { tx in
-            try await tx.prepared.execute(LiveApiKeyCounted(hash: hash, count: count, windowStart: start)).first
+            try await tx.prepared.execute(LiveApiKeyCounted(hash: hash, count: count, windowStart: window.start)).first
         }
         guard let row else { throw Inconsistency("the API key statement returned no row") }
         let key = try row.optionalInt("id") == nil ? nil : try Self.apiKey(row)
-        let buckets = key.map { [(count.keyBucket($0.id), count.perKey), (count.addressBucket, count.perAddress)] } ?? unauthorized
-        let hits = key == nil ? [try row.optionalInt("hits1")] : [try row.optionalInt("hits0"), try row.optionalInt("hits1")]
-        var refused: (bucket: String, limit: Int)?
-        for (bucket, hit) in zip(buckets, hits) {
-            guard let hit else { break }
-            if hit > Int64(bucket.1) { refused = bucket; break }
+        let refused = if let key {
+            window.firstOver([(count.keyBucket(key.id), count.perKey), (count.addressBucket, count.perAddress)],
+                             hits: [try row.optionalInt("hits0"), try row.optionalInt("hits1")])
+        } else {
+            window.firstOver(unauthorized, hits: [try row.optionalInt("hits1")])
         }
         if let key { try await touch(key) }
-        return (key, refused, retryAfter)
+        return (key, refused, window.retryAfter)
     }
 
     /// Writes the key's last-used time when it is a minute old or more.
@@ -163,33 +159,49 @@ extension Transaction {
     /// until it ends. The first hit of a window drops the bucket's older windows, so the table stays small
     /// (the purge job drops the rest, `purgeExpired`).
     func hitRateLimit(_ bucket: String, windowSeconds: Int, now: Int64) async throws -> (hits: Int, retryAfter: Int) {
-        let window = Int64(windowSeconds) * 1000
-        let start = now - now % window
+        let window = RateWindow(now: now, seconds: windowSeconds)
         let hits = try await sql.raw("""
-            INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: start), 1)
+            INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: window.start), 1)
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
             """).first(decodingColumn: "hits", as: Int64.self) ?? 1
         if hits == 1 {
-            try await sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: start)").run()
+            try await sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: window.start)").run()
         }
-        return (Int(hits), max(1, Int((start + window - now + 999) / 1000)))
+        return (Int(hits), window.retryAfter)
     }
 
     /// PostgreSQL: `hitRateLimit` for one or two buckets in one prepared statement (`RateLimitHits`), as `Store.hitRateLimits`
     /// counts them.
     func hitRateLimitsAtOnce(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int, now: Int64) async throws
         -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
-        let window = Int64(windowSeconds) * 1000
-        let start = now - now % window
-        let retryAfter = max(1, Int((start + window - now + 999) / 1000))
+        let window = RateWindow(now: now, seconds: windowSeconds)
         guard let first = buckets.first, buckets.count <= 2 else { throw Inconsistency("one or two rate-limit buckets at once") }
         let second = buckets.count == 2 ? buckets[1].bucket : nil
-        let row = try await prepared.execute(RateLimitHits(first: first.bucket, second: second, start: start, firstLimit: Int64(first.limit))).first
-        for (index, bucket) in buckets.enumerated() {
-            guard let hits = try row?.optionalInt("hits\(index)") else { break }
-            if hits > Int64(bucket.limit) { return (bucket, retryAfter) }
+        let row = try await prepared.execute(RateLimitHits(first: first.bucket, second: second, start: window.start, firstLimit: Int64(first.limit))).first
+        return (window.firstOver(buckets, hits: [try row?.optionalInt("hits0"), try row?.optionalInt("hits1")]), window.retryAfter)
+    }
+}
+
+/// The fixed window of rate limiting that an instant falls in.
+struct RateWindow {
+    /// Its start, in milliseconds.
+    let start: Int64
+    /// Seconds until it ends, at least 1 (`Retry-After`).
+    let retryAfter: Int
+
+    init(now: Int64, seconds: Int) {
+        let length = Int64(seconds) * 1000
+        start = now - now % length
+        retryAfter = max(1, Int((start + length - now + 999) / 1000))
+    }
+
+    /// The first of `buckets` whose hits (in the same order; nil from the first bucket not counted) passed its limit.
+    func firstOver(_ buckets: [(bucket: String, limit: Int)], hits: [Int64?]) -> (bucket: String, limit: Int)? {
+        for (bucket, hit) in zip(buckets, hits) {
+            guard let hit else { return nil }
+            if hit > Int64(bucket.limit) { return bucket }
         }
-        return (nil, retryAfter)
+        return nil
     }
 }
 
