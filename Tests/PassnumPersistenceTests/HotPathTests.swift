@@ -41,6 +41,8 @@ struct HotPathTests {
         }
     }
 
+    /// The read is a prepared statement whose plan the connection caches (an unnamed statement would not be in
+    /// `pg_prepared_statements` at all).
     @Test("PostgreSQL keeps one plan for the validation's read on a connection instead of planning it each time")
     func genericPlan() async throws {
         try await withStore(.postgres) { store, _ in
