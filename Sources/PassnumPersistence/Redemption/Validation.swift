@@ -403,7 +403,9 @@ struct ValidationLoad: HotStatement {
 
 /// Every write of an accepted validation, in one statement that is its own transaction. It first locks the checks that
 /// are still available; only when all of them are, and the request's key is still free, does it store the answer and
-/// write: the checks' update, their redemptions, the booklets' counts, the usage marks, the journal entry chained after
+/// write. The order of a WITH's writes is PostgreSQL's to choose, so the booklets, marks and tallies each wait for the
+/// lane's head (`EXISTS (SELECT 1 FROM old)`): the locks come checks, head, booklets, marks, tallies, as in every other
+/// writer (`post`, then `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update, their redemptions, the booklets' counts, the usage marks, the journal entry chained after
 /// the lane's head (locked, its hash computed here from `JournalChain.canonicalParts`), its lines and the new head, and
 /// the tallies (those known in advance, plus the booklets that started and the marks that were new, as the statement finds
 /// them under their locks). Rows: each available check's `id` (one row with NULL when none is) with `stored`, 1 when the
@@ -419,20 +421,20 @@ struct RedemptionWrites: HotStatement {
         changed AS (
           UPDATE checks SET state = $1, place_id = $2, redeemed_at = $3
           WHERE id IN (SELECT id FROM available) AND state = ANY($5) AND EXISTS (SELECT 1 FROM request) RETURNING id, booklet_id),
+        old AS (
+          SELECT sequence, hash FROM journal_head WHERE id = $16 AND EXISTS (SELECT 1 FROM changed) FOR UPDATE),
         redemption AS (
           INSERT INTO redemptions (check_id, place_id, category, redeemed_at, request_key, service_id)
           SELECT id, $2, $6, $3, $7, $8 FROM changed),
         booklet AS (
           UPDATE booklets b SET validated_checks = b.validated_checks + n.added
           FROM (SELECT booklet_id, COUNT(*) AS added FROM changed GROUP BY booklet_id) n
-          WHERE b.id = n.booklet_id RETURNING b.programme_id, b.validated_checks = n.added AS started),
+          WHERE b.id = n.booklet_id AND EXISTS (SELECT 1 FROM old) RETURNING b.programme_id, b.validated_checks = n.added AS started),
         mark AS (
           INSERT INTO usage_marks (measure, code, ref)
           SELECT measure, code, ref FROM unnest($9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS m (measure, code, ref, n)
-          WHERE EXISTS (SELECT 1 FROM changed) ORDER BY n
+          WHERE EXISTS (SELECT 1 FROM old) ORDER BY n
           ON CONFLICT DO NOTHING RETURNING measure, code),
-        old AS (
-          SELECT sequence, hash FROM journal_head WHERE id = $16 AND EXISTS (SELECT 1 FROM changed) FOR UPDATE),
         entry AS (
           INSERT INTO journal_transactions (kind, reference, actor, occurred_at, reason, lane, sequence, previous_hash, hash)
           SELECT $12, $13, $14, $3, $15, $16, old.sequence + 1, old.hash,
@@ -448,7 +450,7 @@ struct RedemptionWrites: HotStatement {
         tally AS (
           INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks)
           SELECT dimension, programme_id, ref, code, $16, CAST(SUM(n) AS BIGINT) FROM (
-            SELECT * FROM unnest($25::text[], $26::bigint[], $27::bigint[], $28::text[], $29::bigint[]) WHERE EXISTS (SELECT 1 FROM changed)
+            SELECT * FROM unnest($25::text[], $26::bigint[], $27::bigint[], $28::text[], $29::bigint[]) WHERE EXISTS (SELECT 1 FROM old)
             UNION ALL SELECT $30, programme_id, 0, '', COUNT(*) FROM booklet WHERE started GROUP BY programme_id
             UNION ALL SELECT measure, 0, 0, code, COUNT(*) FROM mark GROUP BY measure, code
           ) AS d (dimension, programme_id, ref, code, n)
