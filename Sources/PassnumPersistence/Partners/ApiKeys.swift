@@ -127,11 +127,16 @@ extension Store {
     /// first bucket over its limit refuses it (the buckets after it are not counted). The counters live in the
     /// database, so the limits hold across every app server sharing it.
     /// On PostgreSQL, one statement that is its own transaction (every API request counts: no BEGIN, no COMMIT round trips),
-    /// committed without waiting for the disk (`hitRateLimitsAtOnce`).
+    /// committed without waiting for the disk (`RateLimitHits`, for one or two buckets).
     public func hitRateLimits(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int) async throws -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
         let now = clock.now.millis
-        if kind == .postgres, (1...2).contains(buckets.count) {
-            return try await onOneConnection(begin: nil) { tx in try await tx.hitRateLimitsAtOnce(buckets, windowSeconds: windowSeconds, now: now) }
+        if kind == .postgres, let first = buckets.first, buckets.count <= 2 {
+            let second = buckets.count == 2 ? buckets[1].bucket : nil
+            let window = RateWindow(now: now, seconds: windowSeconds)
+            let row = try await onOneConnection(begin: nil) { tx in
+                try await tx.prepared.execute(RateLimitHits(first: first.bucket, second: second, start: window.start, firstLimit: Int64(first.limit))).first
+            }
+            return (window.firstOver(buckets, hits: [try row?.optionalInt("hits0"), try row?.optionalInt("hits1")]), window.retryAfter)
         }
         return try await transaction { tx in
             var retryAfter = windowSeconds
@@ -168,17 +173,6 @@ extension Transaction {
             try await sql.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket) AND window_start < \(bind: window.start)").run()
         }
         return (Int(hits), window.retryAfter)
-    }
-
-    /// PostgreSQL: `hitRateLimit` for one or two buckets in one prepared statement (`RateLimitHits`), as `Store.hitRateLimits`
-    /// counts them.
-    func hitRateLimitsAtOnce(_ buckets: [(bucket: String, limit: Int)], windowSeconds: Int, now: Int64) async throws
-        -> (refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
-        let window = RateWindow(now: now, seconds: windowSeconds)
-        guard let first = buckets.first, buckets.count <= 2 else { throw Inconsistency("one or two rate-limit buckets at once") }
-        let second = buckets.count == 2 ? buckets[1].bucket : nil
-        let row = try await prepared.execute(RateLimitHits(first: first.bucket, second: second, start: window.start, firstLimit: Int64(first.limit))).first
-        return (window.firstOver(buckets, hits: [try row?.optionalInt("hits0"), try row?.optionalInt("hits1")]), window.retryAfter)
     }
 }
 

@@ -64,24 +64,15 @@ extension Store {
         do {
             // A request key already answered gets that answer back: the first read finds it. On PostgreSQL the writes are
             // one statement, its own transaction (`RedemptionWrites`); SQLite reads and writes in one transaction.
-            if kind == .postgres {
-                return try await retryingConflicts {
-                    try await onOneConnection(begin: nil) { tx in
-                        try await tx.redeem(screened, request: request, fingerprint: fingerprint, now: now, actor: actor)
-                    }
-                }
-            }
-            return try await transaction { tx in
+            let redeem: @Sendable (Transaction) async throws -> ValidationOutcome = { tx in
                 try await tx.redeem(screened, request: request, fingerprint: fingerprint, now: now, actor: actor)
             }
+            if kind == .postgres { return try await retryingConflicts { try await onOneConnection(begin: nil, redeem) } }
+            return try await transaction(redeem)
         } catch let refused as Refused {
-            try await transaction { tx in
-                try await tx.sql.raw("""
-                    INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
-                    VALUES (\(bind: request.place.rawValue), \(bind: key), \(bind: fingerprint),
-                      \(bind: try Self.encode(refused.outcome)), \(bind: now.millis))
-                    ON CONFLICT (place_id, request_key) DO NOTHING
-                    """).run()
+            let outcome = try Self.encode(refused.outcome)
+            _ = try await transaction { tx in
+                try await tx.storeAnswer(place: request.place, key: key, fingerprint: fingerprint, outcome: outcome, at: now)
             }
             return try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) ?? refused.outcome
         } catch is SameKeyRace {
@@ -344,12 +335,17 @@ extension Transaction {
         }
         tallies.add(try await claimMarks(write.marks))
         try await apply(tallies)
-        let stored = try await sql.raw("""
+        let stored = try await storeAnswer(place: request.place, key: request.key, fingerprint: write.fingerprint, outcome: write.outcome, at: write.now)
+        return (Set(changed), stored)
+    }
+
+    /// Stores the answer to a request under its key, unless another request took the key first: whether it was stored.
+    func storeAnswer(place: PlaceID, key: String, fingerprint: String, outcome: String, at instant: Date) async throws -> Bool {
+        try await !sql.raw("""
             INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
-            VALUES (\(bind: request.place.rawValue), \(bind: request.key), \(bind: write.fingerprint), \(bind: write.outcome), \(bind: write.now.millis))
+            VALUES (\(bind: place.rawValue), \(bind: key), \(bind: fingerprint), \(bind: outcome), \(bind: instant.millis))
             ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id
-            """).all()
-        return (Set(changed), !stored.isEmpty)
+            """).all().isEmpty
     }
 
     static func refusedOutcome(_ items: [ValidationOutcome.Item]) -> ValidationOutcome {
