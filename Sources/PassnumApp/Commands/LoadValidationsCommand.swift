@@ -35,6 +35,8 @@ struct LoadValidationsCommand: AsyncCommand {
         var readyFile: String?
         @Flag(name: "static", help: "Request the server's static style sheet instead of validating (no data prepared)")
         var staticRoute: Bool
+        @Option(name: "latency-log", help: "Also write each request of each phase to this file: phase, seconds since the phase started (when it was due), latency ms, status")
+        var latencyLog: String?
         @Option(name: "write-checks", help: "Only prepare the checks and write them with the API key to this JSON file (mode 0600); no load, no --url")
         var writeChecks: String?
     }
@@ -87,6 +89,14 @@ struct LoadValidationsCommand: AsyncCommand {
         for result in results { context.console.print(result.row) }
         if let server = settings.serverPID.map(ServerProcess.init), let peak = server.memory("VmHWM") {
             context.console.print("server \(server.pid): resident memory peak since it started (VmHWM) \(peak / 1024) MiB")
+        }
+        if let file = signature.latencyLog {
+            let lines = results.flatMap { result in
+                result.samples.map { "\(result.loop)\t\(String(format: "%.4f", $0.atSeconds))\t\(String(format: "%.2f", $0.milliseconds))\t\($0.status)" }
+            }
+            guard FileManager.default.createFile(atPath: file, contents: Data((lines.joined(separator: "\n") + "\n").utf8)) else {
+                throw UsageError("--latency-log \(file) could not be written")
+            }
         }
         for result in results where result.firstError != nil {
             context.console.print("first error (\(result.loop)): \(result.firstError ?? "")")
@@ -220,15 +230,15 @@ struct LoadRun: Sendable {
 
     struct Result: Sendable {
         let target: String, loop: String, connections: Int, seconds: Double, answered: Int
-        let latenciesMs: [Double], errors: [String: Int], firstError: String?, ranOut: Bool
+        let samples: [Sample], errors: [String: Int], firstError: String?, ranOut: Bool
         let serverRSSPeakKB: Int?, serverCPUSeconds: Double?
 
         var perSecond: Double { seconds > 0 ? Double(answered - errors.values.reduce(0, +)) / seconds : 0 }
 
         /// The nearest-rank percentile of the latencies, in milliseconds.
         func percentile(_ p: Double) -> Double {
-            guard !latenciesMs.isEmpty else { return 0 }
-            let sorted = latenciesMs.sorted()
+            guard !samples.isEmpty else { return 0 }
+            let sorted = samples.map(\.milliseconds).sorted()
             return sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
         }
 
@@ -242,16 +252,22 @@ struct LoadRun: Sendable {
         }
     }
 
+    /// One request: when it started (or was due), relative to the phase's start, how long it took, its status (0 when
+    /// no answer came).
+    struct Sample: Sendable {
+        var atSeconds: Double, milliseconds: Double, status: UInt
+    }
+
     /// What one connection or one request saw.
     struct Tally: Sendable {
-        var latenciesMs: [Double] = []
+        var samples: [Sample] = []
         var errors: [String: Int] = [:]
         var firstError: String?
         var ranOut = false
         var lastIndex = -1
 
         mutating func add(_ other: Tally) {
-            latenciesMs += other.latenciesMs
+            samples += other.samples
             errors.merge(other.errors, uniquingKeysWith: +)
             firstError = firstError ?? other.firstError
             ranOut = ranOut || other.ranOut
@@ -271,7 +287,7 @@ struct LoadRun: Sendable {
                     var tally = Tally()
                     var index = first + connection
                     while ContinuousClock.now < deadline {
-                        guard await send(index, dueAt: nil, into: &tally) else { break }
+                        guard await send(index, dueAt: nil, phaseStart: started, into: &tally) else { break }
                         tally.lastIndex = index
                         index += connections
                     }
@@ -304,7 +320,7 @@ struct LoadRun: Sendable {
                     while let offset = schedule.take(below: count) {
                         let due = started + .seconds(Double(offset) / rate)
                         if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
-                        guard await send(first + offset, dueAt: due, into: &tally) else { break }
+                        guard await send(first + offset, dueAt: due, phaseStart: started, into: &tally) else { break }
                         tally.lastIndex = max(tally.lastIndex, first + offset)
                     }
                     return tally
@@ -335,7 +351,7 @@ struct LoadRun: Sendable {
     }
 
     /// Sends request `index`; false when there is no such request (the checks are used up).
-    private func send(_ index: Int, dueAt due: ContinuousClock.Instant?, into tally: inout Tally) async -> Bool {
+    private func send(_ index: Int, dueAt due: ContinuousClock.Instant?, phaseStart: ContinuousClock.Instant, into tally: inout Tally) async -> Bool {
         let request: HTTPClient.Request?
         do { request = try target.request(index, baseURL: baseURL, run: runID) } catch {
             tally.errors["bad request", default: 0] += 1
@@ -349,7 +365,8 @@ struct LoadRun: Sendable {
         let start = due ?? ContinuousClock.now
         do {
             let response = try await client.execute(request: request).get()
-            tally.latenciesMs.append(Self.seconds(ContinuousClock.now - start) * 1000)
+            tally.samples.append(Sample(atSeconds: Self.seconds(start - phaseStart), milliseconds: Self.seconds(ContinuousClock.now - start) * 1000,
+                                        status: response.status.code))
             if response.status != target.success {
                 tally.errors["\(response.status.code)", default: 0] += 1
                 if tally.firstError == nil {
@@ -357,7 +374,7 @@ struct LoadRun: Sendable {
                 }
             }
         } catch {
-            tally.latenciesMs.append(Self.seconds(ContinuousClock.now - start) * 1000)
+            tally.samples.append(Sample(atSeconds: Self.seconds(start - phaseStart), milliseconds: Self.seconds(ContinuousClock.now - start) * 1000, status: 0))
             tally.errors["transport", default: 0] += 1
             tally.firstError = tally.firstError ?? "\(error)"
         }
@@ -387,7 +404,7 @@ struct LoadRun: Sendable {
             var cpu: Double? = nil
             if let cpuAtStart, let cpuAtEnd = run.server?.cpuSeconds() { cpu = cpuAtEnd - cpuAtStart }
             return Result(target: run.target.name, loop: loop, connections: run.connections, seconds: seconds,
-                          answered: tally.latenciesMs.count, latenciesMs: tally.latenciesMs, errors: tally.errors,
+                          answered: tally.samples.count, samples: tally.samples, errors: tally.errors,
                           firstError: tally.firstError, ranOut: tally.ranOut, serverRSSPeakKB: await sampler.value, serverCPUSeconds: cpu)
         }
     }
