@@ -44,7 +44,7 @@ struct HotPathTests {
     /// The read and the writes are prepared statements whose plans the connection caches (an unnamed statement would not be
     /// in `pg_prepared_statements` at all), and the plans stay generic once the tables have statistics: a plan made for one
     /// check then looks cheaper than the generic one, and unpadded arrays of checks made PostgreSQL plan the writes again
-    /// on every execution (in the HTTP benchmark, after autovacuum's ANALYZE: 0.71 to 1.10 ms of its CPU per validation).
+    /// on every execution (in the HTTP benchmark, after autovacuum's ANALYZE: 0.71 to 1.11 ms of its CPU per validation).
     @Test("PostgreSQL keeps one plan for the validation's read and writes on a connection instead of planning them each time")
     func genericPlan() async throws {
         try await withStore(.postgres) { store, _ in
