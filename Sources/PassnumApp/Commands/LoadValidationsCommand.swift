@@ -98,6 +98,12 @@ struct LoadValidationsCommand: AsyncCommand {
                 throw UsageError("--latency-log \(file) could not be written")
             }
         }
+        for result in results {
+            let seconds = result.worstSeconds(5).map {
+                "second \($0.second) (\($0.requests) requests): p99 \(String(format: "%.1f", $0.p99)) ms, max \(String(format: "%.1f", $0.max)) ms"
+            }
+            context.console.print("\(result.loop), the 5 seconds with the highest p99: \(seconds.joined(separator: "; "))")
+        }
         for result in results where result.firstError != nil {
             context.console.print("first error (\(result.loop)): \(result.firstError ?? "")")
         }
@@ -236,10 +242,23 @@ struct LoadRun: Sendable {
         var perSecond: Double { seconds > 0 ? Double(answered - errors.values.reduce(0, +)) / seconds : 0 }
 
         /// The nearest-rank percentile of the latencies, in milliseconds.
-        func percentile(_ p: Double) -> Double {
-            guard !samples.isEmpty else { return 0 }
-            let sorted = samples.map(\.milliseconds).sorted()
+        func percentile(_ p: Double) -> Double { Self.nearestRank(p, of: samples.map(\.milliseconds).sorted()) }
+
+        static func nearestRank(_ p: Double, of sorted: [Double]) -> Double {
+            guard !sorted.isEmpty else { return 0 }
             return sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+        }
+
+        /// The `count` whole seconds of the phase (by when their requests were due, or sent) with the highest p99, worst
+        /// first: whether a tail comes from one pause or from everywhere.
+        func worstSeconds(_ count: Int) -> [(second: Int, requests: Int, p99: Double, max: Double)] {
+            Dictionary(grouping: samples) { Int($0.atSeconds) }
+                .map { second, samples in
+                    let sorted = samples.map(\.milliseconds).sorted()
+                    return (second, sorted.count, Self.nearestRank(0.99, of: sorted), sorted.last ?? 0)
+                }
+                .sorted { $0.p99 > $1.p99 }
+                .prefix(count).map { $0 }
         }
 
         var row: String {
@@ -363,20 +382,18 @@ struct LoadRun: Sendable {
             return false
         }
         let start = due ?? ContinuousClock.now
-        do {
-            let response = try await client.execute(request: request).get()
-            tally.samples.append(Sample(atSeconds: Self.seconds(start - phaseStart), milliseconds: Self.seconds(ContinuousClock.now - start) * 1000,
-                                        status: response.status.code))
-            if response.status != target.success {
-                tally.errors["\(response.status.code)", default: 0] += 1
-                if tally.firstError == nil {
-                    tally.firstError = "\(response.status.code) " + (response.body.map { String(decoding: $0.readableBytesView, as: UTF8.self) } ?? "").prefix(300)
-                }
-            }
-        } catch {
-            tally.samples.append(Sample(atSeconds: Self.seconds(start - phaseStart), milliseconds: Self.seconds(ContinuousClock.now - start) * 1000, status: 0))
+        let response: HTTPClient.Response?, failure: (any Error)?
+        do { (response, failure) = (try await client.execute(request: request).get(), nil) } catch { (response, failure) = (nil, error) }
+        tally.samples.append(Sample(atSeconds: Self.seconds(start - phaseStart), milliseconds: Self.seconds(ContinuousClock.now - start) * 1000,
+                                    status: response?.status.code ?? 0))
+        if let failure {
             tally.errors["transport", default: 0] += 1
-            tally.firstError = tally.firstError ?? "\(error)"
+            tally.firstError = tally.firstError ?? "\(failure)"
+        } else if let response, response.status != target.success {
+            tally.errors["\(response.status.code)", default: 0] += 1
+            if tally.firstError == nil {
+                tally.firstError = "\(response.status.code) " + (response.body.map { String(decoding: $0.readableBytesView, as: UTF8.self) } ?? "").prefix(300)
+            }
         }
         return true
     }

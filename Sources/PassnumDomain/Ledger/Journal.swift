@@ -184,9 +184,12 @@ public enum JournalChain {
     /// Independent chains, so that concurrent transactions rarely wait for each other.
     public static let lanes: Int64 = 16
 
+    /// A line as `journal_lines` stores it and the canonical text hashes it: the account's code and key column, in cents.
+    public typealias Line = (account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)
+
     /// The text an entry's hash is computed over: its position, content, lines and the previous hash.
     public static func canonical(lane: Int64, sequence: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
-                                 lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)],
+                                 lines: [Line],
                                  previousHash: String) -> String {
         let (before, after) = canonicalParts(lane: lane, kind: kind, reference: reference, actor: actor, occurredAt: occurredAt, reason: reason,
                                              lines: lines)
@@ -196,7 +199,7 @@ public enum JournalChain {
     /// The canonical text around what only the lane's head knows: it is `before + String(sequence) + after + previousHash`
     /// (the validation has PostgreSQL finish the text and hash it under the head's lock).
     public static func canonicalParts(lane: Int64, kind: String, reference: String, actor: String, occurredAt: Int64, reason: String?,
-                                      lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)])
+                                      lines: [Line])
         -> (before: String, after: String) {
         var after = "\n\(kind)\n\(reference)\n\(actor)\n\(occurredAt)\n\(reason ?? "")\n"
         for line in lines {

@@ -21,16 +21,12 @@ extension Transaction {
         guard let head = try await sql.raw("SELECT sequence, hash FROM journal_head WHERE id = \(bind: lane)" + SQLQueryString(forUpdate)).first() else {
             throw DomainError.notFound("journal head \(lane)")
         }
-        typealias Line = (account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)
         var sequence = try head.int("sequence")
         var previous = try head.string("hash")
-        var chained: [(sequence: Int64, entry: JournalEntry, lines: [Line], previous: String, hash: String)] = []
+        var chained: [(sequence: Int64, entry: JournalEntry, lines: [JournalChain.Line], previous: String, hash: String)] = []
         for entry in entries {
             sequence += 1
-            let lines: [Line] = entry.lines.map { line in
-                let (programme, place, funder) = line.account.keys
-                return (line.account.code, programme, place, funder, line.debit.cents, line.credit.cents)
-            }
+            let lines = entry.storedLines
             let hash = Self.sha256(JournalChain.canonical(
                 lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor.name, occurredAt: instant.millis,
                 reason: entry.reason, lines: lines, previousHash: previous))
@@ -71,6 +67,16 @@ extension Transaction {
     }
 
     static func sha256(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
+}
+
+extension JournalEntry {
+    /// Its lines as `journal_lines` stores them and the chain hashes them.
+    var storedLines: [JournalChain.Line] {
+        lines.map { line in
+            let (programme, place, funder) = line.account.keys
+            return (line.account.code, programme, place, funder, line.debit.cents, line.credit.cents)
+        }
+    }
 }
 
 extension Account {

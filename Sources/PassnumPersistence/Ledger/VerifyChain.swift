@@ -97,5 +97,5 @@ private struct ChainEntry: Sendable {
     let reason: String?
     let previousHash: String?
     let hash: String?
-    var lines: [(account: String, programme: Int64?, place: Int64?, funder: Int64?, debit: Int64, credit: Int64)]
+    var lines: [JournalChain.Line]
 }

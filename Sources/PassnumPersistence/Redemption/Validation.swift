@@ -398,11 +398,12 @@ struct ValidationLoad: HotStatement {
 /// are still available; only when all of them are, and the request's key is still free, does it store the answer and
 /// write. The order of a WITH's writes is PostgreSQL's to choose, so the booklets, marks and tallies each wait for the
 /// lane's head (`EXISTS (SELECT 1 FROM old)`): the locks come checks, head, booklets, marks, tallies, as in every other
-/// writer (`post`, then `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update, their redemptions, the booklets' counts, the usage marks, the journal entry chained after
-/// the lane's head (locked, its hash computed here from `JournalChain.canonicalParts`), its lines and the new head, and
-/// the tallies (those known in advance, plus the booklets that started and the marks that were new, as the statement finds
-/// them under their locks). Rows: each available check's `id` (one row with NULL when none is) with `stored`, 1 when the
-/// answer was stored and everything written, else 0 and nothing written.
+/// writer (`post`, then `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update,
+/// their redemptions, the booklets' counts, the usage marks, the journal entry chained after the lane's head (locked, its
+/// hash computed here from `JournalChain.canonicalParts`), its lines and the new head, and the tallies (those known in
+/// advance, plus the booklets that started and the marks that were new, as the statement finds them under their locks).
+/// Rows: each available check's `id` (one row with NULL when none is) with `stored`, 1 when the answer was stored and
+/// everything written, else 0 and nothing written.
 struct RedemptionWrites: HotStatement {
     static let sql = """
         WITH available AS (
@@ -465,10 +466,7 @@ struct RedemptionWrites: HotStatement {
 
     init(_ write: Transaction.RedemptionWrite, lane: Int64, actor: Actor) {
         let request = write.request
-        let lines = write.entry.lines.map { line in
-            let (programme, place, funder) = line.account.keys
-            return (account: line.account.code, programme: programme, place: place, funder: funder, debit: line.debit.cents, credit: line.credit.cents)
-        }
+        let lines = write.entry.storedLines
         let canonical = JournalChain.canonicalParts(lane: lane, kind: write.entry.kind.rawValue, reference: write.entry.reference, actor: actor.name,
                                                     occurredAt: write.now.millis, reason: write.entry.reason, lines: lines)
         var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)

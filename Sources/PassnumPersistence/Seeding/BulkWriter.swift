@@ -55,10 +55,7 @@ struct BulkJournal: Sendable {
         let lane = Int64(random.next() % UInt64(JournalChain.lanes))
         let head = heads[Int(lane)]
         let sequence = head.sequence + 1
-        let entryLines = entry.lines.map { line in
-            let (programme, place, funder) = line.account.keys
-            return (account: line.account.code, programme: programme, place: place, funder: funder, debit: line.debit.cents, credit: line.credit.cents)
-        }
+        let entryLines = entry.storedLines
         let hash = Transaction.sha256(JournalChain.canonical(
             lane: lane, sequence: sequence, kind: entry.kind.rawValue, reference: entry.reference, actor: actor, occurredAt: instant,
             reason: entry.reason, lines: entryLines, previousHash: head.hash))
