@@ -35,8 +35,13 @@ struct LoadValidationsTests {
         }
         #expect(try settings(["--url", "http://127.0.0.1:8080/"]).url == "http://127.0.0.1:8080")
         #expect(try settings(["--url", "http://127.0.0.1:8080"]).connections == 16)
+        #expect(try settings(["--url", "http://h", "--peak-fraction", "0.8"]).peakFractions == [0.8])
+        #expect(try settings(["--url", "http://h", "--peak-fraction", "0.6, 0.7,1"]).peakFractions == [0.6, 0.7, 1])
+        #expect(try settings(["--url", "http://h"]).peakFractions.isEmpty)
         for wrong in [["--url", "ftp://x"], ["--url", "http://127.0.0.1:1", "--connections", "0"], ["--url", "http://h", "--seconds", "0"],
                       ["--url", "http://h", "--rate", "0"], ["--url", "http://h", "--peak-fraction", "1.5"],
+                      ["--url", "http://h", "--peak-fraction", "0.6,,0.8"], ["--url", "http://h", "--peak-fraction", "0.6,nan"],
+                      ["--url", "http://h", "--peak-fraction", Array(repeating: "0.5", count: 11).joined(separator: ",")],
                       ["--url", "http://h", "--rate", "10", "--peak-fraction", "0.8"], ["--url", "http://h", "--checks", "2000000"],
                       ["--url", "http://h", "--server-pid", "0"]] {
             #expect(throws: UsageError.self, "\(wrong)") { try settings(wrong) }

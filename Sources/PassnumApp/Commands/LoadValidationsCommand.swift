@@ -12,7 +12,8 @@ import Vapor
 /// request is `POST /api/v1/validations` of one check with its own Idempotency-Key. Closed loop (each connection sends
 /// its next request when the answer comes) measures the peak; `--rate` sends on a fixed schedule whatever the answers
 /// (open loop) and times each request from the instant it was due, so a slow server cannot hide its queue;
-/// `--peak-fraction F` runs the closed loop then the open loop at F times the peak just measured. `--static` drives
+/// `--peak-fraction F` runs the closed loop then the open loop at F times the peak just measured, and a list such as
+/// `0.6,0.7,0.8` one open loop per fraction, in that order: latency against load, from one peak. `--static` drives
 /// `GET /style.css` the same way: the server's own ceiling. The server needs API limits that let the load through
 /// (PASSNUM_API_LIMITS); scripts/bench-http sets everything up.
 struct LoadValidationsCommand: AsyncCommand {
@@ -25,8 +26,8 @@ struct LoadValidationsCommand: AsyncCommand {
         var seconds: Int?
         @Option(name: "rate", help: "Open loop only, at this many requests per second")
         var rate: Double?
-        @Option(name: "peak-fraction", help: "Closed loop, then open loop at this fraction of the peak measured (such as 0.8)")
-        var peakFraction: Double?
+        @Option(name: "peak-fraction", help: "Closed loop, then open loop at this fraction of the peak measured (such as 0.8), or one open loop per fraction of a list (such as 0.6,0.7,0.8)")
+        var peakFraction: String?
         @Option(name: "checks", help: "Checks to prepare (default 60000); a phase that uses them all stops early and says so")
         var checks: Int?
         @Option(name: "server-pid", help: "The server's process id: its resident memory and CPU are read from /proc")
@@ -74,7 +75,7 @@ struct LoadValidationsCommand: AsyncCommand {
             } else {
                 let peak = await run.closedLoop(from: &next)
                 results.append(peak)
-                if let fraction = settings.peakFraction, peak.perSecond > 0 {
+                for fraction in settings.peakFractions where peak.perSecond > 0 {
                     results.append(await run.openLoop(rate: peak.perSecond * fraction, from: &next))
                 }
             }
@@ -127,7 +128,7 @@ struct LoadValidationsCommand: AsyncCommand {
 
     /// The options, checked: every number within bounds, the address an http:// URL with a host.
     struct Settings {
-        let url: String, connections: Int, seconds: Int, rate: Double?, peakFraction: Double?, checks: Int, serverPID: Int32?
+        let url: String, connections: Int, seconds: Int, rate: Double?, peakFractions: [Double], checks: Int, serverPID: Int32?
         let staticRoute: Bool
 
         init(_ signature: Signature) throws {
@@ -140,14 +141,13 @@ struct LoadValidationsCommand: AsyncCommand {
             seconds = signature.seconds ?? 30
             checks = signature.checks ?? 60_000
             rate = signature.rate
-            peakFraction = signature.peakFraction
             staticRoute = signature.staticRoute
             guard (1...1_000).contains(connections) else { throw UsageError("--connections must be between 1 and 1000") }
             guard (1...3_600).contains(seconds) else { throw UsageError("--seconds must be between 1 and 3600") }
             guard (1...1_000_000).contains(checks) else { throw UsageError("--checks must be between 1 and 1000000") }
             if let rate, !(rate >= 1 && rate <= 100_000) { throw UsageError("--rate must be between 1 and 100000 requests per second") }
-            if let peakFraction, !(peakFraction > 0 && peakFraction <= 1) { throw UsageError("--peak-fraction must be above 0 and at most 1") }
-            guard rate == nil || peakFraction == nil else { throw UsageError("--rate and --peak-fraction exclude each other") }
+            peakFractions = try signature.peakFraction.map(Self.fractions) ?? []
+            guard rate == nil || peakFractions.isEmpty else { throw UsageError("--rate and --peak-fraction exclude each other") }
             if let pid = signature.serverPID {
                 guard (1...Int(Int32.max)).contains(pid), FileManager.default.fileExists(atPath: "/proc/\(pid)/status") else {
                     throw UsageError("--server-pid \(pid): no such process in /proc")
@@ -156,6 +156,16 @@ struct LoadValidationsCommand: AsyncCommand {
             } else {
                 serverPID = nil
             }
+        }
+
+        /// `0.8` or `0.6,0.7,0.8`: at most 10 fractions, each above 0 and at most 1.
+        static func fractions(_ text: String) throws -> [Double] {
+            let parts = text.utf8.count <= 100 ? text.split(separator: ",", omittingEmptySubsequences: false) : []
+            let fractions = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 && $0 <= 1 }
+            guard !parts.isEmpty, parts.count <= 10, fractions.count == parts.count else {
+                throw UsageError("--peak-fraction must be a fraction above 0 and at most 1, or up to 10 of them separated by commas (such as 0.6,0.7,0.8)")
+            }
+            return fractions
         }
     }
 }
