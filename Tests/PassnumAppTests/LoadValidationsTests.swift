@@ -27,6 +27,18 @@ struct LoadValidationsTests {
         }
     }
 
+    @Test("The driver reads its own CPU time and the whole machine's from /proc, and both grow with work")
+    func cpu() throws {
+        let driver = try #require(ObservedProcess.driver.cpuSeconds())
+        let machine = try #require(ObservedProcess.machineBusySeconds())
+        var sum: UInt64 = 0
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .milliseconds(300) { for value in 0..<100_000 { sum &+= UInt64(value) ^ sum } }
+        #expect(sum != 1)
+        #expect(try #require(ObservedProcess.driver.cpuSeconds()) > driver)
+        #expect(try #require(ObservedProcess.machineBusySeconds()) > machine)
+    }
+
     @Test("The driver refuses options out of bounds before it prepares anything")
     func bounds() throws {
         func settings(_ arguments: [String]) throws -> LoadValidationsCommand.Settings {

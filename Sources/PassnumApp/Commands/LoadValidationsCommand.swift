@@ -68,7 +68,7 @@ struct LoadValidationsCommand: AsyncCommand {
         var results: [LoadRun.Result] = []
         do {
             let run = LoadRun(client: client, baseURL: settings.url, target: target, connections: settings.connections,
-                              duration: .seconds(settings.seconds), server: settings.serverPID.map(ServerProcess.init))
+                              duration: .seconds(settings.seconds), server: settings.serverPID.map(ObservedProcess.init))
             var next = 0
             if let rate = settings.rate {
                 results.append(await run.openLoop(rate: rate, from: &next))
@@ -85,10 +85,10 @@ struct LoadValidationsCommand: AsyncCommand {
             throw error
         }
         context.console.print("")
-        context.console.print("| measured | loop | connections | seconds | answered | per second | p50 ms | p99 ms | errors | server RSS peak | server CPU |")
-        context.console.print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        context.console.print("| measured | loop | connections | seconds | answered | per second | p50 ms | p99 ms | errors | server RSS peak | server CPU | machine CPU |")
+        context.console.print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
         for result in results { context.console.print(result.row) }
-        if let server = settings.serverPID.map(ServerProcess.init), let peak = server.memory("VmHWM") {
+        if let server = settings.serverPID.map(ObservedProcess.init), let peak = server.memory("VmHWM") {
             context.console.print("server \(server.pid): resident memory peak since it started (VmHWM) \(peak / 1024) MiB")
         }
         if let file = signature.latencyLog {
@@ -210,9 +210,11 @@ enum LoadTarget: Sendable {
     }
 }
 
-/// The server's process, read from /proc (Linux).
-struct ServerProcess: Sendable {
+/// A process read from /proc (Linux): the server's, or the driver's own.
+struct ObservedProcess: Sendable {
     let pid: Int32
+
+    static var driver: ObservedProcess { ObservedProcess(pid: getpid()) }
 
     /// A memory line of /proc/PID/status (VmRSS, VmHWM), in KiB.
     func memory(_ field: String) -> Int? {
@@ -231,6 +233,17 @@ struct ServerProcess: Sendable {
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
+
+    /// The whole machine's busy CPU time so far, every core and process together, in seconds: the first line of
+    /// /proc/stat less its idle and iowait fields. Over a phase, how much of the machine was left.
+    static func machineBusySeconds() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = stat.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard fields.count >= 8 else { return nil }
+        // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }
 
 /// One measured phase after another, against one server, from a shared sequence of request numbers (each check is
@@ -241,13 +254,13 @@ struct LoadRun: Sendable {
     let target: LoadTarget
     let connections: Int
     let duration: Duration
-    let server: ServerProcess?
+    let server: ObservedProcess?
     let runID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
 
     struct Result: Sendable {
         let target: String, loop: String, connections: Int, seconds: Double, answered: Int
         let samples: [Sample], errors: [String: Int], firstError: String?, ranOut: Bool
-        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?
+        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?, driverCPUSeconds: Double?, machineCPUSeconds: Double?
 
         var perSecond: Double { seconds > 0 ? Double(answered - errors.values.reduce(0, +)) / seconds : 0 }
 
@@ -275,9 +288,13 @@ struct LoadRun: Sendable {
             let errorText = errors.isEmpty ? "0" : errors.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
             let memory = serverRSSPeakKB.map { "\($0 / 1024) MiB" } ?? "–"
             let cpu = serverCPUSeconds.map { String(format: "%.2f cores", $0 / seconds) } ?? "–"
+            let machine = machineCPUSeconds.map { busy in
+                String(format: "%.2f of %d cores", busy / seconds, ProcessInfo.processInfo.activeProcessorCount)
+                    + (driverCPUSeconds.map { String(format: " (driver %.2f)", $0 / seconds) } ?? "")
+            } ?? "–"
             return "| `\(target)` | \(loop)\(ranOut ? " (ran out of checks)" : "") | \(connections) | \(String(format: "%.1f", seconds)) | \(answered) "
                 + "| \(Int(perSecond.rounded())) | \(String(format: "%.1f", percentile(0.5))) | \(String(format: "%.1f", percentile(0.99))) "
-                + "| \(errorText) | \(memory) | \(cpu) |"
+                + "| \(errorText) | \(memory) | \(cpu) | \(machine) |"
         }
     }
 
@@ -408,7 +425,8 @@ struct LoadRun: Sendable {
         return true
     }
 
-    /// Samples the server's resident memory every 200 ms while a phase runs, and its CPU time at both ends.
+    /// Samples the server's resident memory every 200 ms while a phase runs; reads the CPU time of the server, of the
+    /// driver and of the whole machine at both ends.
     private func measuring() -> Phase {
         let server = server
         let sampler = Task { () -> Int? in
@@ -419,20 +437,24 @@ struct LoadRun: Sendable {
             }
             return peak
         }
-        return Phase(sampler: sampler, cpuAtStart: server?.cpuSeconds())
+        return Phase(sampler: sampler, cpuAtStart: server?.cpuSeconds(), driverAtStart: ObservedProcess.driver.cpuSeconds(),
+                     machineAtStart: ObservedProcess.machineBusySeconds())
     }
 
     struct Phase {
         let sampler: Task<Int?, Never>
-        let cpuAtStart: Double?
+        let cpuAtStart: Double?, driverAtStart: Double?, machineAtStart: Double?
 
         func finish(_ run: LoadRun, loop: String, tally: Tally, seconds: Double) async -> Result {
             sampler.cancel()
-            var cpu: Double? = nil
-            if let cpuAtStart, let cpuAtEnd = run.server?.cpuSeconds() { cpu = cpuAtEnd - cpuAtStart }
+            func spent(_ start: Double?, _ end: Double?) -> Double? { start.flatMap { start in end.map { $0 - start } } }
+            let cpu = spent(cpuAtStart, run.server?.cpuSeconds())
+            let driver = spent(driverAtStart, ObservedProcess.driver.cpuSeconds())
+            let machine = spent(machineAtStart, ObservedProcess.machineBusySeconds())
             return Result(target: run.target.name, loop: loop, connections: run.connections, seconds: seconds,
                           answered: tally.samples.count, samples: tally.samples, errors: tally.errors,
-                          firstError: tally.firstError, ranOut: tally.ranOut, serverRSSPeakKB: await sampler.value, serverCPUSeconds: cpu)
+                          firstError: tally.firstError, ranOut: tally.ranOut, serverRSSPeakKB: await sampler.value, serverCPUSeconds: cpu,
+                          driverCPUSeconds: driver, machineCPUSeconds: machine)
         }
     }
 
