@@ -4,6 +4,7 @@ import PassnumDomain
 import PassnumPersistence
 import Testing
 import Vapor
+import VaporTesting
 
 /// Issue 13, item 3: the number of SQL statements of a page must not grow with the data. Every GET page and API read
 /// of every role (`PageBench`) is requested on a small national dataset and on a larger one with more of every kind of
@@ -37,13 +38,29 @@ struct PageStatementTests {
         try await withSeededApp(database, plan) { app in
             let bench = PageBench(app: app)
             var counts: [String: Int] = [:]
-            for target in try await bench.targets() {
+            let targets = try await bench.targets()
+            for target in targets {
                 let measure = try await bench.measure(target, iterations: 2)
                 #expect(measure.status == target.expected, "\(target.path) answered \(measure.status)")
                 counts["\(target.role) \(Self.pattern(target.path))"] = measure.statements.lowerBound
             }
+            // The searches really search: a parameter the route ignores would measure the unfiltered list instead.
+            let searches = targets.filter { $0.role == "public" && $0.path.contains("?commune=") }
+            #expect(searches.count == 2)
+            for search in searches {
+                let unfiltered = try await Self.body(app, String(search.path.prefix { $0 != "?" }))
+                let postcode = try #require(search.path.split(separator: "=").last)
+                let found = try await Self.body(app, search.path)
+                #expect(found != unfiltered && found.contains(String(postcode)), "\(search.path) does not search")
+            }
             return counts
         }
+    }
+
+    static func body(_ app: Application, _ path: String) async throws -> String {
+        var body = ""
+        try await app.testing().test(.GET, path) { body = $0.body.string }
+        return body
     }
 
     /// The route of a path: numeric segments and the QR page's code become ":id", the query stays.

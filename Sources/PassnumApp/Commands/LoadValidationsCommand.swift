@@ -437,18 +437,18 @@ struct LoadRun: Sendable {
             }
             return peak
         }
-        return Phase(sampler: sampler, cpuAtStart: server?.cpuSeconds(), driverAtStart: ObservedProcess.driver.cpuSeconds(),
+        return Phase(sampler: sampler, serverAtStart: server?.cpuSeconds(), driverAtStart: ObservedProcess.driver.cpuSeconds(),
                      machineAtStart: ObservedProcess.machineBusySeconds())
     }
 
     struct Phase {
         let sampler: Task<Int?, Never>
-        let cpuAtStart: Double?, driverAtStart: Double?, machineAtStart: Double?
+        let serverAtStart: Double?, driverAtStart: Double?, machineAtStart: Double?
 
         func finish(_ run: LoadRun, loop: String, tally: Tally, seconds: Double) async -> Result {
             sampler.cancel()
             func spent(_ start: Double?, _ end: Double?) -> Double? { start.flatMap { start in end.map { $0 - start } } }
-            let cpu = spent(cpuAtStart, run.server?.cpuSeconds())
+            let cpu = spent(serverAtStart, run.server?.cpuSeconds())
             let driver = spent(driverAtStart, ObservedProcess.driver.cpuSeconds())
             let machine = spent(machineAtStart, ObservedProcess.machineBusySeconds())
             return Result(target: run.target.name, loop: loop, connections: run.connections, seconds: seconds,

@@ -70,10 +70,12 @@ struct PageBench {
                        .forgotPassword, .resetPassword("0000"), .accessibility, .legalNotice, .termsOfUse,
                        .statistics, .statisticsCSV, .statisticsJSON, .statisticsSchema, .witnessesCSV], cookie: "")
         if let departement = ids.departement { targets.append(Target(role: "public", path: SiteURL.statistics.path + "?departement=\(departement)")) }
-        targets += [ids.postcode.map { "?q=\($0)" }, ids.departement.map { "?departement=\($0)" }].compactMap { $0 }
-            .map { Target(role: "public", path: SiteURL.places.path + $0) }
+        // The finder and the places API by postcode (nearest first when the postcode's places have coordinates) and by
+        // département: the parameters their forms and the OpenAPI document name.
+        let searches = [ids.postcode.map { "?commune=\($0)" }, ids.departement.map { "?departement=\($0)" }].compactMap { $0 }
+        targets += searches.map { Target(role: "public", path: SiteURL.places.path + $0) }
         targets += ["/api/v1/openapi.json", "/api/v1/places"].map { Target(role: "public", path: $0) }
-        if let departement = ids.departement { targets.append(Target(role: "public", path: "/api/v1/places?departement=\(departement)")) }
+        targets += searches.map { Target(role: "public", path: "/api/v1/places" + $0) }
         // The load balancer's probes and Prometheus' scrape, with a token of this run's own when none is set.
         if app.metricsSettings.token == nil { app.metricsSettings.token = [UInt8].random(count: 24).base64URL }
         targets += [SiteURL.healthz, .readyz].map { Target(role: "probe", path: $0.path) }
