@@ -92,7 +92,7 @@ struct BenchCommand: AsyncCommand {
             let order = try await store.printableOrder(try await Benchmark.fulfilledOrder(store, booklets: booklets))
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-bench-\(UUID().uuidString).pdf").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            FileManager.default.createFile(atPath: path, contents: nil)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw UsageError("could not create \(path)") }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             let before = Self.peakMemoryKB()
             var printed = (booklets: 0, checks: 0)
