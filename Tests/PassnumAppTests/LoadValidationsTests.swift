@@ -31,13 +31,9 @@ struct LoadValidationsTests {
     func cpu() throws {
         let driver = try #require(ObservedProcess.driver.cpuSeconds())
         let machine = try #require(ObservedProcess.machineBusySeconds())
-        // Busy until this process has used 50 ms more CPU, or for 5 s at most, however loaded the machine is.
-        var sum: UInt64 = 0
+        // Reading /proc in a loop is the work: until this process has used 50 ms more CPU, or for 5 s at most.
         let start = ContinuousClock.now
-        while ContinuousClock.now - start < .seconds(5), (ObservedProcess.driver.cpuSeconds() ?? 0) <= driver + 0.05 {
-            for value in 0..<100_000 { sum &+= UInt64(value) ^ sum }
-        }
-        #expect(sum != 1)
+        while ContinuousClock.now - start < .seconds(5), (ObservedProcess.driver.cpuSeconds() ?? 0) <= driver + 0.05 {}
         #expect(try #require(ObservedProcess.driver.cpuSeconds()) > driver)
         #expect(try #require(ObservedProcess.machineBusySeconds()) > machine)
     }

@@ -231,8 +231,11 @@ struct ObservedProcess: Sendable {
               let end = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (user + system) / Self.ticksPerSecond
     }
+
+    /// The unit of /proc's CPU times.
+    static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 
     /// The whole machine's busy CPU time so far, every core and process together, in seconds: the first line of
     /// /proc/stat less its idle and iowait fields. Over a phase, how much of the machine was left.
@@ -242,7 +245,7 @@ struct ObservedProcess: Sendable {
         let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard fields.count >= 8 else { return nil }
         // user nice system idle iowait irq softirq steal (guest time is already counted in user).
-        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / ticksPerSecond
     }
 }
 
