@@ -27,6 +27,55 @@ struct LoadValidationsTests {
         }
     }
 
+    @Test("Over real connections, the open loop sends its schedule and the closed loop stops when the checks run out; each request is one validation, accepted once")
+    func loops() async throws {
+        try await WebWorld.with { world in
+            let load = try await Benchmark.validationLoad(world.store, checks: 40)
+            try await world.app.server.start(address: .hostname("127.0.0.1", port: 0))
+            do {
+                let port = try #require(world.app.http.server.shared.localAddress?.port)
+                func run(seconds: Int) -> LoadRun {
+                    LoadRun(group: world.app.eventLoopGroup, host: "127.0.0.1", port: port, target: .validations(load), connections: 3,
+                            duration: .seconds(seconds), server: nil)
+                }
+                var next = 0
+                // 20 requests due over one second, the last at 0.95 s.
+                let open = await run(seconds: 1).openLoop(rate: 20, from: &next)
+                #expect(open.answered == 20 && open.errors.isEmpty && !open.ranOut, "\(open.errors) \(open.firstError ?? "")")
+                #expect(open.samples.allSatisfy { $0.status == 201 })
+                // Timed from the instant each was due: none was sent, and answered, before it.
+                #expect(open.samples.allSatisfy { $0.milliseconds >= 0 })
+                #expect(Set(open.samples.map { Int(($0.atSeconds * 20).rounded()) }) == Set(0..<20))
+                #expect(next == 20)
+                // The other 20 checks, then nothing more to send: the closed loop ends long before its minute.
+                let closed = await run(seconds: 60).closedLoop(from: &next)
+                #expect(closed.answered == 20 && closed.errors.isEmpty && closed.ranOut, "\(closed.errors) \(closed.firstError ?? "")")
+                #expect(closed.seconds < 60)
+                #expect(next == 40)
+                // An answer other than the one expected is an error, with the status and the start of the body.
+                let refused = await run(seconds: 1).openLoop(rate: 1, from: &next)
+                #expect(refused.errors.isEmpty && refused.ranOut)
+                let wrongKey = LoadTarget.validations(Benchmark.ValidationLoad(place: load.place, apiKey: "pn_wrong", checks: load.checks))
+                var again = 0
+                let unauthorized = await LoadRun(group: world.app.eventLoopGroup, host: "127.0.0.1", port: port, target: wrongKey, connections: 1,
+                                                 duration: .seconds(1), server: nil).openLoop(rate: 2, from: &again)
+                #expect(unauthorized.errors == ["401": 2], "\(unauthorized.errors)")
+                #expect(unauthorized.firstError?.hasPrefix("401 {") == true, "\(unauthorized.firstError ?? "")")
+            } catch {
+                Issue.record(error)
+            }
+            await world.app.server.shutdown()
+            // Nobody listens any more: each request is a transport error, and the driver goes on to the end of its schedule.
+            var after = 0
+            let down = await LoadRun(group: world.app.eventLoopGroup, host: "127.0.0.1", port: 1, target: .validations(load), connections: 2,
+                                     duration: .seconds(1), server: nil).openLoop(rate: 4, from: &after)
+            #expect(down.errors == ["transport": 4], "\(down.errors)")
+            #expect(try await world.store.read { tx in
+                try await tx.sql.raw("SELECT COUNT(*) AS n FROM redemptions WHERE place_id = \(bind: load.place.rawValue)").first(decodingColumn: "n", as: Int64.self)
+            } == 40)
+        }
+    }
+
     @Test("The driver reads its own CPU time and the whole machine's from /proc, and both grow with work")
     func cpu() throws {
         let driver = try #require(ObservedProcess.driver.cpuSeconds())
@@ -49,7 +98,7 @@ struct LoadValidationsTests {
         #expect(try settings(["--url", "http://h", "--peak-fraction", "0.8"]).peakFractions == [0.8])
         #expect(try settings(["--url", "http://h", "--peak-fraction", "0.6, 0.7,1"]).peakFractions == [0.6, 0.7, 1])
         #expect(try settings(["--url", "http://h"]).peakFractions.isEmpty)
-        for wrong in [["--url", "ftp://x"], ["--url", "http://127.0.0.1:1", "--connections", "0"], ["--url", "http://h", "--seconds", "0"],
+        for wrong in [["--url", "ftp://x"], ["--url", "http://127.0.0.1:8080/api"], ["--url", "http://127.0.0.1:1", "--connections", "0"], ["--url", "http://h", "--seconds", "0"],
                       ["--url", "http://h", "--rate", "0"], ["--url", "http://h", "--peak-fraction", "1.5"],
                       ["--url", "http://h", "--peak-fraction", "0.6,,0.8"], ["--url", "http://h", "--peak-fraction", "0.6,nan"],
                       ["--url", "http://h", "--peak-fraction", Array(repeating: "0.5", count: 11).joined(separator: ",")],

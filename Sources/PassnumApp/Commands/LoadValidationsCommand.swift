@@ -1,4 +1,7 @@
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import PassnumDomain
 import PassnumPersistence
 import Vapor
@@ -62,27 +65,18 @@ struct LoadValidationsCommand: AsyncCommand {
         if let readyFile = signature.readyFile, !FileManager.default.createFile(atPath: readyFile, contents: nil) {
             throw UsageError("--ready-file \(readyFile) could not be created")
         }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = settings.connections
-        let client = HTTPClient(eventLoopGroupProvider: .shared(context.application.eventLoopGroup), configuration: configuration)
         var results: [LoadRun.Result] = []
-        do {
-            let run = LoadRun(client: client, baseURL: settings.url, target: target, connections: settings.connections,
-                              duration: .seconds(settings.seconds), server: settings.serverPID.map(ObservedProcess.init))
-            var next = 0
-            if let rate = settings.rate {
-                results.append(await run.openLoop(rate: rate, from: &next))
-            } else {
-                let peak = await run.closedLoop(from: &next)
-                results.append(peak)
-                for fraction in settings.peakFractions where peak.perSecond > 0 {
-                    results.append(await run.openLoop(rate: peak.perSecond * fraction, from: &next))
-                }
+        let run = LoadRun(group: context.application.eventLoopGroup, host: settings.host, port: settings.port, target: target,
+                          connections: settings.connections, duration: .seconds(settings.seconds), server: settings.serverPID.map(ObservedProcess.init))
+        var next = 0
+        if let rate = settings.rate {
+            results.append(await run.openLoop(rate: rate, from: &next))
+        } else {
+            let peak = await run.closedLoop(from: &next)
+            results.append(peak)
+            for fraction in settings.peakFractions where peak.perSecond > 0 {
+                results.append(await run.openLoop(rate: peak.perSecond * fraction, from: &next))
             }
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
         context.console.print("")
         context.console.print("| measured | loop | connections | seconds | answered | per second | p50 ms | p99 ms | errors | server RSS peak | server CPU | machine CPU |")
@@ -128,15 +122,16 @@ struct LoadValidationsCommand: AsyncCommand {
 
     /// The options, checked: every number within bounds, the address an http:// URL with a host.
     struct Settings {
-        let url: String, connections: Int, seconds: Int, rate: Double?, peakFractions: [Double], checks: Int, serverPID: Int32?
+        let url: String, host: String, port: Int, connections: Int, seconds: Int, rate: Double?, peakFractions: [Double], checks: Int, serverPID: Int32?
         let staticRoute: Bool
 
         init(_ signature: Signature) throws {
             let url = (signature.url ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            guard let components = URLComponents(string: url), components.scheme == "http", !(components.host ?? "").isEmpty else {
+            guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host, !host.isEmpty,
+                  components.path.isEmpty, components.query == nil else {
                 throw UsageError("--url must be the server's http:// address, such as http://127.0.0.1:8080")
             }
-            self.url = url
+            (self.url, self.host, port) = (url, host, components.port ?? 80)
             connections = signature.connections ?? 16
             seconds = signature.seconds ?? 30
             checks = signature.checks ?? 60_000
@@ -182,13 +177,8 @@ enum LoadTarget: Sendable {
         }
     }
 
-    /// The request numbered `index`, or nil when the prepared checks are used up.
-    func request(_ index: Int, baseURL: String, run: String) throws -> HTTPClient.Request? {
-        guard let parts = parts(index, run: run) else { return nil }
-        return try HTTPClient.Request(url: baseURL + parts.path, method: parts.method, headers: parts.headers, body: parts.body.map { .string($0) })
-    }
-
-    /// What request `index` sends: one check, never sent before, under an Idempotency-Key of its own.
+    /// What request `index` sends (one check, never sent before, under an Idempotency-Key of its own), or nil when the prepared
+    /// checks are used up.
     func parts(_ index: Int, run: String) -> (method: HTTPMethod, path: String, headers: HTTPHeaders, body: String?)? {
         switch self {
         case .staticRoute(let path):
@@ -252,8 +242,8 @@ struct ObservedProcess: Sendable {
 /// One measured phase after another, against one server, from a shared sequence of request numbers (each check is
 /// validated once, each Idempotency-Key is new).
 struct LoadRun: Sendable {
-    let client: HTTPClient
-    let baseURL: String
+    let group: any EventLoopGroup
+    let host: String, port: Int
     let target: LoadTarget
     let connections: Int
     let duration: Duration
@@ -315,6 +305,21 @@ struct LoadRun: Sendable {
         var ranOut = false
         var lastIndex = -1
 
+        /// Records one answer (or the failure to get one) of a request sent, or due, at `start`.
+        mutating func record(_ result: Swift.Result<LoadAnswer, any Error>, of target: LoadTarget, started start: ContinuousClock.Instant,
+                             phaseStart: ContinuousClock.Instant) {
+            let answer = try? result.get()
+            samples.append(Sample(atSeconds: LoadRun.seconds(start - phaseStart), milliseconds: LoadRun.seconds(ContinuousClock.now - start) * 1000,
+                                  status: answer?.status ?? 0))
+            if case .failure(let failure) = result {
+                errors["transport", default: 0] += 1
+                firstError = firstError ?? "\(failure)"
+            } else if let answer, answer.status != target.success.code {
+                errors["\(answer.status)", default: 0] += 1
+                firstError = firstError ?? "\(answer.status) \(answer.body.prefix(300))"
+            }
+        }
+
         mutating func add(_ other: Tally) {
             samples += other.samples
             errors.merge(other.errors, uniquingKeysWith: +)
@@ -326,26 +331,12 @@ struct LoadRun: Sendable {
 
     /// Each connection sends its next request when the previous answer has come, until the time is up.
     func closedLoop(from next: inout Int) async -> Result {
-        let first = next
+        let (first, connections) = (next, connections)
         let phase = measuring()
         let started = ContinuousClock.now
         let deadline = started + duration
-        let tally = await withTaskGroup(of: Tally.self) { group in
-            for connection in 0..<connections {
-                group.addTask {
-                    var tally = Tally()
-                    var index = first + connection
-                    while ContinuousClock.now < deadline {
-                        guard await send(index, dueAt: nil, phaseStart: started, into: &tally) else { break }
-                        tally.lastIndex = index
-                        index += connections
-                    }
-                    return tally
-                }
-            }
-            var total = Tally()
-            for await tally in group { total.add(tally) }
-            return total
+        let tally = await work(started: started) { worker, sent in
+            ContinuousClock.now < deadline ? (first + worker + sent * connections, nil) : nil
         }
         next = tally.lastIndex + 1
         return await phase.finish(self, loop: "closed", tally: tally, seconds: Self.seconds(ContinuousClock.now - started))
@@ -354,30 +345,15 @@ struct LoadRun: Sendable {
     /// Requests are due on a fixed schedule, `rate` a second, whatever the answers; each is timed from the instant it was
     /// due. One worker per connection takes the next due request from the shared schedule, waits for its instant if it is
     /// early, and sends it: a request due while every connection is busy waits for the first free one, and that wait is in
-    /// its time. (A task per request did the same through the client's pool, at a cost in the driver's CPU that the
-    /// server shares.)
+    /// its time.
     func openLoop(rate: Double, from next: inout Int) async -> Result {
         let first = next
         let phase = measuring()
         let started = ContinuousClock.now
         let count = Int((rate * Self.seconds(duration)).rounded())
         let schedule = Schedule()
-        let tally = await withTaskGroup(of: Tally.self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    var tally = Tally()
-                    while let offset = schedule.take(below: count) {
-                        let due = started + .seconds(Double(offset) / rate)
-                        if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
-                        guard await send(first + offset, dueAt: due, phaseStart: started, into: &tally) else { break }
-                        tally.lastIndex = max(tally.lastIndex, first + offset)
-                    }
-                    return tally
-                }
-            }
-            var total = Tally()
-            for await tally in group { total.add(tally) }
-            return total
+        let tally = await work(started: started) { _, _ in
+            schedule.take(below: count).map { (first + $0, started + .seconds(Double($0) / rate)) }
         }
         next = max(next, tally.lastIndex + 1)
         return await phase.finish(self, loop: String(format: "open, %.0f/s", rate), tally: tally,
@@ -399,35 +375,158 @@ struct LoadRun: Sendable {
         }
     }
 
-    /// Sends request `index`; false when there is no such request (the checks are used up).
-    private func send(_ index: Int, dueAt due: ContinuousClock.Instant?, phaseStart: ContinuousClock.Instant, into tally: inout Tally) async -> Bool {
-        let request: HTTPClient.Request?
-        do { request = try target.request(index, baseURL: baseURL, run: runID) } catch {
-            tally.errors["bad request", default: 0] += 1
-            tally.firstError = tally.firstError ?? "\(error)"
-            return false
+    /// What a worker sends next, given its number and how many requests it sent: a request number and the instant it is
+    /// due (nil: at once), or nil when it is done.
+    typealias NextRequest = @Sendable (_ worker: Int, _ sent: Int) -> (index: Int, due: ContinuousClock.Instant?)?
+
+    /// Runs one worker per connection until `next` has nothing more for it, and adds up what they saw.
+    private func work(started: ContinuousClock.Instant, next: @escaping NextRequest) async -> Tally {
+        let done = (0..<connections).map { number in
+            let loop = group.next()
+            let promise = loop.makePromise(of: Tally.self)
+            loop.execute { Worker(run: self, loop: loop, number: number, started: started, next: next, done: promise).step() }
+            return promise.futureResult
         }
-        guard let request else {
-            tally.ranOut = true
-            return false
-        }
-        let start = due ?? ContinuousClock.now
-        let response: HTTPClient.Response?, failure: (any Error)?
-        do { (response, failure) = (try await client.execute(request: request).get(), nil) } catch { (response, failure) = (nil, error) }
-        tally.samples.append(Sample(atSeconds: Self.seconds(start - phaseStart), milliseconds: Self.seconds(ContinuousClock.now - start) * 1000,
-                                    status: response?.status.code ?? 0))
-        if let failure {
-            tally.errors["transport", default: 0] += 1
-            tally.firstError = tally.firstError ?? "\(failure)"
-        } else if let response, response.status != target.success {
-            tally.errors["\(response.status.code)", default: 0] += 1
-            if tally.firstError == nil {
-                tally.firstError = "\(response.status.code) " + (response.body.map { String(decoding: $0.readableBytesView, as: UTF8.self) } ?? "").prefix(300)
-            }
-        }
-        return true
+        var total = Tally()
+        for tally in done { if let tally = try? await tally.get() { total.add(tally) } }
+        return total
     }
 
+    /// One worker's requests, one after another, on one keep-alive HTTP/1.1 connection of its own, all on its event loop:
+    /// the wait for a request's instant, the writes and the answer run on that loop's thread. (AsyncHTTPClient awaited
+    /// from Swift tasks hopped between the loops' threads on every request; asked to keep a request on its loop, its pool
+    /// opened and closed connections beyond its limit instead.)
+    private final class Worker: Sendable {
+        let run: LoadRun, loop: any EventLoop, number: Int, started: ContinuousClock.Instant, next: NextRequest
+        let done: EventLoopPromise<Tally>
+        /// What the worker saw, how many requests it sent, and its connection once open: only touched on `loop`.
+        let state: NIOLoopBoundBox<(tally: Tally, sent: Int, connection: (channel: any Channel, answers: LoadConnection)?)>
+
+        /// Made on `loop`.
+        init(run: LoadRun, loop: any EventLoop, number: Int, started: ContinuousClock.Instant, next: @escaping NextRequest,
+             done: EventLoopPromise<Tally>) {
+            (self.run, self.loop, self.number, self.started, self.next, self.done) = (run, loop, number, started, next, done)
+            state = NIOLoopBoundBox((Tally(), 0, nil), eventLoop: loop)
+        }
+
+        /// Sends the next request at its instant, or closes the connection and finishes.
+        func step() {
+            guard let (index, due) = next(number, state.value.sent) else { return finish() }
+            state.value.sent += 1
+            let wait = due.map { $0 - ContinuousClock.now } ?? .zero
+            guard wait > .zero else { return send(index, due: due) }
+            let (seconds, attoseconds) = wait.components
+            loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) { self.send(index, due: due) }
+        }
+
+        func finish() {
+            state.value.connection?.channel.close(promise: nil)
+            done.succeed(state.value.tally)
+        }
+
+        /// Sends request `index` (opening the connection first if it has none) and takes the next when its answer comes;
+        /// finishes when there is no such request (the checks are used up).
+        func send(_ index: Int, due: ContinuousClock.Instant?) {
+            guard let parts = run.target.parts(index, run: run.runID) else {
+                state.value.tally.ranOut = true
+                return finish()
+            }
+            let start = due ?? ContinuousClock.now
+            let answered = loop.makePromise(of: LoadAnswer.self)
+            answered.futureResult.whenComplete { result in
+                self.state.value.tally.record(result, of: self.run.target, started: start, phaseStart: self.started)
+                self.state.value.tally.lastIndex = max(self.state.value.tally.lastIndex, index)
+                if case .failure = result {
+                    // The next request opens a new connection.
+                    self.state.value.connection?.channel.close(promise: nil)
+                    self.state.value.connection = nil
+                }
+                // On the loop's next turn: a failure can come at once, before any I/O.
+                self.loop.execute { self.step() }
+            }
+            var head = HTTPRequestHead(version: .http1_1, method: parts.method, uri: parts.path, headers: parts.headers)
+            head.headers.replaceOrAdd(name: "Host", value: "\(run.host):\(run.port)")
+            let body = parts.body.map { ByteBuffer(string: $0) }
+            if let body { head.headers.replaceOrAdd(name: "Content-Length", value: "\(body.readableBytes)") }
+            connected { result in
+                switch result {
+                case .success(let (channel, answers)):
+                    answers.expect(answered)
+                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                    if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
+                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                case .failure(let error):
+                    answered.fail(error)
+                }
+            }
+        }
+
+        /// Calls `then` on the loop with the worker's open connection, opening one if needed.
+        private func connected(_ then: @escaping (Swift.Result<(any Channel, LoadConnection), any Error>) -> Void) {
+            if let connection = state.value.connection, connection.channel.isActive { return then(.success(connection)) }
+            let bootstrap = ClientBootstrap(group: loop).channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            bootstrap.connect(host: run.host, port: run.port).assumeIsolated().whenComplete { result in
+                do {
+                    let channel = try result.get()
+                    let answers = LoadConnection()
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(answers)
+                    self.state.value.connection = (channel, answers)
+                    then(.success((channel, answers)))
+                } catch {
+                    then(.failure(error))
+                }
+            }
+        }
+    }
+}
+
+/// A request's answer, as the driver keeps it: its status, and the start of its body (for the first error printed).
+struct LoadAnswer: Sendable {
+    let status: UInt, body: String
+}
+
+/// The end of a worker's connection: completes the promise of the request in flight when its answer has come, or fails it
+/// when the connection breaks. One request at a time.
+final class LoadConnection: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    private var pending: EventLoopPromise<LoadAnswer>?
+    private var status: UInt = 0
+    private var body = ""
+
+    func expect(_ answer: EventLoopPromise<LoadAnswer>) { pending = answer }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            (status, body) = (head.status.code, "")
+        case .body(let part):
+            if body.utf8.count < 300 { body += String(buffer: part) }
+        case .end:
+            let answer = pending
+            pending = nil
+            answer?.succeed(LoadAnswer(status: status, body: body))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error)
+        context.close(promise: nil)
+    }
+
+    private func fail(_ error: any Error) {
+        let answer = pending
+        pending = nil
+        answer?.fail(error)
+    }
+}
+
+extension LoadRun {
     /// Samples the server's resident memory every 200 ms while a phase runs; reads the CPU time of the server, of the
     /// driver and of the whole machine at both ends.
     private func measuring() -> Phase {
