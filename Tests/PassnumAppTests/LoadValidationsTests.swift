@@ -93,7 +93,9 @@ struct LoadValidationsTests {
             var input = CommandInput(arguments: ["passnum"] + arguments)
             return try LoadValidationsCommand.Settings(LoadValidationsCommand.Signature(from: &input))
         }
-        #expect(try settings(["--url", "http://127.0.0.1:8080/"]).url == "http://127.0.0.1:8080")
+        let address = try settings(["--url", "http://127.0.0.1:8080/"])
+        #expect(address.host == "127.0.0.1" && address.port == 8080)
+        #expect(try settings(["--url", "http://h"]).port == 80)
         #expect(try settings(["--url", "http://127.0.0.1:8080"]).connections == 16)
         #expect(try settings(["--url", "http://h", "--peak-fraction", "0.8"]).peakFractions == [0.8])
         #expect(try settings(["--url", "http://h", "--peak-fraction", "0.6, 0.7,1"]).peakFractions == [0.6, 0.7, 1])

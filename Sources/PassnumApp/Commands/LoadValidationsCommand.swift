@@ -122,7 +122,7 @@ struct LoadValidationsCommand: AsyncCommand {
 
     /// The options, checked: every number within bounds, the address an http:// URL with a host.
     struct Settings {
-        let url: String, host: String, port: Int, connections: Int, seconds: Int, rate: Double?, peakFractions: [Double], checks: Int, serverPID: Int32?
+        let host: String, port: Int, connections: Int, seconds: Int, rate: Double?, peakFractions: [Double], checks: Int, serverPID: Int32?
         let staticRoute: Bool
 
         init(_ signature: Signature) throws {
@@ -131,7 +131,7 @@ struct LoadValidationsCommand: AsyncCommand {
                   components.path.isEmpty, components.query == nil else {
                 throw UsageError("--url must be the server's http:// address, such as http://127.0.0.1:8080")
             }
-            (self.url, self.host, port) = (url, host, components.port ?? 80)
+            (self.host, port) = (host, components.port ?? 80)
             connections = signature.connections ?? 16
             seconds = signature.seconds ?? 30
             checks = signature.checks ?? 60_000
