@@ -142,7 +142,8 @@ public final class Store: Sendable {
         switch configuration.location {
         case .sqlite(let path):
             kind = .sqlite
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(configuration.connectionPoolTimeoutSeconds), sqlLogLevel: .trace),
+                          as: .sqlite)
         case .postgres(let url):
             kind = .postgres
             let postgres: DatabaseConfigurationFactory
@@ -156,7 +157,7 @@ public final class Store: Sendable {
                 settings.coreConfiguration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
                 postgres = .postgres(
                     configuration: settings, maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
-                    connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace)
+                    connectionPoolTimeout: .seconds(configuration.connectionPoolTimeoutSeconds), sqlLogLevel: .trace)
             } catch {
                 throw StoreError.badDatabaseURL("DATABASE_URL is not usable: \(error)")
             }

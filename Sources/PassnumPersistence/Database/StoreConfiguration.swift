@@ -28,6 +28,8 @@ public struct StoreConfiguration: Sendable {
     public var location: DatabaseLocation
     /// Connections per event loop on PostgreSQL (SQLite always uses one per loop).
     public var connectionsPerEventLoop: Int
+    /// How long an operation waits for a free connection before failing, on either database.
+    public var connectionPoolTimeoutSeconds: Int64 = 30
     /// The operator's bank account, debtor of the SEPA payout files.
     public var operatorAccount = OperatorAccount.fromEnvironment()
     /// The statement file a payout run writes for each place paid (the app words it in French); none without it.

@@ -50,6 +50,9 @@ func withStore(
     logger.logLevel = .warning
     var configuration = StoreConfiguration(dataDirectory: directory, location: location, connectionsPerEventLoop: connections)
     configuration.statementFile = testStatementFile
+    // The whole suite runs in parallel on two cores: the stress tests (50 concurrent payout runs, verify among writers)
+    // waited more than 30 s for a connection on a slow CI machine.
+    configuration.connectionPoolTimeoutSeconds = 120
     let store = try await Store.open(configuration, clock: clock, logger: logger)
     do {
         try await body(store, clock)
