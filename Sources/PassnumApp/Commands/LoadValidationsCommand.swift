@@ -120,7 +120,7 @@ struct LoadValidationsCommand: AsyncCommand {
         context.console.print("prepared \(load.checks.count) distributed checks of place \(load.place) in \(file)")
     }
 
-    /// The options, checked: every number within bounds, the address an http:// URL with a host.
+    /// The options, checked: every number within bounds, the address an http:// URL with a host and no path.
     struct Settings {
         let host: String, port: Int, connections: Int, seconds: Int, rate: Double?, peakFractions: [Double], checks: Int, serverPID: Int32?
         let staticRoute: Bool
@@ -415,13 +415,17 @@ struct LoadRun: Sendable {
             state.value.sent += 1
             let wait = due.map { $0 - ContinuousClock.now } ?? .zero
             guard wait > .zero else { return send(index, due: due) }
-            let (seconds, attoseconds) = wait.components
-            loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) { self.send(index, due: due) }
+            loop.scheduleTask(in: TimeAmount(wait)) { self.send(index, due: due) }
         }
 
         func finish() {
-            state.value.connection?.channel.close(promise: nil)
+            closeConnection()
             done.succeed(state.value.tally)
+        }
+
+        func closeConnection() {
+            state.value.connection?.channel.close(promise: nil)
+            state.value.connection = nil
         }
 
         /// Sends request `index` (opening the connection first if it has none) and takes the next when its answer comes;
@@ -436,11 +440,8 @@ struct LoadRun: Sendable {
             answered.futureResult.whenComplete { result in
                 self.state.value.tally.record(result, of: self.run.target, started: start, phaseStart: self.started)
                 self.state.value.tally.lastIndex = max(self.state.value.tally.lastIndex, index)
-                if case .failure = result {
-                    // The next request opens a new connection.
-                    self.state.value.connection?.channel.close(promise: nil)
-                    self.state.value.connection = nil
-                }
+                // After a failure, the next request opens a new connection.
+                if case .failure = result { self.closeConnection() }
                 // On the loop's next turn: a failure can come at once, before any I/O.
                 self.loop.execute { self.step() }
             }
