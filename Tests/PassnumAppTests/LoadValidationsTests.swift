@@ -80,12 +80,22 @@ struct LoadValidationsTests {
     @Test("The driver reads its own CPU time and the whole machine's from /proc, and both grow with work")
     func cpu() throws {
         let driver = try #require(ObservedProcess.driver.cpuSeconds())
-        let machine = try #require(ObservedProcess.machineBusySeconds())
+        let machine = try #require(ObservedProcess.machineSeconds()).busy
         // Reading /proc in a loop is the work: until this process has used 50 ms more CPU, or for 5 s at most.
         let start = ContinuousClock.now
         while ContinuousClock.now - start < .seconds(5), (ObservedProcess.driver.cpuSeconds() ?? 0) <= driver + 0.05 {}
         #expect(try #require(ObservedProcess.driver.cpuSeconds()) > driver)
-        #expect(try #require(ObservedProcess.machineBusySeconds()) > machine)
+        #expect(try #require(ObservedProcess.machineSeconds()).busy > machine)
+    }
+
+    @Test("The machine's busy time counts every field but idle and iowait; its stolen time is the steal field")
+    func machineFields() throws {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        let times = try #require(ObservedProcess.machineSeconds(statLine: "cpu  1000 10 300 9000 70 0 20 400 0 0"))
+        #expect(times.busy == 1730 / ObservedProcess.ticksPerSecond)
+        #expect(times.stolen == 400 / ObservedProcess.ticksPerSecond)
+        #expect(ObservedProcess.machineSeconds(statLine: "cpu0 1000 10 300 9000 70 0 20 400 0 0") == nil)
+        #expect(ObservedProcess.machineSeconds(statLine: "cpu  1000 10 300") == nil)
     }
 
     @Test("The driver refuses options out of bounds before it prepares anything")

@@ -170,6 +170,21 @@ struct IntegrityTests {
         }
     }
 
+    @Test("PASSNUM_DB_CONNECTIONS_PER_LOOP sets the pool, within 1 to 64, and says its bounds when out of them")
+    func connectionsPerLoop() throws {
+        #expect(try StoreConfiguration.fromEnvironment(dataDirectory: "/tmp/x", environment: [:]).connectionsPerEventLoop == 4)
+        #expect(try StoreConfiguration.fromEnvironment(dataDirectory: "/tmp/x", environment: ["PASSNUM_DB_CONNECTIONS_PER_LOOP": "2"])
+            .connectionsPerEventLoop == 2)
+        for bad in ["0", "65", "-1", "two", "4.5"] {
+            #expect {
+                try StoreConfiguration.fromEnvironment(dataDirectory: "/tmp/x", environment: ["PASSNUM_DB_CONNECTIONS_PER_LOOP": bad])
+            } throws: { error in
+                guard case StoreError.badSetting(let message) = error else { return false }
+                return message.contains("PASSNUM_DB_CONNECTIONS_PER_LOOP") && message.contains("1 to 64")
+            }
+        }
+    }
+
     @Test("An unreachable PostgreSQL is reported as such, with the password hidden")
     func unreachableDatabase() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-test-\(UUID().uuidString)")

@@ -227,15 +227,21 @@ struct ObservedProcess: Sendable {
     /// The unit of /proc's CPU times.
     static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 
-    /// The whole machine's busy CPU time so far, every core and process together, in seconds: the first line of
-    /// /proc/stat less its idle and iowait fields. Over a phase, how much of the machine was left.
-    static func machineBusySeconds() -> Double? {
+    /// The whole machine's CPU time so far, every core and process together, in seconds: `busy` is the first line of
+    /// /proc/stat less its idle and iowait fields (over a phase, how much of the machine was left); `stolen` is its steal
+    /// field, part of `busy`: the time the hypervisor gave this machine's cores to others while they had work to run.
+    static func machineSeconds() -> (busy: Double, stolen: Double)? {
         guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = stat.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+              let line = stat.split(separator: "\n").first else { return nil }
+        return machineSeconds(statLine: line)
+    }
+
+    static func machineSeconds(statLine line: Substring) -> (busy: Double, stolen: Double)? {
+        guard line.hasPrefix("cpu ") else { return nil }
         let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard fields.count >= 8 else { return nil }
         // user nice system idle iowait irq softirq steal (guest time is already counted in user).
-        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / ticksPerSecond
+        return ((fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / ticksPerSecond, fields[7] / ticksPerSecond)
     }
 }
 
@@ -253,7 +259,8 @@ struct LoadRun: Sendable {
     struct Result: Sendable {
         let target: String, loop: String, connections: Int, seconds: Double, answered: Int
         let samples: [Sample], errors: [String: Int], firstError: String?, ranOut: Bool
-        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?, driverCPUSeconds: Double?, machineCPUSeconds: Double?
+        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?, driverCPUSeconds: Double?
+        let machineCPUSeconds: (busy: Double, stolen: Double)?
 
         var perSecond: Double { seconds > 0 ? Double(answered - errors.values.reduce(0, +)) / seconds : 0 }
 
@@ -281,9 +288,10 @@ struct LoadRun: Sendable {
             let errorText = errors.isEmpty ? "0" : errors.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
             let memory = serverRSSPeakKB.map { "\($0 / 1024) MiB" } ?? "–"
             let cpu = serverCPUSeconds.map { String(format: "%.2f cores", $0 / seconds) } ?? "–"
-            let machine = machineCPUSeconds.map { busy in
-                String(format: "%.2f of %d cores", busy / seconds, ProcessInfo.processInfo.activeProcessorCount)
-                    + (driverCPUSeconds.map { String(format: " (driver %.2f)", $0 / seconds) } ?? "")
+            let machine = machineCPUSeconds.map { machine in
+                String(format: "%.2f of %d cores", machine.busy / seconds, ProcessInfo.processInfo.activeProcessorCount)
+                    + (driverCPUSeconds.map { String(format: " (driver %.2f, stolen %.2f)", $0 / seconds, machine.stolen / seconds) }
+                       ?? String(format: " (stolen %.2f)", machine.stolen / seconds))
             } ?? "–"
             return "| `\(target)` | \(loop)\(ranOut ? " (ran out of checks)" : "") | \(connections) | \(String(format: "%.1f", seconds)) | \(answered) "
                 + "| \(Int(perSecond.rounded())) | \(String(format: "%.1f", percentile(0.5))) | \(String(format: "%.1f", percentile(0.99))) "
@@ -541,19 +549,21 @@ extension LoadRun {
             return peak
         }
         return Phase(sampler: sampler, serverAtStart: server?.cpuSeconds(), driverAtStart: ObservedProcess.driver.cpuSeconds(),
-                     machineAtStart: ObservedProcess.machineBusySeconds())
+                     machineAtStart: ObservedProcess.machineSeconds())
     }
 
     struct Phase {
         let sampler: Task<Int?, Never>
-        let serverAtStart: Double?, driverAtStart: Double?, machineAtStart: Double?
+        let serverAtStart: Double?, driverAtStart: Double?, machineAtStart: (busy: Double, stolen: Double)?
 
         func finish(_ run: LoadRun, loop: String, tally: Tally, seconds: Double) async -> Result {
             sampler.cancel()
             func spent(_ start: Double?, _ end: Double?) -> Double? { start.flatMap { start in end.map { $0 - start } } }
             let cpu = spent(serverAtStart, run.server?.cpuSeconds())
             let driver = spent(driverAtStart, ObservedProcess.driver.cpuSeconds())
-            let machine = spent(machineAtStart, ObservedProcess.machineBusySeconds())
+            let machine = machineAtStart.flatMap { start in
+                ObservedProcess.machineSeconds().map { (busy: $0.busy - start.busy, stolen: $0.stolen - start.stolen) }
+            }
             return Result(target: run.target.name, loop: loop, connections: run.connections, seconds: seconds,
                           answered: tally.samples.count, samples: tally.samples, errors: tally.errors,
                           firstError: tally.firstError, ranOut: tally.ranOut, serverRSSPeakKB: await sampler.value, serverCPUSeconds: cpu,

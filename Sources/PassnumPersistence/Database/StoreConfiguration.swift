@@ -26,7 +26,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 public struct StoreConfiguration: Sendable {
     public var dataDirectory: URL
     public var location: DatabaseLocation
-    /// Connections per event loop on PostgreSQL (SQLite always uses one per loop).
+    /// Connections per event loop on PostgreSQL (SQLite always uses one per loop); `PASSNUM_DB_CONNECTIONS_PER_LOOP`.
     public var connectionsPerEventLoop: Int
     /// How long an operation waits for a free connection before failing, on either database.
     public var connectionPoolTimeoutSeconds: Int64 = 30
@@ -41,7 +41,7 @@ public struct StoreConfiguration: Sendable {
     public static let sqliteFileName = "passnum.sqlite"
     public static let secretFileName = "installation-secret.key"
 
-    public init(dataDirectory: URL, location: DatabaseLocation? = nil, connectionsPerEventLoop: Int = 4) {
+    public init(dataDirectory: URL, location: DatabaseLocation? = nil, connectionsPerEventLoop: Int = StoreConfiguration.defaultConnectionsPerEventLoop) {
         self.dataDirectory = dataDirectory
         self.location = location ?? .sqlite(path: dataDirectory.appendingPathComponent(Self.sqliteFileName).path)
         self.connectionsPerEventLoop = connectionsPerEventLoop
@@ -56,8 +56,21 @@ public struct StoreConfiguration: Sendable {
             location = .postgres(url: try validatedPostgresURL(databaseURL))
         }
         var configuration = StoreConfiguration(dataDirectory: url, location: location)
+        configuration.connectionsPerEventLoop = try connectionsPerEventLoop(from: environment)
         configuration.personalDataRetentionMonths = try PersonalData.retentionMonths(from: environment)
         return configuration
+    }
+
+    /// `PASSNUM_DB_CONNECTIONS_PER_LOOP`: its default and bounds.
+    public static let defaultConnectionsPerEventLoop = 4
+    public static let connectionsPerEventLoopRange = 1...64
+
+    static func connectionsPerEventLoop(from environment: [String: String]) throws(StoreError) -> Int {
+        guard let text = environment["PASSNUM_DB_CONNECTIONS_PER_LOOP"], !text.isEmpty else { return defaultConnectionsPerEventLoop }
+        guard let count = Int(text), connectionsPerEventLoopRange.contains(count) else {
+            throw .badSetting("PASSNUM_DB_CONNECTIONS_PER_LOOP must be a whole number from \(connectionsPerEventLoopRange.lowerBound) to \(connectionsPerEventLoopRange.upperBound) (got \(text))")
+        }
+        return count
     }
 
     static func validatedPostgresURL(_ text: String) throws(StoreError) -> String {
