@@ -227,21 +227,31 @@ struct ObservedProcess: Sendable {
     /// The unit of /proc's CPU times.
     static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 
-    /// The whole machine's CPU time so far, every core and process together, in seconds: `busy` is the first line of
-    /// /proc/stat less its idle and iowait fields (over a phase, how much of the machine was left); `stolen` is its steal
-    /// field, part of `busy`: the time the hypervisor gave this machine's cores to others while they had work to run.
-    static func machineSeconds() -> (busy: Double, stolen: Double)? {
+    /// The whole machine's CPU time, every core and process together, in seconds: `busy` is the first line of /proc/stat
+    /// less its idle and iowait fields (over a phase, how much of the machine was left); `stolen` is its steal field, part
+    /// of `busy`: the time the hypervisor gave this machine's cores to others while they had work to run.
+    struct MachineTimes: Sendable {
+        var busy: Double, stolen: Double
+
+        static func - (end: MachineTimes, start: MachineTimes) -> MachineTimes {
+            MachineTimes(busy: end.busy - start.busy, stolen: end.stolen - start.stolen)
+        }
+    }
+
+    /// The machine's CPU time so far.
+    static func machineSeconds() -> MachineTimes? {
         guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
               let line = stat.split(separator: "\n").first else { return nil }
         return machineSeconds(statLine: line)
     }
 
-    static func machineSeconds(statLine line: Substring) -> (busy: Double, stolen: Double)? {
+    static func machineSeconds(statLine line: Substring) -> MachineTimes? {
         guard line.hasPrefix("cpu ") else { return nil }
         let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard fields.count >= 8 else { return nil }
         // user nice system idle iowait irq softirq steal (guest time is already counted in user).
-        return ((fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / ticksPerSecond, fields[7] / ticksPerSecond)
+        return MachineTimes(busy: (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / ticksPerSecond,
+                            stolen: fields[7] / ticksPerSecond)
     }
 }
 
@@ -259,8 +269,7 @@ struct LoadRun: Sendable {
     struct Result: Sendable {
         let target: String, loop: String, connections: Int, seconds: Double, answered: Int
         let samples: [Sample], errors: [String: Int], firstError: String?, ranOut: Bool
-        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?, driverCPUSeconds: Double?
-        let machineCPUSeconds: (busy: Double, stolen: Double)?
+        let serverRSSPeakKB: Int?, serverCPUSeconds: Double?, driverCPUSeconds: Double?, machineCPUSeconds: ObservedProcess.MachineTimes?
 
         var perSecond: Double { seconds > 0 ? Double(answered - errors.values.reduce(0, +)) / seconds : 0 }
 
@@ -554,16 +563,14 @@ extension LoadRun {
 
     struct Phase {
         let sampler: Task<Int?, Never>
-        let serverAtStart: Double?, driverAtStart: Double?, machineAtStart: (busy: Double, stolen: Double)?
+        let serverAtStart: Double?, driverAtStart: Double?, machineAtStart: ObservedProcess.MachineTimes?
 
         func finish(_ run: LoadRun, loop: String, tally: Tally, seconds: Double) async -> Result {
             sampler.cancel()
             func spent(_ start: Double?, _ end: Double?) -> Double? { start.flatMap { start in end.map { $0 - start } } }
             let cpu = spent(serverAtStart, run.server?.cpuSeconds())
             let driver = spent(driverAtStart, ObservedProcess.driver.cpuSeconds())
-            let machine = machineAtStart.flatMap { start in
-                ObservedProcess.machineSeconds().map { (busy: $0.busy - start.busy, stolen: $0.stolen - start.stolen) }
-            }
+            let machine = machineAtStart.flatMap { start in ObservedProcess.machineSeconds().map { $0 - start } }
             return Result(target: run.target.name, loop: loop, connections: run.connections, seconds: seconds,
                           answered: tally.samples.count, samples: tally.samples, errors: tally.errors,
                           firstError: tally.firstError, ranOut: tally.ranOut, serverRSSPeakKB: await sampler.value, serverCPUSeconds: cpu,

@@ -66,11 +66,19 @@ public struct StoreConfiguration: Sendable {
     public static let connectionsPerEventLoopRange = 1...64
 
     static func connectionsPerEventLoop(from environment: [String: String]) throws(StoreError) -> Int {
-        guard let text = environment["PASSNUM_DB_CONNECTIONS_PER_LOOP"], !text.isEmpty else { return defaultConnectionsPerEventLoop }
-        guard let count = Int(text), connectionsPerEventLoopRange.contains(count) else {
-            throw .badSetting("PASSNUM_DB_CONNECTIONS_PER_LOOP must be a whole number from \(connectionsPerEventLoopRange.lowerBound) to \(connectionsPerEventLoopRange.upperBound) (got \(text))")
+        try wholeNumber("PASSNUM_DB_CONNECTIONS_PER_LOOP", in: connectionsPerEventLoopRange, default: defaultConnectionsPerEventLoop,
+                        from: environment)
+    }
+
+    /// The whole number in the environment variable `name`, or `fallback` when it is unset or empty; a value outside
+    /// `range` stops the start with a message naming the variable and its bounds.
+    static func wholeNumber(_ name: String, of unit: String? = nil, in range: ClosedRange<Int>, default fallback: Int,
+                            from environment: [String: String]) throws(StoreError) -> Int {
+        guard let text = environment[name], !text.isEmpty else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw .badSetting("\(name) must be a whole number\(unit.map { " of \($0)" } ?? "") from \(range.lowerBound) to \(range.upperBound) (got \(text))")
         }
-        return count
+        return number
     }
 
     static func validatedPostgresURL(_ text: String) throws(StoreError) -> String {

@@ -39,11 +39,8 @@ public struct PersonalDataRecord: Sendable, Equatable {
 extension PersonalData {
     /// `PASSNUM_PERSONAL_DATA_RETENTION_MONTHS`, or the default; a value out of bounds stops the start.
     static func retentionMonths(from environment: [String: String]) throws(StoreError) -> Int {
-        guard let text = environment["PASSNUM_PERSONAL_DATA_RETENTION_MONTHS"], !text.isEmpty else { return defaultRetentionMonths }
-        guard let months = Int(text), retentionRange.contains(months) else {
-            throw .badSetting("PASSNUM_PERSONAL_DATA_RETENTION_MONTHS must be a whole number of months from \(retentionRange.lowerBound) to \(retentionRange.upperBound) (got \(text))")
-        }
-        return months
+        try StoreConfiguration.wholeNumber("PASSNUM_PERSONAL_DATA_RETENTION_MONTHS", of: "months", in: retentionRange,
+                                           default: defaultRetentionMonths, from: environment)
     }
 }
 
