@@ -394,9 +394,14 @@ struct ValidationLoad: HotStatement {
     }
 }
 
-/// Every write of an accepted validation, in one statement that is its own transaction. It first locks the checks that
-/// are still available; only when all of them are, and the request's key is still free, does it store the answer and
-/// write. The order of a WITH's writes is PostgreSQL's to choose, so the booklets, marks and tallies each wait for the
+/// Every write of an accepted validation, in one statement that is its own transaction. It first locks the checks and
+/// keeps those still available (their state read under the lock, which this statement holds until it commits: the update
+/// needs no state guard of its own); only when all of them are, and the request's key is still free, does it store the
+/// answer and write. No estimate of its plan depends on the values bound (the checks' array is padded, and the state is
+/// tested on the locked rows, which have no statistics): a plan made for one request costs what the generic plan costs,
+/// and the connection keeps the generic one. (Testing the state in the scan of `checks` made a plan for one state look
+/// far cheaper whenever the statistics counted few checks in it, and PostgreSQL planned the statement again on every
+/// execution: docs/BENCHMARKS.md.) The order of a WITH's writes is PostgreSQL's to choose, so the booklets, marks and tallies each wait for the
 /// lane's head (`EXISTS (SELECT 1 FROM old)`): the locks come checks, head, booklets, marks, tallies, as in every other
 /// writer (`post`, then `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update,
 /// their redemptions, the booklets' counts, the usage marks, the journal entry chained after the lane's head (locked, its
@@ -406,15 +411,16 @@ struct ValidationLoad: HotStatement {
 /// everything written, else 0 and nothing written.
 struct RedemptionWrites: HotStatement {
     static let sql = """
-        WITH available AS (
-          SELECT id FROM checks WHERE id = ANY($4) AND state = ANY($5) ORDER BY id FOR UPDATE),
+        WITH locked AS (
+          SELECT id, state FROM checks WHERE id = ANY($4) ORDER BY id FOR UPDATE),
+        available AS (SELECT id FROM locked WHERE state = ANY($5)),
         request AS (
           INSERT INTO validation_requests (place_id, request_key, fingerprint, outcome, created_at)
           SELECT $2, $7, $31, $32, $3 WHERE (SELECT COUNT(*) FROM available) = cardinality(array_remove($4, 0))
           ON CONFLICT (place_id, request_key) DO NOTHING RETURNING place_id),
         changed AS (
           UPDATE checks SET state = $1, place_id = $2, redeemed_at = $3
-          WHERE id IN (SELECT id FROM available) AND state = ANY($5) AND EXISTS (SELECT 1 FROM request) RETURNING id, booklet_id),
+          WHERE id IN (SELECT id FROM available) AND EXISTS (SELECT 1 FROM request) RETURNING id, booklet_id),
         old AS (
           SELECT sequence, hash FROM journal_head WHERE id = $16 AND EXISTS (SELECT 1 FROM changed) FOR UPDATE),
         redemption AS (
