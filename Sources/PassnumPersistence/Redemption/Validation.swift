@@ -401,9 +401,9 @@ struct ValidationLoad: HotStatement {
 /// tested on the locked rows, which have no statistics): a plan made for one request costs what the generic plan costs,
 /// and the connection keeps the generic one. (Testing the state in the scan of `checks` made a plan for one state look
 /// far cheaper whenever the statistics counted few checks in it, and PostgreSQL planned the statement again on every
-/// execution: docs/BENCHMARKS.md.) The order of a WITH's writes is PostgreSQL's to choose, so the booklets, marks and tallies each wait for the
-/// lane's head (`EXISTS (SELECT 1 FROM old)`): the locks come checks, head, booklets, marks, tallies, as in every other
-/// writer (`post`, then `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update,
+/// execution: docs/BENCHMARKS.md.) The order of a WITH's writes is PostgreSQL's to choose, so the booklets, marks and
+/// tallies each wait for the lane's head (`EXISTS (SELECT 1 FROM old)`): the locks come checks, head, booklets, marks,
+/// tallies, as in every other writer (`post`, then `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update,
 /// their redemptions, the booklets' counts, the usage marks, the journal entry chained after the lane's head (locked, its
 /// hash computed here from `JournalChain.canonicalParts`), its lines and the new head, and the tallies (those known in
 /// advance, plus the booklets that started and the marks that were new, as the statement finds them under their locks).
