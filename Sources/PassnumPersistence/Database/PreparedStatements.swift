@@ -6,6 +6,11 @@ import SQLKit
 /// parsed and planned once instead of on every request. `pg_stat_statements` during the validation benchmark put
 /// planning at half of PostgreSQL's time per validation (docs/BENCHMARKS.md). Its text is fixed: lists travel as arrays.
 /// Its rows are read by column name like any other (`SQLRow`).
+///
+/// PostgreSQL keeps the generic plan only while it costs no more than the plans it makes for the values bound; once a
+/// connection's first five such plans look cheaper, it plans every execution until the connection closes. So no
+/// estimate may depend on a value bound: arrays of ids are padded (`planned`), and a value compared with a column that
+/// has statistics, such as a check's state, is compared on rows the statement already holds (`RedemptionWrites`).
 protocol HotStatement: PostgresPreparedStatement where Row == any SQLRow {}
 
 extension HotStatement {

@@ -397,18 +397,17 @@ struct ValidationLoad: HotStatement {
 /// Every write of an accepted validation, in one statement that is its own transaction. It first locks the checks and
 /// keeps those still available (their state read under the lock, which this statement holds until it commits: the
 /// update needs no state guard of its own); only when all of them are, and the request's key is still free, does it
-/// store the answer and write. No estimate of its plan depends on the values bound (the checks' array is padded, and
-/// the state is tested on the locked rows, which have no statistics): a plan made for one request costs what the
-/// generic plan costs, and the connection keeps the generic one. (Testing the state in the scan of `checks` made a plan
-/// for one state look far cheaper whenever the statistics counted few checks in it, and PostgreSQL planned the
-/// statement again on every execution: docs/BENCHMARKS.md.) The order of a WITH's writes is PostgreSQL's to choose, so
-/// the booklets, marks and tallies each wait for the lane's head (`EXISTS (SELECT 1 FROM old)`): the locks come checks,
-/// head, booklets, marks, tallies, as in every other writer (`post`, then `countValidated`, then `apply`), and two of
-/// them never deadlock. It writes: the checks' update, their redemptions, the booklets' counts, the usage marks, the
-/// journal entry chained after the lane's head (locked, its hash computed here from `JournalChain.canonicalParts`), its
-/// lines and the new head, and the tallies (those known in advance, plus the booklets that started and the marks that
-/// were new, as the statement finds them under their locks). Rows: each available check's `id` (one row with NULL when
-/// none is) with `stored`, 1 when the answer was stored and everything written, else 0 and nothing written.
+/// store the answer and write. The state is tested on the locked rows, which have no statistics, so that its estimate
+/// does not depend on the value bound (`HotStatement`; tested in the scan of `checks`, it made PostgreSQL plan the
+/// statement on every execution whenever the statistics counted few checks in that state). The order of a WITH's writes
+/// is PostgreSQL's to choose, so the booklets, marks and tallies each wait for the lane's head (`EXISTS (SELECT 1 FROM
+/// old)`): the locks come checks, head, booklets, marks, tallies, as in every other writer (`post`, then
+/// `countValidated`, then `apply`), and two of them never deadlock. It writes: the checks' update, their redemptions,
+/// the booklets' counts, the usage marks, the journal entry chained after the lane's head (locked, its hash computed
+/// here from `JournalChain.canonicalParts`), its lines and the new head, and the tallies (those known in advance, plus
+/// the booklets that started and the marks that were new, as the statement finds them under their locks). Rows: each
+/// available check's `id` (one row with NULL when none is) with `stored`, 1 when the answer was stored and everything
+/// written, else 0 and nothing written.
 struct RedemptionWrites: HotStatement {
     static let sql = """
         WITH locked AS (
