@@ -112,6 +112,19 @@ struct CommandTests {
         }
     }
 
+    @Test("Help is printed without opening anything: no data directory, secret or database, and no settings needed")
+    func helpOpensNothing() async {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-help-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for arguments in [["--help"], ["load-validations", "--help"], ["serve", "--help"], ["verify", "-h"], ["seed-national", "--help"]] {
+            // An empty environment: `serve` itself would refuse to start without the operator's settings.
+            #expect(await PassnumMain.run(["passnum"] + arguments + ["--data-dir", directory.path], environment: [:]) == 0, "\(arguments)")
+            #expect(!FileManager.default.fileExists(atPath: directory.path), "\(arguments)")
+        }
+        #expect(await PassnumMain.run(["passnum", "no-such-command", "--help", "--data-dir", directory.path], environment: [:]) == 1)
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+    }
+
     @Test("Global options are taken out of the arguments before Vapor reads them")
     func globalOptions() throws {
         var arguments = ["passnum", "serve", "--data-dir", "/srv/passnum", "--port", "9000"]

@@ -20,6 +20,9 @@ public enum PassnumMain {
             let dataDirectory = try takeOption("--data-dir", from: &arguments)
             let serving = servesHTTP(arguments)
             let demoBeforeServe = serving && takeFlag("--demo", from: &arguments)
+            // Help opens nothing: printing a command's options creates no data directory, secret or database, and needs
+            // none of the settings the command itself would (`restore` prints its own, below).
+            if asksForHelp(arguments) && !RestoreCommand.invoked(arguments) { return await help(arguments) }
             var configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory, environment: environment)
             // Checked before anything opens: a real server without the operator's account or public address stops here.
             configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
@@ -59,6 +62,30 @@ public enum PassnumMain {
                 // before the lifecycle handlers stop the jobs and close the store. Vapor would stop the server after
                 // them, and requests still running would fail on a closed database.
                 if serving { await app.server.shutdown() }
+                try await app.asyncShutdown()
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// Whether the command line asks for help (`--help` or `-h`, for the commands or for one of them).
+    static func asksForHelp(_ arguments: [String]) -> Bool {
+        arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
+    }
+
+    /// Vapor prints the help asked for, from the commands alone: no store, no routes.
+    static func help(_ arguments: [String]) async -> Int32 {
+        do {
+            let app = try await Application.make(try Environment.detect(arguments: arguments))
+            registerCommands(app)
+            do {
+                try await app.execute()
                 try await app.asyncShutdown()
             } catch {
                 try? await app.asyncShutdown()

@@ -18,6 +18,12 @@ public func configure(_ app: Application, store: Store) throws {
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = 8080
+    registerCommands(app)
+    try routes(app)
+}
+
+/// The platform's commands, beside Vapor's own (`serve`, `routes`).
+func registerCommands(_ app: Application) {
     let commands: KeyValuePairs<String, any AnyAsyncCommand> = [
         "demo": DemoCommand(), "verify": VerifyCommand(), "bench": BenchCommand(), "user": UserCommand(),
         "import-places": ImportPlacesCommand(), "tick": TickCommand(), "export": ExportCommand(), "import": ImportCommand(),
@@ -29,7 +35,6 @@ public func configure(_ app: Application, store: Store) throws {
         "backup": BackupCommand(),
     ]
     for (name, command) in commands { app.asyncCommands.use(command, as: name) }
-    try routes(app)
 }
 
 extension Application {
