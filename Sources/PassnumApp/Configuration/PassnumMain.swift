@@ -22,7 +22,10 @@ public enum PassnumMain {
             let demoBeforeServe = serving && takeFlag("--demo", from: &arguments)
             // Help opens nothing: printing a command's options creates no data directory, secret or database, and needs
             // none of the settings the command itself would (`restore` prints its own, below).
-            if asksForHelp(arguments) && !RestoreCommand.invoked(arguments) { return await help(arguments) }
+            if asksForHelp(arguments) && !RestoreCommand.invoked(arguments) {
+                try await help(arguments)
+                return 0
+            }
             var configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory, environment: environment)
             // Checked before anything opens: a real server without the operator's account or public address stops here.
             configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
@@ -40,7 +43,7 @@ public enum PassnumMain {
             let app = try await Application.make(environment)
             // The process's registry, the one swift-metrics was given: /metrics serves the libraries' metrics too.
             app.metrics = PassnumMetrics.process
-            do {
+            try await shuttingDown(app) {
                 let store = try await Store.open(
                     configuration, clock: try clock(), eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
                 app.lifecycle.use(StoreLifecycle(store: store))
@@ -62,10 +65,6 @@ public enum PassnumMain {
                 // before the lifecycle handlers stop the jobs and close the store. Vapor would stop the server after
                 // them, and requests still running would fail on a closed database.
                 if serving { await app.server.shutdown() }
-                try await app.asyncShutdown()
-            } catch {
-                try? await app.asyncShutdown()
-                throw error
             }
             return 0
         } catch {
@@ -80,22 +79,21 @@ public enum PassnumMain {
     }
 
     /// Vapor prints the help asked for, from the commands alone: no store, no routes.
-    static func help(_ arguments: [String]) async -> Int32 {
+    static func help(_ arguments: [String]) async throws {
+        let app = try await Application.make(try Environment.detect(arguments: arguments))
+        registerCommands(app)
+        try await shuttingDown(app) { try await app.execute() }
+    }
+
+    /// Runs `body`, then shuts `app` down, also when `body` throws.
+    static func shuttingDown(_ app: Application, after body: () async throws -> Void) async throws {
         do {
-            let app = try await Application.make(try Environment.detect(arguments: arguments))
-            registerCommands(app)
-            do {
-                try await app.execute()
-                try await app.asyncShutdown()
-            } catch {
-                try? await app.asyncShutdown()
-                throw error
-            }
-            return 0
+            try await body()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            return 1
+            try? await app.asyncShutdown()
+            throw error
         }
+        try await app.asyncShutdown()
     }
 
     /// The real clock, or one that starts at PASSNUM_FAKE_NOW (an ISO 8601 instant) and runs from there: the
