@@ -116,7 +116,7 @@ struct CommandTests {
     func helpOpensNothing() async {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-help-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        for arguments in [["--help"], ["load-validations", "--help"], ["serve", "--help"], ["verify", "-h"], ["seed-national", "--help"]] {
+        for arguments in [["--help"], ["load-validations", "--help"], ["serve", "--help"], ["verify", "-h"], ["seed-national", "--help"], ["restore", "--help"], ["restore", "-h"]] {
             // An empty environment: `serve` itself would refuse to start without the operator's settings.
             #expect(await PassnumMain.run(["passnum"] + arguments + ["--data-dir", directory.path], environment: [:]) == 0, "\(arguments)")
             #expect(!FileManager.default.fileExists(atPath: directory.path), "\(arguments)")

@@ -21,8 +21,8 @@ enum RestoreCommand {
 
     /// Restores and returns the summary to print.
     static func run(_ arguments: [String], configuration: StoreConfiguration) async throws -> String {
+        if PassnumMain.asksForHelp(arguments) { return usage }
         var rest = Array(arguments.dropFirst(2))
-        if rest.contains("--help") || rest.contains("-h") { return usage }
         guard let from = try PassnumMain.takeOption("--from", from: &rest), !from.isEmpty else {
             throw UsageError("--from DIR is required: the directory `passnum backup --out` wrote\n" + usage)
         }
