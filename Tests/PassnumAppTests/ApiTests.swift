@@ -166,11 +166,29 @@ struct ApiTests {
         }
     }
 
-    @Test("Validation needs an Idempotency-Key: the same key and body get the same answer, another body gets 422")
-    func validation() async throws {
-        try await WebWorld.with { world in
+    @Test("Validation needs an Idempotency-Key: the same key and body get the same answer, another body gets 422; the key is checked first",
+          arguments: WebWorld.Database.allCases)
+    func validation(database: WebWorld.Database) async throws {
+        try await WebWorld.with(database) { world in
             let key = try await Self.key(world, .place(world.placeA), [.validate])
             let body = #"{"checks":[\#(Self.checkJSON(world, world.serialsA[0])),\#(Self.checkJSON(world, world.serialsA[1]))],"category":"outils"}"#
+            // Without a key that may validate, the answer says so whatever the request (the key is read in the validation's
+            // first statement on PostgreSQL).
+            let unknown = try await Self.call(world.app, .POST, "/api/v1/validations", key: "pn_unknown", body: body, headers: [("Idempotency-Key", "x")])
+            #expect(unknown.status == .unauthorized)
+            #expect(try Self.problem(unknown) == "unauthorized")
+            #expect(try await Self.call(world.app, .POST, "/api/v1/validations", body: "{").status == .unauthorized)
+            #expect(try await Self.call(world.app, .POST, "/api/v1/validations", key: "pn_unknown", body: #"{"checks":[],"category":"outils"}"#,
+                                        headers: [("Idempotency-Key", "x")]).status == .unauthorized)
+            let prescriber = try await Self.key(world, .prescriber(world.prescriberA), [.handOut])
+            let forbidden = try await Self.call(world.app, .POST, "/api/v1/validations", key: prescriber, body: body, headers: [("Idempotency-Key", "x")])
+            #expect(forbidden.status == .forbidden)
+            #expect(try Self.problem(forbidden) == "forbidden")
+            #expect(try await Self.count(world.store, "SELECT COUNT(*) AS n FROM redemptions") == 0)
+            // Too many checks in one request is the request's fault, once the key is known.
+            let six = "[" + (0..<6).map { _ in Self.checkJSON(world, world.serialsA[0]) }.joined(separator: ",") + "]"
+            #expect(try await Self.call(world.app, .POST, "/api/v1/validations", key: key, body: #"{"checks":\#(six),"category":"outils"}"#,
+                                        headers: [("Idempotency-Key", "x")]).status == .unprocessableEntity)
             let missing = try await Self.call(world.app, .POST, "/api/v1/validations", key: key, body: body)
             #expect(missing.status == .badRequest)
             #expect(try Self.problem(missing) == "idempotency-key-required")
@@ -201,7 +219,8 @@ struct ApiTests {
             let cursor = try #require(page1["next_cursor"] as? String)
             let page2 = try Self.json(try await Self.call(world.app, .GET, "/api/v1/validations?limit=1&cursor=\(cursor)", key: key))
             let serials = [page1, page2].compactMap { ($0["items"] as? [[String: Any]])?.first?["serial"] as? String }
-            #expect(serials == [world.serialsA[1].compact, world.serialsA[0].compact])
+            // One page each (validated together, at the same instant: their order is their redemptions' ids').
+            #expect(serials.count == 2 && Set(serials) == [world.serialsA[1].compact, world.serialsA[0].compact])
             #expect(try await Self.call(world.app, .GET, "/api/v1/validations?limit=0", key: key).status == .unprocessableEntity)
 
             // Status of a check, and undo.
@@ -217,6 +236,13 @@ struct ApiTests {
             #expect(twice.status == .conflict)
             #expect(try Self.problem(twice) == "not-redeemed-here")
             #expect(try await Self.call(world.app, .GET, "/api/v1/payouts", key: key).status == .ok)
+            // Over the key's limit for validations: 429 with Retry-After, and nothing validated.
+            world.app.apiLimits = ApiLimits(perKey: 1, perAddress: 100, windowSeconds: 60)
+            let limited = try await Self.call(world.app, .POST, "/api/v1/validations", key: key, body: body, headers: [("Idempotency-Key", "rdv-9")])
+            #expect(limited.status == .tooManyRequests)
+            #expect(try Self.problem(limited) == "rate-limited")
+            #expect(limited.headers.first(name: .retryAfter) != nil)
+            #expect(try await Self.count(world.store, "SELECT COUNT(*) AS n FROM validation_requests WHERE request_key = 'rdv-9'") == 0)
         }
     }
 

@@ -132,21 +132,31 @@ enum ApiController {
     }
 
     /// Validates 1 to 5 checks, all or nothing. `Idempotency-Key` is required: the same key with the same body gets
-    /// the same answer (and never redeems twice); with another body, 422.
+    /// the same answer (and never redeems twice); with another body, 422. The API key is checked in the validation's
+    /// first statement (`Store.validate(checks:…presenting:…)`), with the same answers as `Request.apiKey`: a request
+    /// whose header or body is wrong is authenticated first, so that it gets 401, 403 or 429 before 400 or 422.
     @Sendable static func validate(_ request: Request) async throws -> Response {
-        let key = try await request.apiKey(.validate, operation: "validate")
-        guard let idempotencyKey = request.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces),
-              (1...200).contains(idempotencyKey.count) else {
-            throw Problem(.badRequest, "idempotency-key-required", "An Idempotency-Key header (1 to 200 characters) is required")
-        }
-        let body = try ApiJSON.body(ValidationIn.self, of: request)
-        guard let category = ServiceCategory(code: body.category) else {
-            throw Problem(.unprocessableEntity, "invalid-request", "Unknown category", detail: "use one of the codes listed in the document")
+        let idempotencyKey: String, body: ValidationIn, category: ServiceCategory
+        do {
+            guard let key = request.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces), (1...200).contains(key.count) else {
+                throw Problem(.badRequest, "idempotency-key-required", "An Idempotency-Key header (1 to 200 characters) is required")
+            }
+            body = try ApiJSON.body(ValidationIn.self, of: request)
+            guard let known = ServiceCategory(code: body.category) else {
+                throw Problem(.unprocessableEntity, "invalid-request", "Unknown category", detail: "use one of the codes listed in the document")
+            }
+            (idempotencyKey, category) = (key, known)
+        } catch {
+            _ = try await request.apiKey(.validate, operation: "validate")
+            throw error
         }
         let outcome = try await request.store.validate(
-            ValidationRequest(place: try own(key.organisation.place), checks: body.checks.map { PresentedCheck(serial: $0.serial, code: $0.code) },
-                              category: category, key: idempotencyKey, service: body.serviceId),
-            actor: Actor("api key \(key.id)"))
+            checks: body.checks.map { PresentedCheck(serial: $0.serial, code: $0.code) }, category: category, key: idempotencyKey,
+            service: body.serviceId, presenting: request.apiSecret, counting: request.apiRequestCount("validate")
+        ) { found in
+            let key = try request.authorized(found, scope: .validate)
+            return (try own(key.organisation.place), Actor("api key \(key.id)"))
+        }
         request.metrics.validation(outcome, channel: .api)
         guard outcome.accepted else {
             var problem = Problem(.unprocessableEntity, "validation-refused", "The checks were not validated",

@@ -165,15 +165,28 @@ extension Request {
     /// `operation` for the key and the client address; else 401, 403 or 429. Failed authentications count against
     /// the address too, and so does a key without the scope (a 403 is counted like any answer).
     func apiKey(_ scope: ApiScope?, operation: String) async throws -> ApiKey {
-        let limits = application.apiLimits
-        let secret = headers.first(name: .authorization).flatMap { header in
+        try authorized(try await store.authenticateApiKey(apiSecret, counting: apiRequestCount(operation)), scope: scope)
+    }
+
+    /// The secret of the Authorization header (Bearer), or "" (no key matches it).
+    var apiSecret: String {
+        headers.first(name: .authorization).flatMap { header in
             header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
-        }
-        let found = try await store.authenticateApiKey(secret ?? "", counting: ApiRequestCount(
-            operation: operation, perKey: limits.perKey, address: clientAddress, perAddress: limits.perAddress, windowSeconds: limits.windowSeconds))
+        } ?? ""
+    }
+
+    /// What a request of `operation` counts against (`ApiLimits`).
+    func apiRequestCount(_ operation: String) -> ApiRequestCount {
+        let limits = application.apiLimits
+        return ApiRequestCount(operation: operation, perKey: limits.perKey, address: clientAddress, perAddress: limits.perAddress,
+                               windowSeconds: limits.windowSeconds)
+    }
+
+    /// The key found, when it has `scope`: else the 429, 401 or 403 problem.
+    func authorized(_ found: ApiKeyAuthentication, scope: ApiScope?) throws -> ApiKey {
         if let refused = found.refused {
             var problem = Problem(.tooManyRequests, "rate-limited", "Too many requests",
-                                  detail: "At most \(refused.limit) requests per \(limits.windowSeconds) s; retry after \(found.retryAfterSeconds) s.")
+                                  detail: "At most \(refused.limit) requests per \(application.apiLimits.windowSeconds) s; retry after \(found.retryAfterSeconds) s.")
             problem.retryAfter = found.retryAfterSeconds
             throw problem
         }

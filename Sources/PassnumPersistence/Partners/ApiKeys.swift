@@ -85,42 +85,30 @@ extension Store {
     /// key's and then the address's for the operation, or the address's failed authentications when no key matches
     /// (`hitRateLimits` semantics: a bucket over its limit refuses, and the buckets after it are not counted). On
     /// PostgreSQL the key and the counts are one prepared statement (`LiveApiKeyCounted`).
-    public func authenticateApiKey(_ secret: String, counting count: ApiRequestCount) async throws
-        -> (key: ApiKey?, refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int) {
-        let unauthorized = [(count.unauthorizedBucket, count.perAddress)]
-        guard kind == .postgres, secret.hasPrefix("pn_"), secret.count < 100 else {
+    public func authenticateApiKey(_ secret: String, counting count: ApiRequestCount) async throws -> ApiKeyAuthentication {
+        guard kind == .postgres, LiveApiKeyCounted.accepts(secret) else {
             guard let key = try await authenticateApiKey(secret) else {
-                let decision = try await hitRateLimits(unauthorized, windowSeconds: count.windowSeconds)
+                let decision = try await hitRateLimits([(count.unauthorizedBucket, count.perAddress)], windowSeconds: count.windowSeconds)
                 return (nil, decision.refused, decision.retryAfterSeconds)
             }
             let decision = try await hitRateLimits([(count.keyBucket(key.id), count.perKey), (count.addressBucket, count.perAddress)],
                                                    windowSeconds: count.windowSeconds)
             return (key, decision.refused, decision.retryAfterSeconds)
         }
-        let window = RateWindow(now: clock.now.millis, seconds: count.windowSeconds)
-        let hash = Self.digest(secret)
-        let row = try await onOneConnection(begin: nil) { tx in
-            try await tx.prepared.execute(LiveApiKeyCounted(hash: hash, count: count, windowStart: window.start)).first
+        let counted = LiveApiKeyCounted(hash: Self.digest(secret), count: count, now: clock.now.millis)
+        return try await onOneConnection(begin: nil) { tx in
+            guard let row = try await tx.prepared.execute(counted).first else { throw Inconsistency("the API key statement returned no row") }
+            let found = try counted.authentication(row)
+            if let key = found.key { try await tx.touch(key, now: counted.now) }
+            return found
         }
-        guard let row else { throw Inconsistency("the API key statement returned no row") }
-        let key = try row.optionalInt("id") == nil ? nil : try Self.apiKey(row)
-        let refused = if let key {
-            window.firstOver([(count.keyBucket(key.id), count.perKey), (count.addressBucket, count.perAddress)],
-                             hits: [try row.optionalInt("hits0"), try row.optionalInt("hits1")])
-        } else {
-            window.firstOver(unauthorized, hits: [try row.optionalInt("hits1")])
-        }
-        if let key { try await touch(key) }
-        return (key, refused, window.retryAfter)
     }
 
     /// Writes the key's last-used time when it is a minute old or more.
     private func touch(_ key: ApiKey) async throws {
         let now = clock.now.millis
-        guard (key.lastUsedAt?.millis ?? 0) < now - 60_000 else { return }
-        try await transaction { tx in
-            try await tx.sql.raw("UPDATE api_keys SET last_used_at = \(bind: now) WHERE id = \(bind: key.id)").run()
-        }
+        guard Transaction.isStale(key, now: now) else { return }
+        try await transaction { tx in try await tx.touch(key, now: now) }
     }
 
     /// Counts a request in each bucket, in order, for the current window of `windowSeconds`, in one transaction; the
@@ -149,8 +137,11 @@ extension Store {
         }
     }
 
-    static func apiKey(_ row: any SQLRow) throws -> ApiKey {
-        ApiKey(id: try row.id("id"), name: try row.string("name"), prefix: try row.string("prefix"),
+    static func apiKey(_ row: any SQLRow) throws -> ApiKey { try apiKey(row, id: "id", name: "name") }
+
+    /// A key's columns (`LiveApiKey`), its `id` and `name` read from the columns named `id` and `name`.
+    static func apiKey(_ row: any SQLRow, id: String, name: String) throws -> ApiKey {
+        ApiKey(id: try row.id(id), name: try row.string(name), prefix: try row.string("prefix"),
                organisation: try row.organisation(of: "api_keys"),
                scopes: try row.string("scopes").split(separator: " ").compactMap { ApiScope(rawValue: String($0)) },
                createdBy: try row.string("created_by"), createdAt: Date(millis: try row.int("created_at")),
@@ -159,7 +150,20 @@ extension Store {
     }
 }
 
+/// A request's key (nil when none matched), the first of its buckets over its limit (nil when none), and the seconds
+/// until the window ends (`Retry-After`).
+public typealias ApiKeyAuthentication = (key: ApiKey?, refused: (bucket: String, limit: Int)?, retryAfterSeconds: Int)
+
 extension Transaction {
+    /// Whether a key's last-used time is a minute old or more, and is to be written again.
+    static func isStale(_ key: ApiKey, now: Int64) -> Bool { (key.lastUsedAt?.millis ?? 0) < now - 60_000 }
+
+    /// Writes the key's last-used time when it is a minute old or more.
+    func touch(_ key: ApiKey, now: Int64) async throws {
+        guard Self.isStale(key, now: now) else { return }
+        try await sql.raw("UPDATE api_keys SET last_used_at = \(bind: now) WHERE id = \(bind: key.id)").run()
+    }
+
     /// One more hit in `bucket`'s fixed window of `windowSeconds` (an atomic upsert): the window's hits, and the seconds
     /// until it ends. The first hit of a window drops the bucket's older windows, so the table stays small
     /// (the purge job drops the rest, `purgeExpired`).
@@ -226,37 +230,64 @@ enum LiveApiKey {
     static let select = "SELECT id, name, prefix, organisation_kind, organisation_id, scopes, created_by, created_at, last_used_at, revoked_at FROM api_keys"
 }
 
-/// The live key of a secret's hash (its columns, NULL when there is none) and the request's counts, as
-/// `Store.authenticateApiKey(_:counting:)` counts them: `hits0` the key's bucket (NULL without a key), `hits1` then the
-/// address's bucket of the operation, or of failed authentications without a key (NULL when the key's bucket refused).
-/// Committed without waiting for the disk, like `RateLimitHits`: it writes counters only.
+/// The live key of a secret's hash (its columns, NULL when there is none; `id` and `name` as `key_id` and `key_name`) and
+/// the request's counts, as `Store.authenticateApiKey(_:counting:)` counts them: `hits0` the key's bucket (NULL without a
+/// key), `hits1` then the address's bucket of the operation, or of failed authentications without a key (NULL when the
+/// key's bucket refused). Committed without waiting for the disk, like `RateLimitHits`: it writes counters only.
+/// `AuthenticatedValidationLoad` begins with the same expressions (`counting`, binds $1 to $6).
 struct LiveApiKeyCounted: HotStatement {
-    static let sql = """
-        WITH live AS (\(LiveApiKey.select) WHERE key_hash = $1 AND revoked_at IS NULL),
-        hit0 AS (INSERT INTO rate_limits (bucket, window_start, hits) SELECT 'key:' || id || ':' || $2, $5, 1 FROM live
+    static let counting = """
+        live AS (SELECT id AS key_id, name AS key_name, prefix, organisation_kind, organisation_id, scopes, created_by, created_at,
+          last_used_at, revoked_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+        hit0 AS (INSERT INTO rate_limits (bucket, window_start, hits) SELECT 'key:' || key_id || ':' || $2, $5, 1 FROM live
           ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING bucket, hits),
         old0 AS (DELETE FROM rate_limits WHERE bucket IN (SELECT bucket FROM hit0 WHERE hits = 1) AND window_start < $5),
         hit1 AS (INSERT INTO rate_limits (bucket, window_start, hits)
           SELECT CASE WHEN EXISTS (SELECT 1 FROM live) THEN $3 ELSE $4 END, $5, 1 WHERE NOT EXISTS (SELECT 1 FROM hit0 WHERE hits > $6)
           ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING bucket, hits),
         old1 AS (DELETE FROM rate_limits WHERE bucket IN (SELECT bucket FROM hit1 WHERE hits = 1) AND window_start < $5)
-        SELECT set_config('synchronous_commit', 'off', true) AS commit_mode, live.*, (SELECT hits FROM hit0) AS hits0, (SELECT hits FROM hit1) AS hits1
-        FROM (SELECT 1) one LEFT JOIN live ON true
         """
+    /// The columns the counts give, after `counting`.
+    static let counted = """
+        set_config('synchronous_commit', 'off', true) AS commit_mode, live.*, (SELECT hits FROM hit0) AS hits0,
+        (SELECT hits FROM hit1) AS hits1
+        """
+    static let sql = "WITH \(counting) SELECT \(counted) FROM (SELECT 1) one LEFT JOIN live ON true"
     static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .text, .int8, .int8]
     let hash: String
     let count: ApiRequestCount
-    let windowStart: Int64
+    let now: Int64
+    var window: RateWindow { RateWindow(now: now, seconds: count.windowSeconds) }
+
+    /// Whether a secret can be a key (else no statement is sent: no key matches).
+    static func accepts(_ secret: String) -> Bool { secret.hasPrefix("pn_") && secret.count < 100 }
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 6)
+        append(to: &bindings)
+        return bindings
+    }
+
+    /// $1 to $6.
+    func append(to bindings: inout PostgresBindings) {
         bindings.append(hash)
         bindings.append(count.operation)
         bindings.append(count.addressBucket)
         bindings.append(count.unauthorizedBucket)
-        bindings.append(windowStart)
+        bindings.append(window.start)
         bindings.append(Int64(count.perKey))
-        return bindings
+    }
+
+    /// The key and the refusal a row of `counted` columns gives.
+    func authentication(_ row: any SQLRow) throws -> ApiKeyAuthentication {
+        let key = try row.optionalInt("key_id") == nil ? nil : try Store.apiKey(row, id: "key_id", name: "key_name")
+        let refused = if let key {
+            window.firstOver([(count.keyBucket(key.id), count.perKey), (count.addressBucket, count.perAddress)],
+                             hits: [try row.optionalInt("hits0"), try row.optionalInt("hits1")])
+        } else {
+            window.firstOver([(count.unauthorizedBucket, count.perAddress)], hits: [try row.optionalInt("hits1")])
+        }
+        return (key, refused, window.retryAfter)
     }
 }
 

@@ -50,18 +50,12 @@ public struct ValidationOutcome: Sendable, Codable, Equatable {
 extension Store {
     /// Validates one or several checks at a place for a service category: all or nothing.
     public func validate(_ request: ValidationRequest, actor: Actor = .system) async throws -> ValidationOutcome {
-        let key = request.key.trimmingCharacters(in: .whitespaces)
         // The key as stored everywhere (validation_requests and redemptions): the trimmed one.
-        let request = { var trimmed = request; trimmed.key = key; return trimmed }()
-        guard !key.isEmpty else { throw DomainError.invalid(field: .key, problem: .empty) }
-        guard key.count <= 200 else { throw DomainError.invalid(field: .key, problem: .tooLong(max: 200)) }
-        guard (1...RedemptionRules.maximumChecksPerRequest).contains(request.checks.count) else {
-            throw DomainError.invalid(field: .checks, problem: .outOfRange(min: 1, max: RedemptionRules.maximumChecksPerRequest))
-        }
+        let request = try { var checked = request; checked.key = try Self.checkedKey(request.key, checks: request.checks.count); return checked }()
         let fingerprint = Self.fingerprint(of: request)
         let now = clock.now
         let screened = screen(request.checks)
-        do {
+        return try await settled(request, fingerprint: fingerprint, now: now) {
             // A request key already answered gets that answer back: the first read finds it. On PostgreSQL the writes are
             // one statement, its own transaction (`RedemptionWrites`); SQLite reads and writes in one transaction.
             let redeem: @Sendable (Transaction) async throws -> ValidationOutcome = { tx in
@@ -69,14 +63,100 @@ extension Store {
             }
             if kind == .postgres { return try await retryingConflicts { try await onOneConnection(begin: nil, redeem) } }
             return try await transaction(redeem)
+        }
+    }
+
+    /// A partner's validation (`POST /api/v1/validations`): the key presented (`secret`) and the request counted as
+    /// `authenticateApiKey(_:counting:)` does, then handed to `authorize`, which throws to refuse the request or names the
+    /// key's place and the journal's actor; then `validate(_:actor:)` of the checks at that place. On PostgreSQL the key,
+    /// its counts and the validation's read are one statement (`AuthenticatedValidationLoad`): one round trip fewer than
+    /// authenticating first. A request `validate` would refuse before reading anything (its key or its number of checks)
+    /// is authenticated first, so that a request without a valid key is refused as such.
+    public func validate(
+        checks: [PresentedCheck], category: ServiceCategory, key: String, service: ServiceID?, presenting secret: String,
+        counting count: ApiRequestCount, authorize: @escaping @Sendable (ApiKeyAuthentication) throws -> (place: PlaceID, actor: Actor)
+    ) async throws -> ValidationOutcome {
+        guard kind == .postgres, LiveApiKeyCounted.accepts(secret), let trimmed = try? Self.checkedKey(key, checks: checks.count) else {
+            let (place, actor) = try authorize(try await authenticateApiKey(secret, counting: count))
+            return try await validate(ValidationRequest(place: place, checks: checks, category: category, key: key, service: service), actor: actor)
+        }
+        let now = clock.now
+        let screened = screen(checks)
+        let counted = LiveApiKeyCounted(hash: Self.digest(secret), count: count, now: now.millis)
+        let load = AuthenticatedValidationLoad(counted: counted, key: trimmed, service: service?.rawValue, checks: Transaction.unscreened(screened))
+        let first = try await onOneConnection(begin: nil) { tx in
+            let rows = try await tx.prepared.execute(load)
+            guard let row = rows.first else { throw Inconsistency("the validation's first statement returned no row") }
+            let found = try counted.authentication(row)
+            if let key = found.key { try await tx.touch(key, now: counted.now) }
+            let (place, actor) = try authorize(found)
+            let request = ValidationRequest(place: place, checks: checks, category: category, key: trimmed, service: service)
+            let fingerprint = Self.fingerprint(of: request)
+            // The rows read are those of the key's place, which `authorize` names; if it named another, it is read again.
+            let loaded = try row.optionalInt("place_id") == place.rawValue ? rows : nil
+            let result: FirstAttempt.Result
+            do {
+                result = .outcome(try await tx.redeem(screened, request: request, fingerprint: fingerprint, now: now, actor: actor, loaded: loaded))
+            } catch let refused as Refused {
+                result = .refused(refused)
+            } catch is SameKeyRace {
+                result = .sameKeyRace
+            } catch let error as PSQLError where Self.isRetryable(error) {
+                result = .conflict
+            }
+            return FirstAttempt(request: request, fingerprint: fingerprint, actor: actor, result: result)
+        }
+        return try await settled(first.request, fingerprint: first.fingerprint, now: now) {
+            switch first.result {
+            case .outcome(let outcome): return outcome
+            case .refused(let refused): throw refused
+            case .sameKeyRace: throw SameKeyRace()
+            case .conflict:
+                // The writes met a deadlock or a serialization failure: again from the read, as `validate` retries them.
+                return try await retryingConflicts {
+                    try await onOneConnection(begin: nil) { tx in
+                        try await tx.redeem(screened, request: first.request, fingerprint: first.fingerprint, now: now, actor: first.actor)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first attempt of an API validation on PostgreSQL: the request at the key's place, and how its writes ended.
+    private struct FirstAttempt: Sendable {
+        enum Result: Sendable { case outcome(ValidationOutcome), refused(Refused), sameKeyRace, conflict }
+        let request: ValidationRequest
+        let fingerprint: String
+        let actor: Actor
+        let result: Result
+    }
+
+    /// The request's key trimmed (as it is stored everywhere: validation_requests and redemptions), or the error for a
+    /// key or a number of checks out of bounds.
+    static func checkedKey(_ key: String, checks: Int) throws -> String {
+        let key = key.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty else { throw DomainError.invalid(field: .key, problem: .empty) }
+        guard key.count <= 200 else { throw DomainError.invalid(field: .key, problem: .tooLong(max: 200)) }
+        guard (1...RedemptionRules.maximumChecksPerRequest).contains(checks) else {
+            throw DomainError.invalid(field: .checks, problem: .outOfRange(min: 1, max: RedemptionRules.maximumChecksPerRequest))
+        }
+        return key
+    }
+
+    /// The outcome of `redeem`; for a refusal, the answer stored under the request's key (the first one stored, if another
+    /// request stored one meanwhile); when another request took the key first, its answer.
+    private func settled(_ request: ValidationRequest, fingerprint: String, now: Date,
+                         _ redeem: () async throws -> ValidationOutcome) async throws -> ValidationOutcome {
+        do {
+            return try await redeem()
         } catch let refused as Refused {
             let outcome = try Self.encode(refused.outcome)
             _ = try await transaction { tx in
-                try await tx.storeAnswer(place: request.place, key: key, fingerprint: fingerprint, outcome: outcome, at: now)
+                try await tx.storeAnswer(place: request.place, key: request.key, fingerprint: fingerprint, outcome: outcome, at: now)
             }
-            return try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) ?? refused.outcome
+            return try await storedOutcome(place: request.place, key: request.key, fingerprint: fingerprint) ?? refused.outcome
         } catch is SameKeyRace {
-            guard let stored = try await storedOutcome(place: request.place, key: key, fingerprint: fingerprint) else {
+            guard let stored = try await storedOutcome(place: request.place, key: request.key, fingerprint: fingerprint) else {
                 throw Inconsistency("the answer stored for a request key vanished after the key was taken")
             }
             return stored
@@ -182,13 +262,16 @@ extension Transaction {
     /// programme and affiliation; the second (`RedemptionWrites`) locks the checks, then writes everything only if each is
     /// still available and the key still free. SQLite reads the same and writes step by step (`redeemStepByStep`) in the
     /// caller's transaction, its write transactions being serialised anyway.
+    /// `loaded`: the rows of `ValidationLoad` for this request when they were read already (`AuthenticatedValidationLoad`).
     func redeem(
         _ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)], request: ValidationRequest, fingerprint: String,
-        now: Date, actor: Actor
+        now: Date, actor: Actor, loaded preloaded: [any SQLRow]? = nil
     ) async throws -> ValidationOutcome {
-        let ids = screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
+        let ids = Self.unscreened(screened)
         let loaded: [any SQLRow]
-        if kind == .postgres {
+        if let preloaded {
+            loaded = preloaded
+        } else if kind == .postgres {
             loaded = try await prepared.execute(ValidationLoad(key: request.key, service: request.service?.rawValue, checks: ids, place: request.place.rawValue))
         } else {
             let checksJoin: SQLQueryString = ids.isEmpty ? "LEFT JOIN checks c ON 1 = 0" : "LEFT JOIN checks c ON c.id IN (\(binds: ids.binds))"
@@ -283,6 +366,11 @@ extension Transaction {
         // nothing).
         guard stored else { throw SameKeyRace() }
         return outcome
+    }
+
+    /// The checks the screening did not refuse: those the database is asked about.
+    static func unscreened(_ screened: [(typed: String, serial: CheckSerial?, refusal: RefusalReason?)]) -> [Int64] {
+        screened.compactMap { $0.refusal == nil ? $0.serial?.number : nil }
     }
 
     /// A check as the validation loaded it.
@@ -390,6 +478,37 @@ struct ValidationLoad: HotStatement {
         // execution: 0.34 ms of its time per validation.
         bindings.append(Self.planned(checks))
         bindings.append(place)
+        return bindings
+    }
+}
+
+/// `ValidationLoad` for the place of the key a request presents, after `LiveApiKeyCounted`'s counts, in one statement
+/// (`Store.validate(checks:category:key:service:presenting:counting:authorize:)`): the same rows, each also with the key's
+/// columns, its counts and `place_id`; without a key, or with a key of no place, one row without a place. Committed
+/// without waiting for the disk, like `LiveApiKeyCounted`: it writes the counters only.
+struct AuthenticatedValidationLoad: HotStatement {
+    static let sql = """
+        WITH \(LiveApiKeyCounted.counting)
+        SELECT \(LiveApiKeyCounted.counted), pl.id AS place_id, \(ValidationLoad.columns)
+        FROM (SELECT 1) one LEFT JOIN live ON true
+        LEFT JOIN places pl ON pl.id = live.organisation_id AND live.organisation_kind = 'place'
+        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = $7
+        LEFT JOIN place_services s ON s.id = $8 AND s.place_id = pl.id AND s.active = 1
+        LEFT JOIN checks c ON c.id = ANY($9) AND pl.id IS NOT NULL
+        \(ValidationLoad.joins)
+        """
+    static let bindingDataTypes: [PostgresDataType] = LiveApiKeyCounted.bindingDataTypes + [.text, .int8, .int8Array]
+    let counted: LiveApiKeyCounted
+    let key: String
+    let service: Int64?
+    let checks: [Int64]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 9)
+        counted.append(to: &bindings)
+        bindings.append(key)
+        bindings.append(service)
+        bindings.append(Self.planned(checks))
         return bindings
     }
 }
