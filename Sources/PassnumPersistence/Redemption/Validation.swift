@@ -450,6 +450,14 @@ struct ValidationLoad: HotStatement {
         s.category AS service_category, c.id, c.state, c.booklet_id, c.beneficiary_id, c.target_public, b.prescriber_id,
         a.state AS affiliation, \(ProgrammeColumns.select)
         """
+    /// The answer stored under the request's key and the named service, after the place (`pl`); `key` and `service` are
+    /// the statement's parameters, such as "$1".
+    static func requestJoins(key: String, service: String) -> String {
+        """
+        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = \(key)
+        LEFT JOIN place_services s ON s.id = \(service) AND s.place_id = pl.id AND s.active = 1
+        """
+    }
     /// The joins after the checks'.
     static let joins = """
         LEFT JOIN booklets b ON b.id = c.booklet_id
@@ -458,8 +466,7 @@ struct ValidationLoad: HotStatement {
         """
     static let sql = """
         SELECT \(columns) FROM places pl
-        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = $1
-        LEFT JOIN place_services s ON s.id = $2 AND s.place_id = pl.id AND s.active = 1
+        \(requestJoins(key: "$1", service: "$2"))
         LEFT JOIN checks c ON c.id = ANY($3)
         \(joins)
         WHERE pl.id = $4
@@ -492,8 +499,7 @@ struct AuthenticatedValidationLoad: HotStatement {
         SELECT \(LiveApiKeyCounted.counted), pl.id AS place_id, \(ValidationLoad.columns)
         FROM (SELECT 1) one LEFT JOIN live ON true
         LEFT JOIN places pl ON pl.id = live.organisation_id AND live.organisation_kind = 'place'
-        LEFT JOIN validation_requests vr ON vr.place_id = pl.id AND vr.request_key = $7
-        LEFT JOIN place_services s ON s.id = $8 AND s.place_id = pl.id AND s.active = 1
+        \(ValidationLoad.requestJoins(key: "$7", service: "$8"))
         LEFT JOIN checks c ON c.id = ANY($9) AND pl.id IS NOT NULL
         \(ValidationLoad.joins)
         """
