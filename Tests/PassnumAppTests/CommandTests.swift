@@ -125,6 +125,15 @@ struct CommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path))
     }
 
+    @Test("The help lists every command, restore included, which runs before Vapor")
+    func helpListsRestore() async throws {
+        let app = try await Application.make(.testing)
+        PassnumMain.registerHelpCommands(app)
+        let listed = Set(app.asyncCommands.commands.keys)
+        try await app.asyncShutdown()
+        #expect(listed.isSuperset(of: ["restore", "backup", "verify", "serve", "seed-national", "load-validations"]))
+    }
+
     @Test("Global options are taken out of the arguments before Vapor reads them")
     func globalOptions() throws {
         var arguments = ["passnum", "serve", "--data-dir", "/srv/passnum", "--port", "9000"]

@@ -1,5 +1,6 @@
 import Foundation
 import PassnumPersistence
+import Vapor
 
 /// `passnum restore --from DIR`: puts a backup of `passnum backup` back, into an empty data directory (`--data-dir` or
 /// PASSNUM_DATA_DIR) and, for a PostgreSQL backup, into the empty database DATABASE_URL names (pg_restore, in one
@@ -18,6 +19,14 @@ enum RestoreCommand {
         """
 
     static func invoked(_ arguments: [String]) -> Bool { arguments.count > 1 && arguments[1] == name }
+
+    /// Its line in `passnum --help`, among Vapor's commands. Only the help lists it: `passnum restore` itself never
+    /// reaches Vapor.
+    struct Listing: AsyncCommand {
+        struct Signature: CommandSignature {}
+        let help = "Restores a backup of passnum backup into an empty data directory (and empty database): passnum restore --from DIR"
+        func run(using context: CommandContext, signature: Signature) async throws { context.console.print(RestoreCommand.usage) }
+    }
 
     /// Restores and returns the summary to print.
     static func run(_ arguments: [String], configuration: StoreConfiguration) async throws -> String {

@@ -81,8 +81,16 @@ public enum PassnumMain {
     /// Vapor prints the help asked for, from the commands alone: no store, no routes.
     static func help(_ arguments: [String]) async throws {
         let app = try await Application.make(try Environment.detect(arguments: arguments))
+        try await shuttingDown(app) {
+            registerHelpCommands(app)
+            try await app.execute()
+        }
+    }
+
+    /// The commands `help` lists: the application's, and `restore`, which runs before Vapor.
+    static func registerHelpCommands(_ app: Application) {
         registerCommands(app)
-        try await shuttingDown(app) { try await app.execute() }
+        app.asyncCommands.use(RestoreCommand.Listing(), as: RestoreCommand.name)
     }
 
     /// Runs `body`, then shuts `app` down, also when `body` throws.
