@@ -45,7 +45,14 @@ struct VerifyWebTests {
             try await operatorBrowser.post(SiteURL.operatorVerify.path, [])
             let found = try await operatorBrowser.get(SiteURL.operatorJournal.path)
             #expect(found.body.string.range(of: #"\d anomalies?\."#, options: .regularExpression) != nil)
-            #expect(found.body.string.contains("Anomalie – \(LedgerInvariant.balancedTransactions)"))
+            #expect(found.body.string.contains(French.typeset("Anomalie : " + French.invariant(.balancedTransactions))))
+            #expect(found.body.string.contains(French.typeset("Correct : " + French.invariant(.redeemedAtMostOnce))))
+            // Every invariant is named in French; only the technical detail is in English, marked as such.
+            #expect(found.body.string.contains("Détail technique (en anglais)"))
+            for invariant in LedgerInvariant.allCases {
+                #expect(found.body.string.contains(French.typeset(French.invariant(invariant))), "\(invariant)")
+                #expect(!found.body.string.contains(invariant.description), "\(invariant)")
+            }
             #expect(try await ApiTests.count(world.store, "SELECT COUNT(*) AS n FROM verify_runs WHERE outcome = 'violation'") == 1)
         }
     }

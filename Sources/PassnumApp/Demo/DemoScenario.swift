@@ -30,7 +30,7 @@ public struct DemoScenario: Sendable {
             if let payout {
                 lines.append("  payout run \(payout.month): \(payout.payouts) payouts, \(payout.checks) checks, \(payout.total)")
             }
-            lines.append(violations.isEmpty ? "  verify: all 5 invariants hold" : "  verify: \(violations.map(\.description).joined(separator: "; "))")
+            lines.append(violations.isEmpty ? "  verify: all \(LedgerInvariant.allCases.count) invariants hold" : "  verify: \(violations.map(\.description).joined(separator: "; "))")
             if !logins.isEmpty {
                 lines.append("Demo logins (password \(DemoScenario.password)):")
                 lines += logins.map { "  \($0.role.rawValue): \($0.email)" }

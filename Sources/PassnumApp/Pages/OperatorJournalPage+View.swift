@@ -19,9 +19,15 @@ extension OperatorJournalPage {
                     h("ul") {
                         for invariant in LedgerInvariant.allCases {
                             if let violation = lastRun.violations.first(where: { $0.invariant == invariant }) {
-                                h("li", ["class": "refused"]) { "Anomalie – \(invariant): \(violation.detail)" }
+                                // The detail names rows and sums as `passnum verify` prints them, for whoever investigates.
+                                h("li", ["class": "refused"]) {
+                                    "Anomalie : " + French.invariant(invariant)
+                                    h("br")
+                                    "Détail technique (en anglais) : "
+                                    h("code", ["lang": "en"]) { violation.detail }
+                                }
                             } else {
-                                h("li", ["class": "ok"]) { "Correct – \(invariant)" }
+                                h("li", ["class": "ok"]) { "Correct : " + French.invariant(invariant) }
                             }
                         }
                     }

@@ -303,6 +303,20 @@ enum French {
         }
     }
 
+    /// What each invariant of `passnum verify` checks, as the operator's journal page says it.
+    static func invariant(_ invariant: LedgerInvariant) -> String {
+        switch invariant {
+        case .balancedTransactions: "Chaque écriture du journal est équilibrée."
+        case .programmeConservation: "Pour chaque programme : chèques émis = chèques utilisés + en circulation + annulés + expirés."
+        case .placePayable: "Pour chaque lieu : le montant à lui payer = la valeur de ses chèques utilisés et pas encore payés."
+        case .funderMoney:
+            "Pour chaque financeur : l’argent reçu = les paiements enregistrés ; les commandes payées ne dépassent pas l’argent reçu ; les avoirs = les chèques expirés."
+        case .redeemedAtMostOnce: "Un chèque n’est utilisé qu’une seule fois."
+        case .tamperEvidentJournal: "La chaîne d’empreintes du journal n’est pas rompue."
+        case .maintainedTallies: "Les compteurs des tableaux de bord et l’index public des lieux correspondent aux données."
+        }
+    }
+
     /// Every kind of journal entry, as the operator's journal page names it.
     static func entryKind(_ kind: EntryKind) -> String {
         switch kind {
