@@ -53,6 +53,22 @@ struct BankWebTests {
         }
     }
 
+    @Test("Bank details given with a place's record: the operator reads who gave them and why in French, not as recorded")
+    func recordedReasonInFrench() async throws {
+        try await WebWorld.with { world in
+            let place = try await world.store.createPlace(NewPlace(name: "Lieu C", commune: CommuneCode("59350")!, postcode: "59000",
+                                                                   bank: ApplicationData.Bank(holder: "Lieu C", iban: Self.iban, bic: "AGRIFRPP")))
+            let change = try #require(try await world.store.bankDetailsChanges(of: place).first)
+            #expect(change.reason == "given with the place's record" && change.proposedBy == "place \(place)")
+            var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
+            for path in ["/operateur/lieux/\(place)", "/operateur/banque"] {
+                let page = try await admin.get(path).body.string
+                #expect(page.contains("Donné avec la fiche du lieu.") && page.contains("Lieu n° \(place)"), "\(path)")
+                #expect(!page.contains("given with the place") && !page.contains(">place \(place)<"), "\(path)")
+            }
+        }
+    }
+
     @Test("Bank details typed by an operator admin wait for a second operator admin; the first cannot approve them, other roles cannot type them")
     func operatorChangeNeedsSecondAdmin() async throws {
         try await WebWorld.with { world in

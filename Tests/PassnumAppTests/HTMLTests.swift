@@ -83,4 +83,23 @@ struct FrenchFormattingTests {
         let labels = try (1...12).map { French.shortMonth(try #require(Month(year: 2026, month: $0))) }
         #expect(labels == ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."])
     }
+
+    @Test("What the platform recorded itself is shown in French; what a person typed, as typed")
+    func recordedByThePlatform() {
+        #expect(French.actor("system") == "Plateforme (automatique)")
+        #expect(French.actor("cli") == "Ligne de commande" && French.actor("command line") == "Ligne de commande")
+        #expect(French.actor("tick") == "Tâche planifiée (échéances)")
+        #expect(French.actor("api key 12") == "Clé API n° 12")
+        #expect(French.actor("place 3") == "Lieu n° 3")
+        #expect(French.actor("import-places lieux.csv") == "Import de lieux (lieux.csv)")
+        // People and anything else, as recorded.
+        #expect(French.actor("camille@exemple.fr") == "camille@exemple.fr")
+        #expect(French.actor("place of honour") == "place of honour")
+        #expect(French.recorded("given with the place's record") == "Donné avec la fiche du lieu.")
+        #expect(French.recorded("imported from an open-data file; opens 12 h 30 min a week, below the charter's 24 hours: waiting for review")
+                == "Importé d’un fichier de données ouvertes ; ouvert 12 h 30 min par semaine, moins que les 24 heures de la charte : à examiner.")
+        #expect(French.recorded("imported from an open-data file; hours unreadable, below the charter's 24 hours: waiting for review")
+                == "Importé d’un fichier de données ouvertes ; horaires illisibles, moins que les 24 heures de la charte : à examiner.")
+        #expect(French.recorded("nouveau compte") == "nouveau compte")
+    }
 }

@@ -35,7 +35,7 @@ extension ApiKeysPage {
                 table(caption: "Clés de votre structure", headers: ["Nom", "Début de la clé", "Droits", "Créée", "Dernière utilisation", "État"],
                       rows: model.keys.map { key in
                           [.text(key.name), .text(key.prefix + "…"), .text(key.scopes.map { scopeLabels[$0] ?? $0.rawValue }.joined(separator: " ; ")),
-                           .text(French.date(CivilDate(key.createdAt)) + " par " + key.createdBy),
+                           .text(French.date(CivilDate(key.createdAt)) + " par " + French.actor(key.createdBy)),
                            .text(key.lastUsedAt.map(French.dateTime) ?? "jamais"),
                            key.revokedAt.map { .text("révoquée le " + French.date(CivilDate($0))) } ?? revokeForm(key)]
                       }, empty: "aucune clé pour le moment.")

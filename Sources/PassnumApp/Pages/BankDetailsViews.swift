@@ -21,7 +21,7 @@ enum BankDetailsViews {
             if let pending = changes.first(where: { $0.state == .pending }) {
                 h("h3") { "Changement à vérifier" }
                 details(pending)
-                h("p") { "Demandé le \(French.dateTime(pending.proposedAt)) par \(pending.proposedBy). Motif : \(pending.reason)" }
+                h("p") { "Demandé le \(French.dateTime(pending.proposedAt)) par \(French.actor(pending.proposedBy)). Motif : \(French.recorded(pending.reason))" }
                 // The domain's four-eyes rule decides, as the store will: the page cannot drift from it.
                 if BankDetailsReview.refusal(proposer: pending.proposedBy, decider: viewerEmail, deciderIsOperator: true) != nil {
                     h("p", ["role": "status"]) { "Vous avez saisi ce changement : un autre administrateur doit le vérifier." }
@@ -61,10 +61,10 @@ enum BankDetailsViews {
     static func history(_ changes: [BankDetailsChange]) -> Node {
         table(caption: "Historique des coordonnées bancaires", headers: ["Demandé le", "Par", "Ancien IBAN", "Nouvel IBAN", "Motif", "État", "Décidé par"],
               rows: changes.map { change in
-                  [.text(French.dateTime(change.proposedAt)), .text(change.proposedBy),
-                   .text(change.previousIBAN.map(BankDetailsReview.masked) ?? "—"), .text(BankDetailsReview.masked(change.iban)), .text(change.reason),
-                   .text((stateText[change.state] ?? change.state.rawValue) + (change.decisionReason.map { " (" + $0 + ")" } ?? "")),
-                   .text(change.decidedBy.map { $0 + (change.decidedAt.map { ", le " + French.dateTime($0) } ?? "") } ?? "—")]
+                  [.text(French.dateTime(change.proposedAt)), .text(French.actor(change.proposedBy)),
+                   .text(change.previousIBAN.map(BankDetailsReview.masked) ?? "—"), .text(BankDetailsReview.masked(change.iban)), .text(French.recorded(change.reason)),
+                   .text((stateText[change.state] ?? change.state.rawValue) + (change.decisionReason.map { " (" + French.recorded($0) + ")" } ?? "")),
+                   .text(change.decidedBy.map { French.actor($0) + (change.decidedAt.map { ", le " + French.dateTime($0) } ?? "") } ?? "—")]
               }, empty: "aucune demande pour le moment.")
     }
 }

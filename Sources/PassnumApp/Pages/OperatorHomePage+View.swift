@@ -30,7 +30,7 @@ extension OperatorHomePage {
                 pager(model.programmePages, path: SiteURL.operatorHome.path)
                 h("h2") { "Lieux" }
                 table(caption: "Lieux et habilitation", headers: ["Lieu", "Commune", "État", "Décision"], rows: model.places.map { place in
-                    [.text(place.name), .text(place.postcode), .text(French.placeState(place.state) + (place.reason.map { " – " + $0 } ?? "")),
+                    [.text(place.name), .text(place.postcode), .text(French.placeState(place.state) + (place.reason.map { " – " + French.recorded($0) } ?? "")),
                      Self.stateForm(context, place)]
                 })
                 if model.morePlaces {

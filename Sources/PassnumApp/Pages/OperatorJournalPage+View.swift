@@ -13,7 +13,7 @@ extension OperatorJournalPage {
                 h("h2") { "Contrôle des comptes" }
                 if let lastRun = model.lastRun {
                     h("p", ["role": "status"]) {
-                        "Dernier contrôle le \(French.dateTime(lastRun.finishedAt)) par \(lastRun.actor) : "
+                        "Dernier contrôle le \(French.dateTime(lastRun.finishedAt)) par \(French.actor(lastRun.actor)) : "
                             + (lastRun.holds ? "tout est correct." : French.plural(lastRun.violations.count, "anomalie", "anomalies") + ".")
                     }
                     h("ul") {
@@ -42,7 +42,7 @@ extension OperatorJournalPage {
                 table(caption: "Écritures du journal, les plus récentes d’abord", headers: ["N°", "Date", "Opération", "Référence", "Par", "Montant"],
                       rows: model.entries.map {
                           [.text($0.id.description), .text(French.dateTime($0.occurredAt)), .text(EntryKind(rawValue: $0.kind).map(French.entryKind) ?? $0.kind),
-                           .text($0.reference.count > 60 ? String($0.reference.prefix(60)) + "…" : $0.reference), .text($0.actor), .text(money($0.amount))]
+                           .text($0.reference.count > 60 ? String($0.reference.prefix(60)) + "…" : $0.reference), .text(French.actor($0.actor)), .text(money($0.amount))]
                       })
                 pager(model.position, path: SiteURL.operatorJournal.path)
             }

@@ -41,7 +41,7 @@ extension OperatorOrderPage {
                 table(caption: "Paiements reçus pour cette commande", headers: ["Montant", "Date de valeur", "Référence de la banque", "Noté par", "Le"],
                       rows: model.payments.map { payment in
                           [.text(money(payment.amount)), .text(French.date(payment.valueDate)), .text(payment.bankReference),
-                           .text(payment.recordedBy), .text(French.dateTime(payment.recordedAt))]
+                           .text(French.actor(payment.recordedBy)), .text(French.dateTime(payment.recordedAt))]
                       }, empty: "aucun.")
                 if summary.state.awaitsPayment {
                     h("h2") { "Noter un paiement reçu" }

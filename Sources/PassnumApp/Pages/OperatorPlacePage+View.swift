@@ -34,7 +34,7 @@ extension OperatorPlacePage {
                 if let place = model.place { OperatorHomePage.View.stateForm(context, place, backToPlace: true) }
                 BankDetailsViews.operatorSection(context, viewerEmail: viewerEmail, place: application.place, changes: model.bankChanges)
                 table(caption: "Décisions prises", headers: ["Date", "De", "À", "Par", "Motif"], rows: model.decisions.map {
-                    [.text(French.dateTime($0.at)), .text(French.placeState($0.from)), .text(French.placeState($0.to)), .text($0.actor), .text($0.reason ?? "")]
+                    [.text(French.dateTime($0.at)), .text(French.placeState($0.from)), .text(French.placeState($0.to)), .text(French.actor($0.actor)), .text($0.reason.map(French.recorded) ?? "")]
                 })
             }
         }

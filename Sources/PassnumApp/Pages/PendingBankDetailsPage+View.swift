@@ -16,8 +16,8 @@ extension PendingBankDetailsPage {
                 table(caption: "Changements en attente", headers: ["Lieu", "Demandé le", "Par", "Nouvel IBAN", "Motif"], rows: model.pending.map { row in
                     [h("a", ["href": SiteURL.operatorPlace(row.change.place).path]) { row.placeName },
                      .text(French.dateTime(row.change.proposedAt)),
-                     .text(row.change.proposedBy + (row.change.proposedBy.lowercased() == viewerEmail.lowercased() ? " (vous)" : "")),
-                     .text(BankDetailsReview.masked(row.change.iban)), .text(row.change.reason)]
+                     .text(French.actor(row.change.proposedBy) + (row.change.proposedBy.lowercased() == viewerEmail.lowercased() ? " (vous)" : "")),
+                     .text(BankDetailsReview.masked(row.change.iban)), .text(French.recorded(row.change.reason))]
                 }, empty: "aucun changement en attente.")
             }
         }
