@@ -42,9 +42,11 @@ enum ApiController {
         }
     }
 
-    /// A page of places; `next` (absent on the last page) is the cursor of the following one.
+    /// A page of places; `next_cursor` (absent on the last page) is the cursor of the following one, as in the other
+    /// lists. `next`, the same value, is what this list answered first: kept for the clients written then.
     struct PlacesOut: Encodable {
         let places: [PlaceOut]
+        let nextCursor: String?
         let next: String?
     }
 
@@ -78,7 +80,7 @@ enum ApiController {
         if let token = request.query[String.self, at: "cursor"] {
             guard let parsed = PlaceCursor(token: token, for: search) else {
                 throw Problem(.badRequest, "invalid-request", "Invalid cursor",
-                              detail: "cursor is the `next` value of the previous page, sent with the same search parameters")
+                              detail: "cursor is the next_cursor of the previous page, sent with the same search parameters")
             }
             cursor = parsed
         }
@@ -89,7 +91,7 @@ enum ApiController {
                      sites: place.sites.map { .init(name: $0.name, address: $0.address, postcode: $0.postcode, communeCode: $0.communeCode,
                                                     communeName: $0.communeName, latitude: $0.latitude, longitude: $0.longitude) },
                      url: base + SiteURL.place(place.id).path)
-        }, next: found.next?.token))
+        }, nextCursor: found.next?.token, next: found.next?.token))
     }
 
     // MARK: Any key
