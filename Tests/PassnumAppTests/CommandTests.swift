@@ -125,12 +125,29 @@ struct CommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path))
     }
 
+    @Test("An unknown command, or restore after an option, stops before anything opens: no data directory, secret or database")
+    func unknownCommandOpensNothing() async {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-unknown-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for arguments in [["verfy"], ["--env", "testing", "no-such-command"], ["--env", "testing", "restore", "--from", "/nonexistent"]] {
+            #expect(await PassnumMain.run(["passnum"] + arguments + ["--data-dir", directory.path], environment: [:]) == 1, "\(arguments)")
+            #expect(!FileManager.default.fileExists(atPath: directory.path), "\(arguments)")
+        }
+        // The command is found after the options and their values; none means Vapor's default, serve.
+        #expect(PassnumMain.command(["passnum", "--env", "production", "--port", "9000", "verify", "--log", "debug"]) == "verify")
+        #expect(PassnumMain.command(["passnum", "--port", "9000"]) == nil && PassnumMain.servesHTTP(["passnum", "--port", "9000"]))
+        #expect(!PassnumMain.servesHTTP(["passnum", "-e", "production", "tick"]))
+    }
+
     @Test("The help lists every command, restore included, which runs before Vapor")
     func helpListsRestore() async throws {
         let app = try await Application.make(.testing)
         PassnumMain.registerHelpCommands(app)
         let listed = Set(app.asyncCommands.commands.keys)
         try await app.asyncShutdown()
+        // What run() checks a command against before opening anything is exactly what Vapor would run.
+        #expect(listed.filter { !PassnumMain.knows($0) } == [RestoreCommand.name])
+        #expect(PassnumMain.vaporCommands.isSubset(of: listed))
         #expect(listed.isSuperset(of: ["restore", "backup", "verify", "serve", "seed-national", "load-validations"]))
     }
 

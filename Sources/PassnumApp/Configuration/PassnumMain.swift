@@ -26,6 +26,13 @@ public enum PassnumMain {
                 try await help(arguments)
                 return 0
             }
+            // A command this passnum does not have stops here: opening would leave a new data directory, secret and
+            // database behind.
+            if let name = command(arguments), !knows(name), !RestoreCommand.invoked(arguments) {
+                throw UsageError(name == RestoreCommand.name
+                    ? "restore must be the first argument, its options after it\n" + RestoreCommand.usage
+                    : "unknown command \(name): passnum --help lists the commands")
+            }
             var configuration = try StoreConfiguration.fromEnvironment(dataDirectory: dataDirectory, environment: environment)
             // Checked before anything opens: a real server without the operator's account or public address stops here.
             configuration.operatorAccount = try StartupSettings.check(environment, required: serving && !demoBeforeServe)
@@ -128,16 +135,30 @@ public enum PassnumMain {
     }
 
     /// Whether Vapor will run its HTTP server: the command is `serve`, or there is none (Vapor's default command).
-    /// Options before the command are skipped with their values (`--env production serve`, `--port 8080`).
-    static func servesHTTP(_ arguments: [String]) -> Bool {
+    static func servesHTTP(_ arguments: [String]) -> Bool { command(arguments).map { $0 == "serve" } ?? true }
+
+    /// The command the arguments name, nil for none (Vapor's default, `serve`). Options before the command are skipped
+    /// with their values (`--env production serve`, `--port 8080`).
+    static func command(_ arguments: [String]) -> String? {
         let optionsWithValues: Set<String> = ["--env", "-e", "--hostname", "-H", "--port", "-p", "--bind", "-b", "--log"]
         var index = 1
         while index < arguments.count {
             let argument = arguments[index]
-            guard argument.hasPrefix("-") else { return argument == "serve" }
+            guard argument.hasPrefix("-") else { return argument }
             index += optionsWithValues.contains(argument) ? 2 : 1
         }
-        return true
+        return nil
+    }
+
+    /// The commands Vapor's `Application` registers itself (CommandTests checks this list against it).
+    static let vaporCommands: Set<String> = ["serve", "routes"]
+
+    /// Whether `name` is one of the application's commands or Vapor's. `restore` is not: it runs before Vapor, and
+    /// only as the first argument.
+    static func knows(_ name: String) -> Bool {
+        var ours = AsyncCommands()
+        registerCommands(&ours)
+        return ours.commands[name] != nil || vaporCommands.contains(name)
     }
 
     static func takeFlag(_ name: String, from arguments: inout [String]) -> Bool {

@@ -23,8 +23,11 @@ public func configure(_ app: Application, store: Store) throws {
 }
 
 /// The platform's commands, beside Vapor's own (`serve`, `routes`).
-func registerCommands(_ app: Application) {
-    let commands: KeyValuePairs<String, any AnyAsyncCommand> = [
+func registerCommands(_ app: Application) { registerCommands(&app.asyncCommands) }
+
+/// The same commands, into `commands`.
+func registerCommands(_ commands: inout AsyncCommands) {
+    let ours: KeyValuePairs<String, any AnyAsyncCommand> = [
         "demo": DemoCommand(), "verify": VerifyCommand(), "bench": BenchCommand(), "user": UserCommand(),
         "import-places": ImportPlacesCommand(), "tick": TickCommand(), "export": ExportCommand(), "import": ImportCommand(),
         "print": PrintCommand(), "api-key": ApiKeyCommand(), "seed-national": SeedNationalCommand(),
@@ -34,7 +37,7 @@ func registerCommands(_ app: Application) {
         "purge-personal-data": PurgePersonalDataCommand(),
         "backup": BackupCommand(),
     ]
-    for (name, command) in commands { app.asyncCommands.use(command, as: name) }
+    for (name, command) in ours { commands.use(command, as: name) }
 }
 
 extension Application {
