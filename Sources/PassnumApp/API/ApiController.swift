@@ -157,7 +157,7 @@ enum ApiController {
             service: body.serviceId, presenting: request.apiSecret, counting: request.apiRequestCount("validate")
         ) { found in
             let key = try request.authorized(found, scope: .validate)
-            return (try own(key.organisation.place), Actor("api key \(key.id)"))
+            return (try own(key.organisation.place), .apiKey(key.id))
         }
         request.metrics.validation(outcome, channel: .api)
         guard outcome.accepted else {
@@ -174,7 +174,7 @@ enum ApiController {
     @Sendable static func undo(_ request: Request) async throws -> Response {
         let key = try await request.apiKey(.validate, operation: "undo")
         guard let serial = request.parameters.get("serial").flatMap(CheckSerial.init) else { throw Problem.notFound }
-        try await request.store.undoValidation(of: serial, at: try own(key.organisation.place), actor: Actor("api key \(key.id)"))
+        try await request.store.undoValidation(of: serial, at: try own(key.organisation.place), actor: .apiKey(key.id))
         return ApiJSON.response(["serial": serial.compact, "state": CheckState.distributed.rawValue])
     }
 

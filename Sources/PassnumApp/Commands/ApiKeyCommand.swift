@@ -34,7 +34,7 @@ struct ApiKeyCommand: AsyncCommand {
         }
         do {
             let (key, secret) = try await context.application.store.createApiKey(
-                name: signature.name ?? "", scopes: scopes, organisation: organisation, actor: Actor("command line"))
+                name: signature.name ?? "", scopes: scopes, organisation: organisation, actor: Actor(.commandLine))
             context.console.print("created API key \(key.id) for \(key.organisation) with scopes \(key.scopes.map(\.rawValue).joined(separator: ","))")
             context.console.print(secret)
         } catch let error as DomainError {

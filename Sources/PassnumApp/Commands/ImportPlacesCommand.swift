@@ -23,7 +23,7 @@ struct ImportPlacesCommand: AsyncCommand {
         }
         let rows: [(line: Int, record: OpenData.Record)]
         do { rows = try OpenData.parseCSV(text) } catch let error as OpenData.ParseError { throw UsageError(error.description) }
-        let report = try await context.application.store.importPlaces(rows, actor: Actor("import-places \(signature.file)"))
+        let report = try await context.application.store.importPlaces(rows, actor: .placeImport(file: signature.file))
         if report.rejected.isEmpty {
             context.console.print("imported \(report.places) places with \(report.sites) sites")
             for waiting in report.waiting {

@@ -14,7 +14,7 @@ struct PayoutsCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let text = signature.month, let month = Month(text) else { throw UsageError("--month YYYY-MM is required") }
-        let run = try await context.application.store.runPayouts(for: month, actor: Actor("cli", organisation: .operator))
+        let run = try await context.application.store.runPayouts(for: month, actor: Actor(.cli, organisation: .operator))
         context.console.print(run.ran ? "paid \(run.month): \(run.payouts) payouts, \(run.checks) checks, \(run.total.plainDecimal) EUR in all"
                                       : "nothing to pay for \(run.month)")
         if let batch = run.batch { context.console.print("batch \(batch), \(run.files.count) files written") }

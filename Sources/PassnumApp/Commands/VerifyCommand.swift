@@ -14,7 +14,7 @@ struct VerifyCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         // Recorded like a run from the journal page, which then shows it as the last result.
-        let violations = try await context.application.store.verifyAndRecord(actor: Actor("cli")).violations
+        let violations = try await context.application.store.verifyAndRecord(actor: Actor(.cli)).violations
         for invariant in LedgerInvariant.allCases {
             if let violation = violations.first(where: { $0.invariant == invariant }) {
                 context.console.print("FAIL \(invariant.rawValue). \(invariant): \(violation.detail)")

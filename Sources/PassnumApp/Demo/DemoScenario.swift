@@ -127,7 +127,7 @@ public struct DemoScenario: Sendable {
         }
 
         // The operator's management fee: 2 % of the face value, with VAT on the fee only (on the invoices).
-        try await store.setFeeSchedule(FeeSchedule(managementFee: .rate(basisPoints: 200)), actor: Actor("demo"), reason: "tarif de la démonstration")
+        try await store.setFeeSchedule(FeeSchedule(managementFee: .rate(basisPoints: 200)), actor: Actor(.demo), reason: "tarif de la démonstration")
         // 500 booklets in two orders, carried from draft to fulfilled: the funder orders and signs the quotes, the
         // operator quotes, invoices, records the bank transfers and fulfils.
         let funderManager = Actor(Self.funderEmail, organisation: .funder(funder))
@@ -183,12 +183,12 @@ public struct DemoScenario: Sendable {
             let category = [ServiceCategory.administrativeProcedures, .everydayTools, .safeUse, .employment][Int(random.next() % 4)]
             let outcome = try await store.validate(ValidationRequest(
                 place: places[check.place], checks: [PresentedCheck(serial: check.serial.grouped, code: code.grouped)],
-                category: category, key: "demo-\(index)"), actor: Actor("demo"))
+                category: category, key: "demo-\(index)"), actor: Actor(.demo))
             if outcome.accepted {
                 report.validations += 1
                 // Now and then a place validated by mistake and undoes it the same day.
                 if random.next() % 40 == 0 {
-                    try await store.undoValidation(of: check.serial, at: places[check.place], actor: Actor("demo"))
+                    try await store.undoValidation(of: check.serial, at: places[check.place], actor: Actor(.demo))
                     report.undone += 1
                 }
             } else {
@@ -198,13 +198,13 @@ public struct DemoScenario: Sendable {
             if random.next() % 25 == 0 {
                 let again = try await store.validate(ValidationRequest(
                     place: places[check.place], checks: [PresentedCheck(serial: check.serial.compact, code: code.canonical)],
-                    category: category, key: "demo-\(index)-again"), actor: Actor("demo"))
+                    category: category, key: "demo-\(index)-again"), actor: Actor(.demo))
                 if !again.accepted { report.refusals += 1 }
             }
         }
 
         clock.set(realNow)
-        report.payout = try await store.runPayouts(for: currentMonth.previous, actor: Actor("demo"))
+        report.payout = try await store.runPayouts(for: currentMonth.previous, actor: Actor(.demo))
 
         let accounts: [(Role, String, String, Organisation)] = [
             (.operatorAdmin, Self.operatorEmail, "Camille Opérateur", .operator),

@@ -46,7 +46,7 @@ struct ScheduledJob: Sendable {
 enum Timeline {
     static func run(store: Store) async throws -> [String] {
         var lines: [String] = []
-        let notes = try await store.expireProgrammes(actor: Actor("tick"))
+        let notes = try await store.expireProgrammes(actor: Actor(.tick))
         if notes.isEmpty {
             lines.append("nothing to expire")
         }
@@ -55,7 +55,7 @@ enum Timeline {
         }
         let alerts = try await store.queueProgrammeAlerts(now: store.clock.now)
         if alerts > 0 { lines.append("programme alerts: \(alerts) messages queued") }
-        for invoice in try await store.chargeSubscriptions(actor: Actor("tick")) {
+        for invoice in try await store.chargeSubscriptions(actor: Actor(.tick)) {
             lines.append("subscription invoice \(invoice.number) of \(invoice.amounts.total.plainDecimal) EUR to place \(invoice.place.map(String.init(describing:)) ?? "")")
         }
         return lines

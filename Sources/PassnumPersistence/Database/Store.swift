@@ -54,7 +54,7 @@ public struct Actor: Sendable, Hashable, CustomStringConvertible {
         self.organisation = organisation
     }
     /// The operator's own processes (command line, scheduled tasks, the demo).
-    public static let system = Actor("system", organisation: .operator)
+    public static let system = Actor(.system, organisation: .operator)
     public var description: String { name }
 
     /// Acting for `funder`, or for the operator; anyone else does not see the record (`notFound(record)`).

@@ -234,15 +234,15 @@ extension Store {
             let given = group.compactMap { $0.record["horaires"] }.filter { !$0.isEmpty }
             guard !given.isEmpty else {
                 report.withoutHours.append(group[0].line)
-                states[pivot] = (.qualified, "imported from an open-data file")
+                states[pivot] = (.qualified, RecordedReason.imported.text)
                 continue
             }
             let opening = WeeklyOpening.most(given.map(OpeningHours.weekly))
             if PlaceCharter.met(by: opening) {
-                states[pivot] = (.qualified, "imported from an open-data file")
+                states[pivot] = (.qualified, RecordedReason.imported.text)
             } else {
-                let hours = if case .minutes(let minutes) = opening { "opens \(minutes / 60) h \(minutes % 60) min a week" } else { "hours unreadable" }
-                let reason = "imported from an open-data file; \(hours), below the charter's 24 hours: waiting for review"
+                let minutes: Int64? = if case .minutes(let minutes) = opening { Int64(minutes) } else { nil }
+                let reason = RecordedReason.importedWaiting(minutes: minutes).text
                 report.waiting.append((group[0].line, reason))
                 states[pivot] = (.submitted, reason)
             }
@@ -252,7 +252,7 @@ extension Store {
             var imported: [PlaceID] = []
             for (pivot, group) in groups {
                 let first = group[0].record
-                let decided = decisions[pivot] ?? (.submitted, "imported from an open-data file")
+                let decided = decisions[pivot] ?? (.submitted, RecordedReason.imported.text)
                 let place = PlaceID(try await tx.insertReturningID("""
                     INSERT INTO places (name, siret, commune, postcode, state, created_at, updated_at)
                     VALUES (\(bind: first["nom"]!), \(bind: pivot), \(bind: first["code_insee"] ?? ""), \(bind: first["code_postal"]!),

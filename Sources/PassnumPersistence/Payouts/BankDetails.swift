@@ -133,7 +133,7 @@ extension Transaction {
         let replaced = try await bankDetailsChanges(of: place, state: .pending)
         try await sql.raw("""
             UPDATE bank_detail_changes SET state = \(bind: BankDetailsReview.State.superseded.rawValue), decided_by = \(bind: actor.name), decided_at = \(bind: now.millis),
-              decision_reason = 'replaced by a newer proposal'
+              decision_reason = \(bind: RecordedReason.supersededProposal.text)
             WHERE place_id = \(bind: place.rawValue) AND state = \(bind: BankDetailsReview.State.pending.rawValue)
             """).run()
         let id = BankDetailsChangeID(try await insertReturningID("""

@@ -119,8 +119,8 @@ extension Store {
             case .hours(let hours):
                 data = hours
             case .bank(let bank):
-                _ = try await tx.proposeBankDetails(bank, place: place, reason: "bank step of the place's application",
-                                                    actor: actor ?? Actor("place \(place)", organisation: .place(place)), at: Date(millis: now))
+                _ = try await tx.proposeBankDetails(bank, place: place, reason: RecordedReason.bankStep.text,
+                                                    actor: actor ?? .place(place), at: Date(millis: now))
                 data = bank
             case .documents:
                 let count = try await tx.sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM place_documents WHERE place_id = \(bind: place.rawValue)")

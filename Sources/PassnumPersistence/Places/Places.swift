@@ -52,8 +52,8 @@ extension Store {
                 try await tx.sql.raw("""
                     INSERT INTO place_steps (place_id, step, data, submitted_at) VALUES (\(bind: id), 'bank', \(bind: bankJSON), \(bind: now))
                     """).run()
-                _ = try await tx.proposeBankDetails(bank, place: PlaceID(id), reason: "given with the place's record",
-                                                    actor: Actor("place \(id)", organisation: .place(PlaceID(id))), at: Date(millis: now))
+                _ = try await tx.proposeBankDetails(bank, place: PlaceID(id), reason: RecordedReason.placeRecord.text,
+                                                    actor: .place(PlaceID(id)), at: Date(millis: now))
             }
             return PlaceID(id)
         }

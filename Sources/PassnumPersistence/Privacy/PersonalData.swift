@@ -67,7 +67,7 @@ extension Store {
                 if !ids.isEmpty {
                     try await tx.post(.event(.personalDataPurged, reference: "beneficiaries",
                                              reason: "\(ids.count) pseudonymised: programmes ended before \(cutoff)"),
-                                      actor: Actor("purge", organisation: .operator), at: now)
+                                      actor: Actor(.purge, organisation: .operator), at: now)
                 }
                 return ids
             }
