@@ -156,6 +156,29 @@ struct WebTests {
         }
     }
 
+    @Test("The stock form's buttons: allocate (also when none is named, as Enter sends) or set the quota; any other action is refused")
+    func stockFormActions() async throws {
+        try await WebWorld.with { world in
+            var funder = try await Browser.signedIn(world.app, as: world.a[.funderManager]!)
+            func holding() async throws -> (booklets: Int, quota: Int?)? {
+                try await world.store.holdings(of: world.funderA).rows.first { $0.prescriber.id == world.prescriberA }.map { ($0.booklets, $0.quota) }
+            }
+            let form = [("programme", "\(world.programmeA)"), ("prescriber", "\(world.prescriberA)"), ("booklets", "1")]
+            try await funder.get("/financeur/stock")
+            let unknown = try await funder.post("/financeur/stock", form + [("action", "supprimer")])
+            #expect(unknown.status == .badRequest && unknown.body.string.contains("La demande est incomplète ou mal formée."))
+            #expect(try await holding()?.booklets == 1)
+            try await funder.get("/financeur/stock")
+            #expect(try await funder.post("/financeur/stock", form).status == .seeOther)
+            #expect(try await holding()?.booklets == 2)
+            try await funder.get("/financeur/stock")
+            #expect(try await funder.post("/financeur/stock", [("programme", "\(world.programmeA)"), ("prescriber", "\(world.prescriberA)"),
+                                                              ("booklets", "12"), ("action", "quota")]).status == .seeOther)
+            let after = try await holding()
+            #expect(after?.booklets == 2 && after?.quota == 12)
+        }
+    }
+
     @Test("The messages next to fields are in French and the form keeps what was typed")
     func formErrorsInFrench() async throws {
         try await WebWorld.with { world in

@@ -29,11 +29,13 @@ enum FunderStockController {
         let programme = ProgrammeID(text: form.programme)
         let prescriber = PrescriberID(text: form.prescriber)
         let booklets = errors.number(form.booklets, field: "booklets", "Indiquez un nombre de carnets.")
-        guard let programme, let prescriber else { throw Abort(.badRequest) }
+        // Its two buttons send `allocate` or `quota`; Enter in the number field sends the first. Anything else is not this form.
+        let setsQuota = form.action == "quota"
+        guard let programme, let prescriber, setsQuota || [nil, "allocate"].contains(form.action) else { throw Abort(.badRequest) }
         _ = try await FunderProgrammesController.ownProgramme(programme, request: request, funder: funder)
         if let booklets {
             do {
-                if form.action == "quota" {
+                if setsQuota {
                     try await request.store.setQuota(programme: programme, prescriber: prescriber, booklets: booklets, actor: Actor(user))
                     return request.redirect(to: .funderStock, notice: "Quota enregistré : \(booklets) carnets.")
                 }
