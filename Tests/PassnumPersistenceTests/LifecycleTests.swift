@@ -310,7 +310,8 @@ struct ApplicationTests {
             await #expect(throws: DomainError.invalid(field: .document, problem: .fileType)) {
                 try await store.addDocument(place: place, filename: "statuts.pdf", bytes: Array("MZ not a pdf".utf8))
             }
-            try await store.addDocument(place: place, filename: "../../statuts.pdf", bytes: Array("%PDF-1.4 statuts".utf8))
+            // The browser's file name loses its path and its control characters (PostgreSQL refuses U+0000).
+            try await store.addDocument(place: place, filename: "../../sta\u{0}tuts\u{1B}.pdf", bytes: Array("%PDF-1.4 statuts".utf8))
             try await store.submit(.documents, place: place)
             await #expect(throws: DomainError.self) {
                 try await store.addDocument(place: place, filename: "rib.pdf", bytes: Array("%PDF-1.4 rib".utf8))

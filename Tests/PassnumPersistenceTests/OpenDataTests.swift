@@ -61,10 +61,13 @@ struct OpenDataTests {
             rows[1].record["code_postal"] = "5900"
             rows[2].record["horaires"] = "lundi matin"
             rows[2].record["services"] = "Cours de cuisine"
+            // PostgreSQL's text refuses U+0000: before, the whole import failed on it there, with a database error.
+            rows[0].record["nom"] = "Lieu\u{0}"
             let report = try await store.importPlaces(rows, actor: Actor("test"))
-            #expect(report.rejected.map(\.line) == [3, 4])
-            #expect(report.rejected[0].reasons == ["code_postal \"5900\" does not match the standard's pattern"])
-            #expect(report.rejected[1].reasons.count == 2)
+            #expect(report.rejected.map(\.line) == [2, 3, 4])
+            #expect(report.rejected[0].reasons == ["nom holds a control character (other than tab and line breaks)"])
+            #expect(report.rejected[1].reasons == ["code_postal \"5900\" does not match the standard's pattern"])
+            #expect(report.rejected[2].reasons.count == 2)
             #expect(try await store.overview().places == 0)
         }
     }

@@ -130,11 +130,32 @@ enum ApiJSON {
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let value: T
         do {
-            return try decoder.decode(T.self, from: Data(buffer: buffer))
+            value = try decoder.decode(T.self, from: Data(buffer: buffer))
         } catch {
             throw Problem(.badRequest, "invalid-request", "The body is not the JSON this operation expects", detail: "\(error)".prefix(300).description)
         }
+        if holdsControlCharacter(json: String(buffer: buffer)) { throw controlCharacter }
+        return value
+    }
+
+    static let controlCharacter = Problem(.unprocessableEntity, "invalid-request", "A text value holds a control character",
+                                          detail: "Control characters other than tab, line feed and carriage return, DEL, U+FFFE and U+FFFF are refused in every text value.")
+
+    /// Whether a JSON text holds a character no text may hold (`ControlCharacters`), as itself or as a `\u` escape.
+    static func holdsControlCharacter(json: String) -> Bool {
+        var scalars = json.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if ControlCharacters.isRefused(scalar) { return true }
+            guard scalar == "\\", let escaped = scalars.next(), escaped == "u" else { continue }
+            var digits = String.UnicodeScalarView()
+            for _ in 0..<4 { if let digit = scalars.next() { digits.append(digit) } }
+            if let code = UInt32(String(digits), radix: 16), let character = Unicode.Scalar(code), ControlCharacters.isRefused(character) {
+                return true
+            }
+        }
+        return false
     }
 }
 

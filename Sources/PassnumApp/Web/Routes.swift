@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     app.middleware.use(ApiProblemMiddleware())
     app.middleware.use(SessionMiddleware())
     app.middleware.use(AccessMiddleware())
+    app.middleware.use(FormTextMiddleware())
 
     for route in ApiController.routes {
         app.on(route.method, route.path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) },

@@ -321,8 +321,8 @@ public enum FacturX {
     /// 2000 basis points → "20.00".
     static func percent(_ basisPoints: Int64) -> String { amount(Money(cents: basisPoints)) }
 
-    /// Text as XML character data: the five special characters escaped, and what XML 1.0 cannot carry (control
-    /// characters other than tab and line breaks, lone surrogates cannot occur in a Swift String) dropped.
+    /// Text as XML character data: the five special characters escaped, and what XML 1.0 cannot carry dropped
+    /// (`ControlCharacters`; lone surrogates cannot occur in a Swift String).
     public static func escaped(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -333,10 +333,7 @@ public enum FacturX {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
+            default: if !ControlCharacters.isRefused(scalar) { out.unicodeScalars.append(scalar) }
             }
         }
         return out

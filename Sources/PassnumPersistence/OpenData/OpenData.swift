@@ -40,6 +40,9 @@ public enum OpenData {
             do { _ = try OpeningHours(hours) } catch { problems.append("horaires: \(error.message)") }
         }
         if let resume = record["presentation_resume"], resume.count > 280 { problems.append("presentation_resume is longer than 280 characters") }
+        for (field, value) in record.sorted(by: { $0.key < $1.key }) where ControlCharacters.occur(in: value) {
+            problems.append("\(field) holds a control character (other than tab and line breaks)")
+        }
         return problems
     }
 

@@ -140,7 +140,8 @@ extension Store {
         }
     }
 
-    /// Keeps a supporting document in the data directory. Only PDF, PNG and JPEG, told from the content.
+    /// Keeps a supporting document in the data directory. Only PDF, PNG and JPEG, told from the content. Its name
+    /// loses any path and control characters (`ControlCharacters`).
     @discardableResult
     public func addDocument(place: PlaceID, filename: String, bytes: [UInt8]) async throws -> PlaceDocumentID {
         guard bytes.count <= SupportingDocument.maximumBytes else {
@@ -149,7 +150,7 @@ extension Store {
         guard let kind = SupportingDocument.kind(of: bytes) else {
             throw DomainError.invalid(field: .document, problem: .fileType)
         }
-        let name = String(filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document").prefix(120)
+        let name = String(ControlCharacters.removed(from: filename).split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "document").prefix(120)
         let digest = sha256Hex(bytes)
         let relative = "documents/place-\(place.rawValue)/\(digest).\(kind.rawValue)"
         let url = configuration.dataDirectory.appendingPathComponent(relative)
