@@ -46,7 +46,7 @@ struct MoneyWebTests {
         }
     }
 
-    @Test("The operator sets the fees; a funder sees its own invoices and credit notes, and nobody else's")
+    @Test("The operator sets the fees (only a kind the list offers); a funder sees its own invoices and credit notes, and nobody else's")
     func invoicesAndCreditNotes() async throws {
         try await WebWorld.with { world in
             var admin = try await Browser.signedIn(world.app, as: world.a[.operatorAdmin]!)
@@ -56,6 +56,12 @@ struct MoneyWebTests {
             #expect(try await world.store.feeSchedule() == .none)
             #expect(try await admin.post("/operateur/frais", [("kind", "rate"), ("value", "2,5"), ("subscription", "0")]).status == .seeOther)
             #expect(try await admin.get("/operateur/frais").body.string.contains("value=\"2,5\""))
+            // A kind the list does not offer (or none at all) is refused; it does not drop the fee.
+            for kind in ["", "gratuit"] {
+                try await admin.get("/operateur/frais")
+                #expect(try await admin.post("/operateur/frais", [("kind", kind), ("value", "2"), ("subscription", "0")]).status == .badRequest)
+            }
+            #expect(try await world.store.feeSchedule().managementFee == .rate(basisPoints: 250))
 
             let order = try await world.store.createOrder(programme: world.programmeA, booklets: 4, actor: .system)
             try await world.store.carry(order, to: .invoiced)

@@ -34,8 +34,11 @@ enum OperatorBillingController {
         case "fixed":
             if let amount = Money(euros: form.value ?? "") { fee = .fixed(amount) }
             else { errors.add("value", "Indiquez un montant en euros, par exemple 50.") }
-        default:
+        case "none":
             break
+        default:
+            // Not one of the list's three choices: a crafted or stale form, never a reason to drop the fee.
+            throw Abort(.badRequest)
         }
         let subscription = Money(euros: form.subscription ?? "")
         if subscription == nil { errors.add("subscription", "Indiquez un montant en euros, par exemple 0 ou 120.") }
