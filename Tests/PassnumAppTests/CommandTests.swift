@@ -190,4 +190,21 @@ struct UserCommandTests {
             try await CommandTests.run(["user", "add", "--email", "f@exemple.fr", "--name", "F", "--role", "chef"])
         }
     }
+
+    @Test("A number out of bounds or a file that cannot be used is refused in one plain line, with the system's reason")
+    func plainRefusals() async throws {
+        func refusal(_ arguments: [String]) async -> String? {
+            do { try await CommandTests.run(arguments) } catch let error as UsageError { return error.description } catch { return "\(error)" }
+            return nil
+        }
+        #expect(await refusal(["mail", "deliver", "--limit", "0"]) == "--limit must be between 1 and 1000 (got 0)")
+        #expect(await refusal(["mail", "deliver", "--limit", "1001"]) == "--limit must be between 1 and 1000 (got 1001)")
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-missing-\(UUID().uuidString)").path
+        #expect(await refusal(["verify", "--against", missing]) == "cannot read \(missing): No such file or directory")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("passnum-file-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(await refusal(["backup", "--out", file.path + "/backup"]) == "cannot create \(file.path)/backup: Not a directory")
+        #expect(await refusal(["export", file.path + "/x.zip"]) == "cannot write \(file.path)/x.zip: Not a directory")
+    }
 }

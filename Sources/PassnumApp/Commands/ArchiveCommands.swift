@@ -20,7 +20,7 @@ struct ExportCommand: AsyncCommand {
         do {
             manifest = try await context.application.store.export(to: url, includeSecret: !signature.withoutSecret)
         } catch let error as CocoaError {
-            throw UsageError("cannot write \(signature.file): \(error.localizedDescription)")
+            throw UsageError.file("write", signature.file, error)
         }
         let rows = manifest.tables.reduce(0) { $0 + $1.rows }
         context.console.print("exported \(manifest.tables.count) tables (\(rows) rows) and \(manifest.files.count) files to \(signature.file)")

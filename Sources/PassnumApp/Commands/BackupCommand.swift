@@ -60,13 +60,19 @@ enum BackupLayout {
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw UsageError("\(option) \(directory.path) is a file, not a directory") }
-            guard try manager.contentsOfDirectory(atPath: directory.path).isEmpty else {
+            let contents: [String]
+            do { contents = try manager.contentsOfDirectory(atPath: directory.path) } catch { throw UsageError.file("read", directory.path, error) }
+            guard contents.isEmpty else {
                 throw UsageError("\(option) \(directory.path) is not empty: give a new or empty directory (nothing is overwritten)")
             }
-            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+            do { try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path) } catch {
+                throw UsageError.file("restrict to its owner", directory.path, error)
+            }
             return false
         }
-        try manager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do { try manager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
+            throw UsageError.file("create", directory.path, error)
+        }
         return true
     }
 

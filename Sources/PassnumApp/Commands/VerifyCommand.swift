@@ -23,7 +23,9 @@ struct VerifyCommand: AsyncCommand {
             }
         }
         if let path = signature.against {
-            let published = try Self.publishedHeads(try String(contentsOfFile: path, encoding: .utf8))
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw UsageError.file("read", path, error) }
+            let published = try Self.publishedHeads(text)
             let problems = try await context.application.store.verifyWitnesses(published)
             for problem in problems { context.console.print("FAIL witness: \(problem)") }
             if problems.isEmpty { context.console.print("ok   witness: \(published.count) published heads match the journal") }

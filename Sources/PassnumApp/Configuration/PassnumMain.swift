@@ -171,6 +171,15 @@ public enum PassnumMain {
 struct UsageError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
+    /// "cannot read FILE: No such file or directory": a file or directory the operator named could not be used, said
+    /// plainly (the system's reason when there is one) instead of Foundation's error dump.
+    static func file(_ action: String, _ path: String, _ error: any Error) -> UsageError {
+        let error = error as NSError
+        let underlying = (error.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+        let posix = [underlying, error].compactMap { $0 }.first { $0.domain == NSPOSIXErrorDomain }
+        return UsageError("cannot \(action) \(path): " + (posix.map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription))
+    }
 }
 
 /// Closes the store's connections when the application stops.

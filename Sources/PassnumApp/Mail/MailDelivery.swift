@@ -139,8 +139,9 @@ struct MailCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "deliver" else { throw UsageError("unknown action \(signature.action); known: deliver") }
-        // The mail job's run, under its lease, with the limit asked for (claimDueMail bounds it).
+        // The mail job's run, under its lease, with the limit asked for.
         let limit = signature.limit ?? 100
+        guard (1...1_000).contains(limit) else { throw UsageError("--limit must be between 1 and 1000 (got \(limit))") }
         try await JobsCommand.run(ScheduledJob(name: .mail, interval: ScheduledJob.mailInterval) { app in
             ["mail: " + (try await app.deliverMail(limit: limit)).description]
         }, context: context)
