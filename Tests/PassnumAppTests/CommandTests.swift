@@ -206,5 +206,8 @@ struct UserCommandTests {
         defer { try? FileManager.default.removeItem(at: file) }
         #expect(await refusal(["backup", "--out", file.path + "/backup"]) == "cannot create \(file.path)/backup: Not a directory")
         #expect(await refusal(["export", file.path + "/x.zip"]) == "cannot write \(file.path)/x.zip: Not a directory")
+        #expect(await refusal(["import-places", missing]) == "cannot read \(missing): No such file or directory")
+        #expect(await refusal(["invoices", "export", "--month", "2026-03", "--out", file.path + "/factures"])
+                == "cannot create \(file.path)/factures: Not a directory")
     }
 }

@@ -15,12 +15,9 @@ struct ImportPlacesCommand: AsyncCommand {
     var help: String { "Imports places from a CSV file in the national open-data standard (all rows or none)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: signature.file, encoding: .utf8)
-        } catch {
-            throw UsageError("cannot read \(signature.file) as UTF-8 text")
-        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: signature.file)) } catch { throw UsageError.file("read", signature.file, error) }
+        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("cannot read \(signature.file) as UTF-8 text") }
         let rows: [(line: Int, record: OpenData.Record)]
         do { rows = try OpenData.parseCSV(text) } catch let error as OpenData.ParseError { throw UsageError(error.description) }
         let report = try await context.application.store.importPlaces(rows, actor: .placeImport(file: signature.file))

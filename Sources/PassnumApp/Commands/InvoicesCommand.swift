@@ -28,7 +28,7 @@ struct InvoicesCommand: AsyncCommand {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw UsageError("--out \(directory.path) cannot be created: \(error.localizedDescription)")
+            throw UsageError.file("create", directory.path, error)
         }
         let store = context.application.store
         let seller = store.configuration.operatorAccount
@@ -48,7 +48,7 @@ struct InvoicesCommand: AsyncCommand {
             do {
                 try Data(xml.utf8).write(to: file, options: .atomic)
             } catch {
-                throw UsageError("\(file.path) cannot be written: \(error.localizedDescription)")
+                throw UsageError.file("write", file.path, error)
             }
             if case .invoice = document { invoices += 1 } else { creditNotes += 1 }
         }

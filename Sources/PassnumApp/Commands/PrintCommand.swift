@@ -40,9 +40,13 @@ struct PrintCommand: AsyncCommand {
         }
         let url = URL(fileURLWithPath: out)
         // It holds every check's security code: readable by its owner only.
-        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]), let handle = try? FileHandle(forWritingTo: url) else {
-            throw UsageError("cannot write \(out)")
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0, fchmod(descriptor, 0o600) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            throw UsageError("cannot write \(out): \(reason)")
         }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
         let printed = try await BookletPrinting.write(order, store: store, publicBaseURL: context.application.webSettings.publicBaseURL,
                                                       format: signature.csv ? .csv : .pdf, to: handle)
