@@ -76,7 +76,11 @@ struct PrintTests {
             #expect(text.contains(serial.grouped) && text.contains(SecurityCode(typed: String(compact.dropFirst(13)))!.grouped))
         }
 
+        // The file holds every security code: its owner's only, even when it replaces a file others could read.
+        #expect(try FileManager.default.attributesOfItem(atPath: pdf)[.posixPermissions] as? Int == 0o600)
+        FileManager.default.createFile(atPath: csv, contents: Data("ancien".utf8), attributes: [.posixPermissions: 0o644])
         try await CommandTests.run(["print", "--order", "1", "--out", csv, "--csv"], prepare: { store in _ = try await Self.territory(store) })
+        #expect(try FileManager.default.attributesOfItem(atPath: csv)[.posixPermissions] as? Int == 0o600)
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n")
         #expect(rows.count == 21 && rows[1].contains(";Pass numérique Nord 2026;"))
         #expect(serials.count == 20)
