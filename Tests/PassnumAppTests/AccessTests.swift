@@ -171,6 +171,12 @@ struct AccessTests {
                                  [("amount", "100"), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0001"), ("confirme", "oui")])
             #expect(try await world.store.order(order).state == .invoiced)
             #expect(try await world.store.payments(of: order).count == 1)
+            // Confirmed twice (a double click): the second is refused in French, the payment counted once.
+            try await admin.get(confirmation)
+            let twice = try await admin.post("/operateur/commandes/\(order)/paiements",
+                                             [("amount", "100"), ("valueDate", "2026-03-02"), ("bankReference", "VIR-0001"), ("confirme", "oui")])
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("ce paiement est déjà enregistré"))
+            #expect(try await world.store.payments(of: order).count == 1)
             let rest = summary.amounts.total - .euros(100)
             try await admin.get("/operateur/commandes/\(order)")
             #expect(admin.lastBody.contains(money(rest)))

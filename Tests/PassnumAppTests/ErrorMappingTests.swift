@@ -18,7 +18,7 @@ struct ErrorMappingTests {
         .fileTooLarge(megabytes: 5), .fileType, .incompleteSite(position: 2), .stepNotDone, .notAvailable, .expired,
         .serialsExhausted, .answerCount(expected: 8), .unbalanced, .lastManager,
         .belowCharter(weeklyMinutes: 900),
-        .notIncreasing,
+        .notIncreasing, .alreadyRecorded,
     ]
 
     /// A number per case: the exhaustive switch makes a new case a compile error here, and the test below fails
@@ -54,6 +54,7 @@ struct ErrorMappingTests {
         case .lastManager: 26
         case .belowCharter: 27
         case .notIncreasing: 28
+        case .alreadyRecorded: 29
         }
     }
 
@@ -91,7 +92,7 @@ struct ErrorMappingTests {
 
     @Test("Every problem has a French sentence, for every field, answered 422 with the API type invalid-request")
     func everyProblemHasAFrenchSentence() {
-        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<29))
+        #expect(Set(Self.problems.map(Self.caseNumber)) == Set(0..<30))
         for problem in Self.problems {
             #expect(French.problemText(problem).hasSuffix("."), "\(problem)")
             for field in DomainError.Field.allCases {

@@ -86,9 +86,19 @@ struct OrderDutiesTests {
             #expect(throws: DomainError.self) { try OrderPayment(amount: total, valueDate: today, bankReference: " ", today: today) }
             #expect(throws: DomainError.self) { try OrderPayment(amount: total, valueDate: today, bankReference: "A\nB", today: today) }
 
+            // The same payment sent twice at once (a double click on the confirmation): recorded once, the other refused.
             let part = Money(cents: 5_000)
-            try await store.recordPayment(order, try OrderPayment(amount: part, valueDate: today, bankReference: "VIR 1", today: today),
-                                          actor: actors[0].1)
+            let first = try OrderPayment(amount: part, valueDate: today, bankReference: "VIR 1", today: today)
+            let outcomes = try await withThrowingTaskGroup(of: DomainError?.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        do { try await store.recordPayment(order, first, actor: actors[0].1); return nil } catch let error as DomainError { return error }
+                    }
+                }
+                return try await group.reduce(into: [DomainError?]()) { $0.append($1) }
+            }
+            #expect(outcomes.compactMap { $0 } == [.invalid(field: .bankReference, problem: .alreadyRecorded)])
+            #expect(try await store.payments(of: order).count == 1)
             #expect(try await store.order(order).state == .invoiced)
             try await expectInvariantsHold(store)
             // The rest and 1 € more: paid, and the euro stays in the funder's advances.

@@ -195,6 +195,8 @@ enum French {
         case .rateOutOfRange: "le pourcentage doit être entre 0 et 100."
         case .malformed: "ce n’est pas le format attendu. Vérifiez la saisie."
         case .alreadyUsed: "cette valeur est déjà utilisée par un autre compte ou un autre lieu."
+        case .alreadyRecorded:
+            "ce paiement est déjà enregistré : même montant, même date de valeur, même référence. S’il s’agit d’un second virement, ajoutez « (2) » à la référence."
         case .inFuture: "cette date n’est pas encore passée."
         case let .dateOutOfRange(from, to):
             from == to ? "elle doit être le \(date(from))." : "elle doit être entre le \(date(from)) et le \(date(to))."

@@ -89,6 +89,8 @@ extension DomainError {
         case malformed
         /// Already used by another record (an e-mail address, a SIRET).
         case alreadyUsed
+        /// The same thing is already recorded (a payment with the same amount, value date and bank reference).
+        case alreadyRecorded
         /// A date that is not reached yet.
         case inFuture
         /// A date outside `from...to`.
@@ -142,6 +144,7 @@ extension DomainError {
             case .rateOutOfRange: "the rate must be between 0 and 100 %"
             case .malformed: "is not in the expected format"
             case .alreadyUsed: "is already used by another record"
+            case .alreadyRecorded: "is already recorded"
             case .inFuture: "cannot be in the future"
             case let .dateOutOfRange(from, to): "must be between \(from) and \(to)"
             case .beforeStart: "must not be before the start"

@@ -136,6 +136,13 @@ extension Store {
             guard order.state.awaitsPayment else {
                 throw DomainError.invalidTransition(entity: "order \(id)", from: order.state.rawValue, to: OrderState.paid.rawValue)
             }
+            // One line of the bank statement is one payment: recorded twice (a double click, two operators), it would
+            // count twice and could mark the order paid before the money is there. The order's lock orders the two.
+            let recorded = try await tx.sql.raw("""
+                SELECT 1 AS one FROM order_payments WHERE order_id = \(bind: id.rawValue) AND amount_cents = \(bind: payment.amount.cents)
+                  AND value_date = \(bind: payment.valueDate.description) AND bank_reference = \(bind: payment.bankReference)
+                """).first()
+            guard recorded == nil else { throw DomainError.invalid(field: .bankReference, problem: .alreadyRecorded) }
             let funder = try await tx.programme(order.programme).funder
             try await tx.sql.raw("""
                 INSERT INTO order_payments (order_id, funder_id, amount_cents, value_date, bank_reference, recorded_by, recorded_at)
