@@ -65,7 +65,10 @@ enum DeskScript {
     })();
     """#
 
-    @Sendable static func serve(_ request: Request) -> Response {
+    @Sendable static func serve(_ request: Request) -> Response { javascript(js) }
+
+    /// A script of the site, cached an hour.
+    static func javascript(_ js: String) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")

@@ -43,6 +43,7 @@ enum Layout {
                     h("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
                     h("title") { title + " – Pass numérique" }
                     h("link", ["rel": "stylesheet", "href": SiteURL.style.path])
+                    h("script", ["src": SiteURL.formScript.path, "defer": ""]) { "" }
                 }
                 h("body") {
                     h("a", ["class": "skip", "href": "#contenu"]) { "Aller au contenu" }

@@ -38,6 +38,7 @@ func routes(_ app: Application) throws {
     get(.readyz, anyone, ProbesController.readyz)
     get(.metrics, anyone, ProbesController.metrics)
     app.get(SiteURL.deskScript.pattern, use: DeskScript.serve).access(anyone)
+    app.get(SiteURL.formScript.pattern, use: FormScript.serve).access(anyone)
     get(.home, anyone, PublicController.home)
     get(.checkStatus, anyone, PublicController.showCheck)
     post(.checkStatus, anyone, PublicController.check)

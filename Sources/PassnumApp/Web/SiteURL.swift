@@ -6,7 +6,7 @@ import Vapor
 /// `path`, so no path is written twice.
 enum SiteURL: Equatable {
     // Public
-    case home, style, deskScript, checkStatus, qr(String), places, place(PlaceID), openDataCSV, openDataJSON
+    case home, style, deskScript, formScript, checkStatus, qr(String), places, place(PlaceID), openDataCSV, openDataJSON
     // Public statistics of use, their open data, the journal's published witnesses
     case statistics, statisticsCSV, statisticsJSON, statisticsSchema, witnessesCSV
     case login, logout, forgotPassword, resetPassword(String), space, signUp
@@ -61,6 +61,7 @@ enum SiteURL: Equatable {
         case .home: "/"
         case .style: "/style.css"
         case .deskScript: "/guichet.js"
+        case .formScript: "/formulaires.js"
         case .checkStatus: "/verifier"
         case .qr(let code): "/c/" + code
         case .places: "/lieux"
