@@ -196,7 +196,7 @@ enum French {
         case .malformed: "ce n’est pas le format attendu. Vérifiez la saisie."
         case .alreadyUsed: "cette valeur est déjà utilisée par un autre compte ou un autre lieu."
         case .alreadyRecorded:
-            "ce paiement est déjà enregistré : même montant, même date de valeur, même référence. S’il s’agit d’un second virement, ajoutez « (2) » à la référence."
+            "ce paiement est déjà enregistré (même montant, même date de valeur, même référence). S’il s’agit d’un second virement, ajoutez « (2) » à la référence."
         case .inFuture: "cette date n’est pas encore passée."
         case let .dateOutOfRange(from, to):
             from == to ? "elle doit être le \(date(from))." : "elle doit être entre le \(date(from)) et le \(date(to))."
