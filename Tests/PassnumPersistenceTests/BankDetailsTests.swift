@@ -114,6 +114,13 @@ struct BankDetailsTests {
             await #expect(throws: DomainError.invalid(field: .reason, problem: .empty)) {
                 try await store.proposeBankDetails(Self.bank(Self.firstIBAN), place: place, reason: " ", actor: manager)
             }
+            // The store itself keeps control characters out of typed text (`requiredText`), whoever calls it.
+            await #expect(throws: DomainError.invalid(field: .reason, problem: .malformed)) {
+                try await store.proposeBankDetails(Self.bank(Self.firstIBAN), place: place, reason: "nouveau\u{0}", actor: manager)
+            }
+            await #expect(throws: DomainError.invalid(field: .name, problem: .malformed)) {
+                try await store.createApiKey(name: "caisse\u{1}", scopes: [.validate], organisation: .place(place), actor: Self.adminA)
+            }
             let first = try await store.proposeBankDetails(Self.bank(Self.firstIBAN), place: place, reason: "premier", actor: manager)
             clock.advance(seconds: 60)
             let second = try await store.proposeBankDetails(Self.bank(Self.secondIBAN), place: place, reason: "corrigé", actor: Self.adminA)

@@ -39,11 +39,13 @@ extension Transaction {
     }
 }
 
-/// Text fields people type: trimmed, not empty, not too long.
+/// Text fields people type: trimmed, not empty, not too long, without a control character (`ControlCharacters`: the web
+/// forms and the API refuse them first; this keeps them out of what the commands and every other caller store).
 func requiredText(_ text: String, field: DomainError.Field, maximum: Int = 200) throws(DomainError) -> String {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty else { throw .invalid(field: field, problem: .empty) }
     guard trimmed.count <= maximum else { throw .invalid(field: field, problem: .tooLong(max: maximum)) }
+    guard !ControlCharacters.occur(in: trimmed) else { throw .invalid(field: field, problem: .malformed) }
     return trimmed
 }
 
