@@ -40,6 +40,8 @@ struct TallyTests {
                 ("INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks) VALUES ('month', \(programme), 0, '2025-01', 3, 2)",
                  "programme \(programme) month 2025-01 is 2, the rows say 0", nil),
                 ("DELETE FROM tallies WHERE dimension = 'booklets_started'", "programme \(programme) booklets_started is 0", nil),
+                ("INSERT INTO tallies (dimension, programme_id, ref, code, lane, checks) VALUES ('checks_paid_month', \(programme), 0, '2026-03', 99, 1)",
+                 "programme \(programme) checks_paid_month 2026-03 is ", nil),
                 ("UPDATE booklets SET validated_checks = validated_checks + 1 WHERE id = (SELECT MIN(id) FROM booklets)", "booklet ", nil),
                 ("UPDATE payout_runs SET total_cents = total_cents + 100", "payout run 2026-03 counts",
                  "UPDATE payout_runs SET total_cents = total_cents - 100"),
@@ -123,8 +125,30 @@ struct TallyTests {
             }
         }
         #expect(try await store.overview() == oracleOverview(store), "\(step): overview", sourceLocation: sourceLocation)
+        for month in ["2026-03", "2026-04", "2026-05"].compactMap(Month.init) {
+            let kept = try await store.payoutPreviewTotals(for: month), counted = try await oraclePayoutTotals(store, month)
+            #expect(kept.checks == counted.checks && kept.amount == counted.amount && kept.net == counted.net && kept.places == counted.places,
+                    "\(step): payout totals of \(month): \(kept), the rows say \(counted)", sourceLocation: sourceLocation)
+        }
         let violations = try await store.verify()
         #expect(violations.isEmpty, "\(step): \(violations)", sourceLocation: sourceLocation)
+    }
+
+    /// The payout preview's totals from the month's redeemed checks (the query they ran before the tallies), and what the
+    /// run would transfer from the per-place preview lines.
+    static func oraclePayoutTotals(_ store: Store, _ month: Month) async throws -> (checks: Int, amount: Money, net: Money, places: Int) {
+        let (start, end) = month.interval
+        let row = try await store.read { tx in
+            try await tx.sql.raw("""
+                SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(p.face_value_cents), 0) AS BIGINT) AS amount,
+                  CAST(COUNT(DISTINCT c.place_id) AS BIGINT) AS places
+                FROM checks c JOIN programmes p ON p.id = c.programme_id
+                WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
+                """).first()
+        }
+        let lines = try await PagingTests.walk(limit: 50) { try await store.payoutPreview(for: month, $0) }
+        let net = lines.reduce(Money.zero) { $0 + Deductions.take([(id: 0, remaining: $1.owed)], from: $1.amount).net }
+        return (Int(try row?.int("n") ?? -1), Money(cents: try row?.int("amount") ?? -1), net, Int(try row?.int("places") ?? -1))
     }
 
     /// Every number the dashboards and the overview show, comparable.

@@ -577,6 +577,10 @@ enum Schema {
             "ALTER TABLE orders ADD COLUMN vat_rate_bp BIGINT NOT NULL DEFAULT 2000",
             "ALTER TABLE invoices ADD COLUMN vat_rate_bp BIGINT NOT NULL DEFAULT 2000",
         ]),
+        // Paid checks by programme and month of redemption (tallies): with the validated ones by month, the payout
+        // preview's totals without reading the month's checks.
+        Migration(version: 83, name: "fill tallies of checks paid by month of redemption", statements: [],
+                  backfill: { tx in try await tx.refillTallies([.paidMonth]) }),
     ]
 
     static func ddl(_ statement: String, for kind: DatabaseKind) -> String {

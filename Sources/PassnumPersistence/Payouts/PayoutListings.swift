@@ -48,20 +48,25 @@ extension Store {
 
     /// The totals of a month's preview over every place: its checks, their value, what the run would transfer once it
     /// takes what places owe (`Deductions.take`: at most a place's amount) and how many places it would pay. One
-    /// statement: the month's checks counted by programme, and their places, on `checks_payable_month` alone, then the
-    /// few places that owe something.
+    /// statement that never reads the month's checks: by programme, the validated checks of the month less the paid
+    /// ones (tallies `month` and `checks_paid_month`, one seek each on their key); the places with a check to pay, one
+    /// probe of `checks_payable` each; then the few places that owe something.
     public func payoutPreviewTotals(for month: Month) async throws -> (checks: Int, amount: Money, net: Money, places: Int) {
         let payable = PayoutSQL.payable("c", in: month)
         return try await read { tx in
             let row = try await tx.sql.raw("""
-                SELECT CAST(COALESCE(SUM(t.checks), 0) AS BIGINT) AS checks, CAST(COALESCE(SUM(t.checks * p.face_value_cents), 0) AS BIGINT) AS amount,
-                  (SELECT CAST(COUNT(DISTINCT c.place_id) AS BIGINT) FROM checks c WHERE \(payable)) AS places,
+                SELECT CAST(COALESCE(SUM(t.checks), 0) AS BIGINT) AS checks, CAST(COALESCE(SUM(t.checks * t.face_value_cents), 0) AS BIGINT) AS amount,
+                  (SELECT CAST(COUNT(*) AS BIGINT) FROM places pl
+                   WHERE (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(payable) LIMIT 1) IS NOT NULL) AS places,
                   (SELECT CAST(COALESCE(SUM(CASE WHEN o.owed < o.amount THEN o.owed ELSE o.amount END), 0) AS BIGINT)
                    FROM (SELECT dp.place_id, \(Self.owed(byPlace: "dp.place_id")) AS owed,
                            \(Self.payableAmount(ofPlace: "dp.place_id", payable)) AS amount
                          FROM deductions dp GROUP BY dp.place_id) o WHERE o.owed > 0) AS taken
-                FROM (SELECT c.programme_id, COUNT(*) AS checks FROM checks c WHERE \(payable) GROUP BY c.programme_id) t
-                JOIN programmes p ON p.id = t.programme_id
+                FROM (SELECT p.face_value_cents,
+                        (SELECT COALESCE(SUM(CASE WHEN m.dimension = \(bind: TallyDimension.month.rawValue) THEN m.checks ELSE -m.checks END), 0)
+                         FROM tallies m WHERE m.dimension IN (\(binds: [TallyDimension.month, .paidMonth].map(\.rawValue)))
+                           AND m.programme_id = p.id AND m.ref = 0 AND m.code = \(bind: month.description)) AS checks
+                      FROM programmes p) t
                 """).first()
             let amount = Money(cents: try row?.int("amount") ?? 0)
             return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0), Int(try row?.int("places") ?? 0))

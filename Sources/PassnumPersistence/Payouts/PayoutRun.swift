@@ -111,7 +111,7 @@ extension Store {
                     payout.taken.map { [$0.id.rawValue, id.rawValue, $0.amount.cents] as BulkRow }
                 })
                 // Every check paid at once, each to its place's payout of the month (one per place and month).
-                let tallies = try await tx.moveChecks(
+                var tallies = try await tx.moveChecks(
                     where: PayoutSQL.payable("checks", in: month)
                         + " AND checks.place_id IN (SELECT po.place_id FROM payouts po WHERE po.batch_id = \(bind: batchID.rawValue))",
                     along: CheckState.payment,
@@ -128,6 +128,7 @@ extension Store {
                         ? try .transfer(.payout, reference: reference, amount: payout.net, from: .placePayable(payout.place), to: .payoutsInTransit)
                         : .event(.payout, reference: reference, reason: "nothing to transfer: \(payout.gross.cents) cents all deducted")
                 }, actor: actor, at: now)
+                tallies.paid(redeemedIn: month)
                 try await tx.apply(tallies)
             }
             var document: String?

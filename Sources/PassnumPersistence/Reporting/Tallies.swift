@@ -30,6 +30,9 @@ enum TallyDimension: String, CaseIterable, Sendable {
     case category
     /// Validated checks by month of redemption, Europe/Paris (`code`: "YYYY-MM").
     case month
+    /// Paid checks by month of redemption (`code` as `month`). With `month`, what a payout run of that month has left to
+    /// pay: `month` - `paidMonth` checks are still redeemed (Payouts/PayoutListings.swift).
+    case paidMonth = "checks_paid_month"
     /// Beneficiaries recorded (programme 0).
     case beneficiaries
     /// Checks issued (their order fulfilled) by month, Europe/Paris (`code`: "YYYY-MM"): the co-funding statement's
@@ -54,7 +57,7 @@ enum TallyDimension: String, CaseIterable, Sendable {
 
     /// Dimensions that a migration after 58 (which created the table) fills: 58 leaves them out, as their recount reads
     /// tables or columns created after it.
-    static let filledLater: Set<TallyDimension> = [.reachCommune, .reachAge, .reachLevel, .handedOutPublic, .usedPublic]
+    static let filledLater: Set<TallyDimension> = [.reachCommune, .reachAge, .reachLevel, .handedOutPublic, .usedPublic, .paidMonth]
 }
 
 /// One counter: a programme's dimension, for one prescriber or place (`ref`) or one state, category or month (`code`).
@@ -106,6 +109,12 @@ struct TallyDeltas: Sendable {
         add(sign, TallyKey(programme: programme, dimension: .category, code: category))
         add(sign, TallyKey(programme: programme, dimension: .month, code: month.description))
         if let targetPublic { add(sign, TallyKey(programme: programme, dimension: .usedPublic, code: TallyKey.publicMonth(month, targetPublic))) }
+    }
+
+    /// The checks these deltas moved into `paid` were redeemed in `month`: a payout run pays one month's checks.
+    mutating func paid(redeemedIn month: Month) {
+        let moved = counts.filter { $0.key.dimension == .state && $0.key.code == CheckState.paid.rawValue }
+        for (key, count) in moved { add(count, TallyKey(programme: key.programme, dimension: .paidMonth, code: month.description)) }
     }
 }
 
@@ -185,7 +194,7 @@ extension Transaction {
 
 extension Transaction {
     /// The tallies' deltas when a redeemed or paid check stops being validated (an undo, a reversal), its booklet's count
-    /// included.
+    /// included, and for a paid one its month's paid count.
     func unvalidated(programme: Int64, booklet: Int64, place: Int64, category: String, redeemedAt: Date, targetPublic: TargetPublic?,
                      from: CheckState, to: CheckState) async throws -> TallyDeltas {
         guard let change = try await countValidated([booklet: -1])[booklet] else { throw Inconsistency("booklet \(booklet) is missing") }
@@ -194,6 +203,9 @@ extension Transaction {
         tallies.validated(-1, programme: programme, prescriber: change.prescriber, place: place, category: category, redeemedAt: redeemedAt,
                           targetPublic: targetPublic)
         tallies.add(change.stopped ? -1 : 0, TallyKey(programme: programme, dimension: .bookletsStarted))
+        if from == .paid {
+            tallies.add(-1, TallyKey(programme: programme, dimension: .paidMonth, code: CivilDate(redeemedAt).calendarMonth.description))
+        }
         return tallies
     }
 }
@@ -263,6 +275,8 @@ extension Transaction {
                 """
         case .month:
             return try await byMonth(of: "c.redeemed_at", from: "checks c", where: validated)
+        case .paidMonth:
+            return try await byMonth(of: "c.redeemed_at", from: "checks c", where: "c.state = \(bind: CheckState.paid.rawValue)")
         case .issuedMonth:
             // A fulfilled order is final (its `updated_at` is the fulfilment) and issued all its booklets, full.
             return try await byMonth(of: "o.updated_at", from: "orders o JOIN programmes p ON p.id = o.programme_id",
