@@ -126,9 +126,10 @@ struct TallyTests {
         }
         #expect(try await store.overview() == oracleOverview(store), "\(step): overview", sourceLocation: sourceLocation)
         for month in ["2026-03", "2026-04", "2026-05"].compactMap(Month.init) {
-            let kept = try await store.payoutPreviewTotals(for: month), counted = try await oraclePayoutTotals(store, month)
-            #expect(kept.checks == counted.checks && kept.amount == counted.amount && kept.net == counted.net && kept.places == counted.places,
-                    "\(step): payout totals of \(month): \(kept), the rows say \(counted)", sourceLocation: sourceLocation)
+            let kept = try await store.payoutPreviewTotals(for: month), places = try await store.payoutPlaces(for: month)
+            let counted = try await oraclePayoutTotals(store, month)
+            #expect(kept.checks == counted.checks && kept.amount == counted.amount && kept.net == counted.net && places == counted.places,
+                    "\(step): payout totals of \(month): \(kept), \(places) places, the rows say \(counted)", sourceLocation: sourceLocation)
         }
         let violations = try await store.verify()
         #expect(violations.isEmpty, "\(step): \(violations)", sourceLocation: sourceLocation)

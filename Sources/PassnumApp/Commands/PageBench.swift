@@ -88,9 +88,11 @@ struct PageBench {
                          .operatorAccounts, .team, .operatorCoFunding],
             cookie: operatorCookie)
         targets.append(Target(role: "operator", path: SiteURL.operatorAccounts.path + "?q=a", headers: ["Cookie": operatorCookie]))
-        // The confirmation pages of irreversible actions: what would happen, read without doing it.
-        let lastMonth = CivilDate(store.clock.now).calendarMonth.previous
-        targets += [SiteURL.operatorPayoutsRun.path + "?mois=\(lastMonth)", SiteURL.operatorExpiry.path,
+        // The payouts page and the run's confirmation on the month with checks to pay (the seed leaves its last month),
+        // else last month. The confirmation pages of irreversible actions: what would happen, read without doing it.
+        let payoutMonth = ids.payoutMonth ?? CivilDate(store.clock.now).calendarMonth.previous
+        targets.append(Target(role: "operator", path: SiteURL.operatorPayouts.path + "?mois=\(payoutMonth)", headers: ["Cookie": operatorCookie]))
+        targets += [SiteURL.operatorPayoutsRun.path + "?mois=\(payoutMonth)", SiteURL.operatorExpiry.path,
                     ids.check.map { SiteURL.operatorReversal.path + "?serial=\($0.compact)&reason=bench" },
                     SiteURL.operatorPlaceState(ids.place).path + "?state=disqualified",
                     ids.batch.map { SiteURL.operatorBatchExported($0).path },

@@ -46,18 +46,15 @@ extension Store {
         }
     }
 
-    /// The totals of a month's preview over every place: its checks, their value, what the run would transfer once it
-    /// takes what places owe (`Deductions.take`: at most a place's amount) and how many places it would pay. One
-    /// statement that never reads the month's checks: by programme, the validated checks of the month less the paid
-    /// ones (tallies `month` and `checks_paid_month`, one seek each on their key); the places with a check to pay, one
-    /// probe of `checks_payable` each; then the few places that owe something.
-    public func payoutPreviewTotals(for month: Month) async throws -> (checks: Int, amount: Money, net: Money, places: Int) {
+    /// The totals of a month's preview over every place: its checks, their value, and what the run would transfer once
+    /// it takes what places owe (`Deductions.take`: at most a place's amount). One statement that never reads the month's
+    /// checks: by programme, the validated checks of the month less the paid ones (tallies `month` and
+    /// `checks_paid_month`, one seek on their key), then the few places that owe something.
+    public func payoutPreviewTotals(for month: Month) async throws -> (checks: Int, amount: Money, net: Money) {
         let payable = PayoutSQL.payable("c", in: month)
         return try await read { tx in
             let row = try await tx.sql.raw("""
                 SELECT CAST(COALESCE(SUM(t.checks), 0) AS BIGINT) AS checks, CAST(COALESCE(SUM(t.checks * t.face_value_cents), 0) AS BIGINT) AS amount,
-                  (SELECT CAST(COUNT(*) AS BIGINT) FROM places pl
-                   WHERE (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(payable) LIMIT 1) IS NOT NULL) AS places,
                   (SELECT CAST(COALESCE(SUM(CASE WHEN o.owed < o.amount THEN o.owed ELSE o.amount END), 0) AS BIGINT)
                    FROM (SELECT dp.place_id, \(Self.owed(byPlace: "dp.place_id")) AS owed,
                            \(Self.payableAmount(ofPlace: "dp.place_id", payable)) AS amount
@@ -69,7 +66,18 @@ extension Store {
                       FROM programmes p) t
                 """).first()
             let amount = Money(cents: try row?.int("amount") ?? 0)
-            return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0), Int(try row?.int("places") ?? 0))
+            return (Int(try row?.int("checks") ?? 0), amount, amount - Money(cents: try row?.int("taken") ?? 0))
+        }
+    }
+
+    /// How many places a month's run would pay (those with a check to pay, held back or not), for its confirmation: one
+    /// probe of `checks_payable` per place, so its cost follows the number of places, not the month's checks.
+    public func payoutPlaces(for month: Month) async throws -> Int {
+        try await read { tx in
+            Int(try await tx.sql.raw("""
+                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM places pl
+                WHERE (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(PayoutSQL.payable("c", in: month)) LIMIT 1) IS NOT NULL
+                """).first()?.int("n") ?? 0)
         }
     }
 

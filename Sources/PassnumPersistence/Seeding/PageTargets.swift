@@ -20,6 +20,8 @@ public struct PageTargets: Sendable {
     public var departement: String?
     /// A check of the funder handed out and not used yet, for the public check pages.
     public var check: CheckSerial?
+    /// The month of the latest check waiting for its payout (the month a seed leaves to pay), for the payout pages.
+    public var payoutMonth: Month?
 }
 
 extension Store {
@@ -52,7 +54,10 @@ extension Store {
                 check: try await first("""
                     SELECT MAX(c.id) AS id FROM checks c JOIN programmes p ON p.id = c.programme_id
                     WHERE p.funder_id = \(bind: funder) AND c.state = \(bind: CheckState.distributed.rawValue)
-                    """).flatMap(CheckSerial.init(number:)))
+                    """).flatMap(CheckSerial.init(number:)),
+                payoutMonth: try await tx.sql.raw("""
+                    SELECT MAX(redeemed_at) AS last FROM checks WHERE state = \(literal: CheckState.redeemed.rawValue)
+                    """).first()?.optionalInt("last").map { CivilDate(Date(millis: $0)).calendarMonth })
         }
     }
 }

@@ -21,9 +21,10 @@ enum OperatorPayoutsController {
     @Sendable static func confirmPayouts(_ request: Request) async throws -> Response {
         guard let month = request.query[String.self, at: "mois"].flatMap(Month.init) else { throw BadInput.month }
         let totals = try await request.store.payoutPreviewTotals(for: month)
+        let places = try await request.store.payoutPlaces(for: month)
         let view = ConfirmationPage.View(
             context: PageContext(request), title: "Rembourser les lieux pour \(French.month(month)) ?",
-            facts: [("Mois", French.month(month)), ("Lieux à rembourser", "\(totals.places)"), ("Chèques", "\(totals.checks)"),
+            facts: [("Mois", French.month(month)), ("Lieux à rembourser", "\(places)"), ("Chèques", "\(totals.checks)"),
                     ("Montant des chèques", money(totals.amount)), ("Montant viré (après retenues)", money(totals.net))],
             warning: "Les virements seront préparés pour la banque. Un remboursement fait ne peut pas être annulé.",
             action: SiteURL.operatorPayouts.path, fields: [("mois", month.description)], confirmLabel: "Confirmer les remboursements",
