@@ -38,7 +38,7 @@ extension Store {
                   CAST(\(Self.payableAmount(ofPlace: "pl.id", payable)) AS BIGINT) AS amount,
                   CAST(CASE WHEN EXISTS (\(PayoutSQL.verifiedBankDetails(ofPlace: "pl.id"))) THEN 1 ELSE 0 END AS BIGINT) AS bank,
                   CAST(\(Self.owed(byPlace: "pl.id")) AS BIGINT) AS owed
-                FROM places pl WHERE EXISTS (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(payable))
+                FROM places pl WHERE \(PayoutSQL.hasCheckToPay(place: "pl.id", in: month))
                 """, keyset: Keyset(.payoutPreview, sort: ["pl.name"], keyColumns: ["name"], id: "pl.id", descending: false), page) {
                 PayoutPreviewRow(place: NamedRow(id: try $0.id("id"), name: try $0.string("name")), checks: Int(try $0.int("checks")),
                                  amount: Money(cents: try $0.int("amount")), owed: Money(cents: try $0.int("owed")), hasBankDetails: try $0.int("bank") > 0)
@@ -75,8 +75,7 @@ extension Store {
     public func payoutPlaces(for month: Month) async throws -> Int {
         try await read { tx in
             Int(try await tx.sql.raw("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM places pl
-                WHERE (SELECT 1 FROM checks c WHERE c.place_id = pl.id AND \(PayoutSQL.payable("c", in: month)) LIMIT 1) IS NOT NULL
+                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM places pl WHERE \(PayoutSQL.hasCheckToPay(place: "pl.id", in: month))
                 """).first()?.int("n") ?? 0)
         }
     }

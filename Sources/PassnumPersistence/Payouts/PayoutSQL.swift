@@ -14,6 +14,13 @@ enum PayoutSQL {
             """
     }
 
+    /// "Has a check to pay for `month`": the place `place` (an SQL expression), by one probe of `checks_payable`. A scalar
+    /// subquery rather than EXISTS, which PostgreSQL may turn into a scan of the whole month's checks: a walk over the
+    /// places then costs one probe each, whatever the month's size.
+    static func hasCheckToPay(place: SQLQueryString, in month: Month) -> SQLQueryString {
+        "(SELECT 1 FROM checks c WHERE c.place_id = \(place) AND \(payable("c", in: month)) LIMIT 1) IS NOT NULL"
+    }
+
     /// "Has verified bank details": the verified changes of the place `place` (an SQL expression). A place is paid to
     /// the latest (highest id), and held back when there is none; the preview shows whether one exists.
     static func verifiedBankDetails(ofPlace place: SQLQueryString) -> SQLQueryString {
