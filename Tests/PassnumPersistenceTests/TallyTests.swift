@@ -138,13 +138,12 @@ struct TallyTests {
     /// The payout preview's totals from the month's redeemed checks (the query they ran before the tallies), and what the
     /// run would transfer from the per-place preview lines.
     static func oraclePayoutTotals(_ store: Store, _ month: Month) async throws -> (checks: Int, amount: Money, net: Money, places: Int) {
-        let (start, end) = month.interval
         let row = try await store.read { tx in
             try await tx.sql.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(p.face_value_cents), 0) AS BIGINT) AS amount,
                   CAST(COUNT(DISTINCT c.place_id) AS BIGINT) AS places
                 FROM checks c JOIN programmes p ON p.id = c.programme_id
-                WHERE c.state = 'redeemed' AND c.redeemed_at >= \(bind: start.millis) AND c.redeemed_at < \(bind: end.millis)
+                WHERE \(PayoutSQL.payable("c", in: month))
                 """).first()
         }
         let lines = try await PagingTests.walk(limit: 50) { try await store.payoutPreview(for: month, $0) }

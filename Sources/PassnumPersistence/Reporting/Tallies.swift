@@ -111,10 +111,15 @@ struct TallyDeltas: Sendable {
         if let targetPublic { add(sign, TallyKey(programme: programme, dimension: .usedPublic, code: TallyKey.publicMonth(month, targetPublic))) }
     }
 
+    /// `count` checks of `programme` redeemed in `month` became paid (negative: stopped being paid).
+    mutating func paid(_ count: Int64, of programme: Int64, redeemedIn month: Month) {
+        add(count, TallyKey(programme: programme, dimension: .paidMonth, code: month.description))
+    }
+
     /// The checks these deltas moved into `paid` were redeemed in `month`: a payout run pays one month's checks.
     mutating func paid(redeemedIn month: Month) {
         let moved = counts.filter { $0.key.dimension == .state && $0.key.code == CheckState.paid.rawValue }
-        for (key, count) in moved { add(count, TallyKey(programme: key.programme, dimension: .paidMonth, code: month.description)) }
+        for (key, count) in moved { paid(count, of: key.programme, redeemedIn: month) }
     }
 }
 
@@ -203,9 +208,7 @@ extension Transaction {
         tallies.validated(-1, programme: programme, prescriber: change.prescriber, place: place, category: category, redeemedAt: redeemedAt,
                           targetPublic: targetPublic)
         tallies.add(change.stopped ? -1 : 0, TallyKey(programme: programme, dimension: .bookletsStarted))
-        if from == .paid {
-            tallies.add(-1, TallyKey(programme: programme, dimension: .paidMonth, code: CivilDate(redeemedAt).calendarMonth.description))
-        }
+        if from == .paid { tallies.paid(-1, of: programme, redeemedIn: CivilDate(redeemedAt).calendarMonth) }
         return tallies
     }
 }
