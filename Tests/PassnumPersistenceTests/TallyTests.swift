@@ -60,6 +60,37 @@ struct TallyTests {
         }
     }
 
+    @Test("The recounts' month of an instant, in SQL, is its Europe/Paris month, across 30 months and their clock changes",
+          arguments: TestDatabase.allCases)
+    func monthCodeInSQL(database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            let first = try #require(Month("2025-01")), last = try #require(Month("2027-06"))
+            // Each month's first and last milliseconds, the one after its first, and its middle.
+            var instants: [Int64] = []
+            var month = first
+            while month <= last {
+                let (starts, ends) = (month.interval.start.millis, month.interval.end.millis)
+                instants += [starts, starts + 1, (starts + ends) / 2, ends - 1]
+                month = month.next
+            }
+            let expression = try #require(Transaction.monthCode(of: "x.t", from: instants[0], to: instants[instants.count - 1]))
+            #expect(expression.starts == first.interval.start.millis && expression.ends == last.interval.end.millis)
+            let rows: [SQLQueryString] = instants.map { "SELECT \(bind: $0) AS t" }
+            let found = try await store.read { tx in
+                try await tx.sql.raw("SELECT x.t, \(expression.code) AS code FROM (\(rows.joined(separator: " UNION ALL "))) x ORDER BY x.t")
+                    .all().map { (try $0.int("t"), try $0.string("code")) }
+            }
+            #expect(found.map(\.0) == instants)
+            for (instant, code) in found {
+                #expect(code == CivilDate(Date(millis: instant)).calendarMonth.description, "\(instant)")
+            }
+            // One month is its code; instants in no month of the calendar, none.
+            let june = try #require(Transaction.monthCode(of: "x.t", from: instants[instants.count - 2], to: instants[instants.count - 1]))
+            #expect(june.starts == last.interval.start.millis && june.ends == last.interval.end.millis)
+            #expect(Transaction.monthCode(of: "x.t", from: instants[instants.count - 1], to: instants[0]) == nil)
+        }
+    }
+
     @Test("The migration's fill and a rebuild give the counters the operations keep", arguments: TestDatabase.allCases)
     func refillEqualsMaintained(database: TestDatabase) async throws {
         try await withStore(database) { store, clock in

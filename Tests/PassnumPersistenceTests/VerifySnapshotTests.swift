@@ -1,6 +1,7 @@
 import Foundation
 import PassnumDomain
 @testable import PassnumPersistence
+import SQLKit
 import Testing
 
 @Suite("Verify reads one snapshot and records its runs")
@@ -57,6 +58,39 @@ struct VerifySnapshotTests {
         private var raised = false
         func set() { lock.withLock { raised = true } }
         var value: Bool { lock.withLock { raised } }
+    }
+
+    @Test("On PostgreSQL the chain's second connection sees the snapshot the first exported, not what committed since")
+    func exportedSnapshot() async throws {
+        try await withStore(.postgres) { store, _ in
+            _ = try await Territory.make(store, booklets: 2)
+            let sum: SQLQueryString = "SELECT CAST(SUM(validated_checks) AS BIGINT) AS n FROM booklets"
+            let seen = try await store.snapshot { tx in
+                let before = try await tx.sql.raw(sum).first(decodingColumn: "n", as: Int64.self)
+                let name = try await tx.sql.raw("SELECT pg_export_snapshot() AS name").first(decodingColumn: "name", as: String.self).orThrow("name")
+                // Committed on another connection after the export.
+                try await tamper(store, "UPDATE booklets SET validated_checks = validated_checks + 1")
+                let shared = try await store.onExportedSnapshot(name) { try await $0.sql.raw(sum).first(decodingColumn: "n", as: Int64.self) }
+                let now = try await store.read { try await $0.sql.raw(sum).first(decodingColumn: "n", as: Int64.self) }
+                return (before, shared, now)
+            }
+            #expect(seen.0 == 0 && seen.1 == 0 && seen.2 == 2)
+        }
+    }
+
+    @Test("Violations come in the invariants' order, the chain's (walked beside the others on PostgreSQL) among them",
+          arguments: TestDatabase.allCases)
+    func violationsInOrder(_ database: TestDatabase) async throws {
+        try await withStore(database) { store, _ in
+            _ = try await Territory.make(store, booklets: 1)
+            try await expectInvariantsHold(store)
+            try await tamper(store, "UPDATE journal_transactions SET actor = actor || 'x' WHERE id = (SELECT MAX(id) FROM journal_transactions)")
+            try await tamper(store, "UPDATE checks SET state = 'lost' WHERE id = (SELECT MIN(id) FROM checks)")
+            let violations = try await store.verify()
+            #expect(violations.map(\.invariant) == [.programmeConservation, .tamperEvidentJournal, .maintainedTallies], "\(violations)")
+            #expect(violations.first?.detail.contains("unknown state lost") == true)
+            #expect(violations.dropFirst().first?.detail.contains("was changed after it was written") == true)
+        }
     }
 
     @Test("Each run is recorded with who ran it, when, and what it found; the last one is read back", arguments: TestDatabase.allCases)

@@ -33,9 +33,9 @@ struct PreparedStatements: Sendable {
 
     private static let logger = Logger(label: "passnum.sql")
 
-    func execute<Statement: HotStatement>(_ statement: Statement) async throws -> [any SQLRow] {
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
         counter.increment()
-        var rows: [any SQLRow] = []
+        var rows: [Statement.Row] = []
         for try await row in try await connection.execute(statement, logger: Self.logger) { rows.append(row) }
         return rows
     }

@@ -146,22 +146,9 @@ public final class Store: Sendable {
                           as: .sqlite)
         case .postgres(let url):
             kind = .postgres
-            let postgres: DatabaseConfigurationFactory
-            do {
-                var settings = try SQLPostgresConfiguration(url: url)
-                // No JIT: its compilation (100–300 ms) starts whenever the planner's estimate passes jit_above_cost, and
-                // range joins on `checks` (booklets' BETWEEN) are estimated at millions of rows while they read a few:
-                // a 1 ms page query then took 300 ms. The platform's queries are short and indexed.
-                settings.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
-                // Names the sessions in pg_stat_activity: the operator's view, and `/metrics`' count of connections.
-                settings.coreConfiguration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
-                postgres = .postgres(
-                    configuration: settings, maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
-                    connectionPoolTimeout: .seconds(configuration.connectionPoolTimeoutSeconds), sqlLogLevel: .trace)
-            } catch {
-                throw StoreError.badDatabaseURL("DATABASE_URL is not usable: \(error)")
-            }
-            databases.use(postgres, as: .psql)
+            databases.use(.postgres(
+                configuration: try postgresSettings(url), maxConnectionsPerEventLoop: configuration.connectionsPerEventLoop,
+                connectionPoolTimeout: .seconds(configuration.connectionPoolTimeoutSeconds), sqlLogLevel: .trace), as: .psql)
         }
         let store = Store(
             kind: kind, configuration: configuration, secret: secret, clock: clock, databases: databases,
@@ -175,6 +162,22 @@ public final class Store: Sendable {
             throw error
         }
         return store
+    }
+
+    /// The settings of every connection to the PostgreSQL database at `url`.
+    static func postgresSettings(_ url: String) throws(StoreError) -> SQLPostgresConfiguration {
+        do {
+            var settings = try SQLPostgresConfiguration(url: url)
+            // No JIT: its compilation (100–300 ms) starts whenever the planner's estimate passes jit_above_cost, and
+            // range joins on `checks` (booklets' BETWEEN) are estimated at millions of rows while they read a few:
+            // a 1 ms page query then took 300 ms. The platform's queries are short and indexed.
+            settings.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
+            // Names the sessions in pg_stat_activity: the operator's view, and `/metrics`' count of connections.
+            settings.coreConfiguration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
+            return settings
+        } catch {
+            throw StoreError.badDatabaseURL("DATABASE_URL is not usable: \(error)")
+        }
     }
 
     /// The same store seen through another clock (the demo replays past months). It shares the connections;

@@ -65,7 +65,9 @@ extension Transaction {
         let who: SQLQueryString = dimension == .people ? "c.beneficiary_id" : "r.place_id"
         let byMonth = try await byMonth(
             of: "r.redeemed_at", from: "redemptions r JOIN checks c ON c.id = r.check_id JOIN programmes p ON p.id = c.programme_id",
-            where: "c.beneficiary_id IS NOT NULL", programme: programmeDepartement, count: "COUNT(DISTINCT \(who))")
+            where: "c.beneficiary_id IS NOT NULL", programme: programmeDepartement, count: "COUNT(DISTINCT \(who))",
+            // Every redemption's: without the joins to the checks and programmes (2.4 s against 0.1 s in `verify`, national).
+            bounds: "SELECT MIN(redeemed_at) AS first, MAX(redeemed_at) AS last FROM redemptions")
         return "SELECT 0 AS programme_id, 0 AS ref, d.code || ' ' || d.programme_id AS code, d.n FROM (\(byMonth)) d"
     }
 
