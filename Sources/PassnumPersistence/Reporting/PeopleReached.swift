@@ -72,15 +72,18 @@ extension Transaction {
               (SELECT 1 FROM checks c WHERE c.beneficiary_id = reach_marks.beneficiary_id AND c.programme_id = reach_marks.programme_id)
             """).run()
         let range = try await sql.raw("SELECT MIN(distributed_at) AS first, MAX(distributed_at) AS last FROM checks WHERE beneficiary_id IS NOT NULL").first()
-        guard let first = try range?.optionalInt("first"), let last = try range?.optionalInt("last") else { return }
+        guard let first = try range?.optionalInt("first"), let last = try range?.optionalInt("last"),
+              let months = Self.monthCode(of: "g.first_at", from: first, to: last) else { return }
         try await sql.raw("""
             INSERT INTO reach_marks (programme_id, beneficiary_id, month, commune, age, level)
-            SELECT f.programme_id, f.beneficiary_id, m.code, b.commune, \(Self.ageBracket(birthYear: "b.birth_year", year: "m.year")),
+            SELECT f.programme_id, f.beneficiary_id, f.month, b.commune,
+              \(Self.ageBracket(birthYear: "b.birth_year", year: "CAST(substr(f.month, 1, 4) AS INTEGER)")),
               COALESCE(CAST(b.diagnostic_level AS TEXT), '')
-            FROM (SELECT programme_id, beneficiary_id, MIN(distributed_at) AS first_at FROM checks WHERE beneficiary_id IS NOT NULL
-                  GROUP BY programme_id, beneficiary_id) f
+            FROM (SELECT g.programme_id, g.beneficiary_id, \(months.code) AS month
+                  FROM (SELECT programme_id, beneficiary_id, MIN(distributed_at) AS first_at FROM checks WHERE beneficiary_id IS NOT NULL
+                        GROUP BY programme_id, beneficiary_id) g
+                  WHERE g.first_at >= \(bind: months.starts) AND g.first_at < \(bind: months.ends)) f
             JOIN beneficiaries b ON b.id = f.beneficiary_id
-            JOIN (\(Self.monthIntervals(from: first, to: last))) m ON f.first_at >= m.starts AND f.first_at < m.ends
             WHERE NOT EXISTS (SELECT 1 FROM reach_marks r WHERE r.programme_id = f.programme_id AND r.beneficiary_id = f.beneficiary_id)
             """).run()
     }

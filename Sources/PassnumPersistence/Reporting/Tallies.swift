@@ -305,23 +305,6 @@ extension Transaction {
 }
 
 extension Transaction {
-    /// The Europe/Paris months from the one of instant `first` to the one of `last` (milliseconds), as a table: code
-    /// ("YYYY-MM"), year, starts and ends (milliseconds, the end excluded).
-    static func monthIntervals(from first: Int64, to last: Int64) -> SQLQueryString {
-        var month = max(CivilDate(Date(millis: first)).calendarMonth, Month.earliest)
-        let end = min(CivilDate(Date(millis: last)).calendarMonth, Month.latest)
-        var months: [SQLQueryString] = []
-        while month <= end {
-            let (start, next) = month.interval
-            months.append("""
-                SELECT \(bind: month.description) AS code, \(bind: Int64(month.year)) AS year, \(bind: start.millis) AS starts, \(bind: next.millis) AS ends
-                """)
-            if month == Month.latest { break }
-            month = month.next
-        }
-        return months.joined(separator: " UNION ALL ")
-    }
-
     /// Checks counted (`count`) by programme and Europe/Paris month of `timestamp` (and by `detail` after the month, as in
     /// "2026-10 job_seekers", when given). Months are Europe/Paris months, which SQL cannot compute on both databases: each
     /// row's month is found among those from the first timestamp to the last by `monthCode`. `bounds`, when given, reads
