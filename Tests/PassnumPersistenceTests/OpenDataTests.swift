@@ -108,4 +108,42 @@ struct OpenDataTests {
             #expect(try await store.overview().places == 2)
         }
     }
+
+    /// Values that take every escape of JSON, in the standard's fields and in others.
+    static let awkwardValues: [String] = [
+        "", "Lieu « Le Quai »", "quote \" backslash \\ slash / https://exemple.fr/a?b=c",
+        String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) }) + "\u{7F}\u{2028}\u{FEFF}",
+        "accents éèà, emoji 😀 and 𝄞, CJK 中文", "tab\tline\nreturn\r",
+    ]
+
+    @Test("The open data's JSON reader and writer give what Foundation's coders give, escapes and key order included")
+    func flatJSON() throws {
+        let compact = JSONEncoder.sorted
+        let pretty = JSONEncoder.sorted
+        pretty.outputFormatting.insert(.prettyPrinted)
+        var records: [[String: String]] = [Dictionary(uniqueKeysWithValues: OpenData.fields.map { ($0, "valeur de \($0)") })]
+        for value in Self.awkwardValues {
+            records.append(["id": value, "nom": "n", "presentation_detail": value])
+            records.append(["id": "1", value: value, "autre_champ": "x"])
+            records.append([value: "v"])
+        }
+        records.append([:])
+        for record in records {
+            // Reading what the index stores (compact), and the pretty form too.
+            for encoder in [compact, pretty] {
+                let text = String(decoding: try encoder.encode(record), as: UTF8.self)
+                #expect(FlatJSON.object(text) == record, "\(text)")
+            }
+            var written = ""
+            try FlatJSON.appendPrettyElement(record, to: &written)
+            let expected = String(decoding: try pretty.encode(record), as: UTF8.self)
+                .split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+            #expect(written == expected, "\(record)")
+        }
+        // Not an object of strings: nil, as from JSONDecoder.
+        for text in ["", "[]", "{\"a\":1}", "{\"a\":\"b\"", "{\"a\":\"b\"} x", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\q\"}", "{\"a\":{}}"] {
+            #expect(FlatJSON.object(text) == nil, "\(text)")
+        }
+        #expect(FlatJSON.object(" { \"a\" :\n\"\\u00e9\\ud83d\\ude00\" } ") == ["a": "é😀"])
+    }
 }

@@ -67,9 +67,16 @@ struct UsageStatisticsTests {
             terms.perimeter = Perimeter(departements: [DepartementCode("62")!])
             let other = try await store.createProgramme(funder: territory.funder, terms: terms)
             try await store.carry(try await store.createOrder(programme: other, booklets: 3, actor: .system), to: .fulfilled)
+            // A programme over the Nord and the Pas-de-Calais counts in the Nord, the first of its perimeter, added to the
+            // Nord's first programme.
+            terms.name = "Pass numérique Hauts-de-France"
+            terms.perimeter = Perimeter(departements: [DepartementCode("59")!, DepartementCode("62")!])
+            let both = try await store.createProgramme(funder: territory.funder, terms: terms)
+            try await store.carry(try await store.createOrder(programme: both, booklets: 2, actor: .system), to: .fulfilled)
             let year = Month("2026-01")!...Month("2026-12")!
             let all = try await store.usageStatistics(months: year)
             #expect(all.map { "\($0.departement.value) \($0.month)" } == ["59 2026-03", "59 2026-04", "62 2026-04"])
+            #expect(all[1].figures == UsageFigures(issued: 20, handedOut: 50, used: 4, people: 5, places: 1, amount: Money(cents: 4_000)))
             #expect(all[2].figures == UsageFigures(issued: 30))
             var statements: Set<Int> = []
             for (departement, expected) in [("59", Array(all.prefix(2))), ("62", [all[2]]), ("2A", [])] {

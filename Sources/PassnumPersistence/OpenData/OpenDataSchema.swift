@@ -11,6 +11,7 @@ enum OpenDataSchema {
         "frais_a_charge", "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels", "modalites_acces", "modalites_accompagnement",
         "fiche_acces_libre", "prise_rdv",
     ]
+    static let fieldSet = Set(fields)
     static let required: Set<String> = ["id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj"]
     static let patterns: [String: String] = [
         "pivot": #"^[a-zA-Z0-9]{9,14}$"#,
