@@ -145,5 +145,11 @@ struct OpenDataTests {
             #expect(FlatJSON.object(text) == nil, "\(text)")
         }
         #expect(FlatJSON.object(" { \"a\" :\n\"\\u00e9\\ud83d\\ude00\" } ") == ["a": "é😀"])
+        // The archive's lines share the writer without the encoder's extra escapes: valid JSON, slashes as they are.
+        for value in Self.awkwardValues {
+            let line = JSONLines.string(value)
+            #expect(try JSONDecoder().decode(String.self, from: Data(line.utf8)) == value, "\(line)")
+            #expect(!line.contains("\\/") && !line.contains("\\b") && !line.contains("\\f"), "\(line)")
+        }
     }
 }

@@ -54,19 +54,9 @@ enum ArchiveCell: Sendable {
 final class JSONLines {
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as UTF-8.
     static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        FlatJSON.appendString(text, to: &out, asEncoder: false)
+        return out
     }
 
     private let handle: FileHandle

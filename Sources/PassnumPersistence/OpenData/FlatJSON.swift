@@ -40,11 +40,12 @@ enum FlatJSON {
         text += "\n  }"
     }
 
-    /// A JSON string as `JSONEncoder` escapes it: quote, backslash and slash, control characters (\b \t \n \f \r, else
-    /// \u00xx in lower case); everything else as is.
-    static func appendString(_ value: String, to text: inout String) {
+    /// A JSON string: quote, backslash and control characters escaped (\t \n \r, else \u00xx in lower case), everything
+    /// else as is. `asEncoder` also escapes as `JSONEncoder` does the slash, backspace and form feed (\/ \b \f); without
+    /// it, the archive's lines (`JSONLines.string`) keep the bytes they always had.
+    static func appendString(_ value: String, to text: inout String, asEncoder: Bool = true) {
         text += "\""
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") }) else {
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || (asEncoder && $0 == UInt8(ascii: "/")) }) else {
             text += value
             text += "\""
             return
@@ -53,11 +54,11 @@ enum FlatJSON {
             switch scalar {
             case "\"": text += "\\\""
             case "\\": text += "\\\\"
-            case "/": text += "\\/"
-            case "\u{08}": text += "\\b"
+            case "/" where asEncoder: text += "\\/"
+            case "\u{08}" where asEncoder: text += "\\b"
+            case "\u{0C}" where asEncoder: text += "\\f"
             case "\t": text += "\\t"
             case "\n": text += "\\n"
-            case "\u{0C}": text += "\\f"
             case "\r": text += "\\r"
             case "\u{00}"..."\u{1F}":
                 let hex = String(scalar.value, radix: 16)

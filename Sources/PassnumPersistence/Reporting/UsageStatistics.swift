@@ -121,11 +121,10 @@ extension Store {
                 GROUP BY 1, t.code
                 """).all() {
                 guard let month = Month(try row.string("code")) else { throw CorruptValue(column: "tallies.code") }
-                let code = try row.string("departement")
-                figures[code, default: [:]][month, default: .init()].issued += try row.int("issued")
-                figures[code, default: [:]][month, default: .init()].handedOut += try row.int("handed_out")
-                figures[code, default: [:]][month, default: .init()].used += try row.int("used")
-                figures[code, default: [:]][month, default: .init()].amount += Money(cents: try row.int("amount"))
+                // One row per département and month: the people and places are added below.
+                figures[try row.string("departement"), default: [:]][month] = UsageFigures(
+                    issued: try row.int("issued"), handedOut: try row.int("handed_out"), used: try row.int("used"),
+                    amount: Money(cents: try row.int("amount")))
             }
             // Département-month counters ("YYYY-MM DEP"): the codes of the months sort before those of the next month.
             for row in try await tx.sql.raw("""
